@@ -1,0 +1,48 @@
+# Conciergerie — the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev migrate demo lint check-deploy compose-check worker bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py charger_demo --si-vide
+
+## Quick start 1: set up and serve on the embedded default (SQLite, eager Celery) with demo data.
+run: demo
+	@echo "→ http://$(HOST)/  (comptes : admin, coordinatrice, partenaire, financeur ; mot de passe « demo »)"
+	$(PY) manage.py runserver $(HOST)
+
+## Quick start 2: lint, migrations check, then the whole test suite (browser tests included).
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	@bash scripts/ensure-chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A conciergerie worker --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

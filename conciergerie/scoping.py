@@ -1,0 +1,85 @@
+"""The one scoping mechanism.
+
+Every tenant QuerySet derives from ``TenantQuerySet`` and is read through
+``Model.objects.visible_to(user)`` (optionally narrowed to one project). The user's
+memberships (``Adhesion``) give, per project, a role; each model says in ``role_filter`` what a
+role sees of it. Administrators and coordinators see the whole project by default; the
+``partenaire`` and ``financeur`` roles see nothing unless the model opens something to them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import models
+from django.db.models import Q
+
+from .roles import Role
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def adhesions_of(user) -> list:
+    """The user's active memberships, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, "_adhesions_cache", None)
+    if cache is None:
+        from .models import Adhesion
+
+        cache = list(Adhesion.objects.filter(user=user, actif=True).select_related("projet"))
+        user._adhesions_cache = cache
+    return cache
+
+
+def adhesion_for(user, projet) -> object | None:
+    projet_id = getattr(projet, "pk", projet)
+    for adhesion in adhesions_of(user):
+        if adhesion.projet_id == projet_id:
+            return adhesion
+    return None
+
+
+class TenantQuerySet(models.QuerySet):
+    #: lookup path from the model to its Projet
+    projet_field = "projet"
+
+    def role_filter(self, role: str, organisation_id: int | None) -> Q:
+        """What a member with ``role`` (and organisation) sees of this model in its project."""
+        if role in (Role.ADMINISTRATEUR, Role.COORDINATEUR):
+            return EVERYTHING
+        return NOTHING
+
+    def visible_to(self, user, projet=None):
+        adhesions = adhesions_of(user)
+        if projet is not None:
+            projet_id = getattr(projet, "pk", projet)
+            adhesions = [a for a in adhesions if a.projet_id == projet_id]
+        groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        for adhesion in adhesions:
+            groups[(adhesion.role, adhesion.organisation_id)].append(adhesion.projet_id)
+        condition = None
+        for (role, organisation_id), projet_ids in groups.items():
+            rows = self.role_filter(role, organisation_id)
+            if rows == NOTHING:
+                continue
+            term = Q(**{f"{self.projet_field}__in": projet_ids}) & rows
+            condition = term if condition is None else condition | term
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+    def of_projet(self, projet):
+        """Rows of one project, without role filtering: only for aggregates computed after
+        the view has checked, through ``visible_to``, that the user may see them."""
+        return self.filter(**{self.projet_field: getattr(projet, "pk", projet)})
+
+
+class ProjetScopedMixin(models.Model):
+    """Abstract base for models that belong to a project directly."""
+
+    projet = models.ForeignKey("conciergerie.Projet", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True

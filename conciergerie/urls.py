@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("projets/changer/", views.changer_projet, name="changer_projet"),
+    path("sante/", views.sante, name="sante"),
+    path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),
+    path("p/<int:projet_id>/", include("parcours.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Uploaded files (conventions, receipts, reports) are never served as static media: each is
+# downloaded through a view that reads its row through visible_to().

@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from .mixins import ProjetMixin
+from .scoping import adhesions_of
+
+
+@require_GET
+def accueil(request):
+    """Root: the last project used, the only one, or a choice."""
+    adhesions = adhesions_of(request.user)
+    ids = [a.projet_id for a in adhesions]
+    last = request.session.get("projet_id")
+    if last in ids:
+        return redirect("projet_accueil", projet_id=last)
+    if len(ids) == 1:
+        return redirect("projet_accueil", projet_id=ids[0])
+    return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions})
+
+
+@require_GET
+def changer_projet(request):
+    """Header switch (works without JavaScript): GET ?projet=ID."""
+    try:
+        projet_id = int(request.GET.get("projet", ""))
+    except ValueError:
+        return redirect("accueil")
+    return redirect("projet_accueil", projet_id=projet_id)
+
+
+@login_not_required
+@require_GET
+def sante(request):
+    """Health check for the load balancer and docker-compose."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class ProjetAccueilView(ProjetMixin, TemplateView):
+    capacite = "projet.voir"
+    template_name = "conciergerie/projet_accueil.html"
+
+    def get_context_data(self, **kwargs):
+        from .home import taches_du_jour
+
+        context = super().get_context_data(**kwargs)
+        context.update(taches_du_jour(user=self.request.user, projet=self.projet, adhesion=self.adhesion))
+        return context

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FinancesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "finances"
+    verbose_name = "Finances et bénévolat"

@@ -1,0 +1,243 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from conciergerie.roles import Role
+from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
+from parcours.models import Apprenant, SessionFormation
+from partenaires.models import Organisation
+
+CENT = Decimal("0.01")
+MONTANT = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+POURCENTAGE = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+}
+
+
+def arrondi_centime(value: Decimal) -> Decimal:
+    """Round half-up to the cent (the rule for every amount computed here)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class FinancementQuerySet(TenantQuerySet):
+    #: path from the model to the funding, for the financeur's filter
+    financement_field = "pk"
+
+    def role_filter(self, role, organisation_id):
+        if role == Role.FINANCEUR:
+            path = "financeur_id" if self.financement_field == "pk" else f"{self.financement_field}__financeur_id"
+            return Q(**{path: organisation_id})
+        return super().role_filter(role, organisation_id)
+
+
+class Financement(ProjetScopedMixin):
+    financeur = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="financements")
+    programme = models.CharField("programme", max_length=120, help_text="Deffinov, Région, FSE+, fondation…")
+    intitule = models.CharField("intitulé", max_length=200)
+    montant_accorde = models.DecimalField("montant accordé (€)", **MONTANT)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin")
+    plafond_benevolat = models.DecimalField("plafond de valorisation bénévole (%)", **POURCENTAGE)
+    plafond_ingenierie = models.DecimalField("plafond d'ingénierie (%)", **POURCENTAGE)
+
+    objects = FinancementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "financement"
+        verbose_name_plural = "financements"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")),
+                name="financement_fin_apres_debut",
+                violation_error_message="La fin du financement doit suivre son début.",
+            ),
+            models.CheckConstraint(condition=Q(montant_accorde__gte=0), name="financement_montant_positif"),
+            models.CheckConstraint(
+                condition=(Q(plafond_benevolat__isnull=True) | Q(plafond_benevolat__gte=0, plafond_benevolat__lte=100))
+                & (Q(plafond_ingenierie__isnull=True) | Q(plafond_ingenierie__gte=0, plafond_ingenierie__lte=100)),
+                name="financement_plafonds_pourcentages",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.intitule}"
+
+    def clean(self):
+        if self.financeur_id and self.projet_id and self.financeur.projet_id != self.projet_id:
+            raise ValidationError({"financeur": "Ce financeur n'appartient pas à ce projet."})
+
+
+class CategorieBudget(models.TextChoices):
+    PERSONNEL = "personnel", "Personnel"
+    FRAIS_MISSION = "frais_mission", "Frais de mission"
+    PRESTATIONS = "prestations", "Prestations"
+    INGENIERIE = "ingenierie", "Ingénierie"
+    FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
+    INVESTISSEMENT = "investissement", "Investissement"
+
+
+class LigneBudgetQuerySet(FinancementQuerySet):
+    projet_field = "financement__projet"
+    financement_field = "financement"
+
+
+class LigneBudget(models.Model):
+    financement = models.ForeignKey(Financement, on_delete=models.CASCADE, related_name="lignes")
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieBudget.choices)
+    libelle = models.CharField("libellé", max_length=200)
+    montant_prevu = models.DecimalField("montant prévu (€)", **MONTANT)
+
+    objects = LigneBudgetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ligne de budget"
+        verbose_name_plural = "lignes de budget"
+        ordering = ["categorie", "libelle"]
+        constraints = [models.CheckConstraint(condition=Q(montant_prevu__gte=0), name="ligne_montant_positif")]
+
+    def __str__(self):
+        return f"{self.get_categorie_display()} — {self.libelle}"
+
+
+class DepenseQuerySet(FinancementQuerySet):
+    projet_field = "ligne__financement__projet"
+    financement_field = "ligne__financement"
+
+
+def justificatif_upload_to(instance, filename):
+    return f"financements/{instance.ligne.financement_id}/justificatifs/{filename}"
+
+
+class Depense(models.Model):
+    ligne = models.ForeignKey(LigneBudget, on_delete=models.PROTECT, related_name="depenses", verbose_name="ligne de budget")
+    date = models.DateField("date")
+    libelle = models.CharField("libellé", max_length=200)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    justificatif = models.FileField("justificatif", upload_to=justificatif_upload_to, blank=True)
+
+    objects = DepenseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dépense"
+        verbose_name_plural = "dépenses"
+        ordering = ["-date"]
+        constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="depense_montant_positif")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} — {self.libelle}"
+
+
+class TypeVersement(models.TextChoices):
+    ACOMPTE = "acompte", "Acompte"
+    SOLDE = "solde", "Solde"
+
+
+class VersementQuerySet(FinancementQuerySet):
+    projet_field = "financement__projet"
+    financement_field = "financement"
+
+
+class Versement(models.Model):
+    financement = models.ForeignKey(Financement, on_delete=models.CASCADE, related_name="versements")
+    type = models.CharField("type", max_length=10, choices=TypeVersement.choices)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    date_limite_demande = models.DateField("à demander avant le", null=True, blank=True)
+    date_demande = models.DateField("demandé le", null=True, blank=True)
+    date_reception = models.DateField("reçu le", null=True, blank=True)
+
+    objects = VersementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "versement"
+        verbose_name_plural = "versements"
+        ordering = ["date_limite_demande"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gte=0), name="versement_montant_positif"),
+            models.CheckConstraint(
+                condition=Q(date_reception__isnull=True) | Q(date_demande__isnull=True) | Q(date_reception__gte=F("date_demande")),
+                name="versement_recu_apres_demande",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.montant} € — {self.financement}"
+
+
+class TempsBenevoleQuerySet(TenantQuerySet):
+    pass
+
+
+class TempsBenevole(ProjetScopedMixin):
+    financement = models.ForeignKey(
+        Financement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="temps_benevoles",
+        help_text="Financement dont ce temps valorise le cofinancement.",
+    )
+    date = models.DateField("date")
+    personne = models.CharField("bénévole", max_length=150)
+    organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    activite = models.CharField("activité", max_length=200)
+    heures = models.DecimalField("heures", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    taux_horaire = models.DecimalField("taux horaire (€)", **{**MONTANT, "max_digits": 8})
+    valorise = models.BooleanField("valorisé", default=True, help_text="Décoché : temps « donné en plus », montré mais non compté.")
+
+    objects = TempsBenevoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "temps bénévole"
+        verbose_name_plural = "temps bénévoles"
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(heures__gt=0), name="benevolat_heures_positives"),
+            models.CheckConstraint(condition=Q(taux_horaire__gte=0), name="benevolat_taux_positif"),
+        ]
+        indexes = [models.Index(fields=["projet", "date"])]
+
+    def __str__(self):
+        return f"{self.personne} — {self.date:%d/%m/%Y} — {self.heures} h"
+
+    @property
+    def valorisation(self) -> Decimal:
+        return arrondi_centime(self.heures * self.taux_horaire)
+
+
+class ModePartage(models.TextChoices):
+    PAR_APPRENANT = "par_apprenant", "Par apprenant"
+    PAR_SESSION = "par_session", "Par session"
+
+
+class PartageValeur(ProjetScopedMixin):
+    """What a training organisation pays back for the learners the conciergerie placed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partages_valeur")
+    session = models.ForeignKey(SessionFormation, on_delete=models.SET_NULL, null=True, blank=True, related_name="partages_valeur")
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    mode = models.CharField("mode", max_length=20, choices=ModePartage.choices)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    recu = models.BooleanField("reçu", default=False)
+    date_reception = models.DateField("reçu le", null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "partage de valeur"
+        verbose_name_plural = "partages de valeur"
+        ordering = ["organisation__nom"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gte=0), name="partage_montant_positif"),
+            models.CheckConstraint(condition=Q(recu=False) | Q(date_reception__isnull=False), name="partage_recu_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.montant} €"

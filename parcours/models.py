@@ -1,0 +1,426 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from conciergerie.roles import Role
+from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
+from conciergerie.validators import validate_code_rncp, validate_telephone
+from partenaires.models import Contact, Organisation
+
+HEURES = {"max_digits": 7, "decimal_places": 1, "validators": [MinValueValidator(0)]}
+
+
+class Situation(models.TextChoices):
+    DEMANDEUR_EMPLOI = "demandeur_emploi", "Demandeur d'emploi"
+    NEET = "neet", "Jeune NEET (ni en emploi, ni en études, ni en formation)"
+    RSA = "rsa", "Bénéficiaire du RSA"
+    SALARIE = "salarie", "Salarié"
+    AUTRE = "autre", "Autre"
+
+
+class NiveauQualification(models.TextChoices):
+    INFRA_3 = "infra3", "Sans diplôme (infra 3)"
+    NIVEAU_3 = "3", "Niveau 3 (CAP, BEP)"
+    NIVEAU_4 = "4", "Niveau 4 (Bac)"
+    NIVEAU_5 = "5", "Niveau 5 (Bac+2)"
+    NIVEAU_6 = "6", "Niveau 6 (Bac+3/4)"
+    NIVEAU_7 = "7", "Niveau 7 et plus (Bac+5)"
+
+
+class StatutSecu(models.TextChoices):
+    """Only the status of the social-security number is kept, never the number itself."""
+
+    DEFINITIF = "definitif", "Numéro définitif"
+    PROVISOIRE = "provisoire", "Numéro provisoire"
+    AUCUN = "aucun", "Aucun numéro"
+
+
+def _etapes_at(organisation_id):
+    return Etape.objects.filter(organisation_id=organisation_id)
+
+
+class ApprenantQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        if role == Role.PARTENAIRE:
+            return Q(pk__in=_etapes_at(organisation_id).values("parcours__apprenant_id"))
+        return super().role_filter(role, organisation_id)
+
+
+class Apprenant(ProjetScopedMixin):
+    reference = models.CharField("référence", max_length=30, help_text="Référence stable (pseudonyme dans les exports, clé des imports).")
+    prenom = models.CharField("prénom", max_length=100)
+    nom = models.CharField("nom", max_length=100)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    commune = models.CharField("commune", max_length=120, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_telephone])
+    qpv = models.BooleanField("habite en QPV", default=False)
+    zrr = models.BooleanField("habite en ZRR", default=False)
+    situation_entree = models.CharField("situation à l'entrée", max_length=20, choices=Situation.choices)
+    niveau_qualification = models.CharField("niveau de qualification", max_length=10, choices=NiveauQualification.choices, blank=True)
+    date_entree = models.DateField("entrée dans la conciergerie", default=date.today)
+    prescripteur = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="apprenants_prescrits")
+    prescripteur_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="contact prescripteur"
+    )
+    statut_secu = models.CharField(
+        "n° de sécurité sociale",
+        max_length=12,
+        choices=StatutSecu.choices,
+        default=StatutSecu.AUCUN,
+        help_text="Seul le statut est conservé, jamais le numéro.",
+    )
+    rqth = models.BooleanField("RQTH", default=False, help_text="Donnée sensible : visible des seuls coordinateurs.")
+    consentement_recit = models.BooleanField("consent à figurer dans les récits", default=False)
+    consentement_date = models.DateField("date du consentement", null=True, blank=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = ApprenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "apprenant"
+        verbose_name_plural = "apprenants"
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(fields=["projet", "reference"], name="apprenant_reference_unique"),
+            models.CheckConstraint(
+                condition=Q(consentement_recit=False) | Q(consentement_date__isnull=False),
+                name="apprenant_consentement_date",
+                violation_error_message="Indiquez la date du consentement.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["projet", "nom", "prenom"]),
+            models.Index(fields=["projet", "date_entree"]),
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    def clean(self):
+        if self.consentement_recit and not self.consentement_date:
+            raise ValidationError({"consentement_date": "Indiquez la date du consentement."})
+        if self.date_naissance and self.date_naissance > date.today():
+            raise ValidationError({"date_naissance": "La date de naissance est dans le futur."})
+
+    def age(self, au: date | None = None) -> int | None:
+        if not self.date_naissance:
+            return None
+        return relativedelta(au or date.today(), self.date_naissance).years
+
+
+class StatutParcours(models.TextChoices):
+    EN_COURS = "en_cours", "En cours"
+    SUSPENDU = "suspendu", "Suspendu"
+    CLOTURE = "cloture", "Clôturé"
+
+
+class ParcoursQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        if role == Role.PARTENAIRE:
+            return Q(pk__in=_etapes_at(organisation_id).values("parcours_id"))
+        return super().role_filter(role, organisation_id)
+
+
+class Parcours(ProjetScopedMixin):
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.CASCADE, related_name="parcours")
+    intitule = models.CharField("objectif", max_length=200)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="coordinateur référent",
+    )
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    statut = models.CharField("statut", max_length=20, choices=StatutParcours.choices, default=StatutParcours.EN_COURS)
+    suivi_6_mois_le = models.DateField("suivi à 6 mois prévu le", null=True, blank=True)
+
+    objects = ParcoursQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
+                name="parcours_fin_apres_debut",
+                violation_error_message="La fin du parcours doit suivre son début.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut="cloture") | Q(date_fin__isnull=False),
+                name="parcours_cloture_date_fin",
+                violation_error_message="Un parcours clôturé a une date de fin.",
+            ),
+        ]
+        indexes = [models.Index(fields=["projet", "statut"])]
+
+    def __str__(self):
+        return f"{self.intitule} — {self.apprenant}"
+
+    def clean(self):
+        if self.apprenant_id and self.projet_id and self.apprenant.projet_id != self.projet_id:
+            raise ValidationError("Cet apprenant n'appartient pas à ce projet.")
+
+
+class TypeEtape(models.TextChoices):
+    ACCUEIL_DIAGNOSTIC = "accueil_diagnostic", "Accueil / diagnostic"
+    REMOBILISATION = "remobilisation", "Remobilisation"
+    PRE_QUALIFICATION = "pre_qualification", "Pré-qualification"
+    FORMATION_CERTIFIANTE = "formation_certifiante", "Formation certifiante"
+    FORMATION_DIPLOMANTE = "formation_diplomante", "Formation diplômante"
+    AFEST = "afest", "AFEST (formation en situation de travail)"
+    IMMERSION_PMSMP = "immersion_pmsmp", "Immersion (PMSMP)"
+    ALTERNANCE = "alternance", "Alternance"
+    FORMATION_DISTRIBUEE = "formation_distribuee", "Formation distribuée"
+    ACCOMPAGNEMENT = "accompagnement", "Accompagnement"
+
+
+TYPES_AVEC_CODE = {TypeEtape.FORMATION_CERTIFIANTE, TypeEtape.FORMATION_DIPLOMANTE}
+
+
+class Modalite(models.TextChoices):
+    PRESENTIEL = "presentiel", "Présentiel"
+    DISTANCIEL = "distanciel", "Distanciel"
+    HYBRIDE = "hybride", "Hybride"
+
+
+class StatutEtape(models.TextChoices):
+    PREVUE = "prevue", "Prévue"
+    EN_COURS = "en_cours", "En cours"
+    TERMINEE = "terminee", "Terminée"
+    ABANDONNEE = "abandonnee", "Abandonnée"
+    BLOQUEE = "bloquee", "Bloquée"
+
+
+STATUTS_AVEC_MOTIF = {StatutEtape.ABANDONNEE, StatutEtape.BLOQUEE}
+
+
+class SessionFormationQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        if role == Role.PARTENAIRE:
+            return Q(organisation_id=organisation_id)
+        return super().role_filter(role, organisation_id)
+
+
+class SessionFormation(ProjetScopedMixin):
+    """A training organisation's session that the conciergerie helps to fill."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sessions", verbose_name="organisme de formation")
+    intitule = models.CharField("intitulé", max_length=200)
+    code_rncp = models.CharField("code RNCP/RS", max_length=12, blank=True, validators=[validate_code_rncp])
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin")
+    places_min = models.PositiveIntegerField("places minimum (seuil d'ouverture)")
+    places_max = models.PositiveIntegerField("places maximum")
+    places_conciergerie = models.PositiveIntegerField("places que la conciergerie s'engage à pourvoir", default=0)
+    modalite = models.CharField("modalité", max_length=20, choices=Modalite.choices, default=Modalite.HYBRIDE)
+
+    objects = SessionFormationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "session de formation"
+        verbose_name_plural = "sessions de formation"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")),
+                name="session_fin_apres_debut",
+                violation_error_message="La fin de la session doit suivre son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places_min__lte=F("places_max")),
+                name="session_min_inferieur_max",
+                violation_error_message="Le minimum de places dépasse le maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places_conciergerie__lte=F("places_max")),
+                name="session_places_conciergerie_max",
+                violation_error_message="La conciergerie ne peut pas pourvoir plus de places que le maximum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intitule} ({self.organisation.nom}, {self.date_debut:%d/%m/%Y})"
+
+
+class EtapeQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        if role == Role.PARTENAIRE:
+            return Q(organisation_id=organisation_id)
+        return super().role_filter(role, organisation_id)
+
+
+class Etape(ProjetScopedMixin):
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="etapes")
+    type = models.CharField("type", max_length=30, choices=TypeEtape.choices)
+    intitule = models.CharField("intitulé", max_length=200, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="etapes")
+    session = models.ForeignKey(SessionFormation, on_delete=models.SET_NULL, null=True, blank=True, related_name="etapes")
+    code_rncp = models.CharField("code RNCP/RS", max_length=12, blank=True, validators=[validate_code_rncp])
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    heures_prevues = models.DecimalField("heures prévues", default=0, **HEURES)
+    heures_realisees = models.DecimalField("heures réalisées", default=0, **HEURES)
+    modalite = models.CharField("modalité", max_length=20, choices=Modalite.choices, default=Modalite.PRESENTIEL)
+    statut = models.CharField("statut", max_length=20, choices=StatutEtape.choices, default=StatutEtape.PREVUE)
+    motif = models.CharField("motif (blocage ou abandon)", max_length=300, blank=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = EtapeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "étape"
+        verbose_name_plural = "étapes"
+        ordering = ["date_debut", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
+                name="etape_fin_apres_debut",
+                violation_error_message="La fin de l'étape doit suivre son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(heures_prevues__gte=0) & Q(heures_realisees__gte=0),
+                name="etape_heures_positives",
+                violation_error_message="Les heures ne peuvent pas être négatives.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut__in=["bloquee", "abandonnee"]) | ~Q(motif=""),
+                name="etape_motif_si_bloquee_ou_abandonnee",
+                violation_error_message="Indiquez le motif du blocage ou de l'abandon.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type__in=["formation_certifiante", "formation_diplomante"]) | ~Q(code_rncp=""),
+                name="etape_certifiante_avec_code",
+                violation_error_message="Une formation certifiante ou diplômante a un code RNCP ou RS.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["projet", "type"]),
+            models.Index(fields=["projet", "statut"]),
+            models.Index(fields=["organisation", "parcours"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} — {self.intitule or self.parcours.intitule}"
+
+    def clean(self):
+        errors = {}
+        if self.date_fin and self.date_debut and self.date_fin < self.date_debut:
+            errors["date_fin"] = "La fin de l'étape doit suivre son début."
+        if self.type in TYPES_AVEC_CODE and not self.code_rncp:
+            errors["code_rncp"] = "Une formation certifiante ou diplômante a un code RNCP ou RS."
+        if self.statut in STATUTS_AVEC_MOTIF and not self.motif.strip():
+            errors["motif"] = "Indiquez le motif du blocage ou de l'abandon."
+        if self.organisation_id and self.projet_id and self.organisation.projet_id != self.projet_id:
+            errors["organisation"] = "Cette organisation n'appartient pas à ce projet."
+        if self.session_id and self.organisation_id and self.session.organisation_id != self.organisation_id:
+            errors["session"] = "Cette session appartient à un autre organisme."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TypeFrein(models.TextChoices):
+    MOBILITE = "mobilite", "Mobilité"
+    LANGUE = "langue", "Langue"
+    LOGEMENT = "logement", "Logement"
+    GARDE_ENFANTS = "garde_enfants", "Garde d'enfants"
+    SANTE = "sante", "Santé"
+    NUMERIQUE = "numerique", "Numérique"
+    ADMINISTRATIF = "administratif", "Administratif"
+    FINANCIER = "financier", "Financier"
+
+
+class Frein(ProjetScopedMixin):
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.CASCADE, related_name="freins")
+    type = models.CharField("type", max_length=20, choices=TypeFrein.choices)
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    identifie_le = models.DateField("identifié le", default=date.today)
+    leve = models.BooleanField("levé", default=False)
+    leve_le = models.DateField("levé le", null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "frein"
+        verbose_name_plural = "freins"
+        ordering = ["leve", "type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leve=False) | Q(leve_le__isnull=False),
+                name="frein_leve_date",
+                violation_error_message="Indiquez quand le frein a été levé.",
+            ),
+        ]
+
+    def __str__(self):
+        etat = "levé" if self.leve else "actif"
+        return f"{self.get_type_display()} ({etat})"
+
+
+class TypeSortie(models.TextChoices):
+    SORTIE = "sortie", "À la sortie"
+    SUIVI_6_MOIS = "suivi_6_mois", "Suivi à 6 mois"
+
+
+class ResultatSortie(models.TextChoices):
+    EMPLOI_DURABLE = "emploi_durable", "Emploi durable"
+    EMPLOI_TRANSITION = "emploi_transition", "Emploi de transition"
+    ALTERNANCE = "alternance", "Alternance"
+    FORMATION_QUALIFIANTE = "formation_qualifiante", "Formation qualifiante"
+    CREATION_ACTIVITE = "creation_activite", "Création d'activité"
+    RECHERCHE_EMPLOI = "recherche_emploi", "Recherche d'emploi"
+    ABANDON = "abandon", "Abandon"
+    AUTRE = "autre", "Autre"
+
+
+RESULTATS_POSITIFS = frozenset(
+    {
+        ResultatSortie.EMPLOI_DURABLE,
+        ResultatSortie.EMPLOI_TRANSITION,
+        ResultatSortie.ALTERNANCE,
+        ResultatSortie.FORMATION_QUALIFIANTE,
+        ResultatSortie.CREATION_ACTIVITE,
+    }
+)
+
+
+class Sortie(ProjetScopedMixin):
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="sorties")
+    type = models.CharField("moment", max_length=20, choices=TypeSortie.choices)
+    resultat = models.CharField("résultat", max_length=30, choices=ResultatSortie.choices)
+    date = models.DateField("date")
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "sortie"
+        verbose_name_plural = "sorties"
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["parcours", "type"], name="une_sortie_par_moment")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} : {self.get_resultat_display()}"
+
+    @property
+    def positive(self) -> bool:
+        return self.resultat in RESULTATS_POSITIFS
+
+
+def date_suivi_6_mois(date_sortie: date) -> date:
+    return date_sortie + relativedelta(months=6)

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Activite, Copil, RapportCopil, Recit
+
+
+@admin.register(Recit)
+class RecitAdmin(admin.ModelAdmin):
+    list_display = ["titre", "type", "date", "a_presenter_copil", "projet"]
+    list_filter = ["type", "a_presenter_copil", "projet"]
+    search_fields = ["titre", "texte"]
+    filter_horizontal = ["apprenants", "organisations", "activites"]
+
+
+@admin.register(Activite)
+class ActiviteAdmin(admin.ModelAdmin):
+    list_display = ["intitule", "type", "date", "lieu", "nb_participants", "projet"]
+    list_filter = ["type", "projet"]
+    search_fields = ["intitule", "lieu"]
+    filter_horizontal = ["organisations"]
+
+
+@admin.register(Copil)
+class CopilAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "projet", "lieu", "periode_debut", "periode_fin"]
+    list_filter = ["projet"]
+    search_fields = ["lieu", "decisions"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(RapportCopil)
+class RapportCopilAdmin(admin.ModelAdmin):
+    list_display = ["copil", "statut", "progression", "cree_le", "debut", "fin"]
+    list_filter = ["statut"]
+    search_fields = ["erreur"]
+    readonly_fields = ["cree_le", "debut", "fin", "erreur"]

@@ -1,0 +1,51 @@
+import pytest
+from django.test import Client
+
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    return _login
+
+
+@pytest.fixture
+def monde(db):
+    """Two projects; in A one member per role, a learner followed by the partner's OF and one
+    that is not; in B a learner of its own."""
+    projet_a = f.ProjetFactory(nom="Projet A")
+    projet_b = f.ProjetFactory(nom="Projet B")
+    adhesions = {
+        "administrateur": f.AdhesionFactory(projet=projet_a, administrateur=True, user__username="adm"),
+        "coordinateur": f.AdhesionFactory(projet=projet_a, coordinateur=True, user__username="coord"),
+        "partenaire": f.AdhesionFactory(projet=projet_a, partenaire=True, user__username="part"),
+        "financeur": f.AdhesionFactory(projet=projet_a, financeur=True, user__username="fin"),
+    }
+    of_partenaire = adhesions["partenaire"].organisation
+    suivi = f.EtapeFactory(parcours__apprenant__projet=projet_a, organisation=of_partenaire)
+    autre = f.EtapeFactory(parcours__apprenant__projet=projet_a)
+    etranger = f.EtapeFactory(parcours__apprenant__projet=projet_b)
+    return {
+        "A": projet_a,
+        "B": projet_b,
+        "adhesions": adhesions,
+        "users": {role: a.user for role, a in adhesions.items()},
+        "etape_suivie": suivi,
+        "etape_autre": autre,
+        "etape_etrangere": etranger,
+        "apprenant_suivi": suivi.parcours.apprenant,
+        "apprenant_autre": autre.parcours.apprenant,
+        "apprenant_etranger": etranger.parcours.apprenant,
+        "outsider": f.UserFactory(username="dehors"),
+    }

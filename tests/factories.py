@@ -1,0 +1,362 @@
+"""factory_boy factories for every model, with traits for the usual variants.
+
+A factory that needs a project takes it from its parent (``projet=factory.SelfAttribute(...)``)
+so that a whole graph stays inside one tenant.
+"""
+
+from datetime import date as D
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from conciergerie.models import Adhesion, Projet
+from conciergerie.roles import Role
+from finances import models as fin
+from parcours import models as par
+from partenaires import models as part
+from recits import models as rec
+
+TODAY = D.today()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+    class Params:
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class ProjetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Projet
+
+    nom = factory.Sequence(lambda n: f"Projet {n}")
+    territoire = "Landes"
+    date_debut = D(2024, 9, 1)
+    taux_horaire_benevolat = Decimal("15.00")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = part.Organisation
+
+    projet = factory.SubFactory(ProjetFactory)
+    nom = factory.Sequence(lambda n: f"Organisation {n}")
+    type = part.TypeOrganisation.ASSOCIATION
+    commune = "Hagetmau"
+
+    class Params:
+        of = factory.Trait(
+            type=part.TypeOrganisation.ORGANISME_FORMATION,
+            qualiopi_statut=part.StatutQualiopi.CERTIFIE,
+            qualiopi_expiration=TODAY + timedelta(days=365),
+        )
+        tiers_lieu = factory.Trait(type=part.TypeOrganisation.TIERS_LIEU)
+        financeur = factory.Trait(type=part.TypeOrganisation.FINANCEUR_PUBLIC)
+        prescripteur = factory.Trait(type=part.TypeOrganisation.FRANCE_TRAVAIL)
+
+
+class AdhesionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adhesion
+
+    user = factory.SubFactory(UserFactory)
+    projet = factory.SubFactory(ProjetFactory)
+    role = Role.COORDINATEUR
+    organisation = None
+
+    class Params:
+        administrateur = factory.Trait(role=Role.ADMINISTRATEUR)
+        coordinateur = factory.Trait(role=Role.COORDINATEUR)
+        partenaire = factory.Trait(
+            role=Role.PARTENAIRE,
+            organisation=factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), of=True),
+        )
+        financeur = factory.Trait(
+            role=Role.FINANCEUR,
+            organisation=factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), financeur=True),
+        )
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = part.Contact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    nom = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Faker("email", locale="fr_FR")
+
+    class Params:
+        referent = factory.Trait(est_referent=True)
+
+
+class MembreConsortiumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = part.MembreConsortium
+
+    projet = factory.SubFactory(ProjetFactory)
+    organisation = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"))
+    role = part.RoleConsortium.MEMBRE
+    date_entree = D(2024, 9, 1)
+
+    class Params:
+        chef_de_file = factory.Trait(role=part.RoleConsortium.CHEF_DE_FILE)
+        associe = factory.Trait(role=part.RoleConsortium.ASSOCIE)
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = part.Convention
+        skip_postgeneration_save = True
+
+    projet = factory.SubFactory(ProjetFactory)
+    type = part.TypeConvention.PARTENARIAT
+    intitule = factory.Sequence(lambda n: f"Convention {n}")
+    date_debut = D(2024, 9, 1)
+
+    @factory.post_generation
+    def parties(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.parties.set(extracted)
+
+    class Params:
+        financement = factory.Trait(type=part.TypeConvention.FINANCEMENT, montant=Decimal("50000.00"))
+        expire_bientot = factory.Trait(date_fin=TODAY + timedelta(days=30))
+
+
+class ApprenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Apprenant
+
+    projet = factory.SubFactory(ProjetFactory)
+    reference = factory.Sequence(lambda n: f"REF-{n:05d}")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    nom = factory.Faker("last_name", locale="fr_FR")
+    date_naissance = D(1998, 5, 17)
+    commune = "Mugron"
+    situation_entree = par.Situation.DEMANDEUR_EMPLOI
+    date_entree = D(2025, 1, 15)
+
+    class Params:
+        qpv_ = factory.Trait(qpv=True)
+        zrr_ = factory.Trait(zrr=True)
+        neet = factory.Trait(situation_entree=par.Situation.NEET, date_naissance=D(2006, 3, 3))
+        rqth_ = factory.Trait(rqth=True)
+        consentant = factory.Trait(consentement_recit=True, consentement_date=D(2025, 1, 15))
+        secu_provisoire = factory.Trait(statut_secu=par.StatutSecu.PROVISOIRE)
+
+
+class ParcoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Parcours
+
+    apprenant = factory.SubFactory(ApprenantFactory)
+    projet = factory.SelfAttribute("apprenant.projet")
+    intitule = "Parcours vers l'emploi"
+    date_debut = D(2025, 1, 20)
+
+    class Params:
+        cloture = factory.Trait(
+            statut=par.StatutParcours.CLOTURE, date_fin=D(2025, 6, 30), suivi_6_mois_le=D(2025, 12, 30)
+        )
+
+
+class SessionFormationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.SessionFormation
+
+    projet = factory.SubFactory(ProjetFactory)
+    organisation = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), of=True)
+    intitule = factory.Sequence(lambda n: f"Session {n}")
+    date_debut = D(2025, 3, 1)
+    date_fin = D(2025, 6, 30)
+    places_min = 8
+    places_max = 12
+    places_conciergerie = 3
+
+
+class EtapeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Etape
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    projet = factory.SelfAttribute("parcours.projet")
+    type = par.TypeEtape.ACCOMPAGNEMENT
+    date_debut = D(2025, 2, 1)
+    heures_prevues = Decimal("35")
+    organisation = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"))
+
+    class Params:
+        certifiante = factory.Trait(type=par.TypeEtape.FORMATION_CERTIFIANTE, code_rncp="RNCP37873")
+        pre_qualification = factory.Trait(type=par.TypeEtape.PRE_QUALIFICATION)
+        bloquee = factory.Trait(statut=par.StatutEtape.BLOQUEE, motif="Numéro de sécurité sociale provisoire")
+        terminee = factory.Trait(statut=par.StatutEtape.TERMINEE, date_fin=D(2025, 3, 1), heures_realisees=Decimal("35"))
+
+
+class FreinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Frein
+
+    apprenant = factory.SubFactory(ApprenantFactory)
+    projet = factory.SelfAttribute("apprenant.projet")
+    type = par.TypeFrein.MOBILITE
+
+    class Params:
+        leve_ = factory.Trait(leve=True, leve_le=D(2025, 3, 1))
+
+
+class SortieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Sortie
+
+    parcours = factory.SubFactory(ParcoursFactory, cloture=True)
+    projet = factory.SelfAttribute("parcours.projet")
+    type = par.TypeSortie.SORTIE
+    resultat = par.ResultatSortie.EMPLOI_DURABLE
+    date = D(2025, 6, 30)
+
+    class Params:
+        suivi = factory.Trait(type=par.TypeSortie.SUIVI_6_MOIS, date=D(2025, 12, 30))
+        negative = factory.Trait(resultat=par.ResultatSortie.RECHERCHE_EMPLOI)
+
+
+class FinancementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.Financement
+
+    projet = factory.SubFactory(ProjetFactory)
+    financeur = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), financeur=True)
+    programme = "Région"
+    intitule = factory.Sequence(lambda n: f"Financement {n}")
+    montant_accorde = Decimal("100000.00")
+    date_debut = D(2024, 9, 1)
+    date_fin = D(2027, 8, 31)
+
+    class Params:
+        plafonne = factory.Trait(plafond_benevolat=Decimal("30"), plafond_ingenierie=Decimal("20"))
+
+
+class LigneBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.LigneBudget
+
+    financement = factory.SubFactory(FinancementFactory)
+    categorie = fin.CategorieBudget.PERSONNEL
+    libelle = "Coordination"
+    montant_prevu = Decimal("50000.00")
+
+    class Params:
+        ingenierie = factory.Trait(categorie=fin.CategorieBudget.INGENIERIE, libelle="Ingénierie")
+
+
+class DepenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.Depense
+
+    ligne = factory.SubFactory(LigneBudgetFactory)
+    date = D(2025, 3, 1)
+    libelle = "Dépense"
+    montant = Decimal("1000.00")
+
+
+class VersementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.Versement
+
+    financement = factory.SubFactory(FinancementFactory)
+    type = fin.TypeVersement.ACOMPTE
+    montant = Decimal("30000.00")
+    date_limite_demande = TODAY + timedelta(days=30)
+
+    class Params:
+        recu = factory.Trait(date_demande=D(2025, 1, 10), date_reception=D(2025, 2, 10))
+
+
+class TempsBenevoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.TempsBenevole
+
+    projet = factory.SubFactory(ProjetFactory)
+    date = D(2025, 3, 1)
+    personne = "Bénévole"
+    activite = "Accueil"
+    heures = Decimal("3.00")
+    taux_horaire = Decimal("15.00")
+
+    class Params:
+        donne_en_plus = factory.Trait(valorise=False)
+
+
+class PartageValeurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.PartageValeur
+
+    projet = factory.SubFactory(ProjetFactory)
+    organisation = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), of=True)
+    mode = fin.ModePartage.PAR_APPRENANT
+    montant = Decimal("300.00")
+
+    class Params:
+        recu_ = factory.Trait(recu=True, date_reception=D(2025, 5, 1))
+
+
+class ActiviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.Activite
+
+    projet = factory.SubFactory(ProjetFactory)
+    type = rec.TypeActivite.ATELIER
+    intitule = factory.Sequence(lambda n: f"Atelier {n}")
+    date = D(2025, 4, 1)
+    nb_participants = 8
+
+
+class RecitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.Recit
+
+    projet = factory.SubFactory(ProjetFactory)
+    titre = factory.Sequence(lambda n: f"Récit {n}")
+    type = rec.TypeRecit.TEMOIGNAGE
+    texte = "Un **beau** moment."
+    date = D(2025, 4, 2)
+
+    class Params:
+        copil = factory.Trait(a_presenter_copil=True)
+
+
+class CopilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.Copil
+
+    projet = factory.SubFactory(ProjetFactory)
+    date = D(2025, 7, 22)
+    periode_debut = D(2024, 9, 1)
+    periode_fin = D(2025, 6, 30)
+
+
+class RapportCopilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.RapportCopil
+
+    copil = factory.SubFactory(CopilFactory)
+
+    class Params:
+        pret = factory.Trait(statut=rec.StatutRapport.PRET, progression=100)
+        echec = factory.Trait(statut=rec.StatutRapport.ECHEC, erreur="Erreur de rendu")
