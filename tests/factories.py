@@ -172,9 +172,7 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
     date_debut = D(2025, 1, 20)
 
     class Params:
-        cloture = factory.Trait(
-            statut=par.StatutParcours.CLOTURE, date_fin=D(2025, 6, 30), suivi_6_mois_le=D(2025, 12, 30)
-        )
+        cloture = factory.Trait(statut=par.StatutParcours.CLOTURE, date_fin=D(2025, 6, 30), suivi_6_mois_le=D(2025, 12, 30))
 
 
 class SessionFormationFactory(factory.django.DjangoModelFactory):

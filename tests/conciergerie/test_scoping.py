@@ -118,7 +118,10 @@ def test_partner_sees_its_sessions_and_the_directory(monde):
     own = f.SessionFormationFactory(projet=monde["A"], organisation=org)
     f.SessionFormationFactory(projet=monde["A"])
     assert ids(par.SessionFormation.objects.visible_to(user)) == {own.pk}
-    assert part.Organisation.objects.visible_to(user).filter(projet=monde["A"]).count() == part.Organisation.objects.filter(projet=monde["A"]).count()
+    assert (
+        part.Organisation.objects.visible_to(user).filter(projet=monde["A"]).count()
+        == part.Organisation.objects.filter(projet=monde["A"]).count()
+    )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,101 @@
+"""The permission matrix, written as data and checked by one parametrised test.
+
+Each row: a view (URL name), the object it is opened on, and the expected status code for
+each kind of user. The `monde` fixture (tests/conftest.py) gives project A with one member per
+role, project B, and an outsider. Objects:
+
+- "A" / "B": the project itself (project-level pages),
+- "apprenant_suivi": a learner of A with a step at the partner's organisation,
+- "apprenant_autre": a learner of A the partner does not follow,
+- "apprenant_etranger": a learner of B, asked for through project A's URL.
+
+A non-member gets 404 (existence is not leaked), a member whose role forbids the page 403,
+a partner asking for a learner it does not follow 404. Anonymous users go to the login page.
+Every new view adds its rows: the core's here, an app's in ``tests/<app>/matrice.py`` which
+defines ``MATRICE`` (rows) and ``CIBLES`` (target name -> function(monde) -> URL kwargs).
+"""
+
+import importlib
+
+import pytest
+from django.urls import reverse
+
+from tests.matrice_outils import ADM, COORD, FIN, OUT, PART, membres, tous  # noqa: F401
+
+
+# URL kwargs for each kind of target
+def cible(monde, nom):
+    a, b = monde["A"], monde["B"]
+    if nom == "A":
+        return {"projet_id": a.pk}
+    if nom == "B":
+        return {"projet_id": b.pk}
+    if nom.startswith("apprenant_"):
+        return {"projet_id": a.pk, "pk": monde[nom].pk}
+    for cibles in CIBLES_APPS:
+        if nom in cibles:
+            return cibles[nom](monde)
+    raise KeyError(nom)
+
+
+MATRICE_CORE = [
+    # (url name, target, {user kind: status})
+    ("projet_accueil", "A", membres(200)),
+    ("projet_accueil", "B", tous(404)),
+    ("apprenant_list", "A", membres(200, financeur=403)),
+    ("apprenant_list", "B", tous(404)),
+    ("apprenant_detail", "apprenant_suivi", membres(200, financeur=403)),
+    ("apprenant_detail", "apprenant_autre", membres(200, partenaire=404, financeur=403)),
+    ("apprenant_detail", "apprenant_etranger", membres(404, financeur=403)),
+]
+
+APPS = ["partenaires", "parcours", "finances", "recits"]
+MATRICE = list(MATRICE_CORE)
+CIBLES_APPS = []
+for _app in APPS:
+    _module = importlib.import_module(f"tests.{_app}.matrice")
+    MATRICE += _module.MATRICE
+    CIBLES_APPS.append(_module.CIBLES)
+
+
+def cas():
+    for url_name, target, attendus in MATRICE:
+        for qui, code in attendus.items():
+            yield pytest.param(url_name, target, qui, code, id=f"{url_name}-{target}-{qui}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "target", "qui", "code"), list(cas()))
+def test_permission_matrix(monde, login, url_name, target, qui, code):
+    user = monde["outsider"] if qui == OUT else monde["users"][qui]
+    url = reverse(url_name, kwargs=cible(monde, target))
+    response = login(user).get(url)
+    assert response.status_code == code, f"{qui} sur {url}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "target"), sorted({(u, t) for u, t, _ in MATRICE}))
+def test_anonymous_goes_to_login(monde, client, url_name, target):
+    url = reverse(url_name, kwargs=cible(monde, target))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("connexion"))
+
+
+def test_every_project_url_is_in_the_matrix():
+    """A URL under /p/<projet_id>/ that no row mentions is a view nobody checked."""
+    from django.urls import get_resolver
+
+    noms = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, route)
+            elif route.startswith("p/<int:projet_id>/") and p.name:
+                noms.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    couverts = {u for u, _, _ in MATRICE}
+    assert noms - couverts == set(), "vues absentes de la matrice des permissions"
