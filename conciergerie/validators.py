@@ -24,10 +24,9 @@ def validate_siret(value: str) -> None:
     compact = re.sub(r"\s", "", value or "")
     if not re.fullmatch(r"\d{14}", compact):
         raise ValidationError("Un SIRET compte 14 chiffres.", code="siret_format")
-    if compact.startswith(LA_POSTE_SIREN):
-        if sum(int(c) for c in compact) % 5 != 0:
-            raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle).", code="siret_cle")
-    elif not luhn_ok(compact):
+    if compact.startswith(LA_POSTE_SIREN) and sum(int(c) for c in compact) % 5 == 0:
+        return  # La Poste's establishments share one SIREN: their SIRET follow a digit-sum rule
+    if not luhn_ok(compact):
         raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle).", code="siret_cle")
 
 

@@ -1,0 +1,58 @@
+"""Every model is registered in the Django admin and its pages open for the superuser."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests import factories as f
+
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
+
+
+def domain_models():
+    return [m for m in apps.get_models() if m._meta.app_label in APPS and not m.__name__.startswith("Historical")]
+
+
+def test_every_domain_model_is_registered():
+    missing = [m.__name__ for m in domain_models() if m not in admin.site._registry]
+    assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", domain_models(), ids=lambda m: m.__name__)
+def test_admin_changelist_add_and_change_open(client, model):
+    client.force_login(f.UserFactory(superuser=True))
+    # a row of each model so that the change page and list columns render
+    f.ApprenantFactory()
+    f.SortieFactory()
+    f.EtapeFactory(bloquee=True)
+    f.FreinFactory()
+    f.DepenseFactory()
+    f.VersementFactory()
+    f.TempsBenevoleFactory()
+    f.PartageValeurFactory()
+    f.RecitFactory()
+    f.ActiviteFactory()
+    f.RapportCopilFactory()
+    f.ConventionFactory()
+    f.MembreConsortiumFactory()
+    f.ContactFactory()
+    f.SessionFormationFactory()
+    f.AdhesionFactory()
+    opts = model._meta
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
+    assert changelist.status_code == 200
+    assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None
+    change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    assert change.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_refuses_project_users(client):
+    adhesion = f.AdhesionFactory(administrateur=True)
+    client.force_login(adhesion.user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302  # to the admin login: project users use the app

@@ -1,0 +1,68 @@
+"""Settings come from the environment; production refuses to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_passes_with_production_variables(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k8#Zq2v!pR7wL0sX4mN9bT3yH6jD1fG5cV8eA2uQ7iO0-prod-like-secret-0123456789",
+        ALLOWED_HOSTS="conciergerie.example.org",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_embedded_default_is_french_paris_sqlite_and_eager(settings):
+    from django.conf import settings as live
+
+    assert live.LANGUAGE_CODE == "fr-fr"
+    assert live.TIME_ZONE == "Europe/Paris"
+    assert live.USE_THOUSAND_SEPARATOR is True
+    if not os.environ.get("DATABASE_URL"):
+        assert live.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    if not os.environ.get("REDIS_URL"):
+        assert live.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_french_number_format():
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    with translation.override("fr"):
+        assert formats.number_format(Decimal("12345.67"), 2, use_l10n=True, force_grouping=True) == "12\xa0345,67"
+
+
+def test_roles_table_in_docs_matches_the_code():
+    from conciergerie.roles import CAPACITES, Role
+
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    order = [Role.ADMINISTRATEUR, Role.COORDINATEUR, Role.PARTENAIRE, Role.FINANCEUR]
+    for key, (_description, allowed) in CAPACITES.items():
+        line = next((li for li in doc.splitlines() if li.startswith(f"| `{key}` |")), None)
+        assert line is not None, f"{key} absent de docs/architecture.md"
+        cells = [c.strip() for c in line.strip("|").split("|")][-4:]
+        assert cells == ["oui" if r in allowed else "—" for r in order], key

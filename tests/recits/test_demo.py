@@ -1,0 +1,100 @@
+"""The demo command: Icifornie as in the COPIL minutes, idempotent, refused in production."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from conciergerie.models import Projet
+from parcours.models import Apprenant, Etape, StatutEtape, StatutSecu, TypeEtape
+from partenaires.models import MembreConsortium, RoleConsortium
+
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
+
+
+def counts():
+    return {m.__name__: m.objects.count() for m in apps.get_models() if m._meta.app_label in APPS}
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("charger_demo")
+
+
+def test_demo_runs_twice_without_duplicating(demo):
+    before = counts()
+    call_command("charger_demo")
+    call_command("charger_demo", "--si-vide")
+    assert counts() == before
+    assert before["Apprenant"] >= 12
+    assert get_user_model().objects.count() == 4
+
+
+def test_demo_is_refused_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("charger_demo")
+    assert not Projet.objects.exists()
+
+
+def test_icifornie_consortium_as_in_the_minutes(demo):
+    projet = Projet.objects.get(nom="Icifornie")
+    chef = MembreConsortium.objects.get(projet=projet, role=RoleConsortium.CHEF_DE_FILE)
+    assert chef.organisation.nom == "Kl'hub"
+    noms = set(projet_orgs(projet))
+    for attendu in ["AFEPT", "Région Nouvelle-Aquitaine", "Fondation Entreprendre", "AFPA Mont-de-Marsan", "La Smalah"]:
+        assert attendu in noms
+    etapes = Etape.objects.filter(projet=projet)
+    # every step type is covered
+    assert set(etapes.values_list("type", flat=True)) == set(TypeEtape.values)
+    # the CAP plomberie blocked for a provisional social-security number
+    bloquee = etapes.get(statut=StatutEtape.BLOQUEE)
+    assert "plomberie" in bloquee.intitule.lower()
+    assert bloquee.parcours.apprenant.statut_secu == StatutSecu.PROVISOIRE
+    # no social-security number stored anywhere: only its status
+    assert not [f.name for f in Apprenant._meta.get_fields() if "numero" in f.name or f.name == "nir"]
+
+
+def projet_orgs(projet):
+    from partenaires.models import Organisation
+
+    return Organisation.objects.filter(projet=projet).values_list("nom", flat=True)
+
+
+def test_demo_roles_see_what_the_issue_says(demo, client):
+    User = get_user_model()
+    icifornie = Projet.objects.get(nom="Icifornie")
+    partenaire = User.objects.get(username="partenaire")
+    followed = Apprenant.objects.visible_to(partenaire)
+    assert followed.exists()
+    for apprenant in followed:
+        assert apprenant.parcours.filter(etapes__organisation__nom="AFEPT").exists()
+    assert followed.count() < Apprenant.objects.filter(projet=icifornie).count()
+    assert not Apprenant.objects.visible_to(User.objects.get(username="financeur")).exists()
+    # the coordinator sees both projects and switches between them
+    coord = User.objects.get(username="coordinatrice")
+    assert Projet.objects.visible_to(coord).count() == 2
+
+
+def test_demo_accounts_log_in_and_see_the_home_page(demo, client):
+    assert client.login(username="coordinatrice", password="demo")
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Icifornie" in content or "Tiers-lieu des Coteaux" in content
+    icifornie = Projet.objects.get(nom="Icifornie")
+    response = client.get(f"/p/{icifornie.pk}/")
+    assert "<h1>Icifornie</h1>" in response.content.decode()
+
+
+def test_partner_list_shows_only_afept_learners(demo, client):
+    icifornie = Projet.objects.get(nom="Icifornie")
+    assert client.login(username="partenaire", password="demo")
+    html = client.get(f"/p/{icifornie.pk}/apprenants/").content.decode()
+    assert "Marchand" in html  # Léa, in formation distribuée at AFEPT
+    assert "Darrigade" not in html  # Marc has no step at AFEPT
+    assert "Fourcade" not in html  # the other project's learner
+    client.logout()
+    assert client.login(username="financeur", password="demo")
+    assert client.get(f"/p/{icifornie.pk}/apprenants/").status_code == 403
