@@ -12,6 +12,9 @@ urlpatterns = [
     path("sante/", views.sante, name="sante"),
     path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),
     path("p/<int:projet_id>/", include("parcours.urls")),
+    path("p/<int:projet_id>/", include("parcours.urls_sessions")),
+    path("p/<int:projet_id>/", include("partenaires.urls")),
+    path("p/<int:projet_id>/", include("finances.urls")),
     path("admin/", admin.site.urls),
 ]
 

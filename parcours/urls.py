@@ -4,5 +4,16 @@ from . import views
 
 urlpatterns = [
     path("apprenants/", views.ApprenantListView.as_view(), name="apprenant_list"),
+    path("apprenants/nouveau/", views.ApprenantCreateView.as_view(), name="apprenant_create"),
     path("apprenants/<int:pk>/", views.ApprenantDetailView.as_view(), name="apprenant_detail"),
+    path("apprenants/<int:pk>/modifier/", views.ApprenantUpdateView.as_view(), name="apprenant_update"),
+    path("apprenants/<int:pk>/parcours/nouveau/", views.ParcoursCreateView.as_view(), name="parcours_create"),
+    path("apprenants/<int:pk>/freins/nouveau/", views.FreinCreateView.as_view(), name="frein_create"),
+    path("parcours/<int:pk>/modifier/", views.ParcoursUpdateView.as_view(), name="parcours_update"),
+    path("parcours/<int:pk>/etapes/nouvelle/", views.EtapeCreateView.as_view(), name="etape_create"),
+    path("parcours/<int:pk>/cloturer/", views.ParcoursCloturerView.as_view(), name="parcours_cloturer"),
+    path("parcours/<int:pk>/suivi/", views.ParcoursSuiviView.as_view(), name="parcours_suivi"),
+    path("etapes/<int:pk>/modifier/", views.EtapeUpdateView.as_view(), name="etape_update"),
+    path("etapes/<int:pk>/statut/", views.EtapeStatutView.as_view(), name="etape_statut"),
+    path("freins/<int:pk>/lever/", views.FreinLeverView.as_view(), name="frein_lever"),
 ]

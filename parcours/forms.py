@@ -1,0 +1,196 @@
+"""Forms of the parcours app, with French messages next to the field.
+
+Rules that the models hold (dates, RNCP code, reason for a blocked step) come from the models'
+``clean()``; the forms add what needs the project: the consortium, the project's users.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
+
+from partenaires.models import MembreConsortium, Organisation
+
+from .models import (
+    Apprenant,
+    Etape,
+    Frein,
+    Parcours,
+    ResultatSortie,
+    SessionFormation,
+    StatutEtape,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002
+        super().__init__(attrs, format=format)
+
+
+class ApprenantForm(forms.ModelForm):
+    class Meta:
+        model = Apprenant
+        fields = [
+            "reference",
+            "prenom",
+            "nom",
+            "date_naissance",
+            "commune",
+            "email",
+            "telephone",
+            "situation_entree",
+            "niveau_qualification",
+            "date_entree",
+            "prescripteur",
+            "qpv",
+            "zrr",
+            "statut_secu",
+            "rqth",
+            "consentement_recit",
+            "consentement_date",
+        ]
+        widgets = {"date_naissance": DateInput(), "date_entree": DateInput(), "consentement_date": DateInput()}
+
+    def __init__(self, *args, projet, voir_rqth: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projet = projet
+        self.fields["prescripteur"].queryset = Organisation.objects.filter(projet=projet).order_by("nom")
+        if not voir_rqth:
+            del self.fields["rqth"]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        autres = Apprenant.objects.filter(projet=self.projet, reference=reference).exclude(pk=self.instance.pk)
+        if autres.exists():
+            raise forms.ValidationError("Cette référence est déjà utilisée dans ce projet.")
+        return reference
+
+
+class ParcoursForm(forms.ModelForm):
+    class Meta:
+        model = Parcours
+        fields = ["intitule", "referent", "date_debut"]
+        widgets = {"date_debut": DateInput()}
+
+    def __init__(self, *args, projet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = get_user_model().objects.filter(adhesions__projet=projet, adhesions__actif=True).distinct()
+        self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class OrganisationConsortiumField(forms.ModelChoiceField):
+    """Only the consortium's organisations, with a precise message for any other."""
+
+    def __init__(self, *args, projet, **kwargs):
+        self.projet = projet
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            autre = Organisation.objects.filter(pk=value).first() if str(value).isdigit() else None
+            if autre is not None and autre.projet_id != self.projet.pk:
+                raise forms.ValidationError("Cette organisation n'appartient pas à ce projet.", code="autre_projet") from None
+            if autre is not None:
+                raise forms.ValidationError("Cette organisation ne fait pas partie du consortium.", code="hors_consortium") from None
+            raise
+
+
+def organisations_du_consortium(projet):
+    membres = MembreConsortium.objects.filter(projet=projet).values("organisation_id")
+    return Organisation.objects.filter(projet=projet, pk__in=membres).order_by("nom")
+
+
+class EtapeForm(forms.ModelForm):
+    class Meta:
+        model = Etape
+        fields = [
+            "type",
+            "intitule",
+            "organisation",
+            "session",
+            "code_rncp",
+            "date_debut",
+            "date_fin",
+            "heures_prevues",
+            "heures_realisees",
+            "modalite",
+            "statut",
+            "motif",
+        ]
+        widgets = {"date_debut": DateInput(), "date_fin": DateInput()}
+
+    def __init__(self, *args, projet, organisation_id=None, **kwargs):
+        """``organisation_id``: a partner's organisation, the only one it may choose."""
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        if organisation_id is not None:
+            # a partner edits its organisation's steps and cannot move them elsewhere
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"] = OrganisationConsortiumField(
+                queryset=organisations_du_consortium(projet),
+                projet=projet,
+                required=False,
+                label="Organisation",
+                help_text="Une organisation membre du consortium.",
+            )
+        sessions = SessionFormation.objects.filter(projet=projet).select_related("organisation")
+        if organisation_id is not None:
+            sessions = sessions.filter(organisation_id=organisation_id)
+        self.fields["session"].queryset = sessions
+        for name in ("heures_prevues", "heures_realisees"):
+            # our own message (clean_heures_*) rather than the model validator's
+            self.fields[name].validators = [v for v in self.fields[name].validators if not isinstance(v, MinValueValidator)]
+
+    def clean_heures_prevues(self):
+        return self._heures("heures_prevues")
+
+    def clean_heures_realisees(self):
+        return self._heures("heures_realisees")
+
+    def _heures(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and value < 0:
+            raise forms.ValidationError("Les heures ne peuvent pas être négatives.")
+        return value
+
+
+class StatutEtapeForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", choices=StatutEtape.choices)
+    motif = forms.CharField(label="Motif", max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("statut") in (StatutEtape.BLOQUEE, StatutEtape.ABANDONNEE) and not (data.get("motif") or "").strip():
+            self.add_error("motif", "Indiquez le motif du blocage ou de l'abandon.")
+        return data
+
+
+class FreinForm(forms.ModelForm):
+    class Meta:
+        model = Frein
+        fields = ["type", "commentaire", "identifie_le"]
+        widgets = {"identifie_le": DateInput()}
+
+
+class SortieForm(forms.Form):
+    resultat = forms.ChoiceField(label="Résultat", choices=ResultatSortie.choices)
+    date = forms.DateField(label="Date", widget=DateInput())
+    commentaire = forms.CharField(label="Commentaire", max_length=300, required=False)
+
+    def __init__(self, *args, parcours, suivi: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parcours = parcours
+        self.suivi = suivi
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if self.suivi:
+            if self.parcours.date_fin and date < self.parcours.date_fin:
+                raise forms.ValidationError("Le suivi ne peut pas précéder la sortie du parcours.")
+        elif date < self.parcours.date_debut:
+            raise forms.ValidationError("La date de sortie précède le début du parcours.")
+        return date

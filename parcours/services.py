@@ -1,0 +1,118 @@
+"""Writes of the parcours app: plain functions with keyword arguments, one transaction each.
+
+Views validate with the forms (parcours/forms.py) and call these; a refused form never
+reaches them, and a rule broken here raises ``ValidationError`` before anything is written.
+"""
+
+from datetime import date as Date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import (
+    STATUTS_AVEC_MOTIF,
+    Apprenant,
+    Etape,
+    Frein,
+    Parcours,
+    Sortie,
+    StatutParcours,
+    TypeSortie,
+    date_suivi_6_mois,
+)
+
+
+def _save(instance, by):
+    if by is not None:
+        instance._history_user = by
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
+    apprenant.projet = projet
+    return _save(apprenant, by)
+
+
+@transaction.atomic
+def enregistrer_parcours(*, parcours: Parcours, apprenant: Apprenant, by) -> Parcours:
+    parcours.apprenant = apprenant
+    parcours.projet_id = apprenant.projet_id
+    return _save(parcours, by)
+
+
+@transaction.atomic
+def enregistrer_etape(*, etape: Etape, parcours: Parcours, by) -> Etape:
+    etape.parcours = parcours
+    etape.projet_id = parcours.projet_id
+    if etape.statut not in STATUTS_AVEC_MOTIF:
+        etape.motif = ""
+    return _save(etape, by)
+
+
+@transaction.atomic
+def changer_statut_etape(*, etape: Etape, statut: str, motif: str = "", by) -> Etape:
+    motif = (motif or "").strip()
+    if statut in STATUTS_AVEC_MOTIF and not motif:
+        raise ValidationError({"motif": "Indiquez le motif du blocage ou de l'abandon."})
+    etape.statut = statut
+    etape.motif = motif if statut in STATUTS_AVEC_MOTIF else ""
+    return _save(etape, by)
+
+
+@transaction.atomic
+def enregistrer_frein(*, frein: Frein, apprenant: Apprenant, by) -> Frein:
+    frein.apprenant = apprenant
+    frein.projet_id = apprenant.projet_id
+    return _save(frein, by)
+
+
+@transaction.atomic
+def lever_frein(*, frein: Frein, date: Date, by) -> Frein:
+    frein.leve = True
+    frein.leve_le = date
+    return _save(frein, by)
+
+
+@transaction.atomic
+def close_parcours(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
+    """Record the exit outcome, close the path and schedule its 6-month follow-up."""
+    if parcours.statut == StatutParcours.CLOTURE or parcours.sorties.filter(type=TypeSortie.SORTIE).exists():
+        raise ValidationError("Ce parcours est déjà clôturé.")
+    if date < parcours.date_debut:
+        raise ValidationError({"date": "La date de sortie précède le début du parcours."})
+    sortie = _save(
+        Sortie(
+            projet_id=parcours.projet_id, parcours=parcours, type=TypeSortie.SORTIE, resultat=resultat, date=date, commentaire=commentaire
+        ),
+        by,
+    )
+    parcours.statut = StatutParcours.CLOTURE
+    parcours.date_fin = date
+    parcours.suivi_6_mois_le = date_suivi_6_mois(date)
+    _save(parcours, by)
+    return sortie
+
+
+@transaction.atomic
+def enregistrer_suivi(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
+    """Record the 6-month follow-up of a closed path."""
+    if parcours.statut != StatutParcours.CLOTURE or not parcours.date_fin:
+        raise ValidationError("Clôturez le parcours avant d'enregistrer son suivi à 6 mois.")
+    if parcours.sorties.filter(type=TypeSortie.SUIVI_6_MOIS).exists():
+        raise ValidationError("Le suivi à 6 mois de ce parcours est déjà enregistré.")
+    if date < parcours.date_fin:
+        raise ValidationError({"date": "Le suivi ne peut pas précéder la sortie du parcours."})
+    return _save(
+        Sortie(
+            projet_id=parcours.projet_id,
+            parcours=parcours,
+            type=TypeSortie.SUIVI_6_MOIS,
+            resultat=resultat,
+            date=date,
+            commentaire=commentaire,
+        ),
+        by,
+    )

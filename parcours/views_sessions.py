@@ -1,0 +1,108 @@
+"""Sessions of training organisations (formation distribuée) and the learners an organisation
+follows (the block the partners' organisation page loads with htmx).
+
+Placed learners: the distinct learners with a step in the session (``Etape.session``) whose
+status is not *abandonnée*. The OF's total enrolment is not known to the conciergerie, so the
+page shows placed learners against the session's minimum and says the minimum was
+**"atteint grâce à la conciergerie"** when the placed learners alone reach ``places_min``.
+Places left = ``places_max`` − placed (never below 0), an upper bound since the OF fills the
+session too.
+"""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from conciergerie.mixins import ProjetMixin
+from partenaires.models import Organisation
+
+from .models import Apprenant, Etape, SessionFormation, StatutEtape, StatutParcours
+
+PLACEES = Count("etapes__parcours__apprenant", distinct=True, filter=~Q(etapes__statut=StatutEtape.ABANDONNEE))
+
+
+def bilan_places(session, placees: int) -> dict:
+    """Places figures of a session, given its number of placed learners."""
+    return {
+        "placees": placees,
+        "restantes": max(session.places_max - placees, 0),
+        "seuil_atteint": placees >= session.places_min,
+        "manquantes": max(session.places_min - placees, 0),
+        "engagement_tenu": placees >= session.places_conciergerie,
+    }
+
+
+class SessionFormationListView(ProjetMixin, ListView):
+    capacite = "apprenants.voir"
+    template_name = "parcours/sessionformation_list.html"
+    paginate_by = 25
+    context_object_name = "sessions"
+
+    def get_queryset(self):
+        sessions = self.scoped(SessionFormation).select_related("organisation").annotate(nb_placees=PLACEES)
+        organisation = self.request.GET.get("organisation", "")
+        self.organisation = None
+        if organisation.isdigit():
+            self.organisation = Organisation.objects.visible_to(self.request.user, projet=self.projet).filter(pk=organisation).first()
+            sessions = sessions.filter(organisation_id=organisation)
+        return sessions.order_by("-date_debut", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for session in context["sessions"]:
+            session.bilan = bilan_places(session, session.nb_placees)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(query_string=params.urlencode(), organisation=self.organisation)
+        return context
+
+
+class SessionFormationDetailView(ProjetMixin, DetailView):
+    capacite = "apprenants.voir"
+    template_name = "parcours/sessionformation_detail.html"
+    context_object_name = "session"
+
+    def get_queryset(self):
+        return self.scoped(SessionFormation).select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        etapes = list(
+            self.scoped(Etape)
+            .filter(session=self.object)
+            .select_related("parcours__apprenant")
+            .order_by("parcours__apprenant__nom", "parcours__apprenant__prenom", "pk")
+        )
+        placees = {e.parcours.apprenant_id for e in etapes if e.statut != StatutEtape.ABANDONNEE}
+        context.update(etapes=etapes, bilan=bilan_places(self.object, len(placees)))
+        return context
+
+
+class OrganisationApprenantsView(ProjetMixin, ListView):
+    """Learners with a step at an organisation, as far as the viewer may see them: both the
+    learners and the steps are read through ``visible_to`` (a partner sees only its own)."""
+
+    capacite = "apprenants.voir"
+    context_object_name = "apprenants"
+    paginate_by = 50
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["parcours/_organisation_apprenants.html"]
+        return ["partenaires/organisation_apprenants.html"]
+
+    def get_queryset(self):
+        self.organisation = get_object_or_404(Organisation.objects.visible_to(self.request.user, projet=self.projet), pk=self.kwargs["pk"])
+        etapes = self.scoped(Etape).filter(organisation=self.organisation)
+        return (
+            self.scoped(Apprenant)
+            .filter(pk__in=etapes.values("parcours__apprenant_id"))
+            .annotate(
+                nb_etapes=Count("parcours__etapes", filter=Q(parcours__etapes__organisation=self.organisation), distinct=True),
+                en_cours=Count("parcours", filter=Q(parcours__statut=StatutParcours.EN_COURS), distinct=True),
+            )
+            .order_by("nom", "prenom", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)

@@ -1,0 +1,118 @@
+"""Forms of the partners' pages, with French messages next to the field."""
+
+import re
+
+from django import forms
+
+from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
+
+TAILLE_MAX_CONVENTION = 10 * 1024 * 1024  # 10 Mo
+SIGNATURE_PDF = b"%PDF-"
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def valider_pdf(fichier) -> None:
+    """A PDF of at most 10 Mo: extension, size and the ``%PDF-`` magic bytes (a renamed
+    executable is refused)."""
+    if not fichier.name.lower().endswith(".pdf"):
+        raise forms.ValidationError("Le fichier doit être un PDF (extension .pdf).", code="pdf_extension")
+    if fichier.size > TAILLE_MAX_CONVENTION:
+        taille = fichier.size / (1024 * 1024)
+        raise forms.ValidationError(f"Le fichier pèse {taille:.1f} Mo : la limite est de 10 Mo.", code="pdf_taille")
+    position = fichier.tell() if hasattr(fichier, "tell") else 0
+    fichier.seek(0)
+    debut = fichier.read(len(SIGNATURE_PDF))
+    fichier.seek(position)
+    if debut != SIGNATURE_PDF:
+        raise forms.ValidationError("Ce fichier n'est pas un vrai PDF (son contenu ne correspond pas à l'extension).", code="pdf_contenu")
+
+
+class OrganisationForm(forms.ModelForm):
+    role_consortium = forms.ChoiceField(
+        label="rôle dans le consortium",
+        choices=[("", "Hors consortium"), *RoleConsortium.choices],
+        required=False,
+    )
+    site_web = forms.URLField(label="site web", required=False, assume_scheme="https")
+    # longer than the model's fields: spaces are accepted, then stripped (see clean_siret)
+    siret = forms.CharField(label="SIRET", max_length=20, required=False, help_text="14 chiffres, espaces acceptés.")
+    nda = forms.CharField(label="numéro de déclaration d'activité (NDA)", max_length=20, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["nom", "type", "siret", "commune", "code_postal", "site_web", "qualiopi_statut", "qualiopi_expiration", "nda", "notes"]
+        widgets = {"qualiopi_expiration": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"qualiopi_statut": "Organismes de formation seulement."}
+
+    def __init__(self, *args, projet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projet = projet
+        self.instance.projet = projet
+        if self.instance.pk:
+            membre = MembreConsortium.objects.filter(projet=projet, organisation=self.instance).first()
+            self.fields["role_consortium"].initial = membre.role if membre else ""
+
+    def clean_siret(self):
+        return re.sub(r"\s", "", self.cleaned_data.get("siret") or "")
+
+    def clean_nda(self):
+        return re.sub(r"\s", "", self.cleaned_data.get("nda") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        autres = Organisation.objects.filter(projet=self.projet).exclude(pk=self.instance.pk)
+        siret = cleaned.get("siret")
+        if siret and autres.filter(siret=siret).exists():
+            self.add_error("siret", "Une organisation de ce projet a déjà ce SIRET.")
+        nom = cleaned.get("nom")
+        if nom and autres.filter(nom=nom, commune=cleaned.get("commune", "")).exists():
+            self.add_error("nom", "Une organisation de ce nom existe déjà dans cette commune.")
+        if cleaned.get("role_consortium") == RoleConsortium.CHEF_DE_FILE:
+            chef = MembreConsortium.objects.filter(projet=self.projet, role=RoleConsortium.CHEF_DE_FILE).exclude(
+                organisation=self.instance.pk
+            )
+            if chef.exists():
+                self.add_error("role_consortium", "Le consortium a déjà un chef de file.")
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["prenom", "nom", "fonction", "email", "telephone", "est_referent"]
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = ["type", "intitule", "parties", "date_signature", "date_debut", "date_fin", "montant", "fichier"]
+        widgets = {
+            "date_signature": DATE,
+            "date_debut": DATE,
+            "date_fin": DATE,
+            "parties": forms.CheckboxSelectMultiple,
+            "fichier": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        }
+        help_texts = {"fichier": "PDF, 10 Mo au plus."}
+
+    def __init__(self, *args, projet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        self.fields["parties"].queryset = Organisation.objects.filter(projet=projet).order_by("nom")
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data.get("fichier")
+        if fichier and hasattr(fichier, "content_type"):  # a new upload, not the stored file
+            valider_pdf(fichier)
+        return fichier
+
+    def clean(self):
+        cleaned = super().clean()
+        debut, fin = cleaned.get("date_debut"), cleaned.get("date_fin")
+        if debut and fin and fin < debut:
+            self.add_error("date_fin", "La fin doit suivre le début.")
+        montant = cleaned.get("montant")
+        if montant is not None and montant < 0:
+            self.add_error("montant", "Le montant ne peut pas être négatif.")
+        return cleaned

@@ -1,0 +1,95 @@
+"""The learner page: identity, obstacles, timeline, récits, history; what each role sees."""
+
+import pytest
+from django.urls import reverse
+
+from parcours.models import Apprenant, Etape
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(apprenant):
+    return reverse("apprenant_detail", args=[apprenant.projet_id, apprenant.pk])
+
+
+@pytest.fixture
+def lea(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"], prenom="Léa", nom="Marchand", rqth=True, situation_entree="rsa")
+    f.EtapeFactory(parcours__apprenant=apprenant, organisation=cabinet["of"], intitule="Chez le Greta", heures_prevues=70)
+    f.EtapeFactory(parcours__apprenant=apprenant, organisation=cabinet["tiers_lieu"], intitule="Au tiers-lieu", bloquee=True)
+    f.FreinFactory(apprenant=apprenant, type="logement", commentaire="Hébergée chez sa sœur")
+    recit = f.RecitFactory(projet=cabinet["projet"], titre="Léa reprend confiance")
+    recit.apprenants.add(apprenant)
+    return apprenant
+
+
+def test_coordinator_sees_everything(cabinet, lea):
+    html = cabinet["client"].get(_url(lea)).content.decode()
+    assert "Bénéficiaire du RSA" in html
+    assert "RQTH" in html
+    assert "Hébergée chez sa sœur" in html
+    assert "Chez le Greta" in html and "Au tiers-lieu" in html
+    assert "Greta" in html and "70" in html and "Présentiel" in html
+    assert "Numéro de sécurité sociale provisoire" in html  # the blocked step's reason
+    assert "Léa reprend confiance" in html
+    assert "Historique des modifications" in html and "création" in html
+
+
+def test_history_names_who_changed_what(cabinet, lea):
+    cabinet["client"].post(
+        reverse("apprenant_update", args=[lea.projet_id, lea.pk]),
+        {
+            "reference": lea.reference,
+            "prenom": "Léa",
+            "nom": "Marchand-Roux",
+            "situation_entree": "rsa",
+            "date_entree": "2025-01-15",
+            "statut_secu": "aucun",
+        },
+    )
+    html = cabinet["client"].get(_url(lea)).content.decode()
+    assert "camille" in html or cabinet["coord"].get_full_name() in html
+    assert "modification apprenant « Léa Marchand-Roux »" in html
+
+
+def test_partner_sees_identity_and_its_steps_only(cabinet, lea, login):
+    html = login(cabinet["partenaire"]).get(_url(lea)).content.decode()
+    assert "Léa" in html and lea.reference in html
+    assert "Chez le Greta" in html
+    assert "Au tiers-lieu" not in html
+    assert "RQTH" not in html
+    assert "Bénéficiaire du RSA" not in html
+    assert "Hébergée chez sa sœur" not in html
+    assert "Léa reprend confiance" not in html
+    assert "Historique" not in html
+    # it may change its own step's status, not create anything
+    assert reverse("etape_statut", args=[lea.projet_id, Etape.objects.get(parcours__apprenant=lea, organisation=cabinet["of"]).pk]) in html
+    assert reverse("parcours_create", args=[lea.projet_id, lea.pk]) not in html
+
+
+def test_recit_of_another_project_is_not_shown(cabinet, lea):
+    autre = f.RecitFactory(titre="Récit d'ailleurs")
+    autre.apprenants.add(lea)
+    assert "Récit d'ailleurs" not in cabinet["client"].get(_url(lea)).content.decode()
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_learner_page_query_budget(cabinet, django_assert_num_queries, n):
+    projet = cabinet["projet"]
+    apprenant = f.ApprenantFactory(projet=projet)
+    for _ in range(n // 5):
+        parcours = f.ParcoursFactory(apprenant=apprenant)
+        f.EtapeFactory.create_batch(5, parcours=parcours, organisation=cabinet["of"])
+        f.SortieFactory(parcours=parcours)
+    f.FreinFactory.create_batch(n, apprenant=apprenant)
+    for _ in range(n):
+        f.RecitFactory(projet=projet).apprenants.add(apprenant)
+    f.ApprenantFactory.create_batch(n, projet=projet)
+    assert Apprenant.objects.filter(projet=projet).count() == n + 1
+    client = cabinet["client"]
+    client.get(_url(apprenant))
+    # session (3), user, memberships, project, learner, paths, steps, outcomes, obstacles,
+    # récits, five history tables: the same with 5 and with 50 rows of each
+    with django_assert_num_queries(18):
+        client.get(_url(apprenant))

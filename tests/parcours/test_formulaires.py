@@ -1,0 +1,279 @@
+"""Create / edit forms and their French validation messages; a refused form changes nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from parcours.models import Apprenant, Etape, Frein, Parcours
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _erreurs(response, champ):
+    return [str(e) for e in response.context["form"].errors.get(champ, [])]
+
+
+# ------------------------------------------------------------------ learner
+
+APPRENANT = {
+    "reference": "ICI-001",
+    "prenom": "Léa",
+    "nom": "Marchand",
+    "situation_entree": "demandeur_emploi",
+    "date_entree": "2025-02-03",
+    "statut_secu": "provisoire",
+}
+
+
+def test_create_learner(cabinet):
+    projet = cabinet["projet"]
+    response = cabinet["client"].post(reverse("apprenant_create", args=[projet.pk]), {**APPRENANT, "rqth": "on", "qpv": "on"})
+    apprenant = Apprenant.objects.get(reference="ICI-001")
+    assert response.status_code == 302 and response.url == reverse("apprenant_detail", args=[projet.pk, apprenant.pk])
+    assert apprenant.projet == projet and apprenant.rqth and apprenant.qpv
+    assert apprenant.history.get().history_user == cabinet["coord"]
+
+
+def test_learner_reference_is_unique_in_the_project(cabinet):
+    projet = cabinet["projet"]
+    f.ApprenantFactory(projet=projet, reference="ICI-001")
+    f.ApprenantFactory(reference="ICI-002")  # another project: no clash
+    response = cabinet["client"].post(reverse("apprenant_create", args=[projet.pk]), APPRENANT)
+    assert _erreurs(response, "reference") == ["Cette référence est déjà utilisée dans ce projet."]
+    assert Apprenant.objects.filter(projet=projet).count() == 1
+    response = cabinet["client"].post(reverse("apprenant_create", args=[projet.pk]), {**APPRENANT, "reference": "ICI-002"})
+    assert response.status_code == 302
+
+
+def test_learner_consent_needs_a_date_and_birth_not_in_future(cabinet):
+    projet = cabinet["projet"]
+    response = cabinet["client"].post(
+        reverse("apprenant_create", args=[projet.pk]), {**APPRENANT, "consentement_recit": "on", "date_naissance": "2099-01-01"}
+    )
+    assert _erreurs(response, "consentement_date") == ["Indiquez la date du consentement."]
+    assert not Apprenant.objects.exists()
+
+
+def test_prescriber_of_another_project_is_refused(cabinet):
+    ailleurs = f.OrganisationFactory()
+    response = cabinet["client"].post(reverse("apprenant_create", args=[cabinet["projet"].pk]), {**APPRENANT, "prescripteur": ailleurs.pk})
+    assert _erreurs(response, "prescripteur")
+    assert not Apprenant.objects.exists()
+
+
+def test_edit_learner(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"], reference="ICI-001")
+    url = reverse("apprenant_update", args=[apprenant.projet_id, apprenant.pk])
+    assert cabinet["client"].get(url).context["form"].initial["reference"] == "ICI-001"
+    response = cabinet["client"].post(url, {**APPRENANT, "commune": "Mugron"})
+    assert response.status_code == 302
+    apprenant.refresh_from_db()
+    assert apprenant.nom == "Marchand" and apprenant.commune == "Mugron"
+
+
+# ------------------------------------------------------------------ path
+
+
+def test_create_and_edit_path(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"])
+    url = reverse("parcours_create", args=[apprenant.projet_id, apprenant.pk])
+    response = cabinet["client"].post(
+        url, {"intitule": "Vers l'aide à domicile", "date_debut": "2025-02-10", "referent": cabinet["coord"].pk}
+    )
+    parcours = Parcours.objects.get()
+    assert response.status_code == 302
+    assert (parcours.apprenant, parcours.projet, parcours.referent) == (apprenant, apprenant.projet, cabinet["coord"])
+    response = cabinet["client"].post(
+        reverse("parcours_update", args=[apprenant.projet_id, parcours.pk]), {"intitule": "Autre", "date_debut": "2025-02-11"}
+    )
+    parcours.refresh_from_db()
+    assert parcours.intitule == "Autre" and parcours.referent is None
+
+
+def test_path_referent_must_be_a_project_member(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"])
+    etranger = f.UserFactory()
+    url = reverse("parcours_create", args=[apprenant.projet_id, apprenant.pk])
+    response = cabinet["client"].post(url, {"intitule": "X", "date_debut": "2025-02-10", "referent": etranger.pk})
+    assert _erreurs(response, "referent")
+    assert not Parcours.objects.exists()
+
+
+# ------------------------------------------------------------------ step
+
+
+@pytest.fixture
+def parcours(cabinet):
+    return f.ParcoursFactory(apprenant__projet=cabinet["projet"], date_debut=date(2025, 1, 20))
+
+
+def _etape(cabinet, **extra):
+    data = {
+        "type": "accompagnement",
+        "organisation": cabinet["of"].pk,
+        "date_debut": "2025-02-01",
+        "heures_prevues": "35",
+        "heures_realisees": "0",
+        "modalite": "presentiel",
+        "statut": "prevue",
+    }
+    data.update(extra)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _post_etape(cabinet, parcours, **extra):
+    return cabinet["client"].post(reverse("etape_create", args=[parcours.projet_id, parcours.pk]), _etape(cabinet, **extra))
+
+
+def test_create_step(cabinet, parcours):
+    response = _post_etape(cabinet, parcours, type="formation_certifiante", code_rncp="RNCP37873", heures_prevues="399.5")
+    etape = Etape.objects.get()
+    assert response.status_code == 302
+    assert etape.parcours == parcours and etape.projet == parcours.projet and etape.organisation == cabinet["of"]
+    assert etape.heures_prevues == Decimal("399.5")
+
+
+@pytest.mark.parametrize(
+    ("extra", "champ", "message"),
+    [
+        ({"date_fin": "2025-01-15"}, "date_fin", "La fin de l'étape doit suivre son début."),
+        ({"heures_prevues": "-3"}, "heures_prevues", "Les heures ne peuvent pas être négatives."),
+        ({"heures_realisees": "-1"}, "heures_realisees", "Les heures ne peuvent pas être négatives."),
+        ({"code_rncp": "RNC123"}, "code_rncp", "Code mal formé"),
+        ({"type": "formation_certifiante"}, "code_rncp", "Une formation certifiante ou diplômante a un code RNCP ou RS."),
+        ({"type": "formation_diplomante"}, "code_rncp", "Une formation certifiante ou diplômante a un code RNCP ou RS."),
+        ({"statut": "bloquee"}, "motif", "Indiquez le motif du blocage ou de l'abandon."),
+    ],
+)
+def test_step_validation(cabinet, parcours, extra, champ, message):
+    response = _post_etape(cabinet, parcours, **extra)
+    assert response.status_code == 200
+    erreurs = _erreurs(response, champ)
+    assert erreurs and erreurs[0].startswith(message)
+    assert message.split(" :")[0] in response.content.decode().replace("&#x27;", "'")
+    assert not Etape.objects.exists()
+
+
+def test_step_organisation_must_be_in_the_consortium(cabinet, parcours):
+    response = _post_etape(cabinet, parcours, organisation=cabinet["hors_consortium"].pk)
+    assert _erreurs(response, "organisation") == ["Cette organisation ne fait pas partie du consortium."]
+    choix = [o.pk for o in response.context["form"].fields["organisation"].queryset]
+    assert sorted(choix) == sorted([cabinet["of"].pk, cabinet["tiers_lieu"].pk])
+    assert not Etape.objects.exists()
+
+
+def test_step_organisation_of_another_project_is_refused(cabinet, parcours):
+    ailleurs = f.MembreConsortiumFactory().organisation
+    response = _post_etape(cabinet, parcours, organisation=ailleurs.pk)
+    assert _erreurs(response, "organisation") == ["Cette organisation n'appartient pas à ce projet."]
+    assert not Etape.objects.exists()
+
+
+def test_edit_step_as_coordinator(cabinet, parcours):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    url = reverse("etape_update", args=[parcours.projet_id, etape.pk])
+    assert cabinet["client"].get(url).context["form"].initial["heures_prevues"] == Decimal("35")
+    response = cabinet["client"].post(url, _etape(cabinet, organisation=cabinet["tiers_lieu"].pk, heures_realisees="12"))
+    assert response.status_code == 302
+    etape.refresh_from_db()
+    assert etape.organisation == cabinet["tiers_lieu"] and etape.heures_realisees == 12
+
+
+def test_partner_edits_its_step_without_moving_it(cabinet, parcours, login):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    client = login(cabinet["partenaire"])
+    url = reverse("etape_update", args=[parcours.projet_id, etape.pk])
+    assert "organisation" not in client.get(url).context["form"].fields
+    response = client.post(url, _etape(cabinet, organisation=cabinet["tiers_lieu"].pk, heures_realisees="20"))
+    assert response.status_code == 302
+    etape.refresh_from_db()
+    assert etape.organisation == cabinet["of"] and etape.heures_realisees == 20
+
+
+def test_partner_cannot_touch_other_steps_or_create(cabinet, parcours, login):
+    autre = f.EtapeFactory(parcours=parcours, organisation=cabinet["tiers_lieu"])
+    f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    client = login(cabinet["partenaire"])
+    assert client.post(reverse("etape_update", args=[parcours.projet_id, autre.pk]), _etape(cabinet)).status_code == 404
+    assert client.post(reverse("etape_statut", args=[parcours.projet_id, autre.pk]), {"statut": "terminee"}).status_code == 404
+    assert _post_etape({**cabinet, "client": client}, parcours).status_code == 403
+    assert Etape.objects.count() == 2
+
+
+# ------------------------------------------------------------------ status in one click
+
+
+def _statut(client, etape, htmx=True, **data):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse("etape_statut", args=[etape.projet_id, etape.pk]), data, headers=headers)
+
+
+def test_status_change_returns_the_step_fragment(cabinet, parcours):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    response = _statut(cabinet["client"], etape, statut="en_cours")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert f'id="etape-{etape.pk}"' in html and "statut-en_cours" in html
+    etape.refresh_from_db()
+    assert etape.statut == "en_cours"
+
+
+@pytest.mark.parametrize("statut", ["bloquee", "abandonnee"])
+def test_blocked_or_abandoned_needs_a_reason(cabinet, parcours, statut):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    response = _statut(cabinet["client"], etape, statut=statut, motif="  ")
+    assert response.status_code == 200
+    assert "Indiquez le motif du blocage ou de l&#x27;abandon." in response.content.decode()
+    etape.refresh_from_db()
+    assert etape.statut == "prevue"
+    _statut(cabinet["client"], etape, statut=statut, motif="Numéro de sécurité sociale provisoire")
+    etape.refresh_from_db()
+    assert (etape.statut, etape.motif) == (statut, "Numéro de sécurité sociale provisoire")
+    _statut(cabinet["client"], etape, statut="en_cours", motif="oublié")
+    etape.refresh_from_db()
+    assert (etape.statut, etape.motif) == ("en_cours", "")
+
+
+def test_status_change_without_javascript(cabinet, parcours):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    response = _statut(cabinet["client"], etape, htmx=False, statut="terminee")
+    assert response.status_code == 302 and response.url.endswith(f"#etape-{etape.pk}")
+    response = _statut(cabinet["client"], etape, htmx=False, statut="bloquee")
+    assert response.status_code == 400 and "Indiquez le motif" in response.content.decode()
+
+
+def test_partner_changes_the_status_of_its_step(cabinet, parcours, login):
+    etape = f.EtapeFactory(parcours=parcours, organisation=cabinet["of"])
+    _statut(login(cabinet["partenaire"]), etape, statut="terminee")
+    etape.refresh_from_db()
+    assert etape.statut == "terminee"
+
+
+# ------------------------------------------------------------------ obstacles
+
+
+def test_add_and_lift_an_obstacle(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"])
+    response = cabinet["client"].post(
+        reverse("frein_create", args=[apprenant.projet_id, apprenant.pk]),
+        {"type": "mobilite", "commentaire": "Pas de permis", "identifie_le": "2025-02-01"},
+    )
+    assert response.status_code == 302
+    frein = Frein.objects.get()
+    assert (frein.apprenant, frein.projet, frein.leve) == (apprenant, apprenant.projet, False)
+    response = cabinet["client"].post(reverse("frein_lever", args=[apprenant.projet_id, frein.pk]))
+    assert response.status_code == 302
+    frein.refresh_from_db()
+    assert frein.leve and frein.leve_le == date.today()
+
+
+def test_obstacle_needs_a_type(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"])
+    response = cabinet["client"].post(
+        reverse("frein_create", args=[apprenant.projet_id, apprenant.pk]), {"type": "", "identifie_le": "2025-02-01"}
+    )
+    assert _erreurs(response, "type") == ["Ce champ est obligatoire."]
+    assert not Frein.objects.exists()
