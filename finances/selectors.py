@@ -1,0 +1,275 @@
+"""Money reads and rules, in one place: the volunteer cap, the engineering cap, the treasury.
+
+Plain functions returning frozen dataclasses, ``Decimal`` only. The finance page, the home
+to-do and (later) the COPIL indicators all call these: a figure is computed here only.
+
+The volunteer cap (see docs/finances.md): the share of counted volunteer valuation in the
+funding's total (expenses + counted valuation) may not exceed the cap ``c``. So the counted
+valuation is ``min(V, c / (1 − c) × D)``; the rest of ``V`` is "au-delà du plafond".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from .models import CategorieBudget, Depense, LigneBudget, TempsBenevole, Versement, arrondi_centime
+
+ZERO = Decimal("0.00")
+CENT_POUR_CENT = Decimal("100")
+SEUIL_ORANGE = Decimal("0.9")  # the gauge turns orange at 90 % of the cap
+DELAI_VERSEMENT = timedelta(days=45)  # the to-do warns this long before a request deadline
+
+
+class Niveau:
+    OK = "ok"
+    ORANGE = "orange"
+    ROUGE = "rouge"
+
+
+def valorisation(heures: Decimal, taux_horaire: Decimal) -> Decimal:
+    """One line of volunteer time: hours × rate, rounded half-up to the cent."""
+    return arrondi_centime(Decimal(heures) * Decimal(taux_horaire))
+
+
+@dataclass(frozen=True)
+class Benevolat:
+    """Volunteer time of a funding (or a project): valorised lines and "donné en plus" lines."""
+
+    heures_valorisees: Decimal = ZERO
+    valorise: Decimal = ZERO
+    heures_donnees: Decimal = ZERO
+    donne_en_plus: Decimal = ZERO
+
+
+def cumuler_benevolat(lignes: Iterable[tuple[Decimal, Decimal, bool]]) -> Benevolat:
+    """``lignes``: (heures, taux_horaire, valorise). Each line is rounded before summing."""
+    hv = v = hd = d = ZERO
+    for heures, taux, compte in lignes:
+        montant = valorisation(heures, taux)
+        if compte:
+            hv, v = hv + heures, v + montant
+        else:
+            hd, d = hd + heures, d + montant
+    return Benevolat(heures_valorisees=hv, valorise=v, heures_donnees=hd, donne_en_plus=d)
+
+
+@dataclass(frozen=True)
+class Plafond:
+    """The volunteer cap applied to a funding.
+
+    ``limite`` is the most that may be counted (None: no limit); ``part`` the share of the
+    counted valuation in (expenses + counted), in %; ``utilisation`` how much of ``limite`` the
+    valorised time uses, in % (None when there is no limit or the limit is zero).
+    """
+
+    valorise: Decimal
+    depenses: Decimal
+    plafond: Decimal | None
+    limite: Decimal | None
+    compte: Decimal
+    au_dela: Decimal
+    part: Decimal
+    part_brute: Decimal
+    utilisation: Decimal | None
+    niveau: str
+
+    @property
+    def depasse(self) -> bool:
+        return self.au_dela > 0
+
+
+def _pourcentage(numerateur: Decimal, denominateur: Decimal) -> Decimal:
+    if denominateur <= 0:
+        return ZERO
+    return arrondi_centime(numerateur * CENT_POUR_CENT / denominateur)
+
+
+def appliquer_plafond(*, valorise: Decimal, depenses: Decimal, plafond: Decimal | None) -> Plafond:
+    """The cap rule. ``plafond`` in % (0–100) or None (no cap: everything counted).
+
+    counted = min(V, cap / (1 − cap) × D), rounded half-up to the cent; cap 100 % counts all,
+    cap 0 % or zero expenses (with a cap below 100 %) count nothing.
+    """
+    valorise, depenses = Decimal(valorise), Decimal(depenses)
+    if plafond is None or Decimal(plafond) >= CENT_POUR_CENT:
+        limite = None
+        compte = valorise
+    else:
+        plafond = Decimal(plafond)
+        # cap/(1−cap) × D with the cap in %: exact as long as possible, rounded once
+        limite = arrondi_centime(plafond * depenses / (CENT_POUR_CENT - plafond))
+        compte = min(valorise, limite)
+    au_dela = valorise - compte
+    if limite is None:
+        utilisation, niveau = None, Niveau.OK
+    else:
+        utilisation = _pourcentage(valorise, limite) if limite > 0 else None
+        if au_dela > 0:
+            niveau = Niveau.ROUGE
+        elif limite > 0 and valorise >= SEUIL_ORANGE * limite:
+            niveau = Niveau.ORANGE
+        else:
+            niveau = Niveau.OK
+    return Plafond(
+        valorise=valorise,
+        depenses=depenses,
+        plafond=None if plafond is None else Decimal(plafond),
+        limite=limite,
+        compte=compte,
+        au_dela=au_dela,
+        part=_pourcentage(compte, depenses + compte),
+        part_brute=_pourcentage(valorise, depenses + valorise),
+        utilisation=utilisation,
+        niveau=niveau,
+    )
+
+
+@dataclass(frozen=True)
+class Ingenierie:
+    depenses: Decimal
+    montant_accorde: Decimal
+    plafond: Decimal | None
+    limite: Decimal | None
+    au_dela: Decimal
+    part: Decimal  # engineering expenses in % of the amount granted
+
+    @property
+    def depasse(self) -> bool:
+        return self.au_dela > 0
+
+
+def controler_ingenierie(*, depenses: Decimal, montant_accorde: Decimal, plafond: Decimal | None) -> Ingenierie:
+    """Engineering expenses above ``plafond`` % of the amount granted are flagged."""
+    depenses, montant_accorde = Decimal(depenses), Decimal(montant_accorde)
+    limite = None if plafond is None else arrondi_centime(montant_accorde * Decimal(plafond) / CENT_POUR_CENT)
+    au_dela = ZERO if limite is None else max(ZERO, depenses - limite)
+    return Ingenierie(
+        depenses=depenses,
+        montant_accorde=montant_accorde,
+        plafond=plafond,
+        limite=limite,
+        au_dela=au_dela,
+        part=_pourcentage(depenses, montant_accorde),
+    )
+
+
+@dataclass(frozen=True)
+class LigneCategorie:
+    categorie: str
+    libelle: str
+    prevu: Decimal
+    depense: Decimal
+
+    @property
+    def ecart(self) -> Decimal:
+        return self.prevu - self.depense
+
+    @property
+    def taux(self) -> Decimal:
+        return _pourcentage(self.depense, self.prevu)
+
+
+@dataclass(frozen=True)
+class Tresorerie:
+    accorde: Decimal
+    recu: Decimal
+    demande: Decimal  # requested, not yet received
+    a_demander: Decimal  # granted, neither received nor requested
+    echeances: list = field(default_factory=list)  # payments not requested, by deadline
+
+
+@dataclass(frozen=True)
+class Synthese:
+    financement: object
+    categories: list[LigneCategorie]
+    prevu: Decimal
+    depense: Decimal
+    benevolat: Benevolat
+    plafond: Plafond
+    ingenierie: Ingenierie
+    tresorerie: Tresorerie
+
+
+def syntheses(financements: list, *, today: date | None = None) -> list[Synthese]:
+    """The figures of each funding, in a constant number of queries (4, whatever the count).
+
+    The caller passes fundings it read through ``visible_to``; the rows summed here belong to
+    them (aggregates only, no volunteer's name leaves this function).
+    """
+    today = today or date.today()
+    ids = [f.pk for f in financements]
+    prevus = defaultdict(lambda: ZERO)
+    for row in LigneBudget.objects.filter(financement_id__in=ids).values("financement_id", "categorie").annotate(s=Sum("montant_prevu")):
+        prevus[(row["financement_id"], row["categorie"])] = row["s"]
+    depenses = defaultdict(lambda: ZERO)
+    for row in (
+        Depense.objects.filter(ligne__financement_id__in=ids)
+        .values("ligne__financement_id", "ligne__categorie")
+        .annotate(s=Sum("montant"))
+        .order_by()
+    ):
+        depenses[(row["ligne__financement_id"], row["ligne__categorie"])] = row["s"]
+    temps = defaultdict(list)
+    for fid, heures, taux, compte in TempsBenevole.objects.filter(financement_id__in=ids).values_list(
+        "financement_id", "heures", "taux_horaire", "valorise"
+    ):
+        temps[fid].append((heures, taux, compte))
+    versements = defaultdict(list)
+    for v in Versement.objects.filter(financement_id__in=ids).order_by("date_limite_demande", "pk"):
+        versements[v.financement_id].append(v)
+
+    resultat = []
+    for f in financements:
+        categories = [
+            LigneCategorie(value, label, prevus[(f.pk, value)], depenses[(f.pk, value)])
+            for value, label in CategorieBudget.choices
+            if prevus[(f.pk, value)] or depenses[(f.pk, value)]
+        ]
+        total_depense = sum((c.depense for c in categories), ZERO)
+        benevolat = cumuler_benevolat(temps[f.pk])
+        resultat.append(
+            Synthese(
+                financement=f,
+                categories=categories,
+                prevu=sum((c.prevu for c in categories), ZERO),
+                depense=total_depense,
+                benevolat=benevolat,
+                plafond=appliquer_plafond(valorise=benevolat.valorise, depenses=total_depense, plafond=f.plafond_benevolat),
+                ingenierie=controler_ingenierie(
+                    depenses=depenses[(f.pk, CategorieBudget.INGENIERIE)],
+                    montant_accorde=f.montant_accorde,
+                    plafond=f.plafond_ingenierie,
+                ),
+                tresorerie=tresorerie(f, versements[f.pk], today=today),
+            )
+        )
+    return resultat
+
+
+def tresorerie(financement, versements: list, *, today: date) -> Tresorerie:
+    recu = sum((v.montant for v in versements if v.date_reception), ZERO)
+    demande = sum((v.montant for v in versements if v.date_demande and not v.date_reception), ZERO)
+    echeances = [v for v in versements if not v.date_demande and not v.date_reception]
+    return Tresorerie(
+        accorde=financement.montant_accorde,
+        recu=recu,
+        demande=demande,
+        a_demander=max(ZERO, financement.montant_accorde - recu - demande),
+        echeances=echeances,
+    )
+
+
+def versement_a_demander(versement, *, today: date) -> bool:
+    """Not requested yet and its deadline is within 45 days (or passed)."""
+    return (
+        versement.date_demande is None
+        and versement.date_reception is None
+        and versement.date_limite_demande is not None
+        and versement.date_limite_demande <= today + DELAI_VERSEMENT
+    )

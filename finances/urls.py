@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("finances/", views.FinancesView.as_view(), name="finances"),
+    path("financements/nouveau/", views.FinancementCreateView.as_view(), name="financement_create"),
+    path("financements/<int:pk>/", views.FinancementDetailView.as_view(), name="financement_detail"),
+    path("financements/<int:pk>/modifier/", views.FinancementUpdateView.as_view(), name="financement_update"),
+    path("financements/<int:financement_pk>/lignes/nouvelle/", views.LigneBudgetCreateView.as_view(), name="ligne_create"),
+    path("lignes/<int:pk>/modifier/", views.LigneBudgetUpdateView.as_view(), name="ligne_update"),
+    path("financements/<int:financement_pk>/depenses/nouvelle/", views.DepenseCreateView.as_view(), name="depense_create"),
+    path("depenses/<int:pk>/modifier/", views.DepenseUpdateView.as_view(), name="depense_update"),
+    path("depenses/<int:pk>/justificatif/", views.JustificatifView.as_view(), name="depense_justificatif"),
+    path("financements/<int:financement_pk>/versements/nouveau/", views.VersementCreateView.as_view(), name="versement_create"),
+    path("versements/<int:pk>/modifier/", views.VersementUpdateView.as_view(), name="versement_update"),
+    path("benevolat/nouveau/", views.TempsBenevoleCreateView.as_view(), name="benevolat_create"),
+    path("benevolat/semaine/", views.SemaineView.as_view(), name="benevolat_semaine"),
+    path("benevolat/<int:pk>/modifier/", views.TempsBenevoleUpdateView.as_view(), name="benevolat_update"),
+    path("partages/nouveau/", views.PartageValeurCreateView.as_view(), name="partage_create"),
+    path("partages/<int:pk>/modifier/", views.PartageValeurUpdateView.as_view(), name="partage_update"),
+]

@@ -1,0 +1,39 @@
+"""Upload checks for receipts: PDF or image only, by content (magic bytes), 5 MB at most."""
+
+import os
+
+from django.core.exceptions import ValidationError
+
+TAILLE_MAX = 5 * 1024 * 1024
+SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def valider_justificatif(fichier) -> None:
+    """Raise a French ``ValidationError`` unless ``fichier`` is a real PDF, PNG or JPEG ≤ 5 MB."""
+    if fichier is None:
+        return
+    if fichier.size > TAILLE_MAX:
+        raise ValidationError(
+            "Le justificatif dépasse la taille maximale de 5 Mo (%(taille)s Mo).",
+            code="trop_gros",
+            params={"taille": f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")},
+        )
+    extension = os.path.splitext(fichier.name or "")[1].lower()
+    signatures = SIGNATURES.get(extension)
+    if signatures is None:
+        raise ValidationError("Le justificatif doit être un PDF ou une image (PNG, JPEG).", code="type")
+    position = fichier.tell() if hasattr(fichier, "tell") else 0
+    fichier.seek(0)
+    entete = fichier.read(16)
+    fichier.seek(position)
+    if not any(entete.startswith(s) for s in signatures):
+        raise ValidationError(
+            "Le contenu du fichier ne correspond pas à un %(type)s : seuls les PDF et les images PNG ou JPEG sont acceptés.",
+            code="contenu",
+            params={"type": "PDF" if extension == ".pdf" else "image " + extension[1:].upper()},
+        )
