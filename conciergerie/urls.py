@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<int:projet_id>/", include("parcours.urls_sessions")),
     path("p/<int:projet_id>/", include("partenaires.urls")),
     path("p/<int:projet_id>/", include("finances.urls")),
+    path("p/<int:projet_id>/", include("recits.urls")),
     path("admin/", admin.site.urls),
 ]
 

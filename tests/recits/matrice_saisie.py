@@ -1,0 +1,6 @@
+"""Permission-matrix rows of the recits saisie views (gathered by tests/recits/matrice.py)."""
+
+from tests.matrice_outils import membres, tous  # noqa: F401
+
+MATRICE: list = []
+CIBLES: dict = {}
