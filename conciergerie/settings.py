@@ -119,7 +119,10 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: with it, every integer a template prints — ids in HTML attributes,
+# <option> values, htmx targets — becomes "1 794" past 999. Figures are grouped explicitly by
+# the display filters (``euros``, ``nombre``) and the indicators' ``Effectif``.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -252,6 +252,41 @@ def syntheses(financements: list, *, today: date | None = None) -> list[Synthese
     return resultat
 
 
+@dataclass(frozen=True)
+class Totaux:
+    """The sum of several fundings' figures (the finance page, the indicators)."""
+
+    accorde: Decimal = ZERO
+    recu: Decimal = ZERO
+    demande: Decimal = ZERO
+    a_demander: Decimal = ZERO
+    prevu: Decimal = ZERO
+    depense: Decimal = ZERO
+    valorise: Decimal = ZERO
+    compte: Decimal = ZERO
+    au_dela: Decimal = ZERO
+
+
+def totaliser(liste: Iterable[Synthese]) -> Totaux:
+    """Totals of syntheses already computed (no query)."""
+    liste = list(liste)
+
+    def somme(valeurs):
+        return sum(valeurs, ZERO)
+
+    return Totaux(
+        accorde=somme(s.tresorerie.accorde for s in liste),
+        recu=somme(s.tresorerie.recu for s in liste),
+        demande=somme(s.tresorerie.demande for s in liste),
+        a_demander=somme(s.tresorerie.a_demander for s in liste),
+        prevu=somme(s.prevu for s in liste),
+        depense=somme(s.depense for s in liste),
+        valorise=somme(s.plafond.valorise for s in liste),
+        compte=somme(s.plafond.compte for s in liste),
+        au_dela=somme(s.plafond.au_dela for s in liste),
+    )
+
+
 def tresorerie(financement, versements: list, *, today: date) -> Tresorerie:
     recu = sum((v.montant for v in versements if v.date_reception), ZERO)
     demande = sum((v.montant for v in versements if v.date_demande and not v.date_reception), ZERO)

@@ -34,10 +34,6 @@ from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenev
 ZERO = selectors.ZERO
 
 
-def _somme(valeurs):
-    return sum(valeurs, ZERO)
-
-
 class FinancesView(ProjetMixin, TemplateView):
     """The project's finance page: every funding the user may see, with its figures."""
 
@@ -49,17 +45,7 @@ class FinancesView(ProjetMixin, TemplateView):
         financements = list(self.scoped(Financement).select_related("financeur").order_by("-date_debut", "pk"))
         synth = selectors.syntheses(financements)
         context["syntheses"] = synth
-        context["totaux"] = {
-            "accorde": _somme(s.tresorerie.accorde for s in synth),
-            "recu": _somme(s.tresorerie.recu for s in synth),
-            "demande": _somme(s.tresorerie.demande for s in synth),
-            "a_demander": _somme(s.tresorerie.a_demander for s in synth),
-            "prevu": _somme(s.prevu for s in synth),
-            "depense": _somme(s.depense for s in synth),
-            "valorise": _somme(s.plafond.valorise for s in synth),
-            "compte": _somme(s.plafond.compte for s in synth),
-            "au_dela": _somme(s.plafond.au_dela for s in synth),
-        }
+        context["totaux"] = selectors.totaliser(synth)
         context["echeances"] = sorted(
             ((v, s.financement) for s in synth for v in s.tresorerie.echeances if v.date_limite_demande),
             key=lambda pair: pair[0].date_limite_demande,

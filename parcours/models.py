@@ -213,6 +213,13 @@ class SessionFormationQuerySet(TenantQuerySet):
             return Q(organisation_id=organisation_id)
         return super().role_filter(role, organisation_id)
 
+    def avec_placees(self):
+        """``nb_placees``: the distinct learners placed in the session by the conciergerie (a
+        step in it that was not abandoned)."""
+        return self.annotate(
+            nb_placees=models.Count("etapes__parcours__apprenant", distinct=True, filter=~Q(etapes__statut=StatutEtape.ABANDONNEE))
+        )
+
 
 class SessionFormation(ProjetScopedMixin):
     """A training organisation's session that the conciergerie helps to fill."""

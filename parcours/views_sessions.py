@@ -18,8 +18,6 @@ from partenaires.models import Organisation
 
 from .models import Apprenant, Etape, SessionFormation, StatutEtape, StatutParcours
 
-PLACEES = Count("etapes__parcours__apprenant", distinct=True, filter=~Q(etapes__statut=StatutEtape.ABANDONNEE))
-
 
 def bilan_places(session, placees: int) -> dict:
     """Places figures of a session, given its number of placed learners."""
@@ -39,7 +37,7 @@ class SessionFormationListView(ProjetMixin, ListView):
     context_object_name = "sessions"
 
     def get_queryset(self):
-        sessions = self.scoped(SessionFormation).select_related("organisation").annotate(nb_placees=PLACEES)
+        sessions = self.scoped(SessionFormation).select_related("organisation").avec_placees()
         organisation = self.request.GET.get("organisation", "")
         self.organisation = None
         if organisation.isdigit():

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_tableau
+
+urlpatterns = [
+    path("tableau-de-bord/", views_tableau.TableauDeBordView.as_view(), name="tableau_de_bord"),
+]

@@ -42,11 +42,18 @@ def test_embedded_default_is_french_paris_sqlite_and_eager(settings):
 
     assert live.LANGUAGE_CODE == "fr-fr"
     assert live.TIME_ZONE == "Europe/Paris"
-    assert live.USE_THOUSAND_SEPARATOR is True
+    assert live.USE_THOUSAND_SEPARATOR is False  # ids past 999 would print as "1 794"
     if not os.environ.get("DATABASE_URL"):
         assert live.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     if not os.environ.get("REDIS_URL"):
         assert live.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_ids_past_999_print_without_grouping_in_templates():
+    from django.template import Context, Template
+
+    html = Template('<li id="etape-{{ pk }}"><option value="{{ pk }}">').render(Context({"pk": 12345}))
+    assert html == '<li id="etape-12345"><option value="12345">'
 
 
 def test_french_number_format():

@@ -1,6 +1,9 @@
-"""Permission-matrix rows of the recits tableau views (gathered by tests/recits/matrice.py)."""
+"""Permission-matrix rows of the dashboard (gathered by tests/recits/matrice.py)."""
 
-from tests.matrice_outils import membres, tous  # noqa: F401
+from tests.matrice_outils import membres, tous
 
-MATRICE: list = []
+MATRICE: list = [
+    ("tableau_de_bord", "A", membres(200, partenaire=403)),
+    ("tableau_de_bord", "B", tous(404)),
+]
 CIBLES: dict = {}

@@ -1,0 +1,559 @@
+"""The one indicators module: every figure of the dashboards, the COPIL PDF and the Excel bilans.
+
+``calculer(projets, periode)`` returns an ``Indicateurs`` dataclass for one project or the sum of
+several; ``calculer_par_projet`` gives the roll-up (each project, the total and the averages the
+national programme reports). Both read the database in a constant number of grouped queries,
+whatever the number of projects or rows: the raw counts are gathered per project (``Brut``),
+summed, then turned into figures.
+
+The caller has already resolved the projects through ``Projet.objects.visible_to`` and checked the
+role's capability ``tableau_de_bord.voir``; rows never leave this module, only counts and sums.
+
+Definitions (period = [debut, fin], dates included):
+
+- *accompagnés*: learners who entered during the period, or have a path overlapping it;
+  *nouveaux*: entered during the period; *actifs*: with a path still open at the period's end;
+  *sortis*: with an exit outcome ("à la sortie") dated in the period.
+- *profile at entry*: over the accompanied learners; age at the period's end.
+- *steps*: the steps overlapping the period; *formations* are the training steps
+  (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée); the
+  certifying share is (certifiante + diplômante) / formations, the pre-qualifying share
+  pré-qualification / formations, as the national synthesis counts them.
+- *positive outcomes*: emploi durable, emploi de transition, alternance, formation qualifiante,
+  création d'activité (``parcours.models.RESULTATS_POSITIFS``).
+- *sessions reached thanks to the conciergerie*: sessions overlapping the period whose placed
+  learners alone reach the session's minimum (``SessionFormation.objects.avec_placees``).
+- *finances*: the state of the fundings the caller passes (``finances.selectors.syntheses``), not
+  limited to the period: a funding's cap applies to its whole life.
+
+Masking (``masquer=True``, for funders and every file they may read): a count of 1 to 4 people
+shows "< 5"; a rate whose numerator or denominator is 1 to 4 people shows "< 5".
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.formats import number_format
+
+from finances.models import Financement, TempsBenevole
+from finances.selectors import Totaux, syntheses, totaliser
+from parcours.models import (
+    RESULTATS_POSITIFS,
+    Apprenant,
+    Etape,
+    Frein,
+    Parcours,
+    ResultatSortie,
+    SessionFormation,
+    Situation,
+    Sortie,
+    TypeEtape,
+    TypeSortie,
+)
+from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
+from recits.models import Activite, Recit
+
+SEUIL_SECRET = 5
+TYPES_FORMATION = frozenset(
+    {
+        TypeEtape.PRE_QUALIFICATION,
+        TypeEtape.FORMATION_CERTIFIANTE,
+        TypeEtape.FORMATION_DIPLOMANTE,
+        TypeEtape.AFEST,
+        TypeEtape.ALTERNANCE,
+        TypeEtape.FORMATION_DISTRIBUEE,
+    }
+)
+TYPES_CERTIFIANTS = frozenset({TypeEtape.FORMATION_CERTIFIANTE, TypeEtape.FORMATION_DIPLOMANTE})
+TRANCHES_AGE = [  # (key, label, min age, max age excluded)
+    ("moins_26", "Moins de 26 ans", 0, 26),
+    ("de_26_44", "26 à 44 ans", 26, 45),
+    ("de_45_54", "45 à 54 ans", 45, 55),
+    ("plus_55", "55 ans et plus", 55, None),
+]
+
+
+# ------------------------------------------------------------------ figures that can be masked
+
+
+def _secret(n: int, masquer: bool) -> bool:
+    return masquer and 0 < n < SEUIL_SECRET
+
+
+@dataclass(frozen=True)
+class Effectif:
+    """A number of people (or of things about people). ``str()`` gives the French display."""
+
+    valeur: int
+    masque: bool = False
+
+    @classmethod
+    def de(cls, n: int, masquer: bool) -> Effectif:
+        return cls(int(n), _secret(int(n), masquer))
+
+    def __str__(self) -> str:
+        return f"< {SEUIL_SECRET}" if self.masque else number_format(self.valeur, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Taux:
+    """A share in %, one decimal, half-up. Masked when computed over 1 to 4 people."""
+
+    numerateur: int
+    denominateur: int
+    masque: bool = False
+
+    @classmethod
+    def de(cls, numerateur: int, denominateur: int, masquer: bool) -> Taux:
+        masque = _secret(numerateur, masquer) or _secret(denominateur, masquer)
+        return cls(int(numerateur), int(denominateur), masque)
+
+    @property
+    def valeur(self) -> Decimal | None:
+        if self.masque or not self.denominateur:
+            return None
+        return (Decimal(self.numerateur) * 100 / Decimal(self.denominateur)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def __str__(self) -> str:
+        if self.masque:
+            return f"< {SEUIL_SECRET}"
+        if self.valeur is None:
+            return "—"
+        texte = number_format(self.valeur, decimal_pos=1).replace(",0", "")
+        return f"{texte}\u00a0%"
+
+
+@dataclass(frozen=True)
+class Ligne:
+    """One row of a breakdown (and one bar of its chart)."""
+
+    cle: str
+    libelle: str
+    effectif: Effectif
+
+
+# ------------------------------------------------------------------ the figures
+
+
+@dataclass(frozen=True)
+class Periode:
+    debut: date
+    fin: date
+
+    def __str__(self) -> str:
+        return f"du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Apprenants:
+    accompagnes: Effectif
+    nouveaux: Effectif
+    actifs: Effectif
+    sortis: Effectif
+
+
+@dataclass(frozen=True)
+class Profil:
+    tranches_age: list[Ligne]
+    qpv: Effectif
+    zrr: Effectif
+    neet: Effectif
+    demandeurs_emploi: Effectif
+    rsa: Effectif
+    rqth: Effectif
+    part_qpv: Taux
+    part_zrr: Taux
+    part_neet: Taux
+    part_demandeurs_emploi: Taux
+    part_rqth: Taux
+
+
+@dataclass(frozen=True)
+class Etapes:
+    par_type: list[Ligne]
+    total: Effectif
+    formations: Effectif
+    certifiantes: Effectif
+    pre_qualifiantes: Effectif
+    part_certifiante: Taux
+    part_pre_qualifiante: Taux
+    heures_prevues: Decimal
+    heures_realisees: Decimal
+
+
+@dataclass(frozen=True)
+class Freins:
+    identifies: Effectif
+    leves: Effectif
+    part_leves: Taux
+
+
+@dataclass(frozen=True)
+class Sorties:
+    a_la_sortie: list[Ligne]
+    a_6_mois: list[Ligne]
+    total_sortie: Effectif
+    total_6_mois: Effectif
+    positives_sortie: Effectif
+    positives_6_mois: Effectif
+    taux_positif_sortie: Taux
+    taux_positif_6_mois: Taux
+
+
+@dataclass(frozen=True)
+class Sessions:
+    total: int
+    atteintes_grace_conciergerie: int
+    apprenants_places: Effectif
+
+
+@dataclass(frozen=True)
+class Partenaires:
+    par_type: list[Ligne]
+    organisations: int
+    membres_consortium: int
+
+
+@dataclass(frozen=True)
+class Finances:
+    financements: list  # finances.selectors.Synthese, one per funding
+    totaux: Totaux
+
+
+@dataclass(frozen=True)
+class Benevolat:
+    heures_valorisees: Decimal
+    heures_donnees: Decimal
+
+
+@dataclass(frozen=True)
+class Indicateurs:
+    periode: Periode
+    nb_projets: int
+    masque: bool
+    apprenants: Apprenants
+    profil: Profil
+    etapes: Etapes
+    freins: Freins
+    sorties: Sorties
+    sessions: Sessions
+    partenaires: Partenaires
+    finances: Finances
+    benevolat: Benevolat
+    recits: int
+    activites: int
+
+
+@dataclass(frozen=True)
+class Moyennes:
+    """The averages the national programme reports, over the projects of a roll-up."""
+
+    apprenants_par_projet: Decimal
+    membres_par_consortium: Decimal
+    part_qpv: Taux
+    part_zrr: Taux
+    part_certifiante: Taux
+
+
+@dataclass(frozen=True)
+class Synthese:
+    """A roll-up: each project's figures, their sum and the averages."""
+
+    total: Indicateurs
+    par_projet: list[tuple[object, Indicateurs]]
+    moyennes: Moyennes
+
+
+# ------------------------------------------------------------------ raw counts, per project
+
+
+@dataclass
+class Brut:
+    """Raw counts of one project (or of several, once summed). Counters only: summable."""
+
+    n: Counter = field(default_factory=Counter)  # scalar counts and sums
+    etapes: Counter = field(default_factory=Counter)  # step type -> count
+    sorties: Counter = field(default_factory=Counter)  # (moment, résultat) -> count
+    organisations: Counter = field(default_factory=Counter)  # organisation type -> count
+
+    def __iadd__(self, other: Brut) -> Brut:
+        for nom in ("n", "etapes", "sorties", "organisations"):
+            getattr(self, nom).update(getattr(other, nom))
+        return self
+
+
+def _age_entre(fin: date, mini: int, maxi: int | None) -> Q:
+    """Born so that the age at ``fin`` is in [mini, maxi)."""
+    condition = Q(date_naissance__lte=fin - relativedelta(years=mini))
+    if maxi is not None:
+        condition &= Q(date_naissance__gt=fin - relativedelta(years=maxi))
+    return condition
+
+
+def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
+    debut, fin = periode.debut, periode.fin
+    bruts: dict[int, Brut] = defaultdict(Brut)
+
+    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    parcours_chevauchant = Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk"))
+    parcours_ouvert = Parcours.objects.filter(
+        Q(date_fin__isnull=True) | Q(date_fin__gt=fin), date_debut__lte=fin, apprenant_id=OuterRef("pk")
+    )
+    sorti = Sortie.objects.filter(type=TypeSortie.SORTIE, date__range=(debut, fin), parcours__apprenant_id=OuterRef("pk"))
+    ages = {cle: Count("pk", filter=_age_entre(fin, mini, maxi)) for cle, _, mini, maxi in TRANCHES_AGE}
+    apprenants = (
+        Apprenant.objects.filter(projet_id__in=projet_ids)
+        .filter(Q(date_entree__range=(debut, fin)) | Exists(parcours_chevauchant))
+        .values("projet_id")
+        .annotate(
+            accompagnes=Count("pk"),
+            nouveaux=Count("pk", filter=Q(date_entree__range=(debut, fin))),
+            actifs=Count("pk", filter=Exists(parcours_ouvert)),
+            sortis=Count("pk", filter=Exists(sorti)),
+            qpv=Count("pk", filter=Q(qpv=True)),
+            zrr=Count("pk", filter=Q(zrr=True)),
+            neet=Count("pk", filter=Q(situation_entree=Situation.NEET)),
+            demandeurs_emploi=Count("pk", filter=Q(situation_entree=Situation.DEMANDEUR_EMPLOI)),
+            rsa=Count("pk", filter=Q(situation_entree=Situation.RSA)),
+            rqth=Count("pk", filter=Q(rqth=True)),
+            **ages,
+        )
+        .order_by()
+    )
+    for row in apprenants:
+        bruts[row.pop("projet_id")].n.update(row)
+
+    for row in (
+        Etape.objects.filter(chevauche, projet_id__in=projet_ids)
+        .values("projet_id", "type")
+        .annotate(nb=Count("pk"), hp=Sum("heures_prevues"), hr=Sum("heures_realisees"))
+        .order_by()
+    ):
+        brut = bruts[row["projet_id"]]
+        brut.etapes[row["type"]] += row["nb"]
+        brut.n["heures_prevues"] += row["hp"] or 0
+        brut.n["heures_realisees"] += row["hr"] or 0
+
+    for row in (
+        Frein.objects.filter(projet_id__in=projet_ids, identifie_le__lte=fin)
+        .filter(Q(leve=False) | Q(leve_le__gte=debut))
+        .values("projet_id")
+        .annotate(identifies=Count("pk"), leves=Count("pk", filter=Q(leve=True, leve_le__lte=fin)))
+        .order_by()
+    ):
+        bruts[row.pop("projet_id")].n.update(freins_identifies=row["identifies"], freins_leves=row["leves"])
+
+    for row in (
+        Sortie.objects.filter(projet_id__in=projet_ids, date__range=(debut, fin))
+        .values("projet_id", "type", "resultat")
+        .annotate(nb=Count("pk"))
+        .order_by()
+    ):
+        bruts[row["projet_id"]].sorties[(row["type"], row["resultat"])] += row["nb"]
+
+    for session in (
+        SessionFormation.objects.filter(projet_id__in=projet_ids, date_debut__lte=fin, date_fin__gte=debut)
+        .avec_placees()
+        .values("projet_id", "places_min", "nb_placees")
+        .order_by()
+    ):
+        brut = bruts[session["projet_id"]]
+        brut.n["sessions"] += 1
+        brut.n["places"] += session["nb_placees"]
+        if session["nb_placees"] and session["nb_placees"] >= session["places_min"]:
+            brut.n["sessions_atteintes"] += 1
+
+    for row in Organisation.objects.filter(projet_id__in=projet_ids).values("projet_id", "type").annotate(nb=Count("pk")).order_by():
+        bruts[row["projet_id"]].organisations[row["type"]] += row["nb"]
+    for row in (
+        MembreConsortium.objects.filter(projet_id__in=projet_ids)
+        .filter(Q(date_entree__isnull=True) | Q(date_entree__lte=fin), Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut))
+        .values("projet_id")
+        .annotate(nb=Count("pk"))
+        .order_by()
+    ):
+        bruts[row["projet_id"]].n["membres"] += row["nb"]
+
+    for row in (
+        TempsBenevole.objects.filter(projet_id__in=projet_ids, date__range=(debut, fin))
+        .values("projet_id", "valorise")
+        .annotate(h=Sum("heures"))
+        .order_by()
+    ):
+        cle = "heures_valorisees" if row["valorise"] else "heures_donnees"
+        bruts[row["projet_id"]].n[cle] += row["h"] or 0
+
+    for modele, cle in ((Recit, "recits"), (Activite, "activites")):
+        for row in (
+            modele.objects.filter(projet_id__in=projet_ids, date__range=(debut, fin))
+            .values("projet_id")
+            .annotate(nb=Count("pk"))
+            .order_by()
+        ):
+            bruts[row["projet_id"]].n[cle] += row["nb"]
+    return bruts
+
+
+# ------------------------------------------------------------------ from raw counts to figures
+
+
+def _lignes(compteur: Counter, choix, masquer: bool, *, garder_zero: bool = False) -> list[Ligne]:
+    return [Ligne(valeur, libelle, Effectif.de(compteur[valeur], masquer)) for valeur, libelle in choix if garder_zero or compteur[valeur]]
+
+
+def _finances(financements: Sequence) -> Finances:
+    liste = syntheses(list(financements))
+    return Finances(financements=liste, totaux=totaliser(liste))
+
+
+def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool, finances: Finances) -> Indicateurs:
+    n = brut.n
+    E = lambda v: Effectif.de(v, masquer)  # noqa: E731
+    T = lambda a, b: Taux.de(a, b, masquer)  # noqa: E731
+    accompagnes = n["accompagnes"]
+
+    formations = sum(nb for type_, nb in brut.etapes.items() if type_ in TYPES_FORMATION)
+    certifiantes = sum(brut.etapes[t] for t in TYPES_CERTIFIANTS)
+    pre_qualifiantes = brut.etapes[TypeEtape.PRE_QUALIFICATION]
+
+    def sorties(moment):
+        return Counter({resultat: nb for (m, resultat), nb in brut.sorties.items() if m == moment})
+
+    a_la_sortie, a_6_mois = sorties(TypeSortie.SORTIE), sorties(TypeSortie.SUIVI_6_MOIS)
+    positives = {moment: sum(c[r] for r in RESULTATS_POSITIFS) for moment, c in ((1, a_la_sortie), (6, a_6_mois))}
+
+    return Indicateurs(
+        periode=periode,
+        nb_projets=nb_projets,
+        masque=masquer,
+        apprenants=Apprenants(accompagnes=E(accompagnes), nouveaux=E(n["nouveaux"]), actifs=E(n["actifs"]), sortis=E(n["sortis"])),
+        profil=Profil(
+            tranches_age=[Ligne(cle, libelle, E(n[cle])) for cle, libelle, _, _ in TRANCHES_AGE]
+            + [Ligne("inconnu", "Âge non renseigné", E(accompagnes - sum(n[cle] for cle, *_ in TRANCHES_AGE)))],
+            qpv=E(n["qpv"]),
+            zrr=E(n["zrr"]),
+            neet=E(n["neet"]),
+            demandeurs_emploi=E(n["demandeurs_emploi"]),
+            rsa=E(n["rsa"]),
+            rqth=E(n["rqth"]),
+            part_qpv=T(n["qpv"], accompagnes),
+            part_zrr=T(n["zrr"], accompagnes),
+            part_neet=T(n["neet"], accompagnes),
+            part_demandeurs_emploi=T(n["demandeurs_emploi"], accompagnes),
+            part_rqth=T(n["rqth"], accompagnes),
+        ),
+        etapes=Etapes(
+            par_type=_lignes(brut.etapes, TypeEtape.choices, masquer, garder_zero=True),
+            total=E(sum(brut.etapes.values())),
+            formations=E(formations),
+            certifiantes=E(certifiantes),
+            pre_qualifiantes=E(pre_qualifiantes),
+            part_certifiante=T(certifiantes, formations),
+            part_pre_qualifiante=T(pre_qualifiantes, formations),
+            heures_prevues=Decimal(n["heures_prevues"]),
+            heures_realisees=Decimal(n["heures_realisees"]),
+        ),
+        freins=Freins(
+            identifies=E(n["freins_identifies"]), leves=E(n["freins_leves"]), part_leves=T(n["freins_leves"], n["freins_identifies"])
+        ),
+        sorties=Sorties(
+            a_la_sortie=_lignes(a_la_sortie, ResultatSortie.choices, masquer),
+            a_6_mois=_lignes(a_6_mois, ResultatSortie.choices, masquer),
+            total_sortie=E(sum(a_la_sortie.values())),
+            total_6_mois=E(sum(a_6_mois.values())),
+            positives_sortie=E(positives[1]),
+            positives_6_mois=E(positives[6]),
+            taux_positif_sortie=T(positives[1], sum(a_la_sortie.values())),
+            taux_positif_6_mois=T(positives[6], sum(a_6_mois.values())),
+        ),
+        sessions=Sessions(total=n["sessions"], atteintes_grace_conciergerie=n["sessions_atteintes"], apprenants_places=E(n["places"])),
+        partenaires=Partenaires(
+            par_type=_lignes(brut.organisations, TypeOrganisation.choices, False),  # organisations are no people
+            organisations=sum(brut.organisations.values()),
+            membres_consortium=n["membres"],
+        ),
+        finances=finances,
+        benevolat=Benevolat(heures_valorisees=Decimal(n["heures_valorisees"]), heures_donnees=Decimal(n["heures_donnees"])),
+        recits=n["recits"],
+        activites=n["activites"],
+    )
+
+
+def _ids(projets: Iterable) -> list[int]:
+    return [getattr(p, "pk", p) for p in projets]
+
+
+def calculer(projets: Iterable, periode: Periode, *, masquer: bool = False, financements: Sequence | None = None) -> Indicateurs:
+    """The figures of one project, or the sum of several, for a period.
+
+    ``financements``: the fundings whose money is shown, read by the caller through
+    ``Financement.objects.visible_to(user)`` (a funder sees its own); ``None`` means all the
+    fundings of these projects (for a COPIL report, made for the whole committee).
+    """
+    ids = _ids(projets)
+    total = Brut()
+    for brut in _bruts(ids, periode).values():
+        total += brut
+    if financements is None:
+        financements = Financement.objects.filter(projet_id__in=ids).select_related("financeur")
+    return _indicateurs(total, periode, nb_projets=len(ids), masquer=masquer, finances=_finances(financements))
+
+
+def _moyenne(total: int, nb: int) -> Decimal:
+    if not nb:
+        return Decimal("0.0")
+    return (Decimal(total) / nb).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = True, financements: Sequence | None = None) -> Synthese:
+    """The roll-up: each project side by side, their sum and the national averages.
+
+    Same queries as ``calculer`` (grouped by project), whatever the number of projects.
+    """
+    projets = list(projets)
+    ids = _ids(projets)
+    bruts = _bruts(ids, periode)
+    if financements is None:
+        financements = Financement.objects.filter(projet_id__in=ids).select_related("financeur")
+    financements = list(financements)
+    par_financement = defaultdict(list)
+    for f in financements:
+        par_financement[f.projet_id].append(f)
+    finances_projets = {s.financement.pk: s for s in syntheses(financements)}
+
+    total = Brut()
+    par_projet = []
+    for projet in projets:
+        brut = bruts.get(projet.pk, Brut())
+        total += brut
+        liste = [finances_projets[f.pk] for f in par_financement[projet.pk]]
+        par_projet.append(
+            (
+                projet,
+                _indicateurs(brut, periode, nb_projets=1, masquer=masquer, finances=Finances(financements=liste, totaux=totaliser(liste))),
+            )
+        )
+    somme = _indicateurs(
+        total,
+        periode,
+        nb_projets=len(ids),
+        masquer=masquer,
+        finances=Finances(financements=list(finances_projets.values()), totaux=totaliser(finances_projets.values())),
+    )
+    n = total.n
+    formations = sum(nb for t, nb in total.etapes.items() if t in TYPES_FORMATION)
+    moyennes = Moyennes(
+        apprenants_par_projet=_moyenne(n["accompagnes"], len(ids)),
+        membres_par_consortium=_moyenne(n["membres"], len(ids)),
+        part_qpv=Taux.de(n["qpv"], n["accompagnes"], masquer),
+        part_zrr=Taux.de(n["zrr"], n["accompagnes"], masquer),
+        part_certifiante=Taux.de(sum(total.etapes[t] for t in TYPES_CERTIFIANTS), formations, masquer),
+    )
+    return Synthese(total=somme, par_projet=par_projet, moyennes=moyennes)

@@ -1,0 +1,9 @@
+"""The roll-up of several projects (not under /p/<projet_id>/: it spans the user's projects)."""
+
+from django.urls import path
+
+from . import views_tableau
+
+urlpatterns = [
+    path("", views_tableau.SyntheseView.as_view(), name="synthese"),
+]
