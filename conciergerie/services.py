@@ -1,0 +1,60 @@
+"""Writes and side effects of the core (keyword-only functions)."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+
+from .home import taches_du_jour
+from .models import Adhesion
+from .roles import peut
+
+CAPACITE_RESUME = "apprenants.modifier"  # the coordinators (and administrators) of a project
+
+
+def _a_signaler(bloc: dict) -> bool:
+    """A to-do block has something to say when one of its lists is not empty."""
+    return any(isinstance(v, list) and v for v in bloc.values())
+
+
+def _liens_absolus(html: str) -> str:
+    return re.sub(r'href="/', f'href="{settings.SITE_URL}/', html)
+
+
+def envoyer_resumes() -> int:
+    """Send each coordinator the to-do of its projects (what the home page shows), one e-mail per
+    person, only when there is something to do. Returns the number of e-mails sent."""
+    adhesions = (
+        Adhesion.objects.filter(actif=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "projet")
+        .order_by("user_id", "projet__nom")
+    )
+    par_user: dict = {}
+    for adhesion in adhesions:
+        if peut(adhesion.role, CAPACITE_RESUME):
+            par_user.setdefault(adhesion.user, []).append(adhesion)
+    envoyes = 0
+    for user, liste in par_user.items():
+        projets = []
+        for adhesion in liste:
+            blocs = [b for b in taches_du_jour(user=user, projet=adhesion.projet, adhesion=adhesion)["blocs"] if _a_signaler(b)]
+            if blocs:
+                projets.append({"projet": adhesion.projet, "blocs": blocs})
+        if not projets:
+            continue
+        html = _liens_absolus(render_to_string("conciergerie/email_resume.html", {"user": user, "projets": projets}))
+        texte = re.sub(r"\n\s*\n+", "\n\n", strip_tags(html)).strip()
+        message = EmailMultiAlternatives(
+            subject=f"Conciergerie — vos tâches du jour ({sum(len(p['blocs']) for p in projets)} rubrique(s))",
+            body=texte,
+            to=[user.email],
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+        envoyes += 1
+    return envoyes

@@ -1,0 +1,53 @@
+"""The daily digest (Celery beat): each coordinator receives the to-do of its projects."""
+
+import pytest
+from django.conf import settings
+
+from conciergerie.celery import app
+from conciergerie.tasks import envoyer_resumes_quotidiens
+from tests import factories as f
+
+
+@pytest.fixture
+def projet_a_faire(monde):
+    for role, adhesion in monde["adhesions"].items():
+        adhesion.user.email = f"{role}@example.org"
+        adhesion.user.save()
+    etape = f.EtapeFactory(parcours__apprenant__projet=monde["A"], parcours__apprenant__nom="Bloquée", bloquee=True)
+    return {**monde, "etape": etape}
+
+
+def test_each_coordinator_gets_one_digest_with_absolute_links(projet_a_faire, mailoutbox, settings):
+    settings.SITE_URL = "https://conciergerie.example.org"
+    assert envoyer_resumes_quotidiens.delay().get() == 2  # the administrator and the coordinator
+    assert sorted(m.to[0] for m in mailoutbox) == ["administrateur@example.org", "coordinateur@example.org"]
+    message = mailoutbox[0]
+    assert "Bloquée" in message.body
+    assert "Numéro de sécurité sociale provisoire" in message.body
+    html = message.alternatives[0][0]
+    etape = projet_a_faire["etape"]
+    assert f'href="https://conciergerie.example.org/p/{etape.projet_id}/apprenants/{etape.parcours.apprenant_id}/#etape-{etape.pk}"' in html
+
+
+def test_nothing_to_do_sends_nothing(monde, mailoutbox):
+    for adhesion in monde["adhesions"].values():
+        adhesion.user.email = "x@example.org"
+        adhesion.user.save()
+    for etape in ("etape_suivie", "etape_autre"):
+        monde[etape].parcours.delete()
+    assert envoyer_resumes_quotidiens.delay().get() == 0
+    assert mailoutbox == []
+
+
+def test_partners_funders_and_inactive_members_get_no_digest(projet_a_faire, mailoutbox):
+    projet_a_faire["adhesions"]["administrateur"].actif = False
+    projet_a_faire["adhesions"]["administrateur"].save()
+    envoyer_resumes_quotidiens.delay().get()
+    assert [m.to[0] for m in mailoutbox] == ["coordinateur@example.org"]
+
+
+def test_beat_runs_the_digest_every_morning():
+    entree = settings.CELERY_BEAT_SCHEDULE["resume-quotidien-des-coordinateurs"]
+    assert entree["task"] == envoyer_resumes_quotidiens.name
+    assert entree["schedule"].hour == {7}
+    assert envoyer_resumes_quotidiens.name in app.tasks
