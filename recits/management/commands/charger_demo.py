@@ -874,6 +874,20 @@ class Demo:
             )
         )
         copil.participants.set([contacts["klhub"], contacts["afept"], contacts["region"], contacts["region2"]])
+        # the next one, "à caler en fin d'année", covers the operational phase up to today
+        prochain = save(
+            Copil(
+                projet=p,
+                date=self.later(14),
+                lieu="Kl'hub, Mugron (en présentiel)",
+                periode_debut=date(2025, 7, 1),
+                periode_fin=self.today,
+                ordre_du_jour="Démarrage opérationnel : parcours concrets, témoignages, finances et plafond du bénévolat.",
+                besoins="Acompte de la Région avant la date limite ; partage de la chaîne de valeur avec les organismes de formation.",
+                prochaines_etapes="Essaimage auprès d'autres tiers-lieux ; DU Fabmanager distribué (session de février).",
+            )
+        )
+        prochain.participants.set([contacts["klhub"], contacts["afept"], contacts["region"]])
         return p
 
     # -- a second consortium, to see isolation -------------------------------------------------
