@@ -1,6 +1,9 @@
 from .roles import CAPACITES, peut
 from .scoping import adhesions_of
 
+# "tableau_de_bord_voir" -> "tableau_de_bord.voir", "exports_donnees_personnelles" -> "exports.donnees_personnelles"
+_PAR_ATTRIBUT = {cle.replace(".", "_"): cle for cle in CAPACITES}
+
 
 class Capacites:
     """``{% if capacites.rqth_voir %}`` in templates: what the current role may do."""
@@ -9,9 +12,8 @@ class Capacites:
         self.role = role
 
     def __getattr__(self, name):
-        key = name.replace("_", ".", 1)
-        if key in CAPACITES:
-            return peut(self.role, key)
+        if name in _PAR_ATTRIBUT:
+            return peut(self.role, _PAR_ATTRIBUT[name])
         raise AttributeError(name)
 
 

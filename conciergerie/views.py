@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from .mixins import ProjetMixin
+from .roles import peut
 from .scoping import adhesions_of
 
 
@@ -18,7 +19,8 @@ def accueil(request):
         return redirect("projet_accueil", projet_id=last)
     if len(ids) == 1:
         return redirect("projet_accueil", projet_id=ids[0])
-    return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions})
+    synthese = sum(peut(a.role, "tableau_de_bord.voir") for a in adhesions) > 1
+    return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions, "synthese": synthese})
 
 
 @require_GET

@@ -75,3 +75,13 @@ def test_roles_table_in_docs_matches_the_code():
         assert line is not None, f"{key} absent de docs/architecture.md"
         cells = [c.strip() for c in line.strip("|").split("|")][-4:]
         assert cells == ["oui" if r in allowed else "—" for r in order], key
+
+
+def test_every_capability_reads_in_templates_by_its_attribute_name():
+    from conciergerie.context_processors import Capacites
+    from conciergerie.roles import CAPACITES, Role, peut
+
+    for role in Role.values:
+        capacites = Capacites(role)
+        for cle in CAPACITES:
+            assert getattr(capacites, cle.replace(".", "_")) is peut(role, cle), (role, cle)

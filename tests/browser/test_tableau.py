@@ -1,0 +1,30 @@
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_funder_opens_the_roll_up_and_sees_no_learner_name(connecter):
+    user = f.UserFactory(username="eugenie")
+    noms = []
+    for nom, n in (("Icifornie", 6), ("Coteaux", 3)):
+        adhesion = f.AdhesionFactory(user=user, projet__nom=nom, financeur=True)
+        for i in range(n):
+            etape = f.EtapeFactory(parcours__apprenant__projet=adhesion.projet, parcours__apprenant__nom=f"Secret{nom}{i}")
+            noms.append(etape.parcours.apprenant.nom)
+    page = connecter("eugenie")
+    page.get_by_role("link", name="Icifornie").click()
+    page.get_by_role("link", name="Tableau de bord").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tableau de bord")
+    page.get_by_role("link", name="Synthèse de mes projets").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Synthèse de mes projets")
+    tableau = page.locator("#projets")
+    expect(tableau.get_by_role("row")).to_have_count(4)  # header, two projects, total
+    expect(tableau.get_by_role("row", name="Icifornie")).to_contain_text("6")
+    expect(tableau.get_by_role("row", name="Coteaux")).to_contain_text("< 5")
+    expect(tableau.locator("tfoot")).to_contain_text("9")
+    contenu = page.content()
+    assert all(nom not in contenu for nom in noms)
+    assert "Les effectifs inférieurs à 5 personnes sont masqués" in contenu
