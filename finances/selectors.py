@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Sum
 
-from .models import CategorieBudget, Depense, LigneBudget, TempsBenevole, Versement, arrondi_centime
+from .models import CENT, CategorieBudget, Depense, LigneBudget, TempsBenevole, Versement, arrondi_centime
 
 ZERO = Decimal("0.00")
 CENT_POUR_CENT = Decimal("100")
@@ -93,7 +93,7 @@ def _pourcentage(numerateur: Decimal, denominateur: Decimal) -> Decimal:
 def appliquer_plafond(*, valorise: Decimal, depenses: Decimal, plafond: Decimal | None) -> Plafond:
     """The cap rule. ``plafond`` in % (0–100) or None (no cap: everything counted).
 
-    counted = min(V, cap / (1 − cap) × D), rounded half-up to the cent; cap 100 % counts all,
+    counted = min(V, cap / (1 − cap) × D), the limit rounded down to the cent; cap 100 % counts all,
     cap 0 % or zero expenses (with a cap below 100 %) count nothing.
     """
     valorise, depenses = Decimal(valorise), Decimal(depenses)
@@ -102,8 +102,9 @@ def appliquer_plafond(*, valorise: Decimal, depenses: Decimal, plafond: Decimal 
         compte = valorise
     else:
         plafond = Decimal(plafond)
-        # cap/(1−cap) × D with the cap in %: exact as long as possible, rounded once
-        limite = arrondi_centime(plafond * depenses / (CENT_POUR_CENT - plafond))
+        # cap/(1−cap) × D with the cap in %: exact as long as possible, rounded once, *down* to the
+        # cent — the cap is a maximum, half a cent above it would break the funder's rule
+        limite = (plafond * depenses / (CENT_POUR_CENT - plafond)).quantize(CENT, rounding=ROUND_DOWN)
         compte = min(valorise, limite)
     au_dela = valorise - compte
     if limite is None:

@@ -52,12 +52,12 @@ def test_sans_plafond_tout_est_compte():
     assert (p.compte, p.au_dela, p.limite) == (Dec("40000"), Dec("0"), None)
 
 
-def test_limite_arrondie_au_centime():
-    # 30/70 × 100 = 42.857142… → 42.86
+def test_limite_arrondie_au_centime_inferieur():
+    # 30/70 × 100 = 42.857142… → 42.85: the cap is a maximum, never exceeded by half a cent
     p = appliquer_plafond(valorise=Dec("100"), depenses=Dec("100"), plafond=Dec("30"))
-    assert p.limite == Dec("42.86")
-    assert p.compte == Dec("42.86")
-    assert p.au_dela == Dec("57.14")
+    assert p.limite == Dec("42.85")
+    assert p.compte == Dec("42.85")
+    assert p.au_dela == Dec("57.15")
 
 
 def test_niveaux_de_la_jauge():
@@ -140,8 +140,8 @@ def test_compte_plus_au_dela_egale_valorise(valorise, depenses, plafond):
 @given(valorise=montants, depenses=montants, plafond=st.decimals(min_value=Dec("0"), max_value=Dec("99.99"), places=2))
 def test_le_compte_ne_depasse_jamais_le_plafond(valorise, depenses, plafond):
     p = appliquer_plafond(valorise=valorise, depenses=depenses, plafond=plafond)
-    # counted ≤ cap/(1−cap) × D, up to the half-cent of the final rounding
-    assert p.compte * (100 - plafond) <= plafond * depenses + Dec("0.005") * (100 - plafond)
-    # and its share of (D + counted) stays within the cap (the half-cent is negligible from 100 €)
-    if depenses >= 100:
-        assert p.compte / (depenses + p.compte) * 100 <= plafond + Dec("0.01")
+    # counted ≤ cap/(1−cap) × D exactly (the limit is rounded down), i.e. its share of
+    # (D + counted) never exceeds the cap
+    assert p.compte * (100 - plafond) <= plafond * depenses
+    if depenses + p.compte:
+        assert p.compte * 100 <= plafond * (depenses + p.compte)
