@@ -4,6 +4,8 @@ Automatic grouping is off (``USE_THOUSAND_SEPARATOR = False``) so that ids print
 figures shown to people are grouped through this filter.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.utils.formats import number_format
 
@@ -15,3 +17,30 @@ def nombre(value):
     if value is None or value == "":
         return "—"
     return number_format(value, force_grouping=True)
+
+
+ESPACE = "\u00a0"  # no-break space between thousands
+INSECABLE = "\u00a0"
+
+
+@register.filter
+def euros(value):
+    """``Decimal("12345.67")`` → ``12 345,67 €`` (non-breaking spaces)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    texte = f"{value:,.2f}".replace(",", ESPACE).replace(".", ",")
+    return f"{texte}{INSECABLE}€"
+
+
+@register.filter
+def pourcent(value):
+    """``Decimal("33.33")`` → ``33,33 %``; whole numbers without decimals."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    texte = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}".rstrip("0").replace(".", ",")
+    return f"{texte}{INSECABLE}%"

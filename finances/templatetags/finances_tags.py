@@ -1,36 +1,15 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 
+from conciergerie.templatetags.formats_fr import euros, pourcent
 from finances.selectors import Niveau
 
 register = template.Library()
 
-ESPACE = "\u00a0"  # no-break space between thousands
-INSECABLE = "\u00a0"
-
-
-@register.filter
-def euros(value):
-    """``Decimal("12345.67")`` → ``12 345,67 €`` (non-breaking spaces)."""
-    if value is None or value == "":
-        return "—"
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    texte = f"{value:,.2f}".replace(",", ESPACE).replace(".", ",")
-    return f"{texte}{INSECABLE}€"
-
-
-@register.filter
-def pourcent(value):
-    """``Decimal("33.33")`` → ``33,33 %``; whole numbers without decimals."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    texte = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}".rstrip("0").replace(".", ",")
-    return f"{texte}{INSECABLE}%"
+# the French display filters live in the core, so that every app (and the shared charts) use them
+register.filter("euros", euros)
+register.filter("pourcent", pourcent)
 
 
 @register.inclusion_tag("components/jauge.html")

@@ -354,3 +354,15 @@ def test_todo_sur_l_accueil_du_projet(monde, login):
     accueil = reverse("projet_accueil", args=[a.pk])
     assert "Versement à demander avant le" in login(monde["users"]["coordinateur"]).get(accueil).content.decode()
     assert "Versement à demander avant le" not in login(monde["users"]["financeur"]).get(accueil).content.decode()
+
+
+def test_prevu_et_depense_par_categorie_en_graphique_svg(monde, login):
+    a = monde["A"]
+    fin = f.FinancementFactory(projet=a)
+    f.DepenseFactory(ligne=f.LigneBudgetFactory(financement=fin, montant_prevu=Dec("1000.00")), montant=Dec("1500.00"))
+    html = login(monde["users"]["coordinateur"]).get(reverse("finances", args=[a.pk])).content.decode()
+    debut = html.index('aria-label="Prévu et dépensé par catégorie"')
+    svg = html[debut : html.index("</svg>", debut)]
+    assert "Personnel" in svg
+    assert "1\u00a0000,00\u00a0€" in svg and "1\u00a0500,00\u00a0€" in svg
+    assert 'fill="#c4322f"' in svg  # spent beyond the plan: red
