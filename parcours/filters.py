@@ -30,13 +30,14 @@ def suivis_dus(parcours, au: date | None = None):
 
 
 def parcours_sans_etape(parcours, au: date | None = None):
-    """Paths in progress without a step started or touched for 60 days."""
+    """Paths in progress, started 60 days ago or more, without a step started or touched
+    since (a path opened last week without a step yet is not dormant)."""
     au = au or date.today()
     depuis = au - timedelta(days=JOURS_SANS_ETAPE)
     recente = Etape.objects.filter(parcours=OuterRef("pk")).filter(
         Q(date_debut__gte=depuis) | Q(modifie_le__gte=timezone.now() - timedelta(days=JOURS_SANS_ETAPE))
     )
-    return parcours.filter(statut=StatutParcours.EN_COURS).exclude(Exists(recente))
+    return parcours.filter(statut=StatutParcours.EN_COURS, date_debut__lte=depuis).exclude(Exists(recente))
 
 
 class OuiNonFilter(django_filters.ChoiceFilter):

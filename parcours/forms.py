@@ -19,6 +19,7 @@ from .models import (
     SessionFormation,
     StatutEtape,
 )
+from .services import MESSAGE_FREIN_LEVE_AVANT, MESSAGE_FREIN_SANS_DATE
 
 
 class DateInput(forms.DateInput):
@@ -176,15 +177,37 @@ class FreinForm(forms.ModelForm):
         widgets = {"identifie_le": DateInput()}
 
 
+class FreinModificationForm(FreinForm):
+    """Edit an obstacle, including whether and when it was lifted."""
+
+    class Meta(FreinForm.Meta):
+        fields = [*FreinForm.Meta.fields, "leve", "leve_le"]
+        widgets = {**FreinForm.Meta.widgets, "leve_le": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        leve, leve_le, identifie_le = data.get("leve"), data.get("leve_le"), data.get("identifie_le")
+        if "leve_le" in self.errors:
+            return data
+        if leve and leve_le is None:
+            self.add_error("leve_le", MESSAGE_FREIN_SANS_DATE)
+        elif leve and identifie_le and leve_le < identifie_le:
+            self.add_error("leve_le", MESSAGE_FREIN_LEVE_AVANT)
+        return data
+
+
 class SortieForm(forms.Form):
     resultat = forms.ChoiceField(label="Résultat", choices=ResultatSortie.choices)
     date = forms.DateField(label="Date", widget=DateInput())
     commentaire = forms.CharField(label="Commentaire", max_length=300, required=False)
 
-    def __init__(self, *args, parcours, suivi: bool = False, **kwargs):
+    def __init__(self, *args, parcours, suivi: bool = False, suivi_enregistre=None, **kwargs):
+        """``suivi_enregistre``: when an exit is edited, the path's recorded follow-up (if any),
+        which the exit may not pass."""
         super().__init__(*args, **kwargs)
         self.parcours = parcours
         self.suivi = suivi
+        self.suivi_enregistre = suivi_enregistre
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -193,4 +216,8 @@ class SortieForm(forms.Form):
                 raise forms.ValidationError("Le suivi ne peut pas précéder la sortie du parcours.")
         elif date < self.parcours.date_debut:
             raise forms.ValidationError("La date de sortie précède le début du parcours.")
+        elif self.suivi_enregistre is not None and self.suivi_enregistre.date < date:
+            raise forms.ValidationError(
+                f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {self.suivi_enregistre.date:%d/%m/%Y})."
+            )
         return date

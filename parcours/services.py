@@ -62,10 +62,21 @@ def changer_statut_etape(*, etape: Etape, statut: str, motif: str = "", by) -> E
     return _save(etape, by)
 
 
+MESSAGE_FREIN_SANS_DATE = "Indiquez quand le frein a été levé."
+MESSAGE_FREIN_LEVE_AVANT = "Le frein ne peut pas être levé avant d'avoir été identifié."
+
+
 @transaction.atomic
 def enregistrer_frein(*, frein: Frein, apprenant: Apprenant, by) -> Frein:
+    """Create or edit an obstacle: a lifted one has its date, never before it was identified."""
     frein.apprenant = apprenant
     frein.projet_id = apprenant.projet_id
+    if not frein.leve:
+        frein.leve_le = None
+    elif frein.leve_le is None:
+        raise ValidationError({"leve_le": MESSAGE_FREIN_SANS_DATE})
+    elif frein.identifie_le and frein.leve_le < frein.identifie_le:
+        raise ValidationError({"leve_le": MESSAGE_FREIN_LEVE_AVANT})
     return _save(frein, by)
 
 
@@ -116,3 +127,27 @@ def enregistrer_suivi(*, parcours: Parcours, resultat: str, date: Date, by, comm
         ),
         by,
     )
+
+
+@transaction.atomic
+def modifier_sortie(*, sortie: Sortie, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
+    """Edit an outcome. Moving the exit date moves the path's end and its planned 6-month
+    follow-up with it; a follow-up never precedes the exit."""
+    parcours = sortie.parcours
+    if sortie.type == TypeSortie.SORTIE:
+        if date < parcours.date_debut:
+            raise ValidationError({"date": "La date de sortie précède le début du parcours."})
+        suivi = parcours.sorties.filter(type=TypeSortie.SUIVI_6_MOIS).first()
+        if suivi is not None and suivi.date < date:
+            raise ValidationError({"date": f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {suivi.date:%d/%m/%Y})."})
+    elif parcours.date_fin and date < parcours.date_fin:
+        raise ValidationError({"date": "Le suivi ne peut pas précéder la sortie du parcours."})
+    sortie.resultat = resultat
+    sortie.date = date
+    sortie.commentaire = commentaire
+    _save(sortie, by)
+    if sortie.type == TypeSortie.SORTIE and (parcours.date_fin != date or parcours.suivi_6_mois_le != date_suivi_6_mois(date)):
+        parcours.date_fin = date
+        parcours.suivi_6_mois_le = date_suivi_6_mois(date)
+        _save(parcours, by)
+    return sortie

@@ -15,5 +15,7 @@ urlpatterns = [
     path("parcours/<int:pk>/suivi/", views.ParcoursSuiviView.as_view(), name="parcours_suivi"),
     path("etapes/<int:pk>/modifier/", views.EtapeUpdateView.as_view(), name="etape_update"),
     path("etapes/<int:pk>/statut/", views.EtapeStatutView.as_view(), name="etape_statut"),
+    path("freins/<int:pk>/modifier/", views.FreinUpdateView.as_view(), name="frein_update"),
     path("freins/<int:pk>/lever/", views.FreinLeverView.as_view(), name="frein_lever"),
+    path("sorties/<int:pk>/modifier/", views.SortieUpdateView.as_view(), name="sortie_update"),
 ]

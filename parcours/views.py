@@ -21,8 +21,8 @@ from conciergerie.roles import peut
 
 from . import services
 from .filters import COLONNES, ApprenantFilter, ordre, parcours_sans_etape, suivis_dus
-from .forms import ApprenantForm, EtapeForm, FreinForm, ParcoursForm, SortieForm, StatutEtapeForm
-from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours
+from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, ParcoursForm, SortieForm, StatutEtapeForm
+from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours, TypeSortie
 
 HISTORIQUE_MAX = 20
 
@@ -430,6 +430,24 @@ class FreinCreateView(ServiceFormView):
         return self.get_retour_url()
 
 
+class FreinUpdateView(FreinCreateView):
+    titre = "Modifier le frein"
+
+    def get_frein(self):
+        if not hasattr(self, "_frein"):
+            self._frein = get_object_or_404(self.scoped(Frein).select_related("apprenant"), pk=self.kwargs["pk"])
+        return self._frein
+
+    def get_apprenant(self):
+        return self.get_frein().apprenant
+
+    def get_form(self, form_class=None):
+        return FreinModificationForm(**self.get_form_kwargs(), instance=self.get_frein())
+
+    def message_succes(self):
+        return f"Frein « {self.objet.get_type_display()} » modifié."
+
+
 class FreinLeverView(ProjetMixin, TemplateView):
     capacite = "apprenants.modifier"
     template_name = "parcours/frein_lever.html"
@@ -485,6 +503,49 @@ class ParcoursSuiviView(ParcoursCloturerView):
 
     def message_succes(self):
         return f"Suivi à 6 mois enregistré : {self.objet.get_resultat_display()}."
+
+
+class SortieUpdateView(ServiceFormView):
+    """Edit an outcome (at the exit or at the 6-month follow-up); the type stays."""
+
+    def get_sortie(self):
+        if not hasattr(self, "_sortie"):
+            self._sortie = get_object_or_404(self.scoped(Sortie).select_related("parcours__apprenant"), pk=self.kwargs["pk"])
+        return self._sortie
+
+    def get_form(self, form_class=None):
+        sortie = self.get_sortie()
+        suivi = sortie.type == TypeSortie.SUIVI_6_MOIS
+        suivi_enregistre = None
+        if not suivi:
+            suivi_enregistre = self.scoped(Sortie).filter(parcours_id=sortie.parcours_id, type=TypeSortie.SUIVI_6_MOIS).first()
+        return SortieForm(**self.get_form_kwargs(), parcours=sortie.parcours, suivi=suivi, suivi_enregistre=suivi_enregistre)
+
+    def get_initial(self):
+        sortie = self.get_sortie()
+        return {"resultat": sortie.resultat, "date": sortie.date, "commentaire": sortie.commentaire}
+
+    def get_titre(self):
+        sortie = self.get_sortie()
+        moment = "le suivi à 6 mois" if sortie.type == TypeSortie.SUIVI_6_MOIS else "la sortie"
+        return f"Modifier {moment} — {sortie.parcours}"
+
+    def enregistrer(self, form):
+        return services.modifier_sortie(sortie=self.get_sortie(), by=self.request.user, **form.cleaned_data)
+
+    def message_succes(self):
+        message = f"{self.objet.get_type_display()} : {self.objet.get_resultat_display()}, le {self.objet.date:%d/%m/%Y}."
+        parcours = self.objet.parcours
+        if self.objet.type == TypeSortie.SORTIE and parcours.suivi_6_mois_le:
+            message += f" Suivi à 6 mois prévu le {parcours.suivi_6_mois_le:%d/%m/%Y}."
+        return message
+
+    def get_retour_url(self):
+        parcours = self.get_sortie().parcours
+        return self.apprenant_url(parcours.apprenant_id, f"parcours-{parcours.pk}")
+
+    def get_success_url(self):
+        return self.get_retour_url()
 
 
 # ---------------------------------------------------------------- home to-do

@@ -2,7 +2,7 @@
 
 MATRICE: [(url name, target name, {user kind: status})]; CIBLES: {target name: lambda monde: url kwargs}.
 
-Targets: a path / step / obstacle of the learner the partner follows ("…_suivi"/"etape_suivie"),
+Targets: a path / step / obstacle / outcome of the learner the partner follows ("…_suivi"/"etape_suivie"),
 of a learner it does not follow ("…_autre"), and of project B asked for through A's URL
 ("…_etranger"). Writes on learners, paths, obstacles and outcomes are the coordinators' (the
 partner gets 403 whatever the object); steps may be edited by the partner at its organisation.
@@ -25,6 +25,8 @@ CIBLES: dict = {
     "etape_etrangere": lambda m: _a(m, m["etape_etrangere"].pk),
     "frein_suivi": lambda m: _a(m, f.FreinFactory(apprenant=m["apprenant_suivi"]).pk),
     "frein_etranger": lambda m: _a(m, f.FreinFactory(apprenant=m["apprenant_etranger"]).pk),
+    "sortie_suivie": lambda m: _a(m, f.SortieFactory(parcours=m["etape_suivie"].parcours).pk),
+    "sortie_etrangere": lambda m: _a(m, f.SortieFactory(parcours=m["etape_etrangere"].parcours).pk),
 }
 
 COORDINATION = membres(200, partenaire=403, financeur=403)
@@ -53,7 +55,12 @@ for _vue in ("etape_update", "etape_statut"):
         (_vue, "etape_autre", membres(200, partenaire=404, financeur=403)),
         (_vue, "etape_etrangere", membres(404, financeur=403)),
     ]
+for _vue in ("frein_update", "frein_lever"):
+    MATRICE += [
+        (_vue, "frein_suivi", COORDINATION),
+        (_vue, "frein_etranger", COORDINATION_ETRANGER),
+    ]
 MATRICE += [
-    ("frein_lever", "frein_suivi", COORDINATION),
-    ("frein_lever", "frein_etranger", COORDINATION_ETRANGER),
+    ("sortie_update", "sortie_suivie", COORDINATION),
+    ("sortie_update", "sortie_etrangere", COORDINATION_ETRANGER),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours import services
+from parcours.filters import parcours_sans_etape
 from parcours.models import Etape, Parcours, Sortie, StatutParcours, TypeSortie
 from parcours.views import taches_parcours
 from tests import factories as f
@@ -80,6 +81,99 @@ def test_follow_up_of_an_open_path_is_refused(cabinet, parcours):
     assert not Sortie.objects.exists()
 
 
+# ------------------------------------------------------------------ editing an outcome
+
+
+@pytest.fixture
+def cloture(cabinet, parcours):
+    sortie = services.close_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 6, 30), by=cabinet["coord"])
+    parcours.refresh_from_db()
+    return sortie
+
+
+def _modifier_sortie(client, sortie, **data):
+    return client.post(reverse("sortie_update", args=[sortie.projet_id, sortie.pk]), data)
+
+
+def test_edit_the_exit_moves_the_path_end_and_its_follow_up(cabinet, parcours, cloture):
+    url = reverse("sortie_update", args=[parcours.projet_id, cloture.pk])
+    page = cabinet["client"].get(reverse("apprenant_detail", args=[parcours.projet_id, parcours.apprenant_id])).content.decode()
+    assert f'href="{url}"' in page
+    form = cabinet["client"].get(url).context["form"]
+    assert (form["resultat"].value(), form["date"].value()) == ("formation_qualifiante", date(2025, 6, 30))
+    response = _modifier_sortie(cabinet["client"], cloture, resultat="emploi_durable", date="2025-08-31", commentaire="CDI")
+    assert response.status_code == 302
+    assert response.url == reverse("apprenant_detail", args=[parcours.projet_id, parcours.apprenant_id]) + f"#parcours-{parcours.pk}"
+    cloture.refresh_from_db()
+    parcours.refresh_from_db()
+    assert (cloture.type, cloture.resultat, cloture.date, cloture.commentaire) == (
+        TypeSortie.SORTIE,
+        "emploi_durable",
+        date(2025, 8, 31),
+        "CDI",
+    )
+    assert (parcours.statut, parcours.date_fin, parcours.suivi_6_mois_le) == (StatutParcours.CLOTURE, date(2025, 8, 31), date(2026, 2, 28))
+    assert parcours.history.latest().history_user == cabinet["coord"]
+
+
+def test_edit_the_exit_before_the_path_start_changes_nothing(cabinet, parcours, cloture):
+    response = _modifier_sortie(cabinet["client"], cloture, resultat="abandon", date="2025-01-01")
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == ["La date de sortie précède le début du parcours."]
+    cloture.refresh_from_db()
+    parcours.refresh_from_db()
+    assert (cloture.resultat, cloture.date) == ("formation_qualifiante", date(2025, 6, 30))
+    assert (parcours.date_fin, parcours.suivi_6_mois_le) == (date(2025, 6, 30), date(2025, 12, 30))
+
+
+def test_edit_the_exit_after_the_recorded_follow_up_is_refused(cabinet, parcours, cloture):
+    services.enregistrer_suivi(parcours=parcours, resultat="emploi_durable", date=date(2025, 12, 30), by=cabinet["coord"])
+    response = _modifier_sortie(cabinet["client"], cloture, resultat="formation_qualifiante", date="2026-01-15")
+    assert response.context["form"].errors["date"] == ["La sortie ne peut pas suivre le suivi à 6 mois (enregistré le 30/12/2025)."]
+    parcours.refresh_from_db()
+    assert Sortie.objects.get(pk=cloture.pk).date == date(2025, 6, 30) and parcours.date_fin == date(2025, 6, 30)
+    # the same rule in the service, whatever calls it
+    with pytest.raises(ValidationError):
+        services.modifier_sortie(sortie=cloture, resultat="autre", date=date(2026, 1, 15), by=cabinet["coord"])
+    assert Sortie.objects.get(pk=cloture.pk).resultat == "formation_qualifiante"
+
+
+def test_edit_the_follow_up(cabinet, parcours, cloture):
+    suivi = services.enregistrer_suivi(parcours=parcours, resultat="recherche_emploi", date=date(2025, 12, 30), by=cabinet["coord"])
+    response = _modifier_sortie(cabinet["client"], suivi, resultat="emploi_durable", date="2025-06-29")
+    assert response.context["form"].errors["date"] == ["Le suivi ne peut pas précéder la sortie du parcours."]
+    assert Sortie.objects.get(pk=suivi.pk).date == date(2025, 12, 30)
+    response = _modifier_sortie(cabinet["client"], suivi, resultat="emploi_durable", date="2026-01-05")
+    assert response.status_code == 302
+    suivi.refresh_from_db()
+    parcours.refresh_from_db()
+    assert (suivi.type, suivi.resultat, suivi.date) == (TypeSortie.SUIVI_6_MOIS, "emploi_durable", date(2026, 1, 5))
+    # the follow-up does not move the path's end nor its planned follow-up
+    assert (parcours.date_fin, parcours.suivi_6_mois_le) == (date(2025, 6, 30), date(2025, 12, 30))
+
+
+def test_follow_up_service_refuses_a_date_before_the_exit(cabinet, parcours, cloture):
+    suivi = services.enregistrer_suivi(parcours=parcours, resultat="autre", date=date(2025, 12, 30), by=cabinet["coord"])
+    with pytest.raises(ValidationError) as erreur:
+        services.modifier_sortie(sortie=suivi, resultat="autre", date=date(2025, 6, 1), by=cabinet["coord"])
+    assert erreur.value.message_dict == {"date": ["Le suivi ne peut pas précéder la sortie du parcours."]}
+
+
+def test_partner_and_funder_cannot_edit_an_outcome(cabinet, parcours, cloture, login):
+    financeur = f.AdhesionFactory(projet=cabinet["projet"], financeur=True).user
+    for user in (cabinet["partenaire"], financeur):
+        assert _modifier_sortie(login(user), cloture, resultat="abandon", date="2025-07-01").status_code == 403
+    assert Sortie.objects.get(pk=cloture.pk).resultat == "formation_qualifiante"
+
+
+def test_outcome_of_another_project_is_404(cabinet):
+    etrangere = f.SortieFactory()
+    url = reverse("sortie_update", args=[cabinet["projet"].pk, etrangere.pk])
+    assert cabinet["client"].get(url).status_code == 404
+    assert cabinet["client"].post(url, {"resultat": "abandon", "date": "2025-07-01"}).status_code == 404
+    assert Sortie.objects.get(pk=etrangere.pk).resultat == "emploi_durable"
+
+
 # ------------------------------------------------------------------ home to-do
 
 
@@ -139,7 +233,45 @@ def test_home_todo_lists_follow_ups_blocked_steps_and_dormant_paths(cabinet):
     assert "Numéro de sécurité sociale provisoire" in html
     assert reverse("apprenant_detail", args=[projet.pk, dormant.parcours.apprenant_id]) + f"#parcours-{dormant.parcours_id}" in html
     assert "Actif" not in html  # its step was touched recently (modifie_le)
-    assert Parcours.objects.filter(pk=loin.pk).exists() and actif.pk
+    assert reverse("parcours_suivi", args=[projet.pk, loin.pk]) not in html
+    assert reverse("parcours_suivi", args=[projet.pk, fait.pk]) not in html
+    assert f"#parcours-{actif.parcours_id}" not in html
+    # the same, read from the block itself: exactly these lines and no others
+    bloc = taches_parcours(user=cabinet["coord"], projet=projet, adhesion=projet.adhesions.get(user=cabinet["coord"]))
+    assert [p.pk for p in bloc["suivis"]] == [retard.pk, du.pk]  # overdue first; not loin (in 180 days) nor fait (recorded)
+    assert [e.pk for e in bloc["bloquees"]] == [bloquee.pk]
+    assert [p.pk for p in bloc["dormants"]] == [dormant.parcours_id]  # not actif's path: its step was touched recently
+
+
+def _dormants(projet, au=None):
+    return list(parcours_sans_etape(Parcours.objects.filter(projet=projet), au))
+
+
+def test_a_path_opened_today_without_a_step_is_not_dormant(cabinet):
+    projet = cabinet["projet"]
+    nouveau = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Toutneuf", date_debut=date.today())
+    assert _dormants(projet) == []
+    html = _accueil(cabinet["client"], projet)
+    assert "Toutneuf" not in html and f"#parcours-{nouveau.pk}" not in html
+
+
+def test_a_path_opened_61_days_ago_without_a_step_is_dormant(cabinet):
+    projet = cabinet["projet"]
+    vieux = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Oublie", date_debut=date.today() - timedelta(days=61))
+    f.ParcoursFactory(apprenant__projet=projet, date_debut=date.today() - timedelta(days=59))  # not yet
+    f.ParcoursFactory(apprenant__projet=projet, date_debut=date.today() - timedelta(days=61), statut="suspendu")  # not in progress
+    f.ParcoursFactory(apprenant__projet=projet, cloture=True)  # closed
+    assert _dormants(projet) == [vieux]
+    html = _accueil(cabinet["client"], projet)
+    assert reverse("apprenant_detail", args=[projet.pk, vieux.apprenant_id]) + f"#parcours-{vieux.pk}" in html
+    assert "Parcours sans étape depuis 60 jours" in html
+
+
+def test_dormant_paths_are_read_at_the_given_date(cabinet):
+    projet = cabinet["projet"]
+    parcours = f.ParcoursFactory(apprenant__projet=projet, date_debut=date(2025, 3, 1))
+    assert _dormants(projet, au=date(2025, 4, 29)) == []  # 59 days
+    assert _dormants(projet, au=date(2025, 4, 30)) == [parcours]  # 60 days
 
 
 def test_home_todo_is_not_for_funders_and_partner_sees_its_own(cabinet, login):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from parcours.models import Apprenant, Etape
 from tests import factories as f
+from tests.parcours.outils import bloc
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,24 @@ def test_coordinator_sees_everything(cabinet, lea):
     assert "RQTH" in html
     assert "Hébergée chez sa sœur" in html
     assert "Chez le Greta" in html and "Au tiers-lieu" in html
-    assert "Greta" in html and "70" in html and "Présentiel" in html
-    assert "Numéro de sécurité sociale provisoire" in html  # the blocked step's reason
+    # the timeline entry itself: dates, organisation, hours, modality, status
+    greta = Etape.objects.get(parcours__apprenant=lea, organisation=cabinet["of"])
+    entree = bloc(html, "li", "etape", ident=f"etape-{greta.pk}")
+    assert "Chez le Greta" in entree.texte and "Prévue" in entree.texte
+    assert "01/02/2025 · Greta · 0,0 / 70,0 h · Présentiel" in entree.elements
+    bloquee = Etape.objects.get(parcours__apprenant=lea, organisation=cabinet["tiers_lieu"])
+    assert "Motif : Numéro de sécurité sociale provisoire" in bloc(html, "li", "etape", ident=f"etape-{bloquee.pk}").texte
     assert "Léa reprend confiance" in html
-    assert "Historique des modifications" in html and "création" in html
+    historique = bloc(html, "ul", "historique")
+    assert "système : création apprenant « Léa Marchand »" in historique.texte
 
 
-def test_history_names_who_changed_what(cabinet, lea):
-    cabinet["client"].post(
+def test_history_names_who_changed_what(cabinet, lea, login):
+    # another coordinator edits; camille (whose name is in the header) reads the history
+    autre = f.AdhesionFactory(
+        projet=cabinet["projet"], coordinateur=True, user__username="dominique", user__first_name="Dominique", user__last_name="Lafon"
+    ).user
+    response = login(autre).post(
         reverse("apprenant_update", args=[lea.projet_id, lea.pk]),
         {
             "reference": lea.reference,
@@ -48,9 +59,11 @@ def test_history_names_who_changed_what(cabinet, lea):
             "statut_secu": "aucun",
         },
     )
-    html = cabinet["client"].get(_url(lea)).content.decode()
-    assert "camille" in html or cabinet["coord"].get_full_name() in html
-    assert "modification apprenant « Léa Marchand-Roux »" in html
+    assert response.status_code == 302
+    historique = bloc(cabinet["client"].get(_url(lea)).content.decode(), "ul", "historique")
+    derniere = historique.elements[0]  # the latest change comes first
+    assert derniere.endswith("— Dominique Lafon : modification apprenant « Léa Marchand-Roux »"), derniere
+    assert "camille" not in historique.texte
 
 
 def test_partner_sees_identity_and_its_steps_only(cabinet, lea, login):

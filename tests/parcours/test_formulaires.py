@@ -277,3 +277,89 @@ def test_obstacle_needs_a_type(cabinet):
     )
     assert _erreurs(response, "type") == ["Ce champ est obligatoire."]
     assert not Frein.objects.exists()
+
+
+@pytest.fixture
+def frein(cabinet):
+    return f.FreinFactory(apprenant__projet=cabinet["projet"], type="mobilite", commentaire="Pas de permis", identifie_le=date(2025, 2, 1))
+
+
+def _modifier_frein(client, frein, **extra):
+    data = {"type": "mobilite", "commentaire": "Pas de permis", "identifie_le": "2025-02-01"}
+    data.update(extra)
+    return client.post(reverse("frein_update", args=[frein.projet_id, frein.pk]), {k: v for k, v in data.items() if v is not None})
+
+
+def test_edit_an_obstacle_from_the_learner_page(cabinet, frein):
+    url = reverse("frein_update", args=[frein.projet_id, frein.pk])
+    page = cabinet["client"].get(reverse("apprenant_detail", args=[frein.projet_id, frein.apprenant_id])).content.decode()
+    assert f'href="{url}"' in page
+    form = cabinet["client"].get(url).context["form"]
+    assert (form["type"].value(), form["identifie_le"].value()) == ("mobilite", date(2025, 2, 1))
+    response = _modifier_frein(cabinet["client"], frein, type="logement", commentaire="Hébergée", leve="on", leve_le="2025-03-10")
+    assert response.status_code == 302
+    assert response.url == reverse("apprenant_detail", args=[frein.projet_id, frein.apprenant_id]) + "#freins"
+    frein.refresh_from_db()
+    assert (frein.type, frein.commentaire, frein.leve, frein.leve_le) == ("logement", "Hébergée", True, date(2025, 3, 10))
+    assert frein.history.latest().history_user == cabinet["coord"]
+
+
+def test_edit_an_obstacle_back_to_active_clears_its_date(cabinet, frein):
+    Frein.objects.filter(pk=frein.pk).update(leve=True, leve_le=date(2025, 3, 10))
+    response = _modifier_frein(cabinet["client"], frein, leve_le="2025-03-10")  # "levé" unticked
+    assert response.status_code == 302
+    frein.refresh_from_db()
+    assert (frein.leve, frein.leve_le) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"leve": "on"}, "Indiquez quand le frein a été levé."),
+        ({"leve": "on", "leve_le": "2025-01-31"}, "Le frein ne peut pas être levé avant d'avoir été identifié."),
+    ],
+    ids=["leve-sans-date", "leve-avant-identifie"],
+)
+def test_edit_an_obstacle_refused_changes_nothing(cabinet, frein, extra, message):
+    response = _modifier_frein(cabinet["client"], frein, commentaire="Changé", **extra)
+    assert response.status_code == 200
+    assert _erreurs(response, "leve_le") == [message]
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    frein.refresh_from_db()
+    assert (frein.commentaire, frein.leve, frein.leve_le) == ("Pas de permis", False, None)
+
+
+def test_edit_an_obstacle_lifted_the_day_it_was_identified(cabinet, frein):
+    assert _modifier_frein(cabinet["client"], frein, leve="on", leve_le="2025-02-01").status_code == 302
+    frein.refresh_from_db()
+    assert frein.leve_le == date(2025, 2, 1)
+
+
+def test_obstacle_service_refuses_a_lift_before_identification(cabinet, frein):
+    from django.core.exceptions import ValidationError
+
+    from parcours import services
+
+    frein.leve, frein.leve_le = True, date(2025, 1, 1)
+    with pytest.raises(ValidationError) as erreur:
+        services.enregistrer_frein(frein=frein, apprenant=frein.apprenant, by=cabinet["coord"])
+    assert erreur.value.message_dict == {"leve_le": ["Le frein ne peut pas être levé avant d'avoir été identifié."]}
+    assert not Frein.objects.get(pk=frein.pk).leve
+
+
+def test_partner_and_funder_cannot_edit_an_obstacle(cabinet, frein, login):
+    financeur = f.AdhesionFactory(projet=cabinet["projet"], financeur=True).user
+    for user in (cabinet["partenaire"], financeur):
+        response = login(user).post(reverse("frein_update", args=[frein.projet_id, frein.pk]), {"type": "logement"})
+        assert response.status_code == 403
+    frein.refresh_from_db()
+    assert frein.type == "mobilite"
+
+
+def test_obstacle_of_another_project_is_404(cabinet):
+    etranger = f.FreinFactory()
+    url = reverse("frein_update", args=[cabinet["projet"].pk, etranger.pk])
+    assert cabinet["client"].get(url).status_code == 404
+    assert cabinet["client"].post(url, {"type": "logement", "identifie_le": "2025-02-01"}).status_code == 404
+    etranger.refresh_from_db()
+    assert etranger.type == "mobilite"
