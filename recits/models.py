@@ -40,6 +40,7 @@ class Activite(ProjetScopedMixin):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="activites")
     nb_participants = models.PositiveIntegerField("participants", default=0)
     description = models.TextField("description", blank=True)
+    temps_benevoles = models.ManyToManyField("finances.TempsBenevole", blank=True, related_name="activites", verbose_name="temps bénévole")
 
     objects = ActiviteQuerySet.as_manager()
 

@@ -1,0 +1,190 @@
+"""Forms of the récits, activités and COPIL pages, with French messages next to the field,
+and the lists' filters (django-filter).
+
+Every choice (learners, organisations, activities, contacts, fundings) is limited to the rows
+of the current project the user may see (``visible_to``): a row of another project is refused
+with a message next to its field. The rules are repeated in ``services.py``, which the views
+call only with a valid form: a refused form changes nothing.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from finances.forms import VALORISE_CHOICES, ProjetFormMixin
+from finances.models import TempsBenevole
+from parcours.models import Apprenant
+from partenaires.models import Contact, Organisation
+
+from .models import Activite, Copil, Recit, TypeActivite, TypeRecit
+from .services import message_consentement
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+OUI_NON = [("oui", "Oui"), ("non", "Non")]
+
+
+def _choix_multiples(label, message, help_text=""):
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Organisation.objects.none(),  # set per project in __init__
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+        error_messages={"invalid_choice": message, "invalid_pk_value": message},
+    )
+
+
+def _libelle_apprenant(apprenant) -> str:
+    return f"{apprenant} — {'consentement enregistré' if apprenant.consentement_recit else 'sans consentement'}"
+
+
+class RecitForm(forms.ModelForm):
+    apprenants = _choix_multiples(
+        "Apprenants nommés",
+        "Un des apprenants choisis n'appartient pas à ce projet.",
+        "Un apprenant ne peut être nommé que si son consentement est enregistré.",
+    )
+    organisations = _choix_multiples("Organisations", "Une des organisations choisies n'appartient pas à ce projet.")
+    activites = _choix_multiples("Activités", "Une des activités choisies n'appartient pas à ce projet.")
+
+    class Meta:
+        model = Recit
+        fields = ["titre", "type", "date", "texte", "apprenants", "organisations", "activites", "a_presenter_copil"]
+        widgets = {"date": DATE, "texte": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {"texte": "Markdown : **gras**, *italique*, listes, liens. Ni image ni script (retirés à l'affichage)."}
+
+    def __init__(self, *args, projet, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        self.fields["apprenants"].queryset = Apprenant.objects.visible_to(user, projet=projet).order_by("nom", "prenom", "pk")
+        self.fields["apprenants"].label_from_instance = _libelle_apprenant
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+        self.fields["activites"].queryset = Activite.objects.visible_to(user, projet=projet).order_by("-date", "pk")
+
+    def clean_apprenants(self):
+        apprenants = list(self.cleaned_data.get("apprenants") or [])
+        sans_consentement = [a for a in apprenants if not a.consentement_recit]
+        if sans_consentement:
+            raise forms.ValidationError(message_consentement(sans_consentement), code="consentement")
+        return apprenants
+
+
+class ActiviteForm(forms.ModelForm):
+    organisations = _choix_multiples("Organisations", "Une des organisations choisies n'appartient pas à ce projet.")
+
+    class Meta:
+        model = Activite
+        fields = ["type", "intitule", "date", "lieu", "organisations", "nb_participants", "description"]
+        widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        labels = {"nb_participants": "Nombre de participants"}
+
+    def __init__(self, *args, projet, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+
+
+class TempsActiviteForm(ProjetFormMixin, forms.ModelForm):
+    """The short form of an activity's page: volunteer time logged against it (the activity's
+    title fills ``TempsBenevole.activite``; the rate is the project's)."""
+
+    valorise = forms.TypedChoiceField(
+        label="Ce temps est", choices=VALORISE_CHOICES, coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = TempsBenevole
+        fields = ["date", "personne", "organisation", "heures", "financement", "valorise"]
+        widgets = {"date": DATE}
+        labels = {"personne": "Bénévole"}
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, contact):
+        return f"{contact} ({contact.organisation.nom})"
+
+
+class CopilForm(forms.ModelForm):
+    participants = ParticipantsField(
+        label="Participants",
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Contacts des organisations du projet.",
+        error_messages={
+            "invalid_choice": "Un des participants choisis n'est pas un contact de ce projet.",
+            "invalid_pk_value": "Un des participants choisis n'est pas un contact de ce projet.",
+        },
+    )
+
+    class Meta:
+        model = Copil
+        fields = [
+            "date",
+            "lieu",
+            "periode_debut",
+            "periode_fin",
+            "participants",
+            "ordre_du_jour",
+            "decisions",
+            "besoins",
+            "prochaines_etapes",
+        ]
+        widgets = {
+            "date": DATE,
+            "periode_debut": DATE,
+            "periode_fin": DATE,
+            "ordre_du_jour": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+            "besoins": forms.Textarea(attrs={"rows": 4}),
+            "prochaines_etapes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, projet, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        contacts = Contact.objects.visible_to(user, projet=projet).select_related("organisation")
+        self.fields["participants"].queryset = contacts.order_by("organisation__nom", "nom", "prenom", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        debut, fin = cleaned.get("periode_debut"), cleaned.get("periode_fin")
+        if debut and fin and fin < debut:
+            self.add_error("periode_fin", "La fin de la période doit suivre son début.")
+        return cleaned
+
+
+# ---------------------------------------------------------------- lists' filters
+
+
+class RecitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Titre", method="filter_q")
+    type = django_filters.ChoiceFilter(label="Type", choices=TypeRecit.choices, empty_label="Tous les types")
+    a_presenter_copil = django_filters.ChoiceFilter(label="À présenter au COPIL", choices=OUI_NON, empty_label="—", method="filter_copil")
+
+    class Meta:
+        model = Recit
+        fields = ["q", "type", "a_presenter_copil"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(titre__icontains=value) if value else queryset
+
+    def filter_copil(self, queryset, name, value):
+        return queryset.filter(a_presenter_copil=(value == "oui"))
+
+
+class ActiviteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Intitulé ou lieu", method="filter_q")
+    type = django_filters.ChoiceFilter(label="Type", choices=TypeActivite.choices, empty_label="Tous les types")
+    periode = django_filters.DateFromToRangeFilter(
+        label="Période", field_name="date", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Activite
+        fields = ["q", "type", "periode"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(intitule__icontains=value) | Q(lieu__icontains=value)) if value else queryset

@@ -1,0 +1,102 @@
+"""Writes of the récits, activités and COPIL pages: plain functions with keyword arguments,
+one transaction each.
+
+Views validate with the forms (recits/forms.py) and call these; the rules are checked here
+again (the learners' consent, every linked row in the same project) and a broken rule raises
+``ValidationError`` before anything is written. Volunteer time is written by
+``finances.services`` (recits may import finances, never the other way round).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from finances.models import TempsBenevole
+from finances.services import saisir_temps_benevole
+
+from .models import Activite, Copil, Recit
+
+
+def message_consentement(apprenants) -> str:
+    """The refusal of a récit naming learners whose consent is not recorded (names them)."""
+    noms = ", ".join(str(a) for a in apprenants)
+    if len(apprenants) == 1:
+        return f"{noms} n'a pas donné son consentement à figurer dans les récits : retirez ce nom ou enregistrez d'abord son consentement."
+    return (
+        f"{noms} n'ont pas donné leur consentement à figurer dans les récits : retirez ces noms ou enregistrez d'abord leur consentement."
+    )
+
+
+def _meme_projet(projet, **liens) -> None:
+    """Each linked row belongs to ``projet`` (a learner of another project is refused)."""
+    erreurs = {}
+    for champ, (objets, message) in liens.items():
+        if any(objet.projet_id != projet.pk for objet in objets):
+            erreurs[champ] = message
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def _enregistrer(instance, projet):
+    instance.projet = projet
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=(), activites=()) -> Recit:
+    """Save a récit and its links. Naming a learner requires that learner's recorded consent."""
+    apprenants, organisations, activites = list(apprenants), list(organisations), list(activites)
+    _meme_projet(
+        projet,
+        apprenants=(apprenants, "Un des apprenants choisis n'appartient pas à ce projet."),
+        organisations=(organisations, "Une des organisations choisies n'appartient pas à ce projet."),
+        activites=(activites, "Une des activités choisies n'appartient pas à ce projet."),
+    )
+    sans_consentement = [a for a in apprenants if not a.consentement_recit]
+    if sans_consentement:
+        raise ValidationError({"apprenants": message_consentement(sans_consentement)})
+    if recit.pk is None and recit.auteur_id is None:
+        recit.auteur = by
+    _enregistrer(recit, projet)
+    recit.apprenants.set(apprenants)
+    recit.organisations.set(organisations)
+    recit.activites.set(activites)
+    return recit
+
+
+@transaction.atomic
+def enregistrer_activite(*, activite: Activite, projet, by, organisations=()) -> Activite:
+    organisations = list(organisations)
+    _meme_projet(projet, organisations=(organisations, "Une des organisations choisies n'appartient pas à ce projet."))
+    _enregistrer(activite, projet)
+    activite.organisations.set(organisations)
+    return activite
+
+
+@transaction.atomic
+def saisir_temps_activite(*, activite: Activite, projet, by, **champs) -> TempsBenevole:
+    """One line of volunteer time logged against an activity (through finances.services)."""
+    if activite.projet_id != projet.pk:
+        raise ValidationError("Cette activité n'appartient pas à ce projet.")
+    organisation, financement = champs.get("organisation"), champs.get("financement")
+    if organisation is not None and organisation.projet_id != projet.pk:
+        raise ValidationError({"organisation": "Cette organisation n'appartient pas à ce projet."})
+    if financement is not None and financement.projet_id != projet.pk:
+        raise ValidationError({"financement": "Ce financement n'appartient pas à ce projet."})
+    champs.setdefault("activite", activite.intitule[: TempsBenevole._meta.get_field("activite").max_length])
+    temps = saisir_temps_benevole(projet=projet, by=by, **champs)
+    activite.temps_benevoles.add(temps)
+    return temps
+
+
+@transaction.atomic
+def enregistrer_copil(*, copil: Copil, projet, by, participants=()) -> Copil:
+    participants = list(participants)
+    if any(contact.organisation.projet_id != projet.pk for contact in participants):
+        raise ValidationError({"participants": "Un des participants choisis n'est pas un contact de ce projet."})
+    if copil.periode_debut and copil.periode_fin and copil.periode_fin < copil.periode_debut:
+        raise ValidationError({"periode_fin": "La fin de la période doit suivre son début."})
+    _enregistrer(copil, projet)
+    copil.participants.set(participants)
+    return copil

@@ -1,0 +1,316 @@
+"""Writing pages of the recits app: récits, activités (with their volunteer time) and COPIL
+meetings — lists, pages, create and edit.
+
+Thin views: ``ProjetMixin`` checks the project (404) and the capability (403), every row is
+read through ``self.scoped(Model)`` (``visible_to``), forms validate and the writes are in
+``services.py``. Récits are the conciergerie's own (``recits.modifier``); activities and
+COPIL meetings are read with ``tableau_de_bord.voir`` (the funder reads them too) and written
+with ``recits.modifier``. The funder never sees a volunteer's name: on an activity's page it
+gets the volunteer totals only (``finances.selectors``), computed after the checks above.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.views.generic import DetailView, FormView, ListView
+
+from conciergerie.mixins import ProjetMixin
+from finances import selectors
+from finances.models import TempsBenevole
+from parcours.models import Apprenant
+from partenaires.models import Contact, Organisation
+
+from . import services
+from .forms import ActiviteFilter, ActiviteForm, CopilForm, RecitFilter, RecitForm, TempsActiviteForm
+from .models import Activite, Copil, Recit
+
+
+def _erreurs_vers_form(form, error: ValidationError):
+    """A service's ValidationError, shown next to the field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class FiltreListMixin:
+    """A paginated list filtered by a django-filter FilterSet; the page keeps the filters."""
+
+    paginate_by = 25
+    filterset_class = None
+
+    def filtrer(self, queryset):
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["query_string"] = params.urlencode()
+        context["filter"] = self.filterset
+        return context
+
+
+class EcritureView(ProjetMixin, FormView):
+    """Create (no ``pk``) or edit (``pk``, read through visible_to) one row through a service;
+    a refused form or service changes nothing."""
+
+    capacite = "recits.modifier"
+    modele = None
+    liste = ""  # URL name of the list (the way back from a creation)
+    detail = ""  # URL name of the row's page
+
+    def get_objet(self):
+        if "pk" not in self.kwargs:
+            return None
+        if not hasattr(self, "_objet"):
+            self._objet = get_object_or_404(self.scoped(self.modele), pk=self.kwargs["pk"])
+        return self._objet
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(projet=self.projet, user=self.request.user, instance=self.get_objet())
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.objet = self.enregistrer(form)
+        except ValidationError as error:
+            _erreurs_vers_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.message_succes())
+        return HttpResponseRedirect(reverse(self.detail, args=[self.projet.pk, self.objet.pk]))
+
+    def enregistrer(self, form):
+        raise NotImplementedError
+
+    def message_succes(self):
+        return "Enregistré."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        objet = self.get_objet()
+        if objet is None:
+            context["titre"] = self.titre_creation
+            context["retour"] = reverse(self.liste, args=[self.projet.pk])
+        else:
+            context["titre"] = f"Modifier {objet}"
+            context["retour"] = reverse(self.detail, args=[self.projet.pk, objet.pk])
+        return context
+
+
+# ---------------------------------------------------------------- récits
+
+
+class RecitListView(FiltreListMixin, ProjetMixin, ListView):
+    capacite = "recits.modifier"
+    template_name = "recits/recit_list.html"
+    context_object_name = "recits"
+    filterset_class = RecitFilter
+
+    def get_queryset(self):
+        return self.filtrer(self.scoped(Recit).select_related("auteur")).order_by("-date", "-pk")
+
+
+class RecitDetailView(ProjetMixin, DetailView):
+    capacite = "recits.modifier"
+    template_name = "recits/recit_detail.html"
+    context_object_name = "recit"
+
+    def get_queryset(self):
+        return (
+            self.scoped(Recit)
+            .select_related("auteur")
+            .prefetch_related(
+                Prefetch("apprenants", queryset=self.scoped(Apprenant).order_by("nom", "prenom")),
+                Prefetch("organisations", queryset=self.scoped(Organisation).order_by("nom")),
+                Prefetch("activites", queryset=self.scoped(Activite).order_by("-date")),
+            )
+        )
+
+
+class RecitFormView(EcritureView):
+    modele = Recit
+    form_class = RecitForm
+    template_name = "recits/recit_form.html"
+    liste, detail = "recit_list", "recit_detail"
+    titre_creation = "Nouveau récit"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        activite = self.request.GET.get("activite", "")
+        if self.get_objet() is None and activite.isdigit():
+            initial["activites"] = [int(activite)]
+        return initial
+
+    def enregistrer(self, form):
+        data = form.cleaned_data
+        return services.enregistrer_recit(
+            recit=form.save(commit=False),
+            projet=self.projet,
+            by=self.request.user,
+            apprenants=data["apprenants"],
+            organisations=data["organisations"],
+            activites=data["activites"],
+        )
+
+    def message_succes(self):
+        return f"Récit « {self.objet.titre} » enregistré."
+
+
+# ---------------------------------------------------------------- activités
+
+
+class ActiviteListView(FiltreListMixin, ProjetMixin, ListView):
+    capacite = "tableau_de_bord.voir"
+    template_name = "recits/activite_list.html"
+    context_object_name = "activites"
+    filterset_class = ActiviteFilter
+
+    def get_queryset(self):
+        organisations = self.scoped(Organisation).order_by("nom")
+        # hours only, summed by the database: no volunteer's row leaves the query
+        activites = self.scoped(Activite).annotate(heures_benevoles=Sum("temps_benevoles__heures"))
+        return self.filtrer(activites.prefetch_related(Prefetch("organisations", queryset=organisations))).order_by("-date", "-pk")
+
+
+class ActiviteDetailView(ProjetMixin, DetailView):
+    capacite = "tableau_de_bord.voir"
+    template_name = "recits/activite_detail.html"
+    context_object_name = "activite"
+
+    def get_queryset(self):
+        return self.scoped(Activite).prefetch_related(Prefetch("organisations", queryset=self.scoped(Organisation).order_by("nom")))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activite = self.object
+        # the totals: an aggregate of the activity's lines, after the project and capability checks
+        lignes = TempsBenevole.objects.of_projet(self.projet).filter(activites=activite)
+        context["benevolat"] = selectors.cumuler_benevolat(lignes.values_list("heures", "taux_horaire", "valorise"))
+        if self.peut("recits.modifier"):
+            # named volunteer lines: the conciergerie's own business (never the funder's)
+            temps = self.scoped(TempsBenevole).filter(activites=activite).select_related("organisation", "financement")
+            context["temps"] = [(t, selectors.valorisation(t.heures, t.taux_horaire)) for t in temps.order_by("-date", "-pk")]
+            context["temps_form"] = TempsActiviteForm(projet=self.projet, user=self.request.user, initial={"date": activite.date})
+            context["recits"] = self.scoped(Recit).filter(activites=activite).order_by("-date", "-pk")
+        return context
+
+
+class ActiviteFormView(EcritureView):
+    modele = Activite
+    form_class = ActiviteForm
+    template_name = "recits/activite_form.html"
+    liste, detail = "activite_list", "activite_detail"
+    titre_creation = "Nouvelle activité"
+
+    def enregistrer(self, form):
+        return services.enregistrer_activite(
+            activite=form.save(commit=False),
+            projet=self.projet,
+            by=self.request.user,
+            organisations=form.cleaned_data["organisations"],
+        )
+
+    def message_succes(self):
+        return f"Activité « {self.objet.intitule} » enregistrée."
+
+
+class ActiviteTempsView(ProjetMixin, FormView):
+    """Volunteer time logged against an activity: the short form of the activity's page posts
+    here (and the form has a page of its own, shown again with its errors)."""
+
+    capacite = "recits.modifier"
+    form_class = TempsActiviteForm
+    template_name = "recits/activite_temps_form.html"
+
+    def get_activite(self):
+        if not hasattr(self, "_activite"):
+            self._activite = get_object_or_404(self.scoped(Activite), pk=self.kwargs["pk"])
+        return self._activite
+
+    def get_initial(self):
+        return {"date": self.get_activite().date}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
+
+    def form_valid(self, form):
+        activite = self.get_activite()
+        try:
+            temps = services.saisir_temps_activite(activite=activite, projet=self.projet, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _erreurs_vers_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{number_format(temps.heures)} h de bénévolat enregistrées pour « {activite.intitule} ».")
+        return HttpResponseRedirect(reverse("activite_detail", args=[self.projet.pk, activite.pk]) + "#benevolat")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activite = self.get_activite()
+        context.update(
+            activite=activite,
+            titre=f"Temps bénévole — {activite}",
+            retour=reverse("activite_detail", args=[self.projet.pk, activite.pk]),
+        )
+        return context
+
+
+# ---------------------------------------------------------------- COPIL
+
+
+class CopilListView(ProjetMixin, ListView):
+    capacite = "tableau_de_bord.voir"
+    template_name = "recits/copil_list.html"
+    context_object_name = "copils"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return self.scoped(Copil).annotate(nb_participants=Count("participants")).order_by("-date", "-pk")
+
+
+class CopilDetailView(ProjetMixin, DetailView):
+    capacite = "tableau_de_bord.voir"
+    template_name = "recits/copil_detail.html"
+    context_object_name = "copil"
+
+    def get_queryset(self):
+        # The participants are the professionals who sat at the COPIL: their names are part of
+        # the minutes every reader of the COPIL gets, the funder included (who reads no contact
+        # directory otherwise). Only the contacts of this project, and no e-mail nor phone shown.
+        participants = Contact.objects.filter(organisation__projet=self.projet).select_related("organisation")
+        participants = participants.order_by("organisation__nom", "nom", "prenom")
+        return self.scoped(Copil).prefetch_related(Prefetch("participants", queryset=participants))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        copil = self.object
+        if self.peut("recits.modifier"):
+            recits = self.scoped(Recit).filter(a_presenter_copil=True, date__range=(copil.periode_debut, copil.periode_fin))
+            context["recits_a_presenter"] = recits.order_by("-date", "-pk")
+        return context
+
+
+class CopilFormView(EcritureView):
+    modele = Copil
+    form_class = CopilForm
+    template_name = "recits/copil_form.html"
+    liste, detail = "copil_list", "copil_detail"
+    titre_creation = "Nouveau COPIL"
+
+    def enregistrer(self, form):
+        return services.enregistrer_copil(
+            copil=form.save(commit=False),
+            projet=self.projet,
+            by=self.request.user,
+            participants=form.cleaned_data["participants"],
+        )
+
+    def message_succes(self):
+        return f"{self.objet} enregistré."
