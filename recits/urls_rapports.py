@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""COPIL report jobs (recits/views_rapports.py), under /p/<projet_id>/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_rapports as v
+
+urlpatterns = [
+    path("copils/<int:pk>/rapport/", v.RapportDemanderView.as_view(), name="rapport_demander"),
+    path("rapports/<int:pk>/", v.RapportStatutView.as_view(), name="rapport_statut"),
+    path("rapports/<int:pk>/relancer/", v.RapportRelancerView.as_view(), name="rapport_relancer"),
+    path("rapports/<int:pk>/telecharger/", v.RapportTelechargerView.as_view(), name="rapport_telecharger"),
+]

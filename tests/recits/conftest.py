@@ -1,0 +1,32 @@
+"""Fixtures of the recits tests, and the selection of the worker tests.
+
+Tests marked ``worker`` need a real Celery worker on a real Redis and a database that the worker
+process can reach (PostgreSQL: pytest-django's SQLite test database lives in memory). Without
+REDIS_URL, or on SQLite, they are *deselected* (reported as such by pytest, not skipped): the
+normal ``make test`` runs them not at all, and CI's worker run (``-m worker`` with REDIS_URL and
+a PostgreSQL DATABASE_URL) would collect no test and fail (exit 5) if they were deselected there.
+"""
+
+import os
+
+
+def worker_possible() -> tuple[bool, str]:
+    if not os.environ.get("REDIS_URL"):
+        return False, "REDIS_URL absent"
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):
+        return False, "la base n'est pas PostgreSQL (DATABASE_URL)"
+    return True, ""
+
+
+def pytest_collection_modifyitems(config, items):
+    possible, raison = worker_possible()
+    if possible:
+        return
+    ecartes = [item for item in items if item.get_closest_marker("worker")]
+    if not ecartes:
+        return
+    config.hook.pytest_deselected(items=ecartes)
+    items[:] = [item for item in items if not item.get_closest_marker("worker")]
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"tests « worker » désélectionnés ({len(ecartes)}) : {raison}")
