@@ -70,15 +70,22 @@ class ApprenantFilter(django_filters.FilterSet):
         model = Apprenant
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, user, projet, **kwargs):
+    #: filters on the learner's situation, which a role without ``apprenants.modifier`` (a
+    #: partner: identity and its steps only) may neither see nor use to narrow the list
+    FILTRES_SITUATION = ("prescripteur", "qpv", "zrr", "situation_entree", "date_entree", "suivi_du")
+
+    def __init__(self, data=None, queryset=None, *, user, projet, complet: bool = True, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        if not complet:
+            for nom in self.FILTRES_SITUATION:
+                del self.filters[nom]
         self.etapes = Etape.objects.visible_to(user, projet=projet)
         self.parcours = Parcours.objects.visible_to(user, projet=projet)
         organisations = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
-        self.filters["organisation"].queryset = organisations
-        self.filters["prescripteur"].queryset = organisations
         for name in ("organisation", "prescripteur"):
-            self.form.fields[name].queryset = organisations
+            if name in self.filters:
+                self.filters[name].queryset = organisations
+                self.form.fields[name].queryset = organisations
 
     def filter_q(self, queryset, name, value):
         for mot in value.split():
@@ -124,13 +131,15 @@ COLONNES = [
     ("entree", "Entrée"),
     ("prescripteur", "Prescripteur"),
 ]
+#: the columns (and sort keys) of a role that sees identity only (a partner)
+COLONNES_IDENTITE = ("nom", "commune")
 
 
-def ordre(tri: str | None) -> tuple[str, tuple[str, ...]]:
-    """The whitelisted ordering for ``?tri=`` (unknown values fall back to the name)."""
+def ordre(tri: str | None, cles=TRIS) -> tuple[str, tuple[str, ...]]:
+    """The whitelisted ordering for ``?tri=`` among ``cles`` (unknown values fall back to the name)."""
     tri = tri or "nom"
     cle = tri.removeprefix("-")
-    if cle not in TRIS:
+    if cle not in TRIS or cle not in cles:
         return "nom", TRIS["nom"]
     champs = TRIS[cle]
     if tri.startswith("-"):

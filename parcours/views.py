@@ -20,7 +20,7 @@ from conciergerie.mixins import ProjetMixin
 from conciergerie.roles import peut
 
 from . import services
-from .filters import COLONNES, ApprenantFilter, ordre, parcours_sans_etape, suivis_dus
+from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre, parcours_sans_etape, suivis_dus
 from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, ParcoursForm, SortieForm, StatutEtapeForm
 from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours, TypeSortie
 
@@ -52,10 +52,15 @@ class ApprenantListView(ProjetMixin, ListView):
         return [self.template_name]
 
     def get_queryset(self):
-        self.tri, champs = ordre(self.request.GET.get("tri"))
+        # a partner sees identity and its steps only: no situation column, filter or sort
+        self.complet = self.peut("apprenants.modifier")
+        self.cles = [cle for cle, _ in COLONNES if self.complet or cle in COLONNES_IDENTITE]
+        self.tri, champs = ordre(self.request.GET.get("tri"), self.cles)
         parcours = self.scoped(Parcours).order_by("-date_debut", "pk")
         base = self.scoped(Apprenant).select_related("prescripteur").prefetch_related(Prefetch("parcours", queryset=parcours))
-        self.filterset = ApprenantFilter(self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet)
+        self.filterset = ApprenantFilter(
+            self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet, complet=self.complet
+        )
         return self.filterset.qs.order_by(*champs)
 
     def get_context_data(self, **kwargs):
@@ -67,6 +72,8 @@ class ApprenantListView(ProjetMixin, ListView):
         filtres = params.urlencode()
         colonnes = []
         for cle, libelle in COLONNES:
+            if cle not in self.cles:
+                continue
             sens = f"-{cle}" if self.tri == cle else cle
             colonnes.append(
                 {
@@ -76,7 +83,7 @@ class ApprenantListView(ProjetMixin, ListView):
                     "descendant": self.tri == f"-{cle}",
                 }
             )
-        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri)
+        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri, complet=self.complet)
         return context
 
 

@@ -121,6 +121,41 @@ def test_partner_lists_only_its_learners_and_filters_on_its_steps(cabinet, login
     assert _noms(client.get(_url(projet, type_etape="accompagnement"))) == ["Suivi"]
 
 
+def test_partner_sees_no_situation_column_filter_or_sort(cabinet, login):
+    """A partner sees identity and its steps only: the list shows neither the situation at entry,
+    the entry date nor the prescriber, and cannot filter or sort on them (nor on QPV/ZRR), which
+    would reveal them row by row."""
+    projet, of = cabinet["projet"], cabinet["of"]
+    prescripteur = f.OrganisationFactory(projet=projet, nom="Mission Locale du Marsan")
+    for nom, zrr in (("Zrr", True), ("Ville", False)):
+        f.EtapeFactory(
+            organisation=of,
+            parcours__apprenant__projet=projet,
+            parcours__apprenant__nom=nom,
+            parcours__apprenant__zrr=zrr,
+            parcours__apprenant__situation_entree="rsa",
+            parcours__apprenant__prescripteur=prescripteur,
+            parcours__apprenant__date_entree=date(2025, 3, 14),
+        )
+    partenaire = login(cabinet["partenaire"])
+    html = partenaire.get(_url(projet)).content.decode()
+    assert "Zrr" in html and "Ville" in html
+    tableau = html[html.index('<table class="tableau">') : html.index("</table>")]
+    assert "Mission Locale du Marsan" not in tableau  # the directory of organisations stays in the step filter
+    for cache in ("Bénéficiaire du RSA", "14/03/2025", "Situation à l'entrée", "Prescripteur", "QPV", "ZRR", "Entrée"):
+        assert cache not in html, cache
+    # the situation filters are ignored, the sort falls back to the name
+    assert sorted(_noms(partenaire.get(_url(projet, zrr="oui")))) == ["Ville", "Zrr"]
+    assert sorted(_noms(partenaire.get(_url(projet, situation_entree="neet")))) == ["Ville", "Zrr"]
+    reponse = partenaire.get(_url(projet, tri="-situation"))
+    assert reponse.context["tri"] == "nom"
+    # the coordinator sees and uses them
+    coord = cabinet["client"]
+    html = coord.get(_url(projet)).content.decode()
+    assert "Bénéficiaire du RSA" in html and "Mission Locale du Marsan" in html and "14/03/2025" in html
+    assert _noms(coord.get(_url(projet, zrr="oui"))) == ["Zrr"]
+
+
 def _peupler(projet, n):
     for i in range(n):
         etape = f.EtapeFactory(
