@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
-from partenaires.models import MembreConsortium, Organisation
+from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
 from .models import (
     Apprenant,
@@ -44,6 +44,7 @@ class ApprenantForm(forms.ModelForm):
             "niveau_qualification",
             "date_entree",
             "prescripteur",
+            "prescripteur_contact",
             "qpv",
             "zrr",
             "statut_secu",
@@ -57,8 +58,23 @@ class ApprenantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.projet = projet
         self.fields["prescripteur"].queryset = Organisation.objects.filter(projet=projet).order_by("nom")
+        contacts = self.fields["prescripteur_contact"]
+        contacts.queryset = (
+            Contact.objects.filter(organisation__projet=projet)
+            .select_related("organisation")
+            .order_by("organisation__nom", "nom", "prenom")
+        )
+        contacts.label_from_instance = lambda c: f"{c} ({c.organisation.nom})"
+        contacts.help_text = "Le référent chez le prescripteur choisi."
         if not voir_rqth:
             del self.fields["rqth"]
+
+    def clean(self):
+        data = super().clean()
+        contact, prescripteur = data.get("prescripteur_contact"), data.get("prescripteur")
+        if contact is not None and (prescripteur is None or contact.organisation_id != prescripteur.pk):
+            self.add_error("prescripteur_contact", "Ce contact ne travaille pas chez le prescripteur choisi.")
+        return data
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
@@ -81,7 +97,9 @@ class ParcoursForm(forms.ModelForm):
 
 
 class OrganisationConsortiumField(forms.ModelChoiceField):
-    """Only the consortium's organisations, with a precise message for any other."""
+    """Only the consortium's organisations, with a precise message for any other. An id that is
+    not one of this project's organisations gets the same message whether it exists elsewhere or
+    not: another project's rows are never looked at (existence is not leaked)."""
 
     def __init__(self, *args, projet, **kwargs):
         self.projet = projet
@@ -91,12 +109,9 @@ class OrganisationConsortiumField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            autre = Organisation.objects.filter(pk=value).first() if str(value).isdigit() else None
-            if autre is not None and autre.projet_id != self.projet.pk:
-                raise forms.ValidationError("Cette organisation n'appartient pas à ce projet.", code="autre_projet") from None
-            if autre is not None:
+            if str(value).isdigit() and Organisation.objects.filter(projet=self.projet, pk=value).exists():
                 raise forms.ValidationError("Cette organisation ne fait pas partie du consortium.", code="hors_consortium") from None
-            raise
+            raise forms.ValidationError("Cette organisation n'appartient pas à ce projet.", code="autre_projet") from None
 
 
 def organisations_du_consortium(projet):
@@ -221,3 +236,41 @@ class SortieForm(forms.Form):
                 f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {self.suivi_enregistre.date:%d/%m/%Y})."
             )
         return date
+
+
+class SessionFormationForm(forms.ModelForm):
+    """An OF's session the conciergerie helps to fill: organisation among the consortium's
+    training organisations, dates in order, places consistent (French messages next to the field)."""
+
+    class Meta:
+        model = SessionFormation
+        fields = [
+            "organisation",
+            "intitule",
+            "code_rncp",
+            "date_debut",
+            "date_fin",
+            "modalite",
+            "places_min",
+            "places_max",
+            "places_conciergerie",
+        ]
+        widgets = {"date_debut": DateInput(), "date_fin": DateInput()}
+
+    def __init__(self, *args, projet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.projet = projet
+        self.fields["organisation"].queryset = organisations_du_consortium(projet).filter(type=TypeOrganisation.ORGANISME_FORMATION)
+        self.fields["organisation"].help_text = "Un organisme de formation membre du consortium."
+
+    def clean(self):
+        data = super().clean()
+        debut, fin = data.get("date_debut"), data.get("date_fin")
+        if debut and fin and fin < debut:
+            self.add_error("date_fin", "La fin de la session doit suivre son début.")
+        mini, maxi, conciergerie = data.get("places_min"), data.get("places_max"), data.get("places_conciergerie")
+        if mini is not None and maxi is not None and mini > maxi:
+            self.add_error("places_min", "Le minimum de places dépasse le maximum.")
+        if conciergerie is not None and maxi is not None and conciergerie > maxi:
+            self.add_error("places_conciergerie", "La conciergerie ne peut pas pourvoir plus de places que le maximum.")
+        return data

@@ -64,6 +64,27 @@ def test_prescriber_of_another_project_is_refused(cabinet):
     assert not Apprenant.objects.exists()
 
 
+def test_prescriber_contact_must_work_at_the_prescriber(cabinet):
+    projet = cabinet["projet"]
+    mission_locale = f.OrganisationFactory(projet=projet, nom="Mission Locale")
+    conseillere = f.ContactFactory(organisation=mission_locale, nom="Darrigade")
+    ailleurs = f.ContactFactory(organisation=cabinet["of"])
+    etranger = f.ContactFactory()  # another project's contact: not even a choice
+    url = reverse("apprenant_create", args=[projet.pk])
+    choix = list(cabinet["client"].get(url).context["form"].fields["prescripteur_contact"].queryset)
+    assert conseillere in choix and ailleurs in choix and etranger not in choix
+    for contact, prescripteur in ((ailleurs, mission_locale), (conseillere, None)):
+        donnees = {**APPRENANT, "prescripteur_contact": contact.pk, "prescripteur": prescripteur.pk if prescripteur else ""}
+        response = cabinet["client"].post(url, donnees)
+        assert _erreurs(response, "prescripteur_contact") == ["Ce contact ne travaille pas chez le prescripteur choisi."]
+    response = cabinet["client"].post(url, {**APPRENANT, "prescripteur_contact": etranger.pk})
+    assert _erreurs(response, "prescripteur_contact")
+    assert not Apprenant.objects.exists()
+    response = cabinet["client"].post(url, {**APPRENANT, "prescripteur": mission_locale.pk, "prescripteur_contact": conseillere.pk})
+    assert response.status_code == 302
+    assert Apprenant.objects.get().prescripteur_contact == conseillere
+
+
 def test_edit_learner(cabinet):
     apprenant = f.ApprenantFactory(projet=cabinet["projet"], reference="ICI-001")
     url = reverse("apprenant_update", args=[apprenant.projet_id, apprenant.pk])
@@ -169,6 +190,9 @@ def test_step_organisation_of_another_project_is_refused(cabinet, parcours):
     ailleurs = f.MembreConsortiumFactory().organisation
     response = _post_etape(cabinet, parcours, organisation=ailleurs.pk)
     assert _erreurs(response, "organisation") == ["Cette organisation n'appartient pas à ce projet."]
+    # an id that exists nowhere gets the same message: another project's rows are not revealed
+    inexistante = _post_etape(cabinet, parcours, organisation=ailleurs.pk + 1000)
+    assert _erreurs(inexistante, "organisation") == _erreurs(response, "organisation")
     assert not Etape.objects.exists()
 
 
