@@ -15,6 +15,7 @@ from .models import (
     Etape,
     Frein,
     Parcours,
+    SessionFormation,
     Sortie,
     StatutParcours,
     TypeSortie,
@@ -34,6 +35,13 @@ def _save(instance, by):
 def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
     apprenant.projet = projet
     return _save(apprenant, by)
+
+
+@transaction.atomic
+def enregistrer_session(*, session: SessionFormation, projet, by) -> SessionFormation:
+    """Create or edit a training session of the project."""
+    session.projet = projet
+    return _save(session, by)
 
 
 @transaction.atomic

@@ -11,12 +11,16 @@ session too.
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin
 from partenaires.models import Organisation
 
+from . import services
+from .forms import SessionFormationForm
 from .models import Apprenant, Etape, SessionFormation, StatutEtape, StatutParcours
+from .views import ServiceFormView
 
 
 def bilan_places(session, placees: int) -> dict:
@@ -74,6 +78,43 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
         placees = {e.parcours.apprenant_id for e in etapes if e.statut != StatutEtape.ABANDONNEE}
         context.update(etapes=etapes, bilan=bilan_places(self.object, len(placees)))
         return context
+
+
+class SessionFormationCreateView(ServiceFormView):
+    """Log an OF's session (the coordinator's; a partner only reads its organisation's)."""
+
+    titre = "Nouvelle session de formation"
+
+    def get_session(self):
+        return None
+
+    def get_form(self, form_class=None):
+        return SessionFormationForm(**self.get_form_kwargs(), instance=self.get_session(), projet=self.projet)
+
+    def enregistrer(self, form):
+        return services.enregistrer_session(session=form.save(commit=False), projet=self.projet, by=self.request.user)
+
+    def message_succes(self):
+        return f"Session « {self.objet.intitule} » enregistrée."
+
+    def get_retour_url(self):
+        return reverse("sessionformation_list", args=[self.projet.pk])
+
+    def get_success_url(self):
+        return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.pk])
+
+
+class SessionFormationUpdateView(SessionFormationCreateView):
+    def get_session(self):
+        if not hasattr(self, "_session"):
+            self._session = get_object_or_404(self.scoped(SessionFormation), pk=self.kwargs["pk"])
+        return self._session
+
+    def get_titre(self):
+        return f"Modifier la session « {self.get_session().intitule} »"
+
+    def get_retour_url(self):
+        return reverse("sessionformation_detail", args=[self.projet.pk, self.get_session().pk])
 
 
 class OrganisationApprenantsView(ProjetMixin, ListView):

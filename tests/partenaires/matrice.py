@@ -85,4 +85,9 @@ MATRICE: list = [
     ("sessionformation_detail", "session_partenaire", LECTURE),
     ("sessionformation_detail", "session_autre", membres(200, partenaire=404, financeur=403)),
     ("sessionformation_detail", "session_etrangere", ETRANGER),
+    # logging sessions is the coordinators' (apprenants.modifier)
+    ("sessionformation_create", "A", membres(200, partenaire=403, financeur=403)),
+    ("sessionformation_create", "B", tous(404)),
+    ("sessionformation_update", "session_partenaire", membres(200, partenaire=403, financeur=403)),
+    ("sessionformation_update", "session_etrangere", membres(404, partenaire=403, financeur=403)),
 ]
