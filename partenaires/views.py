@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from conciergerie.mixins import ProjetMixin
-from conciergerie.roles import peut
+from conciergerie.roles import Role, peut
 
 from . import services
 from .filters import OrganisationFilter, avec_alerte_qualiopi, conventions_a_echeance, qualiopi_a_echeance
@@ -254,9 +254,10 @@ def taches_partenaires(*, user, projet, adhesion) -> dict | None:
         return None
     aujourdhui = date.today()
     conventions = list(conventions_a_echeance(Convention.objects.visible_to(user, projet=projet), aujourdhui).order_by("date_fin", "pk"))
-    qualiopi = list(
-        qualiopi_a_echeance(Organisation.objects.visible_to(user, projet=projet), aujourdhui).order_by("qualiopi_expiration", "pk")
-    )
+    organisations = Organisation.objects.visible_to(user, projet=projet)
+    if adhesion.role == Role.PARTENAIRE:  # a partner watches its own certificate, not the others'
+        organisations = organisations.filter(pk=adhesion.organisation_id)
+    qualiopi = list(qualiopi_a_echeance(organisations, aujourdhui).order_by("qualiopi_expiration", "pk"))
     return {
         "template": "partenaires/_todo.html",
         "conventions": conventions,

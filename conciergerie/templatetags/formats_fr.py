@@ -7,7 +7,7 @@ figures shown to people are grouped through this filter.
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
@@ -44,3 +44,12 @@ def pourcent(value):
     value = Decimal(value)
     texte = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}".rstrip("0").replace(".", ",")
     return f"{texte}{INSECABLE}%"
+
+
+@register.filter
+def date_longue(value):
+    """``date(2024, 9, 1)`` → ``1er septembre 2024``; ``date(2025, 7, 22)`` → ``22 juillet 2025``."""
+    if not value:
+        return ""
+    texte = date_format(value, "j F Y")
+    return f"1er{texte[1:]}" if value.day == 1 else texte
