@@ -39,6 +39,8 @@ def test_coordinator_sees_everything(cabinet, lea):
     bloquee = Etape.objects.get(parcours__apprenant=lea, organisation=cabinet["tiers_lieu"])
     assert "Motif : Numéro de sécurité sociale provisoire" in bloc(html, "li", "etape", ident=f"etape-{bloquee.pk}").texte
     assert "Léa reprend confiance" in html
+    recit = lea.recits.get()
+    assert f'<a href="{reverse("recit_detail", args=[lea.projet_id, recit.pk])}">Léa reprend confiance</a>' in html
     historique = bloc(html, "ul", "historique")
     assert "système : création apprenant « Léa Marchand »" in historique.texte
 
