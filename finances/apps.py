@@ -12,3 +12,15 @@ class FinancesConfig(AppConfig):
         from .home import taches_finances
 
         home.register(taches_finances)
+
+        from conciergerie.imports import register as register_import
+
+        from .resources import TempsBenevoleResource
+
+        register_import(
+            cle="benevolat",
+            libelle="Temps bénévole",
+            resource=TempsBenevoleResource,
+            description="Les heures de bénévolat, reconnues par la date, le bénévole, l'organisation et l'activité.",
+            url_liste="finances",
+        )

@@ -12,3 +12,15 @@ class ParcoursConfig(AppConfig):
         from .views import taches_parcours
 
         register(taches_parcours)
+
+        from conciergerie.imports import register as register_import
+
+        from .resources import ApprenantResource
+
+        register_import(
+            cle="apprenants",
+            libelle="Apprenants",
+            resource=ApprenantResource,
+            description="Les apprenants, reconnus par leur référence ; le prescripteur est une organisation déjà enregistrée.",
+            url_liste="apprenant_list",
+        )

@@ -12,3 +12,15 @@ class PartenairesConfig(AppConfig):
         from .views import taches_partenaires
 
         register(taches_partenaires)
+
+        from conciergerie.imports import register as register_import
+
+        from .resources import OrganisationResource
+
+        register_import(
+            cle="organisations",
+            libelle="Organisations",
+            resource=OrganisationResource,
+            description="Les organisations du consortium et les prescripteurs, reconnues par leur SIRET ou leur nom et leur commune.",
+            url_liste="organisation_list",
+        )

@@ -32,6 +32,8 @@ def cible(monde, nom):
         return {"projet_id": b.pk}
     if nom.startswith("apprenant_"):
         return {"projet_id": a.pk, "pk": monde[nom].pk}
+    if nom in CIBLES_IMPORTS:
+        return CIBLES_IMPORTS[nom](monde)
     for cibles in CIBLES_APPS:
         if nom in cibles:
             return cibles[nom](monde)
@@ -47,7 +49,23 @@ MATRICE_CORE = [
     ("apprenant_detail", "apprenant_suivi", membres(200, financeur=403)),
     ("apprenant_detail", "apprenant_autre", membres(200, partenaire=404, financeur=403)),
     ("apprenant_detail", "apprenant_etranger", membres(404, financeur=403)),
+    # imports (conciergerie/views_imports.py): administrators only; confirming takes POST only
+    ("imports", "A", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("imports", "B", tous(404)),
+    ("import_fichier", "import_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_fichier", "import_b", tous(404)),
+    ("import_modele", "modele_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_modele", "modele_b", tous(404)),
+    ("import_confirmer", "import_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_confirmer", "import_b", tous(404)),
 ]
+
+CIBLES_IMPORTS = {
+    "import_a": lambda monde: {"projet_id": monde["A"].pk, "type": "apprenants"},
+    "import_b": lambda monde: {"projet_id": monde["B"].pk, "type": "apprenants"},
+    "modele_a": lambda monde: {"projet_id": monde["A"].pk, "type": "organisations", "format": "xlsx"},
+    "modele_b": lambda monde: {"projet_id": monde["B"].pk, "type": "organisations", "format": "xlsx"},
+}
 
 APPS = ["partenaires", "parcours", "finances", "recits"]
 MATRICE = list(MATRICE_CORE)

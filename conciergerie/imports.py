@@ -1,0 +1,1074 @@
+"""Spreadsheet imports (xlsx, csv) into one project, for administrators.
+
+The core does not import the apps: each app describes its kind of import with a
+django-import-export ``Resource`` built on :class:`ProjetResource` (in ``<app>/resources.py``)
+and registers it in its ``AppConfig.ready()`` with :func:`register`, as the home page does.
+
+One service, :func:`importer`, reads a file, checks it and imports it, with or without writing:
+
+- **dry run** (``confirmer=False``): every row is read, cleaned by the French widgets below and
+  validated (``full_clean`` without per-row queries, uniqueness checked in memory against the
+  project's rows loaded once); nothing is written;
+- **confirm** (``confirmer=True``): the same pass, then the rows are written in bulk
+  (``bulk_create``/``bulk_update``, with django-simple-history's bulk helpers where the model
+  keeps a history, so the history records who imported) in one transaction; a single error
+  anywhere rolls everything back.
+
+Rows go into the given project only: the project is set by the import, never read from the
+file; existing rows (natural keys) and foreign keys (an organisation named in a column) are
+looked up among ``Model.objects.visible_to(by, projet=projet)`` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import translation
+from import_export import fields as ie_fields
+from import_export import resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
+
+from .roles import peut
+from .scoping import adhesion_for
+
+logger = logging.getLogger(__name__)
+
+TAILLE_MAX = 5 * 1024 * 1024
+TAILLE_MAX_LIBELLE = "5 Mo"
+LIGNES_MAX = 20_000
+EXTENSIONS = ("xlsx", "csv")
+TYPES_CONTENU = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class ImportRefuse(Exception):
+    """The file as a whole cannot be imported (format, size, encoding, columns): French message."""
+
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def normaliser(valeur) -> str:
+    """Lower case, no accents, punctuation as spaces, single spaces: how headers and keys compare."""
+    texte = unicodedata.normalize("NFKD", str(valeur or ""))
+    texte = "".join(c for c in texte if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", texte).split())
+
+
+def cle_texte(valeur) -> str:
+    """Natural-key form of a text value: trimmed, case-insensitive, single spaces."""
+    return " ".join(str(valeur or "").split()).casefold()
+
+
+def _texte_brut(valeur) -> str:
+    """A cell as the user typed it (for messages): numbers without a trailing ``.0``."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    if isinstance(valeur, datetime):
+        return valeur.strftime("%d/%m/%Y")
+    return str(valeur).strip()
+
+
+# A social-security number (NIR): 13 characters (sex, year, month, department — 2A/2B for
+# Corsica — commune, order) and often its 2-digit key. Never stored: a cell or a column that
+# looks like one is refused.
+NIR_VALEUR = re.compile(r"^[1278]\d{4}(\d{2}|2[AB])\d{6}(\d{2})?$", re.IGNORECASE)
+NIR_ENTETE = re.compile(r"\b(nir|nss|insee)\b|\bsecu\b|securite sociale")
+MESSAGE_NIR_VALEUR = "Cette valeur ressemble à un numéro de sécurité sociale : ce numéro ne doit jamais être importé ni conservé."
+
+
+def ressemble_a_un_nir(valeur) -> bool:
+    if valeur is None or isinstance(valeur, bool | date):
+        return False
+    compact = re.sub(r"[\s.\-]", "", _texte_brut(valeur))
+    return bool(NIR_VALEUR.fullmatch(compact))
+
+
+# --------------------------------------------------------------------------------------------
+# French widgets: each ``clean`` raises ``ValueError`` with a French message (django-import-export
+# turns it into a field error of the row); ``render`` writes the French form (templates).
+
+
+class TexteWidget(widgets.CharWidget):
+    aide = "Texte"
+
+    def clean(self, value, row=None, **kwargs):
+        return _texte_brut(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ChiffresWidget(TexteWidget):
+    """Codes made of digits (SIRET, postcode, phone): spaces removed, leading zeros restored
+    when a spreadsheet stored the code as a number."""
+
+    def __init__(self, longueur: int | None = None, garder_espaces: bool = False, aide: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.longueur = longueur
+        self.garder_espaces = garder_espaces
+        if aide:
+            self.aide = aide
+
+    def clean(self, value, row=None, **kwargs):
+        texte = _texte_brut(value)
+        if not self.garder_espaces:
+            texte = re.sub(r"\s", "", texte)
+        if self.longueur and isinstance(value, int | float) and texte.isdigit() and len(texte) < self.longueur:
+            texte = texte.zfill(self.longueur)
+        return texte
+
+
+class DateFrWidget(widgets.DateWidget):
+    """Dates as a spreadsheet cell, ``jj/mm/aaaa`` or ``aaaa-mm-jj``."""
+
+    FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S")
+    aide = "Date jj/mm/aaaa (ou aaaa-mm-jj)"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        texte = _texte_brut(value)
+        for format_ in self.FORMATS:
+            try:
+                return datetime.strptime(texte, format_).date()
+            except ValueError:
+                continue
+        raise ValueError(f"Date invalide « {texte} » : attendu jj/mm/aaaa (ex. 31/01/2025) ou aaaa-mm-jj.")
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return value.strftime("%d/%m/%Y") if isinstance(value, date) else ""
+
+
+class DecimalFrWidget(widgets.DecimalWidget):
+    """Numbers with a decimal comma (``3,5``, ``1 234,50``) or point; negative refused if ``positif``."""
+
+    aide = "Nombre, virgule décimale (ex. 3,5)"
+
+    def __init__(self, positif: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.positif = positif
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(f"Nombre invalide « {value} » : attendu par exemple 3,5.")
+        if isinstance(value, Decimal | int):
+            nombre = Decimal(value)
+        elif isinstance(value, float):
+            nombre = Decimal(repr(value))
+        else:
+            texte = re.sub(r"[\s\u00a0\u202f€]", "", str(value))
+            if "," in texte and "." in texte:
+                # the last separator is the decimal one: "1.234,50" or "1,234.50"
+                milliers = "." if texte.rfind(",") > texte.rfind(".") else ","
+                texte = texte.replace(milliers, "")
+            texte = texte.replace(",", ".")
+            try:
+                nombre = Decimal(texte)
+            except InvalidOperation:
+                nombre = None
+            if nombre is None or not nombre.is_finite():
+                raise ValueError(f"Nombre invalide « {_texte_brut(value)} » : attendu par exemple 3,5.") from None
+        if self.positif and nombre < 0:
+            raise ValueError(f"Valeur négative « {_texte_brut(value)} » : un nombre positif est attendu.")
+        return nombre
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else str(value).replace(".", ",")
+
+
+class BooleenFrWidget(widgets.BooleanWidget):
+    VRAI = {"oui", "o", "vrai", "x", "1", "yes", "y", "true"}
+    FAUX = {"non", "n", "faux", "0", "no", "false"}
+    aide = "oui ou non"
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        texte = normaliser(value)
+        if not texte:
+            return None
+        if texte in self.VRAI:
+            return True
+        if texte in self.FAUX:
+            return False
+        raise ValueError(f"Valeur « {_texte_brut(value)} » non reconnue : attendu oui ou non.")
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "oui" if value else "non"
+
+
+class ChoixWidget(widgets.Widget):
+    """A ``TextChoices`` field, given by its French label or its stored value."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices.choices if hasattr(choices, "choices") else choices)
+        self._index = {}
+        for valeur, libelle in self.choices:
+            self._index[normaliser(valeur)] = valeur
+            self._index[normaliser(libelle)] = valeur
+        self.aide = "Une valeur parmi : " + " ; ".join(str(libelle) for _, libelle in self.choices)
+
+    def clean(self, value, row=None, **kwargs):
+        texte = _texte_brut(value)
+        if not texte:
+            return None
+        try:
+            return self._index[normaliser(texte)]
+        except KeyError:
+            possibles = ", ".join(f"« {libelle} »" for _, libelle in self.choices)
+            raise ValueError(f"Valeur « {texte} » inconnue. Valeurs acceptées : {possibles}.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class ProjetForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key named in the file (an organisation by its name), looked up only among the
+    rows of the import's project that the importing user may see.
+
+    The resource binds it (``lier``) to ``Model.objects.visible_to(user, projet=projet)``; the
+    rows are read once, on first use, and indexed by normalised name and by ``str(obj)`` (so
+    ``Nom (Commune)`` settles two organisations of the same name)."""
+
+    def __init__(self, model, field="nom", nom_objet="Organisation", feminin=True, **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self.nom_objet = nom_objet
+        self.e = "e" if feminin else ""
+        self.aide = f"{nom_objet} déjà enregistré{self.e} dans le projet, par son nom"
+        self._queryset = None
+        self._index = None
+
+    def lier(self, queryset):
+        self._queryset = queryset
+        self._index = None
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        if self._queryset is None:
+            raise RuntimeError("ProjetForeignKeyWidget non lié à un projet")
+        return self._queryset
+
+    def _index_par_nom(self):
+        if self._index is None:
+            index = defaultdict(list)
+            for objet in self.get_queryset(None, None):
+                for cle in {cle_texte(getattr(objet, self.field)), cle_texte(str(objet))}:
+                    index[cle].append(objet)
+            self._index = index
+        return self._index
+
+    def clean(self, value, row=None, **kwargs):
+        texte = _texte_brut(value)
+        if not texte:
+            return None
+        trouves = self._index_par_nom().get(cle_texte(texte), [])
+        if len(trouves) == 1:
+            return trouves[0]
+        if not trouves:
+            le = "la" if self.e else "le"
+            raise ValueError(f"{self.nom_objet} inconnu{self.e} dans ce projet : « {texte} ». Créez-{le} d'abord (ou importez-{le}).")
+        raise ValueError(f"Plusieurs fiches « {texte} » dans ce projet : précisez la commune, sous la forme « Nom (Commune) ».")
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(getattr(value, self.field, value))
+
+
+class Colonne(ie_fields.Field):
+    """A column of an import: French header, widget, required or not, help for the template."""
+
+    def __init__(self, attribute, column_name, widget=None, *, obligatoire=False, aide="", **kwargs):
+        super().__init__(attribute=attribute, column_name=column_name, widget=widget or TexteWidget(), **kwargs)
+        self.obligatoire = obligatoire
+        self.aide = aide or getattr(self.widget, "aide", "")
+
+    def clean(self, row, **kwargs):
+        value = super().clean(row, **kwargs)
+        if self.obligatoire and value in (None, ""):
+            raise ValueError("Valeur obligatoire manquante.")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Resource base class
+
+
+class ProjetInstanceLoader(BaseInstanceLoader):
+    """Finds the existing row of each file row by its natural key, among the project's rows
+    read once (no query per row). A key shared by several existing rows is an error of that row."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.index = defaultdict(list)
+        for instance in resource.existants():
+            for cle in resource.cles_instance(instance):
+                self.index[cle].append(instance)
+
+    def get_instance(self, row):
+        for cle in self.resource.cles_ligne(row):
+            trouves = self.index.get(cle, [])
+            if len(trouves) == 1:
+                return trouves[0]
+            if len(trouves) > 1:
+                self.resource.erreur_ligne(NON_FIELD_ERRORS, self.resource.message_ambigu)
+                self.resource._cle_signalee = True
+                return None
+        return None
+
+
+class ProjetResource(resources.ModelResource):
+    """Base of every import: the project and the user are given at construction and never read
+    from the file; existing rows come from ``visible_to(user, projet)``.
+
+    A subclass declares its columns (:class:`Colonne`), ``cles_instance``/``cles_ligne`` (its
+    natural keys, tried in order) and ``uniques`` (what may not appear twice in the project:
+    checked in memory against the project's rows and the file's earlier rows).
+    """
+
+    #: {name: (model attributes...)}: values that may appear once in the project (empty skipped)
+    uniques: dict[str, tuple[str, ...]] = {}
+    #: message when a file row matches several existing rows
+    message_ambigu = "Cette ligne correspond à plusieurs fiches existantes : corrigez-les dans l'application avant d'importer."
+    #: example row of the template: {attribute: python value}
+    exemple: dict = {}
+    #: change reason written in the history of models that keep one
+    motif_historique = "Import de fichier"
+
+    class Meta:
+        use_bulk = True
+        batch_size = 1000
+        # unchanged rows are detected by skip_row() below, from the values read when the row
+        # was loaded: no deep copy and no diff of each instance (skip_diff)
+        skip_diff = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        instance_loader_class = ProjetInstanceLoader
+
+    def __init__(self, *, projet, user, **kwargs):
+        super().__init__(**kwargs)
+        self.projet = projet
+        self.user = user
+        self._existants = None
+        self._uniques_existants: dict[str, dict[tuple, int]] = {}
+        self._uniques_fichier: dict[str, dict[tuple, int]] = defaultdict(dict)
+        self._erreurs_ligne: dict[str, list[str]] = {}
+        self._ligne = 0
+        self._avant: list | None = None
+        self._cle_signalee = False
+        self._lignes_par_fiche: dict[int, int] = {}
+        self.numeros_de_ligne: list[int] = []
+        self.confirmer = False  # set by importer(): the rows will be written
+        self._colonnes = [f for f in self.get_import_fields() if isinstance(f, Colonne)]
+        self._attnames = []
+        for colonne in self._colonnes:
+            if isinstance(colonne.widget, ProjetForeignKeyWidget):
+                colonne.widget.lier(colonne.widget.model.objects.visible_to(user, projet=projet))
+            try:  # foreign keys compared by id: reading the related object would be a query
+                self._attnames.append(self._meta.model._meta.get_field(colonne.attribute).attname)
+            except FieldDoesNotExist:
+                self._attnames.append(colonne.attribute)
+
+    # -- columns
+
+    @classmethod
+    def colonnes_declarees(cls) -> list[Colonne]:
+        ordre = list(cls._meta.fields or cls.fields)
+        return [cls.fields[nom] for nom in ordre if isinstance(cls.fields.get(nom), Colonne)]
+
+    def colonnes(self) -> list[Colonne]:
+        return self._colonnes
+
+    # -- existing rows, natural keys, uniqueness
+
+    def existants(self) -> list:
+        """The project's rows the user may see, read once."""
+        if self._existants is None:
+            self._existants = list(self._meta.model.objects.visible_to(self.user, projet=self.projet))
+            for nom, attributs in self.uniques.items():
+                index = self._uniques_existants.setdefault(nom, {})
+                for instance in self._existants:
+                    cle = self.cle_unique(instance, attributs)
+                    if cle is not None:
+                        index.setdefault(cle, instance.pk)
+        return self._existants
+
+    def cles_instance(self, instance) -> list[tuple]:
+        raise NotImplementedError
+
+    def cles_ligne(self, row) -> list[tuple]:
+        raise NotImplementedError
+
+    def valeur(self, row, nom):
+        """The cleaned value of a column of ``row`` (``None`` if absent or invalid): for keys."""
+        colonne = self.fields[nom]
+        if colonne.column_name not in row:
+            return None
+        try:
+            return colonne.clean(row)
+        except (ValueError, ValidationError):
+            return None
+
+    @staticmethod
+    def cle_unique(instance, attributs) -> tuple | None:
+        """The normalised values of ``attributs``; ``None`` (nothing to check) when the first is
+        empty (an organisation without SIRET). The others may be empty: "" is a value too."""
+        valeurs = []
+        for attribut in attributs:
+            valeur = getattr(instance, attribut, None)
+            if isinstance(valeur, models.Model):
+                valeur = valeur.pk
+            elif isinstance(valeur, str):
+                valeur = cle_texte(valeur)
+            valeurs.append(valeur)
+        if valeurs[0] in (None, ""):
+            return None
+        return tuple(valeurs)
+
+    def message_unique(self, nom, ligne: int | None) -> str:
+        if ligne is not None:
+            return f"En double avec la ligne {ligne} du fichier."
+        return "Une autre fiche de ce projet porte déjà cette valeur."
+
+    def _verifier_unicite(self, instance):
+        if self._cle_signalee:
+            return  # already reported: the row's key is ambiguous or designates a record an earlier row imports
+        for nom, attributs in self.uniques.items():
+            cle = self.cle_unique(instance, attributs)
+            if cle is None:
+                continue
+            existant = self._uniques_existants.get(nom, {}).get(cle)
+            if existant is not None and existant != instance.pk:
+                self.erreur_ligne(attributs[0], self.message_unique(nom, None))
+                continue
+            deja = self._uniques_fichier[nom].get(cle)
+            if deja is not None:
+                self.erreur_ligne(attributs[0], self.message_unique(nom, self.numero_fichier(deja)))
+            else:
+                self._uniques_fichier[nom][cle] = self._ligne
+
+    # -- per-row errors collected outside the widgets (keys, uniqueness, social-security numbers)
+
+    def erreur_ligne(self, attribut, message):
+        self._erreurs_ligne.setdefault(attribut, []).append(message)
+
+    def numero_fichier(self, numero: int) -> int:
+        """The spreadsheet line of the dataset's ``numero``-th row (blank lines were dropped)."""
+        if self.numeros_de_ligne and 0 < numero <= len(self.numeros_de_ligne):
+            return self.numeros_de_ligne[numero - 1]
+        return numero + 1
+
+    # -- django-import-export hooks
+
+    def _check_import_id_fields(self, headers):
+        """Required columns are checked before the import, with a French message."""
+
+    def before_import(self, dataset, **kwargs):
+        """A confirmed import locks its project's row first (PostgreSQL; SQLite's write
+        transactions are serialised anyway): two confirmations at once — a double click — run
+        one after the other, the second one reading the rows the first wrote."""
+        if self.confirmer:
+            from .models import Projet
+
+            list(Projet.objects.select_for_update().filter(pk=self.projet.pk).values_list("pk", flat=True))
+
+    def get_instance(self, instance_loader, row):
+        return instance_loader.get_instance(row)
+
+    def init_instance(self, row=None):
+        return self._meta.model(projet=self.projet)
+
+    def before_import_row(self, row, **kwargs):
+        self._ligne = kwargs.get("row_number", 0)
+        self._erreurs_ligne = {}
+        self._cle_signalee = False
+        for colonne in self.colonnes():
+            if colonne.column_name in row and ressemble_a_un_nir(row[colonne.column_name]):
+                self.erreur_ligne(colonne.attribute, MESSAGE_NIR_VALEUR)
+
+    def _valeurs(self, instance) -> list:
+        return [getattr(instance, attname, None) for attname in self._attnames]
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._avant = None if new else self._valeurs(instance)
+        if not new:
+            deja = self._lignes_par_fiche.setdefault(instance.pk, self._ligne)
+            if deja != self._ligne:
+                self._cle_signalee = True
+                self.erreur_ligne(
+                    NON_FIELD_ERRORS, f"Cette ligne désigne la même fiche que la ligne {self.numero_fichier(deja)} du fichier."
+                )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing row whose imported values did not change is reported "inchangée"."""
+        self._verifier_unicite(instance)
+        if self._erreurs_ligne or import_validation_errors or self._avant is None:
+            return False
+        return self._valeurs(instance) == self._avant
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        for attribut, messages in self._erreurs_ligne.items():
+            errors.setdefault(attribut, []).extend(messages)
+        # foreign keys were resolved within the project by the widgets, uniqueness in memory:
+        # no query per row (Django would check each foreign key and each constraint in the database)
+        exclude = set(errors) | {f.name for f in instance._meta.concrete_fields if f.is_relation}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def champs_a_mettre_a_jour(self) -> list[str]:
+        noms = {f.name for f in self._meta.model._meta.concrete_fields}
+        return [c.attribute for c in self.colonnes() if c.attribute in noms and not c.readonly]
+
+    def get_bulk_update_fields(self):
+        return self.champs_a_mettre_a_jour()
+
+    def _ecrire(self, dry_run, result) -> bool:
+        return not dry_run and not (result is not None and (result.has_errors() or result.has_validation_errors()))
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        try:
+            if self.create_instances and self._ecrire(dry_run, result):
+                with transaction.atomic():  # a savepoint: a failed batch leaves the transaction usable
+                    enregistrer_lot(model=self._meta.model, creations=self.create_instances, by=self.user, motif=self.motif_historique)
+        except Exception as e:  # noqa: BLE001 - reported as an error of the import, then rolled back
+            self.handle_import_error(result, e, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        try:
+            if self.update_instances and self._ecrire(dry_run, result):
+                with transaction.atomic():
+                    enregistrer_lot(
+                        model=self._meta.model,
+                        modifications=self.update_instances,
+                        champs=self.get_bulk_update_fields(),
+                        by=self.user,
+                        motif=self.motif_historique,
+                    )
+        except Exception as e:  # noqa: BLE001
+            self.handle_import_error(result, e, raise_errors)
+        finally:
+            self.update_instances.clear()
+
+    def after_import(self, dataset, result, **kwargs):
+        """No sequence reset (ModelResource's default): ids are never imported, and resetting a
+        sequence while others insert could hand out an id twice."""
+
+
+def enregistrer_lot(*, model, by, creations=(), modifications=(), champs=(), motif="Import de fichier") -> None:
+    """Write a batch of validated rows; models with a django-simple-history history get their
+    historical rows in bulk too, with ``by`` as the author."""
+    from simple_history.exceptions import NotHistoricalModelError
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
+
+    try:
+        get_history_manager_for_model(model)
+        historique = True
+    except NotHistoricalModelError:
+        historique = False
+    if creations:
+        if historique:
+            bulk_create_with_history(list(creations), model, batch_size=500, default_user=by, default_change_reason=motif)
+        else:
+            model.objects.bulk_create(list(creations), batch_size=500)
+    if modifications and champs:
+        if historique:
+            bulk_update_with_history(list(modifications), model, list(champs), batch_size=500, default_user=by, default_change_reason=motif)
+        else:
+            model.objects.bulk_update(list(modifications), list(champs), batch_size=500)
+
+
+# --------------------------------------------------------------------------------------------
+# Registry of the kinds of import (filled by the apps' AppConfig.ready)
+
+
+@dataclass(frozen=True)
+class TypeImport:
+    cle: str
+    libelle: str
+    resource: type
+    description: str = ""
+    #: URL name of the page listing what was imported (``projet_id`` as only argument)
+    url_liste: str = ""
+
+
+_TYPES: dict[str, TypeImport] = {}
+
+
+def register(*, cle: str, libelle: str, resource: type, description: str = "", url_liste: str = "") -> TypeImport:
+    type_import = TypeImport(cle=cle, libelle=libelle, resource=resource, description=description, url_liste=url_liste)
+    _TYPES[cle] = type_import
+    return type_import
+
+
+def types_import() -> list[TypeImport]:
+    return list(_TYPES.values())
+
+
+def type_import(cle: str) -> TypeImport:
+    """The kind of import named ``cle`` (``KeyError`` if none)."""
+    return _TYPES[cle]
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class ErreurImport:
+    ligne: int | None  # spreadsheet line (1 = headers); None for the whole file
+    colonne: str  # "" for the whole row or file
+    message: str
+
+
+@dataclass(frozen=True)
+class LigneImport:
+    ligne: int
+    action: str  # "creation", "modification", "inchangee"
+    libelle: str
+
+
+ACTIONS = {
+    RowResult.IMPORT_TYPE_NEW: "creation",
+    RowResult.IMPORT_TYPE_UPDATE: "modification",
+    RowResult.IMPORT_TYPE_SKIP: "inchangee",
+}
+
+
+@dataclass
+class ResultatImport:
+    type: str
+    nom_fichier: str = ""
+    confirme: bool = False  # True once the rows are written
+    total: int = 0
+    creations: int = 0
+    modifications: int = 0
+    inchangees: int = 0
+    erreurs: list[ErreurImport] = field(default_factory=list)
+    lignes: list[LigneImport] = field(default_factory=list)
+    colonnes_ignorees: list[str] = field(default_factory=list)
+
+    @property
+    def valide(self) -> bool:
+        return not self.erreurs
+
+    @property
+    def a_ecrire(self) -> int:
+        return self.creations + self.modifications
+
+    @property
+    def erreurs_fichier(self) -> list[ErreurImport]:
+        return [e for e in self.erreurs if e.ligne is None]
+
+    @property
+    def erreurs_lignes(self) -> list[ErreurImport]:
+        return [e for e in self.erreurs if e.ligne is not None]
+
+    @property
+    def lignes_en_erreur(self) -> int:
+        return len({e.ligne for e in self.erreurs_lignes})
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a file
+
+
+@dataclass
+class Tableau:
+    entetes: list[str]
+    lignes: list[list]  # data rows, blank rows dropped
+    numeros: list[int]  # spreadsheet line of each data row
+
+
+def _nom_et_contenu(fichier, nom: str | None) -> tuple[str, bytes]:
+    if isinstance(fichier, str | Path):
+        chemin = Path(fichier)
+        nom = nom or chemin.name
+        if chemin.stat().st_size > TAILLE_MAX:
+            raise ImportRefuse(f"Le fichier dépasse la taille maximale de {TAILLE_MAX_LIBELLE}.")
+        return nom, chemin.read_bytes()
+    if isinstance(fichier, bytes):
+        return nom or "", fichier
+    nom = nom or Path(getattr(fichier, "name", "") or "").name
+    if getattr(fichier, "size", None) is not None and fichier.size > TAILLE_MAX:
+        raise ImportRefuse(f"Le fichier dépasse la taille maximale de {TAILLE_MAX_LIBELLE}.")
+    if hasattr(fichier, "seek"):
+        fichier.seek(0)
+    contenu = fichier.read(TAILLE_MAX + 1)
+    return nom, contenu
+
+
+def extension(nom: str) -> str:
+    return Path(nom or "").suffix.lower().lstrip(".")
+
+
+def verifier_extension(nom: str) -> str:
+    ext = extension(nom)
+    if ext == "xls":
+        raise ImportRefuse("Les classeurs .xls (Excel 97-2003) ne sont pas acceptés : enregistrez le fichier au format .xlsx ou .csv.")
+    if ext not in EXTENSIONS:
+        raise ImportRefuse("Format non accepté : déposez un classeur Excel (.xlsx) ou un fichier CSV (.csv).")
+    return ext
+
+
+def _ajouter(lignes, numeros, valeurs, numero):
+    if any(v is not None and (not isinstance(v, str) or v.strip()) for v in valeurs):
+        if len(lignes) >= LIGNES_MAX:
+            raise ImportRefuse(
+                f"Le fichier compte plus de {LIGNES_MAX:,} lignes : découpez-le en plusieurs fichiers.".replace(",", "\u202f")
+            )
+        lignes.append(list(valeurs))
+        numeros.append(numero)
+
+
+def _lire_xlsx(contenu: bytes) -> Tableau:
+    import zipfile
+
+    import openpyxl
+
+    if not contenu.startswith(b"PK\x03\x04"):
+        if contenu.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportRefuse(
+                "Ce classeur est au format Excel 97-2003 ou protégé par un mot de passe : enregistrez-le en .xlsx sans mot de passe."
+            )
+        raise ImportRefuse("Le contenu du fichier ne correspond pas à un classeur Excel (.xlsx).")
+    try:
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
+        logger.info("Classeur illisible : %s", e)
+        raise ImportRefuse("Le classeur Excel n'a pas pu être lu : fichier endommagé ou qui n'est pas un classeur .xlsx.") from None
+    try:
+        feuille = classeur.worksheets[0]
+        rangees = feuille.iter_rows(values_only=True)
+        entetes = next(rangees, None)
+        if entetes is None:
+            raise ImportRefuse("Le classeur est vide : la première ligne doit porter les noms des colonnes.")
+        lignes, numeros = [], []
+        for numero, valeurs in enumerate(rangees, start=2):
+            _ajouter(lignes, numeros, valeurs, numero)
+    except ImportRefuse:
+        raise
+    except Exception as e:  # noqa: BLE001 - any reading failure of a malformed workbook
+        logger.info("Classeur illisible : %s", e)
+        raise ImportRefuse("Le classeur Excel n'a pas pu être lu : fichier endommagé.") from None
+    finally:
+        classeur.close()
+    return Tableau(entetes=[_texte_brut(e) for e in entetes], lignes=lignes, numeros=numeros)
+
+
+def _lire_csv(contenu: bytes) -> Tableau:
+    if b"\x00" in contenu[:4096] or contenu.startswith(b"PK\x03\x04"):
+        raise ImportRefuse("Le contenu du fichier ne correspond pas à un fichier CSV (texte).")
+    try:
+        texte = contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefuse(
+            "Le fichier CSV n'est pas encodé en UTF-8. Dans Excel, choisissez « Enregistrer sous » puis "
+            "« CSV UTF-8 (délimité par des virgules) », ou déposez le classeur au format .xlsx."
+        ) from None
+    premiere = texte.split("\n", 1)[0]
+    separateur = max(";,\t", key=premiere.count)
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    try:
+        entetes = next(lecteur, None)
+        if entetes is None:
+            raise ImportRefuse("Le fichier est vide : la première ligne doit porter les noms des colonnes.")
+        lignes, numeros = [], []
+        for numero, valeurs in enumerate(lecteur, start=2):
+            _ajouter(lignes, numeros, valeurs, numero)
+    except csv.Error:
+        raise ImportRefuse("Le fichier CSV est mal formé (guillemets non refermés ?).") from None
+    return Tableau(entetes=[e.strip() for e in entetes], lignes=lignes, numeros=numeros)
+
+
+def lire(fichier, nom: str | None = None) -> tuple[str, Tableau]:
+    """Read an xlsx or csv file (path, bytes or uploaded file) into rows; ``ImportRefuse`` with
+    a French message if it is not one (extension, content, size, encoding)."""
+    nom, contenu = _nom_et_contenu(fichier, nom)
+    ext = verifier_extension(nom)
+    if len(contenu) > TAILLE_MAX:
+        raise ImportRefuse(f"Le fichier dépasse la taille maximale de {TAILLE_MAX_LIBELLE}.")
+    if not contenu:
+        raise ImportRefuse("Le fichier est vide.")
+    return nom, (_lire_xlsx(contenu) if ext == "xlsx" else _lire_csv(contenu))
+
+
+def preparer(resource: ProjetResource, tableau: Tableau) -> tuple[tablib.Dataset, list[str]]:
+    """Map the file's headers onto the resource's columns (accents, case and spaces ignored),
+    refuse a social-security-number column, a duplicated or missing required column; return the
+    dataset with the known columns only and the ignored headers."""
+    connues = {}
+    for colonne in resource.colonnes():
+        connues[normaliser(colonne.column_name)] = colonne
+        connues.setdefault(normaliser(colonne.attribute), colonne)
+    positions, vues, ignorees = [], {}, []
+    for position, entete in enumerate(tableau.entetes):
+        cle = normaliser(entete)
+        colonne = connues.get(cle)
+        if colonne is None:
+            if cle and NIR_ENTETE.search(cle):
+                raise ImportRefuse(
+                    f"Le fichier contient une colonne « {entete} » : le numéro de sécurité sociale ne doit jamais être "
+                    "importé ni conservé. Retirez cette colonne (seul son statut peut être importé, colonne "
+                    "« Statut sécurité sociale »)."
+                )
+            if entete:
+                ignorees.append(entete)
+            continue
+        if colonne.column_name in vues:
+            raise ImportRefuse(f"La colonne « {colonne.column_name} » apparaît deux fois dans le fichier.")
+        vues[colonne.column_name] = position
+        positions.append((colonne.column_name, position))
+    manquantes = [c.column_name for c in resource.colonnes() if c.obligatoire and c.column_name not in vues]
+    if manquantes:
+        noms = ", ".join(f"« {n} »" for n in manquantes)
+        raise ImportRefuse(f"Colonnes obligatoires absentes : {noms}. Téléchargez le modèle pour voir les colonnes attendues.")
+    if not tableau.lignes:
+        raise ImportRefuse("Le fichier ne contient aucune ligne à importer (seulement les en-têtes).")
+    dataset = tablib.Dataset(headers=[nom for nom, _ in positions])
+    for valeurs in tableau.lignes:
+        dataset.append([valeurs[p] if p < len(valeurs) else None for _, p in positions])
+    return dataset, ignorees
+
+
+# --------------------------------------------------------------------------------------------
+# The service
+
+
+def _verifier_droit(by, projet):
+    adhesion = adhesion_for(by, projet)
+    if adhesion is None or not peut(adhesion.role, "imports.faire"):
+        raise PermissionDenied("Seul un administrateur du projet peut importer des fichiers.")
+
+
+def _libelle_colonne(resource, attribut) -> str:
+    if attribut == NON_FIELD_ERRORS:
+        return ""
+    for colonne in resource.colonnes():
+        if colonne.attribute == attribut:
+            return colonne.column_name
+    return str(attribut)
+
+
+def _resultat(resource, result, resultat: ResultatImport) -> None:
+    for erreur in result.base_errors:
+        logger.warning("Import %s : erreur d'enregistrement : %r", resultat.type, erreur.error)
+        if isinstance(erreur.error, IntegrityError):
+            message = "Une autre saisie a enregistré les mêmes fiches pendant l'import : rien n'a été importé, relancez la vérification."
+        else:
+            message = f"L'enregistrement a échoué, rien n'a été importé : {erreur.error}"
+        resultat.erreurs.append(ErreurImport(None, "", message))
+    for ligne in result.invalid_rows:
+        numero = resource.numero_fichier(ligne.number)
+        for attribut, messages in ligne.error_dict.items():
+            for message in messages:
+                resultat.erreurs.append(ErreurImport(numero, _libelle_colonne(resource, attribut), str(message)))
+    for ligne in result.error_rows:
+        numero = resource.numero_fichier(ligne.number)
+        for erreur in ligne.errors:
+            logger.warning("Import %s, ligne %s : %r", resultat.type, numero, erreur.error)
+            resultat.erreurs.append(ErreurImport(numero, "", f"Ligne illisible : {erreur.error}"))
+    resultat.erreurs.sort(key=lambda e: (e.ligne or 0,))
+    for position, row_result in enumerate(result.rows, start=1):
+        action = ACTIONS.get(row_result.import_type)
+        if action:
+            resultat.lignes.append(LigneImport(resource.numero_fichier(position), action, row_result.object_repr or ""))
+    resultat.total = result.total_rows
+    resultat.creations = result.totals[RowResult.IMPORT_TYPE_NEW]
+    resultat.modifications = result.totals[RowResult.IMPORT_TYPE_UPDATE]
+    resultat.inchangees = result.totals[RowResult.IMPORT_TYPE_SKIP]
+
+
+def importer(*, type: str, fichier, projet, by, confirmer: bool = False, nom: str | None = None) -> ResultatImport:
+    """Import ``fichier`` (a path, bytes or an uploaded file; ``nom`` gives its name when it
+    is bytes) as rows of kind ``type`` (``"apprenants"``, ``"organisations"``, ``"benevolat"``)
+    into ``projet``, for ``by`` (who must hold ``imports.faire`` there, else ``PermissionDenied``).
+
+    ``confirmer=False`` is the dry run: nothing is written. ``confirmer=True`` validates the
+    same way and writes everything in one transaction — or nothing if any row has an error.
+    Bad input never raises: the result lists every error (line, column, French message).
+    """
+    _verifier_droit(by, projet)
+    definition = type_import(type)
+    resultat = ResultatImport(type=type)
+    with translation.override("fr"):
+        try:
+            resultat.nom_fichier, tableau = lire(fichier, nom)
+            resource = definition.resource(projet=projet, user=by)
+            dataset, resultat.colonnes_ignorees = preparer(resource, tableau)
+        except ImportRefuse as refus:
+            resultat.erreurs.append(ErreurImport(None, "", str(refus)))
+            return resultat
+        resource.numeros_de_ligne = tableau.numeros
+        resource.confirmer = confirmer
+        result = resource.import_data(
+            dataset,
+            dry_run=not confirmer,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
+        _resultat(resource, result, resultat)
+    resultat.confirme = confirmer and resultat.valide
+    return resultat
+
+
+# --------------------------------------------------------------------------------------------
+# Templates to download
+
+
+def _valeur_exemple(colonne: Colonne, valeur, natif: bool):
+    if valeur is None:
+        return None if natif else ""
+    if natif and isinstance(valeur, date | Decimal | int | float) and not isinstance(valeur, bool):
+        return valeur
+    if isinstance(colonne.widget, ProjetForeignKeyWidget):
+        return str(valeur)
+    return colonne.widget.render(valeur)
+
+
+def modele(type: str, format: str) -> tuple[bytes, str, str]:
+    """The template of a kind of import: headers and one example row. Returns (content,
+    content type, file name). xlsx: a "Données" sheet and an "Aide" sheet describing each column."""
+    definition = type_import(type)
+    resource_class = definition.resource
+    colonnes = resource_class.colonnes_declarees()
+    nom_fichier = f"modele-import-{definition.cle}.{format}"
+    if format == "csv":
+        dataset = tablib.Dataset(headers=[c.column_name for c in colonnes])
+        dataset.append([_valeur_exemple(c, resource_class.exemple.get(c.attribute), natif=False) for c in colonnes])
+        texte = dataset.export("csv", delimiter=";")
+        return ("\ufeff" + texte).encode("utf-8"), TYPES_CONTENU["csv"], nom_fichier
+    if format != "xlsx":
+        raise KeyError(format)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    classeur = Workbook()
+    donnees = classeur.active
+    donnees.title = "Données"
+    donnees.append([c.column_name for c in colonnes])
+    donnees.append([_valeur_exemple(c, resource_class.exemple.get(c.attribute), natif=True) for c in colonnes])
+    for index, colonne in enumerate(colonnes, start=1):
+        entete = donnees.cell(row=1, column=index)
+        entete.font = Font(bold=True)
+        cellule = donnees.cell(row=2, column=index)
+        if isinstance(cellule.value, date):
+            cellule.number_format = "DD/MM/YYYY"
+        elif isinstance(colonne.widget, ChiffresWidget | TexteWidget):
+            cellule.number_format = "@"  # text: keeps leading zeros of codes
+        donnees.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(colonne.column_name) + 4))
+    donnees.freeze_panes = "A2"
+    aide = classeur.create_sheet("Aide")
+    aide.append(["Colonne", "Obligatoire", "Format ou valeurs acceptées"])
+    for cellule in aide[1]:
+        cellule.font = Font(bold=True)
+    for colonne in colonnes:
+        aide.append([colonne.column_name, "oui" if colonne.obligatoire else "non", colonne.aide])
+    aide.column_dimensions["A"].width = 30
+    aide.column_dimensions["B"].width = 12
+    aide.column_dimensions["C"].width = 90
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue(), TYPES_CONTENU["xlsx"], nom_fichier
+
+
+# --------------------------------------------------------------------------------------------
+# The uploaded file kept between the dry run and the confirmation
+#
+# After a dry run without errors the file is stored under MEDIA_ROOT at
+# imports/<projet>/<user>/<type>/<random token>.<ext>: the folder is built on the server from
+# the project, the user and the kind, and the client only sends back the token (checked
+# against a strict pattern), so nobody confirms another user's file nor names a path. One
+# pending file per user, project and kind: a new upload replaces it; confirming deletes it.
+
+DEPOT = re.compile(r"[A-Za-z0-9_-]{32}\.(xlsx|csv)")
+
+
+def _dossier_depot(*, type: str, projet, by) -> str:
+    type_import(type)  # a registered kind only: the folder name is never the client's text
+    return f"imports/{projet.pk}/{by.pk}/{type}"
+
+
+def deposer(*, contenu: bytes, nom: str, type: str, projet, by) -> str:
+    """Keep an uploaded file for its confirmation; returns its token (``<token>.<ext>``)."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    ext = verifier_extension(nom)
+    dossier = _dossier_depot(type=type, projet=projet, by=by)
+    oublier_tout(type=type, projet=projet, by=by)
+    depot = f"{secrets.token_urlsafe(24)}.{ext}"
+    default_storage.save(f"{dossier}/{depot}", ContentFile(contenu))
+    return depot
+
+
+def reprendre(*, depot: str, type: str, projet, by) -> bytes | None:
+    """The kept file named by ``depot`` for this user, project and kind, or ``None``."""
+    from django.core.files.storage import default_storage
+
+    if not DEPOT.fullmatch(depot or ""):
+        return None
+    chemin = f"{_dossier_depot(type=type, projet=projet, by=by)}/{depot}"
+    if not default_storage.exists(chemin):
+        return None
+    with default_storage.open(chemin, "rb") as fichier:
+        return fichier.read()
+
+
+def oublier_tout(*, type: str, projet, by) -> None:
+    from django.core.files.storage import default_storage
+
+    dossier = _dossier_depot(type=type, projet=projet, by=by)
+    try:
+        _, fichiers = default_storage.listdir(dossier)
+    except FileNotFoundError:
+        return
+    for nom in fichiers:
+        default_storage.delete(f"{dossier}/{nom}")
