@@ -1,7 +1,9 @@
+from contextlib import suppress
 from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from parcours.models import Apprenant, SessionFormation
@@ -11,6 +13,58 @@ from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenev
 from .validators import valider_justificatif
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+#: one line of volunteer time covers one day: the quick entry and each cell of the week grid
+HEURES_MIN = Decimal("0.01")
+HEURES_MAX_PAR_LIGNE = Decimal("24")
+
+
+def nombre_fr(valeur) -> str:
+    """``Decimal("0.01")`` → ``0,01``, ``Decimal("24.00")`` → ``24`` (for messages)."""
+    texte = format(Decimal(valeur).normalize(), "f")
+    return texte.replace(".", ",")
+
+
+def minimum_fr(limite, message=None):
+    return MinValueValidator(limite, message or f"Saisissez un nombre supérieur ou égal à {nombre_fr(limite)}.")
+
+
+def maximum_fr(limite, message=None):
+    return MaxValueValidator(limite, message or f"Saisissez un nombre inférieur ou égal à {nombre_fr(limite)}.")
+
+
+MAX_HEURES = maximum_fr(HEURES_MAX_PAR_LIGNE, f"Au plus {nombre_fr(HEURES_MAX_PAR_LIGNE)} h par jour.")
+
+
+class DecimauxFrMixin:
+    """Every decimal field of the finance forms checks its bounds itself, with a French message
+    and a decimal comma ("Saisissez un nombre supérieur ou égal à 0,01."), where Django's default
+    message would print "0.01". The bounds are the form field's and, for a ModelForm, the model
+    field's validators (a failing form field is not validated again by the model). A bound with
+    a message of its own (e.g. "Au plus 24 h par jour.") keeps it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        modele = getattr(getattr(self, "_meta", None), "model", None)
+        for nom, champ in self.fields.items():
+            if not isinstance(champ, forms.DecimalField):
+                continue
+            bornes = list(champ.validators)
+            if modele is not None:
+                with suppress(FieldDoesNotExist):
+                    bornes += modele._meta.get_field(nom).validators
+            champ.validators = [v for v in champ.validators if not isinstance(v, (MinValueValidator, MaxValueValidator))]
+            for classe, fabrique, plus_stricte, attribut in (
+                (MinValueValidator, minimum_fr, max, "min"),
+                (MaxValueValidator, maximum_fr, min, "max"),
+            ):
+                candidats = [v for v in bornes if isinstance(v, classe)]
+                if not candidats:
+                    continue
+                limite = plus_stricte(v.limit_value for v in candidats)
+                propres = [v for v in candidats if v.limit_value == limite and v.message is not classe.message]
+                champ.validators.append(propres[0] if propres else fabrique(limite))
+                champ.widget.attrs.setdefault(attribut, str(limite))
 
 
 class ProjetFormMixin:
@@ -31,7 +85,7 @@ class ProjetFormMixin:
             self.fields["financement"].queryset = Financement.objects.visible_to(user, projet=projet)
 
 
-class FinancementForm(ProjetFormMixin, forms.ModelForm):
+class FinancementForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     class Meta:
         model = Financement
         fields = [
@@ -53,13 +107,13 @@ class FinancementForm(ProjetFormMixin, forms.ModelForm):
         return data
 
 
-class LigneBudgetForm(forms.ModelForm):
+class LigneBudgetForm(DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = LigneBudget
         fields = ["categorie", "libelle", "montant_prevu"]
 
 
-class DepenseForm(forms.ModelForm):
+class DepenseForm(DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Depense
         fields = ["ligne", "date", "libelle", "montant", "justificatif"]
@@ -77,7 +131,7 @@ class DepenseForm(forms.ModelForm):
         return fichier
 
 
-class VersementForm(forms.ModelForm):
+class VersementForm(DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Versement
         fields = ["type", "montant", "date_limite_demande", "date_demande", "date_reception"]
@@ -94,7 +148,7 @@ class VersementForm(forms.ModelForm):
 VALORISE_CHOICES = [("1", "Valorisé (compté dans le cofinancement)"), ("0", "Donné en plus (montré, non compté)")]
 
 
-class TempsBenevoleForm(ProjetFormMixin, forms.ModelForm):
+class TempsBenevoleForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     valorise = forms.TypedChoiceField(
         label="Ce temps est", choices=VALORISE_CHOICES, coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect
     )
@@ -106,22 +160,20 @@ class TempsBenevoleForm(ProjetFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # capped like a cell of the week grid (the model keeps no such bound: imports, history)
+        self.fields["heures"].validators.append(MAX_HEURES)
+        self.fields["heures"].widget.attrs["max"] = str(HEURES_MAX_PAR_LIGNE)
         if not self.instance.pk:
             self.fields["taux_horaire"].initial = self.projet.taux_horaire_benevolat
         else:
             self.initial["valorise"] = "1" if self.instance.valorise else "0"
 
 
-HEURES = {
-    "max_digits": 4,
-    "decimal_places": 2,
-    "required": False,
-    "validators": [MinValueValidator(Decimal("0.01"), "Au moins 0,01 h."), MaxValueValidator(Decimal("24"), "Au plus 24 h par jour.")],
-}
+HEURES = {"max_digits": 4, "decimal_places": 2, "required": False, "validators": [MinValueValidator(HEURES_MIN), MAX_HEURES]}
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
-class SemaineForm(ProjetFormMixin, forms.Form):
+class SemaineForm(DecimauxFrMixin, ProjetFormMixin, forms.Form):
     """The common part of a week grid: which week, what activity, which funding, which rate."""
 
     lundi = forms.DateField(label="Semaine du (lundi)", widget=DATE)
@@ -139,7 +191,7 @@ class SemaineForm(ProjetFormMixin, forms.Form):
         return lundi - timedelta(days=lundi.weekday())
 
 
-class LigneSemaineForm(forms.Form):
+class LigneSemaineForm(DecimauxFrMixin, forms.Form):
     personne = forms.CharField(label="Bénévole", max_length=150, required=False)
     organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none(), required=False)
     jour_0 = forms.DecimalField(label="Lundi", **HEURES)
@@ -177,7 +229,7 @@ class BaseLigneSemaineFormSet(forms.BaseFormSet):
 LigneSemaineFormSet = forms.formset_factory(LigneSemaineForm, formset=BaseLigneSemaineFormSet, extra=5, max_num=50)
 
 
-class PartageValeurForm(ProjetFormMixin, forms.ModelForm):
+class PartageValeurForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     class Meta:
         model = PartageValeur
         fields = ["organisation", "session", "apprenant", "mode", "montant", "recu", "date_reception"]

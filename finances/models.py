@@ -217,12 +217,22 @@ class ModePartage(models.TextChoices):
     PAR_SESSION = "par_session", "Par session"
 
 
+MESSAGE_SANS_SESSION = "Un partage par session doit indiquer la session."
+MESSAGE_SANS_APPRENANT = "Un partage par apprenant doit indiquer l'apprenant."
+
+
 class PartageValeur(ProjetScopedMixin):
     """What a training organisation pays back for the learners the conciergerie placed."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partages_valeur")
-    session = models.ForeignKey(SessionFormation, on_delete=models.SET_NULL, null=True, blank=True, related_name="partages_valeur")
-    apprenant = models.ForeignKey(Apprenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partages_valeur", verbose_name="organisme de formation"
+    )
+    # RESTRICT, not SET_NULL: a per-session (per-learner) share keeps its session (learner), as the
+    # constraints below require; deleting a session or a learner that a share names is refused
+    session = models.ForeignKey(
+        SessionFormation, on_delete=models.RESTRICT, null=True, blank=True, related_name="partages_valeur", verbose_name="session"
+    )
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="apprenant")
     mode = models.CharField("mode", max_length=20, choices=ModePartage.choices)
     montant = models.DecimalField("montant (€)", **MONTANT)
     recu = models.BooleanField("reçu", default=False)
@@ -237,7 +247,38 @@ class PartageValeur(ProjetScopedMixin):
         constraints = [
             models.CheckConstraint(condition=Q(montant__gte=0), name="partage_montant_positif"),
             models.CheckConstraint(condition=Q(recu=False) | Q(date_reception__isnull=False), name="partage_recu_date"),
+            models.CheckConstraint(
+                condition=~Q(mode=ModePartage.PAR_SESSION) | Q(session__isnull=False),
+                name="partage_par_session_avec_session",
+                violation_error_message=MESSAGE_SANS_SESSION,
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode=ModePartage.PAR_APPRENANT) | Q(apprenant__isnull=False),
+                name="partage_par_apprenant_avec_apprenant",
+                violation_error_message=MESSAGE_SANS_APPRENANT,
+            ),
         ]
 
     def __str__(self):
         return f"{self.organisation} — {self.montant} €"
+
+    def clean(self):
+        """The database constraints above, with French messages next to the field, and the rules
+        across tables: the session's organisation, every row in the partage's project."""
+        erreurs = {}
+        if self.mode == ModePartage.PAR_SESSION and not self.session_id:
+            erreurs["session"] = MESSAGE_SANS_SESSION
+        if self.mode == ModePartage.PAR_APPRENANT and not self.apprenant_id:
+            erreurs["apprenant"] = MESSAGE_SANS_APPRENANT
+        if self.projet_id:
+            if self.organisation_id and self.organisation.projet_id != self.projet_id:
+                erreurs["organisation"] = "Cet organisme n'appartient pas à ce projet."
+            if self.session_id and self.session.projet_id != self.projet_id:
+                erreurs["session"] = "Cette session n'appartient pas à ce projet."
+            if self.apprenant_id and self.apprenant.projet_id != self.projet_id:
+                erreurs["apprenant"] = "Cet apprenant n'appartient pas à ce projet."
+        meme_projet = "session" not in erreurs and "organisation" not in erreurs
+        if meme_projet and self.session_id and self.organisation_id and self.session.organisation_id != self.organisation_id:
+            erreurs["organisation"] = f"L'organisme doit être celui de la session ({self.session.organisation.nom})."
+        if erreurs:
+            raise ValidationError(erreurs)

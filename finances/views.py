@@ -213,9 +213,13 @@ class DepenseUpdateView(DepenseFormMixin, FinancesFormMixin, UpdateView):
 
 
 class JustificatifView(ProjetMixin, DetailView):
-    """Receipts are never served as static media: downloaded through visible_to."""
+    """Receipts are never served as static media: downloaded through visible_to.
 
-    capacite = "finances.voir"
+    Only for the roles that enter expenses (``finances.modifier``): a receipt may carry personal
+    data (a payslip, a name on an invoice), so a funder sees the expense, not its receipt (403).
+    """
+
+    capacite = "finances.modifier"
 
     def get_queryset(self):
         return self.scoped(Depense)

@@ -307,7 +307,11 @@ class PartageValeurFactory(factory.django.DjangoModelFactory):
 
     projet = factory.SubFactory(ProjetFactory)
     organisation = factory.SubFactory(OrganisationFactory, projet=factory.SelfAttribute("..projet"), of=True)
-    mode = fin.ModePartage.PAR_APPRENANT
+    # per session by default: the mode requires its session (the organisation's own, in the project)
+    session = factory.SubFactory(
+        SessionFormationFactory, projet=factory.SelfAttribute("..projet"), organisation=factory.SelfAttribute("..organisation")
+    )
+    mode = fin.ModePartage.PAR_SESSION
     montant = Decimal("300.00")
 
     class Params:

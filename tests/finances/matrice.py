@@ -5,7 +5,8 @@ MATRICE: [(url name, target name, {user kind: status})]; CIBLES: {target name: l
 Targets: "fin_*" objects belong to a funding of the financeur's own organisation in project A,
 "autre_*" to another funder's funding in A, "etranger_*" to a funding of project B (asked for
 through A's URL). The financeur reads its own funding (200) and gets 404 on the others; every
-write view is 403 for it and for the partenaire, who sees none of the money.
+write view, and the receipt download, is 403 for it and for the partenaire, who sees none of
+the money.
 """
 
 from django.core.files.base import ContentFile
@@ -65,13 +66,15 @@ MATRICE: list = [
     ("partage_update", "partage_a", ECRITURE),
     ("partage_update", "partage_b", AILLEURS_ECRITURE),
 ]
-for _vue, _cible in (("financement_detail", "financement"), ("depense_justificatif", "depense")):
-    MATRICE += [
-        (_vue, f"fin_{_cible}", LECTURE),
-        (_vue, f"autre_{_cible}", AUTRE_LECTURE),
-        (_vue, f"etranger_{_cible}", AILLEURS_LECTURE),
-    ]
+MATRICE += [
+    ("financement_detail", "fin_financement", LECTURE),
+    ("financement_detail", "autre_financement", AUTRE_LECTURE),
+    ("financement_detail", "etranger_financement", AILLEURS_LECTURE),
+]
+# a receipt may carry personal data (payslip, names): finances.modifier only, so the financeur
+# gets 403 even for an expense of the funding its organisation provides
 for _vue, _cible in (
+    ("depense_justificatif", "depense"),
     ("financement_update", "financement"),
     ("ligne_create", "sous_financement"),
     ("depense_create", "sous_financement"),

@@ -1,5 +1,7 @@
 """The demo command: Icifornie as in the COPIL minutes, idempotent, refused in production."""
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -98,3 +100,25 @@ def test_partner_list_shows_only_afept_learners(demo, client):
     client.logout()
     assert client.login(username="financeur", password="demo")
     assert client.get(f"/p/{icifornie.pk}/apprenants/").status_code == 403
+
+
+def test_demo_region_funding_near_its_volunteer_cap(demo, client):
+    """The COPIL's worry, visible from `make run`: the Région funding at 92 % of its 30 % cap."""
+    from finances.models import Financement
+    from finances.selectors import Niveau, syntheses
+
+    icifornie = Projet.objects.get(nom="Icifornie")
+    region = Financement.objects.get(projet=icifornie, programme="Région Nouvelle-Aquitaine")
+    plafond = syntheses([region])[0].plafond
+    assert (plafond.depenses, plafond.limite, plafond.valorise) == (
+        Decimal("42510.65"),
+        Decimal("18218.85"),
+        Decimal("16762.50"),
+    )
+    assert (plafond.utilisation, plafond.niveau, plafond.au_dela) == (Decimal("92.01"), Niveau.ORANGE, Decimal("0"))
+    assert client.login(username="coordinatrice", password="demo")
+    detail = client.get(f"/p/{icifornie.pk}/financements/{region.pk}/").content.decode()
+    assert '<figure class="jauge jauge-orange">' in detail
+    assert "Plafond bientôt atteint : 92,01\u00a0% du plafond" in detail
+    accueil = client.get(f"/p/{icifornie.pk}/").content.decode()
+    assert "Plafond de bénévolat atteint à 92\u00a0%" in accueil
