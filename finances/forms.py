@@ -1,11 +1,10 @@
-from contextlib import suppress
 from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 
+from conciergerie.forms import DecimauxFrMixin, maximum_fr, nombre_fr
 from parcours.models import Apprenant, SessionFormation
 from partenaires.models import Organisation
 
@@ -19,52 +18,7 @@ HEURES_MIN = Decimal("0.01")
 HEURES_MAX_PAR_LIGNE = Decimal("24")
 
 
-def nombre_fr(valeur) -> str:
-    """``Decimal("0.01")`` → ``0,01``, ``Decimal("24.00")`` → ``24`` (for messages)."""
-    texte = format(Decimal(valeur).normalize(), "f")
-    return texte.replace(".", ",")
-
-
-def minimum_fr(limite, message=None):
-    return MinValueValidator(limite, message or f"Saisissez un nombre supérieur ou égal à {nombre_fr(limite)}.")
-
-
-def maximum_fr(limite, message=None):
-    return MaxValueValidator(limite, message or f"Saisissez un nombre inférieur ou égal à {nombre_fr(limite)}.")
-
-
 MAX_HEURES = maximum_fr(HEURES_MAX_PAR_LIGNE, f"Au plus {nombre_fr(HEURES_MAX_PAR_LIGNE)} h par jour.")
-
-
-class DecimauxFrMixin:
-    """Every decimal field of the finance forms checks its bounds itself, with a French message
-    and a decimal comma ("Saisissez un nombre supérieur ou égal à 0,01."), where Django's default
-    message would print "0.01". The bounds are the form field's and, for a ModelForm, the model
-    field's validators (a failing form field is not validated again by the model). A bound with
-    a message of its own (e.g. "Au plus 24 h par jour.") keeps it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        modele = getattr(getattr(self, "_meta", None), "model", None)
-        for nom, champ in self.fields.items():
-            if not isinstance(champ, forms.DecimalField):
-                continue
-            bornes = list(champ.validators)
-            if modele is not None:
-                with suppress(FieldDoesNotExist):
-                    bornes += modele._meta.get_field(nom).validators
-            champ.validators = [v for v in champ.validators if not isinstance(v, (MinValueValidator, MaxValueValidator))]
-            for classe, fabrique, plus_stricte, attribut in (
-                (MinValueValidator, minimum_fr, max, "min"),
-                (MaxValueValidator, maximum_fr, min, "max"),
-            ):
-                candidats = [v for v in bornes if isinstance(v, classe)]
-                if not candidats:
-                    continue
-                limite = plus_stricte(v.limit_value for v in candidats)
-                propres = [v for v in candidats if v.limit_value == limite and v.message is not classe.message]
-                champ.validators.append(propres[0] if propres else fabrique(limite))
-                champ.widget.attrs.setdefault(attribut, str(limite))
 
 
 class ProjetFormMixin:
@@ -162,7 +116,6 @@ class TempsBenevoleForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # capped like a cell of the week grid (the model keeps no such bound: imports, history)
         self.fields["heures"].validators.append(MAX_HEURES)
-        self.fields["heures"].widget.attrs["max"] = str(HEURES_MAX_PAR_LIGNE)
         if not self.instance.pk:
             self.fields["taux_horaire"].initial = self.projet.taux_horaire_benevolat
         else:

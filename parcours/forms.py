@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
+from conciergerie.forms import DecimauxFrMixin
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
 from .models import (
@@ -119,7 +120,7 @@ def organisations_du_consortium(projet):
     return Organisation.objects.filter(projet=projet, pk__in=membres).order_by("nom")
 
 
-class EtapeForm(forms.ModelForm):
+class EtapeForm(DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Etape
         fields = [

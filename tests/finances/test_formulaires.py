@@ -139,7 +139,7 @@ def test_partage_formulaire_ne_propose_que_le_projet(coord, partage_ctx):
 def test_partage_modifie(monde, coord, partage_ctx):
     p = f.PartageValeurFactory(projet=monde["A"], organisation=partage_ctx["of"], session=partage_ctx["session"])
     url = reverse("partage_update", args=[monde["A"].pk, p.pk])
-    assert 'value="300.00"' in coord.get(url).content.decode()
+    assert 'value="300,00"' in coord.get(url).content.decode()
     response = coord.post(url, _partage(partage_ctx, montant="500", recu="on", date_reception="2025-06-01"))
     assert response.status_code == 302
     assert _valeurs(p, "montant", "recu") == (Dec("500"), True)

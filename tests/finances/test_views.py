@@ -123,7 +123,7 @@ def test_saisie_rapide_taux_par_defaut_du_projet(monde, login):
     fin = f.FinancementFactory(projet=a)
     client = login(monde["users"]["coordinateur"])
     url = reverse("benevolat_create", args=[a.pk])
-    assert 'value="17.50"' in client.get(url).content.decode()
+    assert 'value="17,50"' in client.get(url).content.decode()
     response = client.post(
         url,
         {
