@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activite, Copil, RapportCopil, Recit
+from .models import Activite, BilanExcel, Copil, RapportCopil, Recit
 
 
 @admin.register(Recit)
@@ -33,3 +33,15 @@ class RapportCopilAdmin(admin.ModelAdmin):
     list_filter = ["statut"]
     search_fields = ["erreur"]
     readonly_fields = ["cree_le", "debut", "fin", "erreur"]
+
+
+@admin.register(BilanExcel)
+class BilanExcelAdmin(admin.ModelAdmin):
+    """The record of the Excel exports (who, when, which period, with personal data or not): made
+    by the bilan page; its record fields are read-only here."""
+
+    list_display = ["projet", "periode_debut", "periode_fin", "donnees_personnelles", "demande_par", "cree_le", "statut"]
+    list_filter = ["donnees_personnelles", "statut", "projet"]
+    search_fields = ["erreur"]
+    date_hierarchy = "cree_le"
+    readonly_fields = ["demande_par", "donnees_personnelles", "cree_le", "debut", "fin", "erreur"]

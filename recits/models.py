@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from conciergerie.roles import Role
-from conciergerie.scoping import EVERYTHING, ProjetScopedMixin, TenantQuerySet
+from conciergerie.scoping import EVERYTHING, NOTHING, ProjetScopedMixin, TenantQuerySet
 from parcours.models import Apprenant
 from partenaires.models import Contact, Organisation
 
@@ -113,11 +113,67 @@ class Copil(ProjetScopedMixin):
         return f"COPIL du {self.date:%d/%m/%Y}"
 
 
-class StatutRapport(models.TextChoices):
+class StatutJob(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     EN_COURS = "en_cours", "En cours"
     PRET = "pret", "Prêt"
     ECHEC = "echec", "Échec"
+
+
+#: the COPIL report's name for the job statuses (kept: tests, templates and tasks use it)
+StatutRapport = StatutJob
+
+
+def job_upload_to(instance, filename):
+    """Where a job's file goes: ``projets/<id>/<dossier>/<file>`` (see ``Job.dossier``)."""
+    return f"projets/{instance.projet_du_job}/{instance.dossier}/{filename}"
+
+
+def rapport_upload_to(instance, filename):
+    """Kept for migration 0001 (RapportCopil's files now go through ``job_upload_to``)."""
+    return f"projets/{instance.copil.projet_id}/rapports/{filename}"
+
+
+class Job(models.Model):
+    """A background job that produces one file (the COPIL report's PDF, an Excel bilan).
+
+    One mechanism for every kind (``recits.jobs``): the row is created by the request, the Celery
+    task checks its status under a row lock before working, saves its progress as it goes and
+    writes the file atomically once complete; a failure is kept in ``erreur``. The UI (status
+    partial ``recits/_job_statut.html``, status/retry/download views in ``recits.views_jobs``)
+    reads the class attributes below to name its URLs and texts.
+    """
+
+    #: URL names ``<cle>_statut``, ``<cle>_relancer``, ``<cle>_telecharger``; DOM id ``<cle>-<pk>``
+    cle = "job"
+    #: "Rapport demandé le …"
+    libelle = "Fichier"
+    libelle_telecharger = "Télécharger"
+    type_mime = "application/octet-stream"
+    #: folder of the files under the project's (``job_upload_to``)
+    dossier = "fichiers"
+    #: capabilities a role needs to retry a failed job (the status partial shows "Relancer")
+    capacites_relancer: tuple[str, ...] = ()
+
+    statut = models.CharField("statut", max_length=20, choices=StatutJob.choices, default=StatutJob.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    fichier = models.FileField("fichier", upload_to=job_upload_to, blank=True)
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
+    debut = models.DateTimeField("commencé le", null=True, blank=True)
+    fin = models.DateTimeField("terminé le", null=True, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def projet_du_job(self) -> int:
+        raise NotImplementedError
+
+    def resume(self) -> str:
+        """What was asked, in one line under the status (empty: nothing to add)."""
+        return ""
 
 
 class RapportCopilQuerySet(TenantQuerySet):
@@ -129,22 +185,17 @@ class RapportCopilQuerySet(TenantQuerySet):
         return super().role_filter(role, organisation_id)
 
 
-def rapport_upload_to(instance, filename):
-    return f"projets/{instance.copil.projet_id}/rapports/{filename}"
-
-
-class RapportCopil(models.Model):
+class RapportCopil(Job):
     """A generated COPIL report: the job row the Celery task reads and writes."""
 
+    cle = "rapport"
+    libelle = "Rapport"
+    libelle_telecharger = "Télécharger le PDF"
+    type_mime = "application/pdf"
+    dossier = "rapports"
+    capacites_relancer = ("recits.modifier",)
+
     copil = models.ForeignKey(Copil, on_delete=models.CASCADE, related_name="rapports")
-    statut = models.CharField("statut", max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE)
-    progression = models.PositiveSmallIntegerField("progression (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
-    fichier = models.FileField("fichier", upload_to=rapport_upload_to, blank=True)
-    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
-    debut = models.DateTimeField("commencé le", null=True, blank=True)
-    fin = models.DateTimeField("terminé le", null=True, blank=True)
-    erreur = models.TextField("erreur", blank=True)
 
     objects = RapportCopilQuerySet.as_manager()
 
@@ -158,3 +209,63 @@ class RapportCopil(models.Model):
 
     def __str__(self):
         return f"Rapport — {self.copil} ({self.get_statut_display()})"
+
+    @property
+    def projet_du_job(self) -> int:
+        return self.copil.projet_id
+
+
+class BilanExcelQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        """Administrators see every bilan; coordinators those without personal data; partners
+        and funders none (a project bilan has one row per learner, even pseudonymised)."""
+        if role == Role.ADMINISTRATEUR:
+            return EVERYTHING
+        if role == Role.COORDINATEUR:
+            return Q(donnees_personnelles=False)
+        return NOTHING
+
+
+class BilanExcel(ProjetScopedMixin, Job):
+    """An Excel bilan of a project for a period (``recits.bilans``). The row is also the record
+    of the export: who asked for it, when, for which period, and whether with personal data."""
+
+    cle = "bilan"
+    libelle = "Bilan"
+    libelle_telecharger = "Télécharger le fichier Excel"
+    type_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    dossier = "bilans"
+    capacites_relancer = ("tableau_de_bord.voir", "apprenants.voir")
+
+    periode_debut = models.DateField("période : début")
+    periode_fin = models.DateField("période : fin")
+    donnees_personnelles = models.BooleanField(
+        "avec données personnelles", default=False, help_text="Noms et coordonnées des apprenants : administrateurs seulement."
+    )
+
+    objects = BilanExcelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bilan Excel"
+        verbose_name_plural = "bilans Excel"
+        ordering = ["-cree_le"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progression__lte=100), name="bilan_progression_max"),
+            models.CheckConstraint(
+                condition=Q(periode_fin__gte=F("periode_debut")),
+                name="bilan_periode_ordonnee",
+                violation_error_message="La fin de la période doit suivre son début.",
+            ),
+        ]
+        indexes = [models.Index(fields=["projet", "cree_le"])]
+
+    def __str__(self):
+        return f"Bilan du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y} ({self.get_statut_display()})"
+
+    @property
+    def projet_du_job(self) -> int:
+        return self.projet_id
+
+    def resume(self) -> str:
+        texte = f"Période du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y}"
+        return texte + (" · avec données personnelles" if self.donnees_personnelles else " · apprenants pseudonymisés")

@@ -1,17 +1,18 @@
 """COPIL report jobs: request, generate (the Celery worker's work), retry.
 
-A report is a job row (``RapportCopil``: en_attente → en_cours → prêt / échec). The view calls
-``demander_rapport``, which creates the row and enqueues ``recits.tasks.generer_rapport_copil``
-*after commit*; the task calls ``generer_rapport``, which:
+A report is a job row (``RapportCopil``: en_attente → en_cours → prêt / échec) run by the one job
+mechanism of ``recits.jobs``, which the Excel bilans share. The view calls ``demander_rapport``,
+which creates the row and enqueues ``recits.tasks.generer_rapport_copil`` *after commit*; the
+task calls ``generer_rapport``, which hands ``recits.jobs.executer`` the report's content:
 
-1. locks the row and checks its status first: a ready report is left alone (running the task
-   twice makes one report and one file), a failed one waits for ``relancer_rapport``;
-2. marks it running and saves its progress as it goes (10 → 40 → 70 → 90 → 100), each step in
-   its own short transaction so the page polling the row sees it;
-3. renders the print template, then the PDF (``recits.pdf.rendre_pdf``) — in memory;
-4. locks the row again and, unless another run finished first, writes the file (only now, with
-   the complete PDF) and marks it ready, in one transaction. A worker killed before that step
-   leaves no file and no half-written report: the redelivered task starts again.
+1. the job's row is locked and its status checked first: a ready report is left alone (running
+   the task twice makes one report and one file), a failed one waits for ``relancer_rapport``;
+2. it is marked running and its progress saved as it goes (10 → 40 → 70 → 90 → 100), each step
+   in its own short transaction so the page polling the row sees it;
+3. the print template is rendered, then the PDF (``recits.pdf.rendre_pdf``) — in memory;
+4. the row is locked again and, unless another run finished first, the file is written (only
+   now, with the complete PDF) and the job marked ready, in one transaction. A worker killed
+   before that step leaves no file and no half-written report: the redelivered task starts again.
 
 Any error is kept on the row (``erreur``, "Échec du rendu : …") and not re-raised: a rendering
 error is not fixed by retrying blindly, and in eager mode (the embedded default) the request that
@@ -24,7 +25,6 @@ people and learners appear only through their reference (``Apprenant.reference``
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -35,16 +35,13 @@ from django.utils import timezone
 from parcours.models import Etape, Parcours, Sortie, TypeSortie
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 
-from . import pdf
+from . import jobs, pdf
 from .indicateurs import Periode, calculer
-from .models import Copil, RapportCopil, Recit, StatutRapport
+from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
+from .models import Copil, RapportCopil, Recit
 
 logger = logging.getLogger(__name__)
 
-EN_VOL = (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
-#: a job waiting or running longer than this is considered lost (broker down, worker gone) and
-#: may be retried; well above the task's hard time limit (180 s)
-DELAI_BLOCAGE = timedelta(minutes=15)
 #: paths shown in the highlights section (the most recent ones)
 PARCOURS_MAX = 30
 PREFIXE_ERREUR = "Échec du rendu : "
@@ -73,111 +70,37 @@ def demander_rapport(*, copil: Copil, by) -> RapportCopil:
     return rapport
 
 
-def bloque(rapport: RapportCopil, *, maintenant=None) -> bool:
-    """Waiting or running for longer than ``DELAI_BLOCAGE``: its message or worker was lost."""
-    if rapport.statut not in EN_VOL:
-        return False
-    depuis = rapport.debut or rapport.cree_le
-    return depuis is not None and (maintenant or timezone.now()) - depuis > DELAI_BLOCAGE
-
-
-def relancable(rapport: RapportCopil) -> bool:
-    return rapport.statut == StatutRapport.ECHEC or bloque(rapport)
-
-
 def relancer_rapport(*, rapport: RapportCopil, by) -> RapportCopil:
     """Put a failed (or lost) job back in the queue. Anything else is returned unchanged (a second
     click on "Relancer" finds the job already waiting)."""
-    with transaction.atomic():
-        rapport = RapportCopil.objects.select_for_update().get(pk=rapport.pk)
-        if not relancable(rapport):
-            return rapport
-        rapport.statut = StatutRapport.EN_ATTENTE
-        rapport.progression = 0
-        rapport.erreur = ""
-        rapport.debut = None
-        rapport.fin = None
-        rapport.demande_par = by
-        rapport.save(update_fields=["statut", "progression", "erreur", "debut", "fin", "demande_par"])
-        _mettre_en_file(rapport)
-    return rapport
+    return jobs.remettre_en_file(job=rapport, by=by, mettre_en_file=_mettre_en_file)
 
 
 # ------------------------------------------------------------------ the worker's work
 
 
-def _progression(rapport_id: int, valeur: int) -> None:
-    RapportCopil.objects.filter(pk=rapport_id, statut=StatutRapport.EN_COURS).update(progression=valeur)
-
-
-def _echouer(rapport_id: int, message: str) -> None:
-    RapportCopil.objects.filter(pk=rapport_id).exclude(statut=StatutRapport.PRET).update(
-        statut=StatutRapport.ECHEC, erreur=message[:4000], fin=timezone.now()
-    )
-
-
 def message_erreur(exc: BaseException) -> str:
-    detail = str(exc).strip() or type(exc).__name__
-    return f"{PREFIXE_ERREUR}{detail}"
+    return jobs.message_erreur(PREFIXE_ERREUR, exc)
 
 
 def nom_fichier(rapport: RapportCopil) -> str:
     return f"rapport-copil-{rapport.copil.date:%Y-%m-%d}-{rapport.pk}.pdf"
 
 
+def _produire(rapport: RapportCopil, avancer: jobs.Avancer) -> ContentFile:
+    copil = Copil.objects.select_related("projet").get(pk=rapport.copil_id)
+    contexte = contexte_rapport(copil=copil)
+    avancer(40)
+    html = render_to_string("recits/rapport_pdf.html", contexte)
+    avancer(70)
+    contenu = pdf.rendre_pdf(html)
+    avancer(90)
+    return ContentFile(contenu)
+
+
 def generer_rapport(*, rapport_id: int) -> RapportCopil | None:
     """Generate the PDF of job ``rapport_id`` (see the module docstring). Idempotent."""
-    with transaction.atomic():
-        rapport = RapportCopil.objects.select_for_update().filter(pk=rapport_id).first()
-        if rapport is None:
-            logger.warning("Rapport COPIL %s introuvable : rien à générer.", rapport_id)
-            return None
-        if rapport.statut in (StatutRapport.PRET, StatutRapport.ECHEC):
-            # ready: done already (a second delivery of the task); failed: waits for a retry
-            return rapport
-        # en_attente, or en_cours left by a worker that died: (re)start from scratch
-        rapport.statut = StatutRapport.EN_COURS
-        rapport.progression = 10
-        rapport.debut = timezone.now()
-        rapport.fin = None
-        rapport.erreur = ""
-        rapport.save(update_fields=["statut", "progression", "debut", "fin", "erreur"])
-
-    try:
-        copil = Copil.objects.select_related("projet").get(pk=rapport.copil_id)
-        contexte = contexte_rapport(copil=copil)
-        _progression(rapport_id, 40)
-        html = render_to_string("recits/rapport_pdf.html", contexte)
-        _progression(rapport_id, 70)
-        contenu = pdf.rendre_pdf(html)
-        _progression(rapport_id, 90)
-        return _enregistrer(rapport_id, contenu)
-    except Exception as exc:  # every failure is kept on the job
-        logger.exception("Échec de la génération du rapport COPIL %s", rapport_id)
-        _echouer(rapport_id, message_erreur(exc))
-        return RapportCopil.objects.filter(pk=rapport_id).first()
-
-
-def _enregistrer(rapport_id: int, contenu: bytes) -> RapportCopil:
-    """Write the complete PDF and mark the job ready, unless another run did it first."""
-    ecrit = None
-    try:
-        with transaction.atomic():
-            rapport = RapportCopil.objects.select_for_update().select_related("copil").get(pk=rapport_id)
-            if rapport.statut == StatutRapport.PRET and rapport.fichier:
-                return rapport  # a concurrent run finished first: one report, one file
-            rapport.fichier.save(nom_fichier(rapport), ContentFile(contenu), save=False)
-            ecrit = rapport.fichier.name
-            rapport.statut = StatutRapport.PRET
-            rapport.progression = 100
-            rapport.fin = timezone.now()
-            rapport.erreur = ""
-            rapport.save(update_fields=["fichier", "statut", "progression", "fin", "erreur"])
-    except BaseException:
-        if ecrit:  # the row does not point at it: no orphan file
-            RapportCopil._meta.get_field("fichier").storage.delete(ecrit)
-        raise
-    return rapport
+    return jobs.executer(modele=RapportCopil, job_id=rapport_id, produire=_produire, nom_fichier=nom_fichier, prefixe_erreur=PREFIXE_ERREUR)
 
 
 # ------------------------------------------------------------------ what the report shows

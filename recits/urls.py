@@ -1,7 +1,7 @@
 """URLs of the recits app, mounted under /p/<projet_id>/.
 
-Three groups, each in its own module: writing (récits, activités, COPIL), the COPIL report
-jobs, and the dashboards.
+Four groups, each in its own module: writing (récits, activités, COPIL), the COPIL report
+jobs, the dashboards, and the Excel bilans (whose jobs share the reports' mechanism).
 """
 
 from django.urls import include, path
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("recits.urls_saisie")),
     path("", include("recits.urls_rapports")),
     path("", include("recits.urls_tableau")),
+    path("", include("recits.urls_bilans")),
 ]

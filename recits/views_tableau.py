@@ -67,6 +67,19 @@ class TableauDeBordView(ProjetMixin, TemplateView):
         return context
 
 
+def perimetre_synthese(user) -> tuple[list, bool, object]:
+    """What a roll-up (the page and its Excel bilan) spans: every project where ``user`` may read
+    the dashboard (403 if none), masked as soon as one of those memberships is a funder's, and
+    the fundings ``visible_to`` gives. Returns (projets, masquer, financements)."""
+    adhesions = [a for a in adhesions_of(user) if peut(a.role, CAPACITE)]
+    if not adhesions:
+        raise PermissionDenied("Aucun de vos projets ne donne accès aux tableaux de bord.")
+    projets = list(Projet.objects.visible_to(user).filter(pk__in=[a.projet_id for a in adhesions]))
+    masquer = any(masquer_pour(a.role) for a in adhesions)
+    financements = Financement.objects.visible_to(user).filter(projet__in=projets).select_related("financeur")
+    return projets, masquer, financements
+
+
 class SyntheseView(TemplateView):
     """The roll-up over every project where the user may read the dashboard."""
 
@@ -74,13 +87,8 @@ class SyntheseView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        adhesions = [a for a in adhesions_of(self.request.user) if peut(a.role, CAPACITE)]
-        if not adhesions:
-            raise PermissionDenied("Aucun de vos projets ne donne accès aux tableaux de bord.")
-        projets = list(Projet.objects.visible_to(self.request.user).filter(pk__in=[a.projet_id for a in adhesions]))
+        projets, masquer, financements = perimetre_synthese(self.request.user)
         form, periode = periode_demandee(self.request, debut_defaut=min(p.date_debut for p in projets))
-        masquer = any(masquer_pour(a.role) for a in adhesions)
-        financements = Financement.objects.visible_to(self.request.user).filter(projet__in=projets).select_related("financeur")
         context.update(
             form=form,
             periode=periode,

@@ -362,3 +362,19 @@ class RapportCopilFactory(factory.django.DjangoModelFactory):
     class Params:
         pret = factory.Trait(statut=rec.StatutRapport.PRET, progression=100)
         echec = factory.Trait(statut=rec.StatutRapport.ECHEC, erreur="Erreur de rendu")
+
+
+class BilanExcelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.BilanExcel
+
+    projet = factory.SubFactory(ProjetFactory)
+    periode_debut = D(2025, 1, 1)
+    periode_fin = D(2025, 6, 30)
+
+    class Params:
+        pret = factory.Trait(
+            statut=rec.StatutJob.PRET, progression=100, fichier=factory.django.FileField(filename="bilan.xlsx", data=b"PK\x03\x04")
+        )
+        echec = factory.Trait(statut=rec.StatutJob.ECHEC, erreur="Échec de la génération du bilan : test")
+        nominatif = factory.Trait(donnees_personnelles=True)

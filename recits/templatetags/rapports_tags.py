@@ -1,34 +1,42 @@
-"""Template tags of the COPIL report jobs (``{% load rapports_tags %}``).
+"""Template tags of the background jobs: COPIL reports and Excel bilans (``{% load rapports_tags %}``).
 
 - ``{% rapports_du_copil copil as rapports %}``: the COPIL's reports the current user may see
   (read through ``RapportCopil.objects.visible_to``);
-- ``{% statut_rapport rapport adhesion %}``: a job's status block (``recits/_rapport_statut.html``),
-  polled by htmx while the job is waiting or running;
+- ``{% statut_job job adhesion %}`` (``statut_rapport``, its former name): a job's status block
+  (``recits/_job_statut.html``), polled by htmx while the job is waiting or running;
 - ``{% peut_faire adhesion "recits.modifier" as peut_modifier %}``: the role's capability.
 """
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
-from recits.models import RapportCopil, StatutRapport
-from recits.rapports import EN_VOL, relancable
+from recits.jobs import EN_VOL, relancable
+from recits.models import Job, RapportCopil, StatutJob
 
 register = template.Library()
 
 
-def contexte_statut(rapport: RapportCopil, adhesion) -> dict:
-    """What ``recits/_rapport_statut.html`` shows; the status view renders the same."""
+def contexte_statut(job: Job, adhesion) -> dict:
+    """What ``recits/_job_statut.html`` shows, for any kind of job (the model's ``cle`` names its
+    URLs and DOM id, ``libelle`` its texts); the status views render the same."""
     role = getattr(adhesion, "role", None)
-    fin = rapport.fin or (timezone.now() if rapport.debut and rapport.statut in EN_VOL else None)
+    fin = job.fin or (timezone.now() if job.debut and job.statut in EN_VOL else None)
+    projet_id = job.projet_du_job
+    kwargs = {"projet_id": projet_id, "pk": job.pk}
     return {
-        "rapport": rapport,
-        "projet_id": rapport.copil.projet_id,
-        "en_vol": rapport.statut in EN_VOL,
-        "pret": rapport.statut == StatutRapport.PRET and bool(rapport.fichier),
-        "echec": rapport.statut == StatutRapport.ECHEC,
-        "duree": (fin - rapport.debut).total_seconds() if rapport.debut and fin else None,
-        "peut_relancer": relancable(rapport) and peut(role, "recits.modifier"),
+        "job": job,
+        "projet_id": projet_id,
+        "resume": job.resume(),
+        "url_statut": reverse(f"{job.cle}_statut", kwargs=kwargs),
+        "url_relancer": reverse(f"{job.cle}_relancer", kwargs=kwargs),
+        "url_telecharger": reverse(f"{job.cle}_telecharger", kwargs=kwargs),
+        "en_vol": job.statut in EN_VOL,
+        "pret": job.statut == StatutJob.PRET and bool(job.fichier),
+        "echec": job.statut == StatutJob.ECHEC,
+        "duree": (fin - job.debut).total_seconds() if job.debut and fin else None,
+        "peut_relancer": relancable(job) and all(peut(role, c) for c in job.capacites_relancer),
     }
 
 
@@ -46,8 +54,13 @@ def rapports_du_copil(context, copil):
     )
 
 
-@register.inclusion_tag("recits/_rapport_statut.html", takes_context=True)
-def statut_rapport(context, rapport, adhesion):
+@register.inclusion_tag("recits/_job_statut.html")
+def statut_job(job, adhesion):
+    return contexte_statut(job, adhesion)
+
+
+@register.inclusion_tag("recits/_job_statut.html")
+def statut_rapport(rapport, adhesion):
     return contexte_statut(rapport, adhesion)
 
 

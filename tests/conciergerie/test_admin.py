@@ -35,6 +35,7 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.RecitFactory()
     f.ActiviteFactory()
     f.RapportCopilFactory()
+    f.BilanExcelFactory()
     f.ConventionFactory()
     f.MembreConsortiumFactory()
     f.ContactFactory()

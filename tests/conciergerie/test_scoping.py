@@ -33,6 +33,7 @@ CREATEURS = {
     rec.Recit: lambda p: f.RecitFactory(projet=p),
     rec.Copil: lambda p: f.CopilFactory(projet=p),
     rec.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
+    rec.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
 }
 
 

@@ -1,0 +1,154 @@
+"""Excel bilans: the project's bilan page (ask for one, the list of past exports), its job views
+(status, retry, download: the generic job views the COPIL report uses), and the roll-up's bilan.
+
+- The project bilan has one row per learner (pseudonymised): generating, following and downloading
+  it needs ``tableau_de_bord.voir`` and ``apprenants.voir`` (administrateur, coordinateur; 403
+  otherwise). Personal data needs ``exports.donnees_personnelles`` (administrateur): a coordinator
+  asking for it gets 403 and a French message, nothing is generated. A bilan with personal data is
+  visible to administrators only (``BilanExcel.objects.visible_to``).
+- The financeur opening the page gets the funder version: the roll-up bilan of its projects
+  (aggregates only, masked below 5), the same file as the roll-up page's.
+- The roll-up bilan (``/synthese/bilan/``) spans what the roll-up page spans
+  (``views_tableau.perimetre_synthese``); it is small (one row per project, a constant number of
+  queries) and is written on the fly, streamed from a temporary file.
+"""
+
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from conciergerie.mixins import ProjetMixin
+
+from . import bilans
+from .indicateurs import Periode
+from .models import BilanExcel, StatutJob
+from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView
+from .views_tableau import CAPACITE, perimetre_synthese, periode_demandee
+
+#: the page lists the most recent exports (the rows themselves are kept: they are the record)
+LISTE_MAX = 30
+
+
+class BilanForm(forms.Form):
+    debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    fin = forms.DateField(label="au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    donnees_personnelles = forms.BooleanField(
+        label="Avec données personnelles",
+        required=False,
+        help_text="Nom, prénom, date de naissance, commune, e-mail, téléphone, RQTH des apprenants. Réservé aux "
+        "administrateurs ; chaque export nominatif est enregistré (qui, quand, quelle période).",
+    )
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and fin < debut:
+            self.add_error("fin", "La fin de la période doit suivre son début.")
+        return donnees
+
+
+class BilanProjetView(ProjetMixin, TemplateView):
+    """GET: the form and the past exports (the funder version for a financeur); POST: ask for a
+    bilan, then back to the page where its status shows (ready at once in eager mode)."""
+
+    capacite = CAPACITE
+    template_name = "recits/bilan_projet.html"
+
+    def generateur(self) -> bool:
+        return bilans.peut_generer(self.adhesion.role)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.generateur():  # the funder version: the roll-up of its projects
+            periode_form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
+            context.update(version_financeur=True, form=periode_form, periode=periode)
+            return context
+        if form is None:
+            form = BilanForm(initial={"debut": min(self.projet.date_debut, timezone.localdate()), "fin": timezone.localdate()})
+        exports = self.scoped(BilanExcel).select_related("demande_par").order_by("-cree_le", "-pk")
+        context.update(
+            form=form,
+            personnelles_permises=self.peut("exports.donnees_personnelles"),
+            bilans=list(exports[:LISTE_MAX]),
+            nb_bilans=exports.count(),
+            liste_max=LISTE_MAX,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.generateur():
+            raise PermissionDenied(bilans.MESSAGE_ROLE)
+        form = BilanForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        donnees = form.cleaned_data
+        if donnees["donnees_personnelles"] and not self.peut("exports.donnees_personnelles"):
+            form.add_error("donnees_personnelles", bilans.MESSAGE_DONNEES_PERSONNELLES)
+            return self.render_to_response(self.get_context_data(form=form), status=403)
+        bilan = bilans.demander_bilan(
+            projet=self.projet,
+            periode=Periode(donnees["debut"], donnees["fin"]),
+            donnees_personnelles=donnees["donnees_personnelles"],
+            by=request.user,
+        )
+        bilan.refresh_from_db()  # in eager mode the task has already run
+        if bilan.statut == StatutJob.ECHEC:
+            messages.error(request, f"La génération du bilan a échoué. {bilan.erreur}")
+        elif bilan.statut == StatutJob.PRET:
+            messages.success(request, "Le bilan est prêt.")
+        else:
+            messages.success(request, "La génération du bilan est lancée.")
+        return HttpResponseRedirect(reverse("bilan_projet", kwargs={"projet_id": self.projet.pk}) + f"#bilan-{bilan.pk}")
+
+
+class BilanMixin:
+    modele = BilanExcel
+    capacite = CAPACITE
+    capacites_en_plus = ("apprenants.voir",)
+
+
+class BilanStatutView(BilanMixin, JobStatutView):
+    def page(self, bilan):
+        return {
+            "titre": "Bilan du projet",
+            "sous_titre": f"{self.projet.nom} · {bilan.resume()}",
+            "retour_url": reverse("bilan_projet", kwargs={"projet_id": self.projet.pk}),
+            "retour_libelle": "Retour aux bilans",
+        }
+
+
+class BilanRelancerView(BilanMixin, JobRelancerView):
+    def relancer(self, bilan, user):
+        return bilans.relancer_bilan(bilan=bilan, by=user)
+
+
+class BilanTelechargerView(BilanMixin, JobTelechargerView):
+    pass
+
+
+class SyntheseBilanView(View):
+    """The roll-up's bilan for the period asked (the roll-up page's form), aggregates only."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        projets, masquer, financements = perimetre_synthese(request.user)
+        form, periode = periode_demandee(request, debut_defaut=min(p.date_debut for p in projets))
+        if form.is_bound and not form.is_valid():  # the roll-up page shows why
+            return HttpResponseRedirect(f"{reverse('synthese')}?{request.GET.urlencode()}")
+        tampon = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
+        try:
+            bilans.ecrire_bilan_synthese(projets=projets, periode=periode, fichier=tampon, masquer=masquer, financements=financements)
+            tampon.seek(0)
+        except BaseException:
+            tampon.close()
+            raise
+        nom = f"bilan-synthese-{periode.debut:%Y%m%d}-{periode.fin:%Y%m%d}.xlsx"
+        return FileResponse(tampon, as_attachment=True, filename=nom, content_type=bilans.TYPE_MIME)

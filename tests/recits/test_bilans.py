@@ -1,0 +1,786 @@
+"""Excel bilans: the project bilan (nine sheets, typed cells, the dashboard's figures,
+pseudonymised unless an administrator asks for personal data, which is recorded), its job (the
+COPIL report's mechanism), the page, the funder's roll-up, formula injection, streaming, queries.
+
+Every workbook is read back with openpyxl. Celery runs eagerly here (no REDIS_URL): a task
+enqueued with ``delay_on_commit`` runs when the test's on-commit callbacks are executed.
+"""
+
+import io
+import re
+import time
+import tracemalloc
+import zipfile
+from datetime import date as D
+from datetime import datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl.worksheet import _writer as ecrivain_openpyxl
+
+from parcours.models import ResultatSortie, StatutParcours, TypeEtape, TypeSortie
+from recits import bilans, jobs, rapports
+from recits.indicateurs import Periode, calculer, calculer_par_projet
+from recits.models import BilanExcel, StatutJob
+from recits.tasks import generer_bilan_excel
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PERIODE = Periode(D(2025, 1, 1), D(2025, 12, 31))
+PERIODE_GET = {"debut": "2025-01-01", "fin": "2025-12-31"}
+FEUILLES = [
+    "Synthèse",
+    "Apprenants",
+    "Parcours et étapes",
+    "Sorties et suivis à 6 mois",
+    "Partenaires",
+    "Financements et budget",
+    "Dépenses",
+    "Bénévolat",
+    "Sessions et partage de valeur",
+]
+INJECTIONS = ['=HYPERLINK("http://x","y")', "+33 6 12 34 56 78", "-2+3", "@SUM(A1:A2)", "\tTabulé", "\rRetour"]
+
+
+# ------------------------------------------------------------------ data and helpers
+
+
+@pytest.fixture
+def projet(monde):
+    """Project A: learners with recognisable personal data, paths, steps (one blocked with a
+    motive), exits and 6-month follow-ups, a session filled by the conciergerie, a capped funding
+    with expenses and volunteer time beyond the cap, value shared."""
+    projet = monde["A"]
+    of = f.OrganisationFactory(projet=projet, nom="Landes Formation Pro", of=True)
+    f.MembreConsortiumFactory(projet=projet, organisation=of, chef_de_file=True)
+    session = f.SessionFormationFactory(projet=projet, organisation=of, intitule="CACES R489", places_min=2)
+    # monde's two learners get recognisable data too
+    for n, apprenant in enumerate((monde["apprenant_suivi"], monde["apprenant_autre"])):
+        apprenant.prenom, apprenant.nom = f"Prenommonde{n}", f"Nommonde{n}"
+        apprenant.email, apprenant.telephone, apprenant.date_naissance = f"monde{n}@exemple.fr", f"061111111{n}", D(1981, 2, 10 + n)
+        apprenant.save()
+    for i in range(6):
+        apprenant = f.ApprenantFactory(
+            projet=projet,
+            reference=f"REF-B-{i}",
+            prenom=f"Prenomsecret{i}",
+            nom=f"Nomsecret{i}",
+            email=f"secret{i}@exemple.fr",
+            telephone=f"070000000{i}",
+            date_naissance=D(1990, 3, 1 + i),
+            commune=f"Communesecrete{i}",
+            rqth=i % 2 == 0,
+            qpv=i < 3,
+        )
+        parcours = f.ParcoursFactory(apprenant=apprenant, intitule="Vers le métier de cariste")
+        f.EtapeFactory(parcours=parcours, type=TypeEtape.FORMATION_CERTIFIANTE, code_rncp="RNCP37873", organisation=of, session=session)
+        if i == 0:
+            f.EtapeFactory(parcours=parcours, bloquee=True, motif="Motif confidentiel : hospitalisation")
+            f.FreinFactory(apprenant=apprenant, leve_=True)
+        if i < 2:
+            parcours.statut, parcours.date_fin, parcours.suivi_6_mois_le = StatutParcours.CLOTURE, D(2025, 6, 30), D(2025, 12, 30)
+            parcours.save()
+            f.SortieFactory(parcours=parcours, resultat=ResultatSortie.ALTERNANCE)
+            f.SortieFactory(parcours=parcours, type=TypeSortie.SUIVI_6_MOIS, date=D(2025, 12, 30), resultat=ResultatSortie.EMPLOI_DURABLE)
+    financement = f.FinancementFactory(projet=projet, plafonne=True, programme="Deffinov", intitule="Conciergerie 2024-2027")
+    f.DepenseFactory(ligne=f.LigneBudgetFactory(financement=financement), montant=Decimal("1000.00"), libelle="Location de salle")
+    f.TempsBenevoleFactory(
+        projet=projet, financement=financement, personne="Bénévole Secrète", heures=Decimal("100"), taux_horaire=Decimal("15.00")
+    )
+    f.TempsBenevoleFactory(projet=projet, personne="Bénévole Secrète", heures=Decimal("2.5"), donne_en_plus=True)
+    f.PartageValeurFactory(projet=projet, organisation=of, session=session, montant=Decimal("450.00"), recu_=True)
+    return projet
+
+
+def personnes(projet):
+    """Every learner's personal data, as the cells would hold it."""
+    valeurs = set()
+    for a in projet_apprenants(projet):
+        valeurs |= {a.prenom, a.nom, a.email, a.telephone}
+        if a.commune.startswith("Commune"):
+            valeurs.add(a.commune)
+    return {v for v in valeurs if v}
+
+
+def projet_apprenants(projet):
+    from parcours.models import Apprenant
+
+    return list(Apprenant.objects.filter(projet=projet))
+
+
+def generer(projet, user, capture, *, personnelles=False, periode=PERIODE):
+    with capture(execute=True):
+        bilan = bilans.demander_bilan(projet=projet, periode=periode, donnees_personnelles=personnelles, by=user)
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.PRET, bilan.erreur
+    return bilan
+
+
+def classeur(contenu: bytes):
+    return openpyxl.load_workbook(io.BytesIO(contenu))
+
+
+def lire(bilan):
+    with bilan.fichier.open("rb") as fichier:
+        return fichier.read()
+
+
+def lignes(ws):
+    return [[c.value for c in ligne] for ligne in ws.iter_rows()]
+
+
+def colonne(ws, titre):
+    """The cells of the column headed ``titre`` (header excluded, table rows only)."""
+    entetes = [c.value for c in ws[1]]
+    i = entetes.index(titre)
+    fin = int(ws.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return [ligne[i] for ligne in ws.iter_rows(min_row=2, max_row=fin)]
+
+
+def synthese(ws) -> dict:
+    return {(r, i): v for r, i, v in ws.iter_rows(min_row=2, values_only=True)}
+
+
+# ------------------------------------------------------------------ the workbook
+
+
+def test_le_bilan_a_ses_neuf_feuilles_typees_entetes_figes_et_filtres(projet, monde, django_capture_on_commit_callbacks):
+    bilan = generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)
+    assert bilan.fichier.name.endswith(".xlsx") and bilan.progression == 100
+    wb = classeur(lire(bilan))
+    assert wb.sheetnames == FEUILLES
+    for ws in wb.worksheets:
+        entetes = [c.value for c in ws[1]]
+        assert all(isinstance(e, str) and e for e in entetes), ws.title
+        assert all(c.font.b for c in ws[1]), ws.title
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(entetes))}{ws.auto_filter.ref.split(':')[1][1:]}"
+        assert ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert all(ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width >= 8 for i in range(1, len(entetes) + 1)), ws.title
+
+    apprenants = wb["Apprenants"]
+    assert [c.value for c in apprenants[1]] == [
+        "Référence",
+        "Âge à l'entrée",
+        "QPV",
+        "ZRR",
+        "Situation à l'entrée",
+        "Niveau de qualification",
+        "Prescripteur",
+        "Entrée",
+        "N° de sécurité sociale (statut)",
+    ]
+    assert apprenants.auto_filter.ref == "A1:I9"  # 8 learners
+    entrees = colonne(apprenants, "Entrée")
+    assert len(entrees) == 8 and all(c.is_date and isinstance(c.value, datetime) for c in entrees)
+    assert all(c.number_format == "DD/MM/YYYY" for c in entrees)
+    assert all(c.data_type == "n" and isinstance(c.value, int) for c in colonne(apprenants, "Âge à l'entrée"))
+
+    etapes = wb["Parcours et étapes"]
+    heures = colonne(etapes, "Heures prévues")
+    assert heures and all(c.data_type == "n" and c.value == 35 for c in heures)
+    assert all(c.is_date for c in colonne(etapes, "Début"))
+
+    depenses = wb["Dépenses"]
+    (montant,) = colonne(depenses, "Montant")
+    assert montant.data_type == "n" and montant.value == 1000 and "€" in montant.number_format
+    assert colonne(depenses, "Date")[0].is_date and colonne(depenses, "Libellé")[0].value == "Location de salle"
+
+    benevolat = wb["Bénévolat"]
+    assert [c.value for c in colonne(benevolat, "Heures")] == [100, 2.5]
+    assert all(c.data_type == "n" and "#" in c.number_format for c in colonne(benevolat, "Heures"))
+    assert [c.value for c in colonne(benevolat, "Valorisation")] == [1500, 37.5]
+    assert all("€" in c.number_format for c in colonne(benevolat, "Taux horaire"))
+    # below the table: the cap of the funding, counted and beyond (finances.selectors)
+    plafonds = {ligne[0]: ligne[1:] for ligne in benevolat.iter_rows(min_row=5, values_only=True) if ligne[0]}
+    assert plafonds["Conciergerie 2024-2027"][:4] == (30, 1500, 428.57, 1071.43)
+
+    financements = wb["Financements et budget"]
+    accorde = colonne(financements, "Accordé")
+    assert accorde[0].value == 100000 and "€" in accorde[0].number_format
+
+    sorties = wb["Sorties et suivis à 6 mois"]
+    assert sorted((r[2], r[3], r[4]) for r in sorties.iter_rows(min_row=2, values_only=True)) == [
+        ("Suivi à 6 mois", ResultatSortie.EMPLOI_DURABLE.label, "oui"),
+        ("Suivi à 6 mois", ResultatSortie.EMPLOI_DURABLE.label, "oui"),
+        ("À la sortie", ResultatSortie.ALTERNANCE.label, "oui"),
+        ("À la sortie", ResultatSortie.ALTERNANCE.label, "oui"),
+    ]
+    assert all(c.is_date for c in colonne(sorties, "Date"))
+    prevus = [c for c in colonne(sorties, "Suivi à 6 mois prévu le") if c.value is not None]
+    assert len(prevus) == 2 and all(c.is_date and c.value == datetime(2025, 12, 30) for c in prevus)
+
+    sessions = wb["Sessions et partage de valeur"]
+    ligne = next(r for r in sessions.iter_rows(min_row=2, values_only=True) if r[1] == "CACES R489")
+    assert ligne[6] == 6 and ligne[7] == "oui" and ligne[8] == 450
+
+    partenaires = {r[0]: r for r in wb["Partenaires"].iter_rows(min_row=2, values_only=True)}
+    assert partenaires["Landes Formation Pro"][1] == "Organisme de formation"
+    assert partenaires["Landes Formation Pro"][4] == "Chef de file"
+
+
+def _lignes_attendues(i):
+    """(rubrique, indicateur) -> value expected in the Synthèse sheet, read from the indicators."""
+    a, p, e, s, t = i.apprenants, i.profil, i.etapes, i.sorties, i.finances.totaux
+    return {
+        ("Apprenants", "Accompagnés"): a.accompagnes.valeur,
+        ("Apprenants", "Nouveaux"): a.nouveaux.valeur,
+        ("Apprenants", "En parcours"): a.actifs.valeur,
+        ("Apprenants", "Sortis"): a.sortis.valeur,
+        ("Profil à l'entrée", "QPV"): p.qpv.valeur,
+        ("Profil à l'entrée", "Part en QPV (%)"): float(p.part_qpv.valeur),
+        ("Profil à l'entrée", "RQTH"): p.rqth.valeur,
+        ("Étapes et formations", "Étapes"): e.total.valeur,
+        ("Étapes et formations", "Formations"): e.formations.valeur,
+        ("Étapes et formations", "Part certifiante ou diplômante (%)"): float(e.part_certifiante.valeur),
+        ("Étapes et formations", "Heures prévues"): float(e.heures_prevues),
+        ("Freins", "Identifiés"): i.freins.identifies.valeur,
+        ("Freins", "Levés"): i.freins.leves.valeur,
+        ("Sorties", "Sorties sur la période"): s.total_sortie.valeur,
+        ("Sorties", "Taux de sorties positives (%)"): float(s.taux_positif_sortie.valeur),
+        ("Sorties", "Suivis à 6 mois"): s.total_6_mois.valeur,
+        ("Sessions", "Ouvertes grâce à la conciergerie"): i.sessions.atteintes_grace_conciergerie,
+        ("Sessions", "Apprenants placés en session"): i.sessions.apprenants_places.valeur,
+        ("Partenaires", "Membres du consortium"): i.partenaires.membres_consortium,
+        ("Partenaires", "Organisations"): i.partenaires.organisations,
+        ("Finances", "Accordé"): float(t.accorde),
+        ("Finances", "Dépensé"): float(t.depense),
+        ("Finances", "Bénévolat valorisé"): float(t.valorise),
+        ("Finances", "Bénévolat compté"): float(t.compte),
+        ("Finances", "Au-delà des plafonds"): float(t.au_dela),
+        ("Bénévolat", "Heures valorisées"): float(i.benevolat.heures_valorisees),
+        ("Bénévolat", "Heures données en plus"): float(i.benevolat.heures_donnees),
+    }
+
+
+def _tableau(html, cle):
+    debut = html.index(f'data-indicateur="{cle}">') + len(f'data-indicateur="{cle}">')
+    return html[debut : html.index("</dd>", debut)]
+
+
+def _nombre(texte: str) -> float:
+    texte = texte.replace("\xa0", "").replace("\u202f", "").replace(" ", "").replace("€", "").replace("h", "").replace("%", "")
+    return float(texte.replace(",", "."))
+
+
+def test_la_synthese_donne_les_chiffres_du_tableau_de_bord(projet, monde, login, django_capture_on_commit_callbacks):
+    coord = monde["users"]["coordinateur"]
+    bilan = generer(projet, coord, django_capture_on_commit_callbacks)
+    valeurs = synthese(classeur(lire(bilan))["Synthèse"])
+
+    # the indicators module
+    attendu = calculer([projet], PERIODE)
+    assert attendu.apprenants.accompagnes.valeur == 8
+    for cle, valeur in _lignes_attendues(attendu).items():
+        assert valeurs[cle] == valeur, cle
+    assert valeurs[("Période", "Début")] == datetime(2025, 1, 1)
+    for ligne in attendu.etapes.par_type:
+        assert valeurs[("Étapes par type", ligne.libelle)] == ligne.effectif.valeur
+    for ligne in attendu.sorties.a_la_sortie:
+        assert valeurs[("Résultats à la sortie", ligne.libelle)] == ligne.effectif.valeur
+
+    # the rendered dashboard, same period, same user
+    html = login(coord).get(reverse("tableau_de_bord", args=[projet.pk]), PERIODE_GET).content.decode()
+    for cle, libelle in (
+        ("accompagnes", ("Apprenants", "Accompagnés")),
+        ("nouveaux", ("Apprenants", "Nouveaux")),
+        ("actifs", ("Apprenants", "En parcours")),
+        ("sortis", ("Apprenants", "Sortis")),
+        ("etapes", ("Étapes et formations", "Étapes")),
+        ("formations", ("Étapes et formations", "Formations")),
+        ("part_certifiante", ("Étapes et formations", "Part certifiante ou diplômante (%)")),
+        ("total_sortie", ("Sorties", "Sorties sur la période")),
+        ("total_6_mois", ("Sorties", "Suivis à 6 mois")),
+        ("sessions_atteintes", ("Sessions", "Ouvertes grâce à la conciergerie")),
+        ("places", ("Sessions", "Apprenants placés en session")),
+        ("membres", ("Partenaires", "Membres du consortium")),
+        ("organisations", ("Partenaires", "Organisations")),
+        ("accorde", ("Finances", "Accordé")),
+        ("recu", ("Finances", "Reçu")),
+        ("a_demander", ("Finances", "Reste à demander")),
+        ("valorise", ("Finances", "Bénévolat valorisé")),
+        ("compte", ("Finances", "Bénévolat compté")),
+        ("au_dela", ("Finances", "Au-delà des plafonds")),
+    ):
+        assert _nombre(_tableau(html, cle)) == valeurs[libelle], cle
+    qpv, part_qpv = _tableau(html, "qpv").split(" · ")
+    assert (_nombre(qpv), _nombre(part_qpv)) == (valeurs[("Profil à l'entrée", "QPV")], valeurs[("Profil à l'entrée", "Part en QPV (%)")])
+    depense, prevu = _tableau(html, "depense").split(" / ")
+    assert (_nombre(depense), _nombre(prevu)) == (valeurs[("Finances", "Dépensé")], valeurs[("Finances", "Prévu")])
+    realisees, prevues = _tableau(html, "heures").split(" / ")
+    assert _nombre(prevues) == valeurs[("Étapes et formations", "Heures prévues")]
+    assert _nombre(realisees) == valeurs[("Étapes et formations", "Heures réalisées")]
+
+
+def _toutes_les_cellules(wb):
+    for ws in wb.worksheets:
+        for ligne in ws.iter_rows():
+            yield from ligne
+
+
+def test_sans_donnees_personnelles_aucune_cellule_ne_nomme_un_apprenant(projet, monde, django_capture_on_commit_callbacks):
+    secrets = personnes(projet) | {"Bénévole Secrète", "Motif confidentiel : hospitalisation"}
+    naissances = {datetime.combine(a.date_naissance, datetime.min.time()) for a in projet_apprenants(projet)}
+    assert len(secrets) >= 30 and len(naissances) == 8
+
+    def fuites(wb):
+        trouvees = set()
+        for cellule in _toutes_les_cellules(wb):
+            if isinstance(cellule.value, str):
+                trouvees |= {s for s in secrets if s in cellule.value}
+            elif cellule.value in naissances:
+                trouvees.add(cellule.value)
+        return trouvees
+
+    for qui in ("coordinateur", "administrateur"):
+        wb = classeur(lire(generer(projet, monde["users"][qui], django_capture_on_commit_callbacks)))
+        assert fuites(wb) == set(), qui
+        entetes = {c.value for c in wb["Apprenants"][1]}
+        assert entetes.isdisjoint({"Prénom", "Nom", "Date de naissance", "Commune", "E-mail", "Téléphone", "RQTH"})
+        assert "Bénévole" not in {c.value for c in wb["Bénévolat"][1]}
+        assert "Motif" not in {c.value for c in wb["Parcours et étapes"][1]}
+        # the learners are there, under their stable reference
+        references = {c.value for c in colonne(wb["Apprenants"], "Référence")}
+        assert references == {a.reference for a in projet_apprenants(projet)}
+        rqth = [r for r in wb["Apprenants"].iter_rows(values_only=True) if "RQTH" in r]
+        assert rqth == []
+
+    # the administrator's nominative export has them (the check above can fail)
+    wb = classeur(lire(generer(projet, monde["users"]["administrateur"], django_capture_on_commit_callbacks, personnelles=True)))
+    assert fuites(wb) == secrets | naissances
+    assert "RQTH" in [c.value for c in wb["Apprenants"][1]]
+
+
+def test_les_textes_qui_ressemblent_a_des_formules_restent_du_texte(projet, monde, django_capture_on_commit_callbacks):
+    for n, texte in enumerate(INJECTIONS):
+        f.ApprenantFactory(projet=projet, reference=f"{texte[:20]}{n}", nom=texte, prenom=texte, commune=texte)
+        f.OrganisationFactory(projet=projet, nom=f"{texte} organisation")
+        f.TempsBenevoleFactory(projet=projet, personne=texte, activite=texte)
+    f.DepenseFactory(ligne=f.LigneBudgetFactory(financement=f.FinancementFactory(projet=projet)), libelle=INJECTIONS[0])
+
+    for personnelles in (False, True):
+        bilan = generer(projet, monde["users"]["administrateur"], django_capture_on_commit_callbacks, personnelles=personnelles)
+        contenu = lire(bilan)
+        wb = classeur(contenu)
+        dangereuses = [c for c in _toutes_les_cellules(wb) if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r\n"]
+        assert len(dangereuses) >= (30 if personnelles else 12), personnelles
+        assert {c.data_type for c in dangereuses} == {"s"}
+        assert all(c.quotePrefix for c in dangereuses)
+        assert not [c for c in _toutes_les_cellules(wb) if c.data_type == "f"]
+        valeurs = {c.value for c in dangereuses}
+        assert '=HYPERLINK("http://x","y")' in valeurs and "@SUM(A1:A2)" in valeurs and "-2+3" in valeurs
+        # no formula element anywhere in the file
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            for nom in archive.namelist():
+                if nom.startswith("xl/worksheets/"):
+                    assert not re.search(rb"<(\w+:)?f[ >]", archive.read(nom)), nom
+
+
+def test_les_caracteres_interdits_par_xml_ne_cassent_pas_le_fichier(projet, monde, django_capture_on_commit_callbacks):
+    f.OrganisationFactory(projet=projet, nom="Atelier\x0b du\x01 bourg")  # (PostgreSQL refuses NUL itself)
+    wb = classeur(lire(generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)))
+    assert "Atelier du bourg" in [r[0] for r in wb["Partenaires"].iter_rows(values_only=True)]
+
+
+# ------------------------------------------------------------------ the job
+
+
+def test_le_bilan_passe_par_le_mecanisme_des_rapports(projet, monde, django_capture_on_commit_callbacks, monkeypatch):
+    appels = []
+    original = jobs.executer
+    monkeypatch.setattr(jobs, "executer", lambda **kw: appels.append(kw["modele"].__name__) or original(**kw))
+    generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)
+    copil = f.CopilFactory(projet=projet)
+    with django_capture_on_commit_callbacks(execute=True):
+        rapports.demander_rapport(copil=copil, by=monde["users"]["coordinateur"])
+    assert appels == ["BilanExcel", "RapportCopil"]
+
+
+def test_la_tache_est_mise_en_file_apres_le_commit_et_une_seule_fois(projet, monde, django_capture_on_commit_callbacks):
+    coord = monde["users"]["coordinateur"]
+    with django_capture_on_commit_callbacks(execute=False) as taches:
+        premier = bilans.demander_bilan(projet=projet, periode=PERIODE, by=coord)
+        second = bilans.demander_bilan(projet=projet, periode=PERIODE, by=coord)  # a double click
+        autre = bilans.demander_bilan(projet=projet, periode=Periode(D(2025, 1, 1), D(2025, 3, 31)), by=coord)
+    assert premier.pk == second.pk != autre.pk
+    assert len(taches) == 2
+    premier.refresh_from_db()
+    assert premier.statut == StatutJob.EN_ATTENTE and not premier.fichier
+    assert generer_bilan_excel.delay(premier.pk).get() == StatutJob.PRET
+    # delivered twice: one file
+    nom = BilanExcel.objects.get(pk=premier.pk).fichier.name
+    generer_bilan_excel.apply(args=[premier.pk])
+    assert BilanExcel.objects.get(pk=premier.pk).fichier.name == nom
+    assert len(fichiers_xlsx()) == 1
+
+
+def fichiers_xlsx() -> list:
+    racine = settings.MEDIA_ROOT
+    return sorted(racine.rglob("*.xlsx")) if racine.exists() else []
+
+
+def test_progression_apres_chaque_feuille(projet, monde, django_capture_on_commit_callbacks, monkeypatch):
+    with django_capture_on_commit_callbacks(execute=False):
+        bilan = bilans.demander_bilan(projet=projet, periode=PERIODE, by=monde["users"]["coordinateur"])
+    vues = []
+    original = bilans._feuille_sorties
+
+    def espion(*args, **kwargs):
+        vues.append(BilanExcel.objects.get(pk=bilan.pk).progression)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bilans, "_feuille_sorties", espion)
+    bilans.generer_bilan(bilan_id=bilan.pk)
+    assert vues == [10 + 3 * 80 // 9]  # after Synthèse, Apprenants, Parcours et étapes
+    bilan.refresh_from_db()
+    assert bilan.progression == 100 and bilan.statut == StatutJob.PRET
+
+
+def test_un_echec_est_garde_puis_relance_sans_changer_le_demandeur(projet, monde, django_capture_on_commit_callbacks, monkeypatch):
+    adm = monde["users"]["administrateur"]
+
+    def en_panne(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(bilans, "_feuille_depenses", en_panne)
+    temporaires = list(ecrivain_openpyxl.ALL_TEMP_FILES)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilan = bilans.demander_bilan(projet=projet, periode=PERIODE, donnees_personnelles=True, by=adm)
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.ECHEC
+    assert bilan.erreur == "Échec de la génération du bilan : disque plein"
+    assert not bilan.fichier and fichiers_xlsx() == []
+    # the sheets already streamed (with personal data) are not left in the temporary folder
+    assert temporaires == ecrivain_openpyxl.ALL_TEMP_FILES
+    monkeypatch.undo()
+    autre_admin = f.AdhesionFactory(projet=projet, administrateur=True).user
+    with django_capture_on_commit_callbacks(execute=True):
+        relance = bilans.relancer_bilan(bilan=bilan, by=autre_admin)
+    relance.refresh_from_db()
+    assert relance.pk == bilan.pk and relance.statut == StatutJob.PRET and relance.erreur == ""
+    assert relance.demande_par == adm, "le registre garde qui a demandé l'export"
+    assert relance.donnees_personnelles and relance.periode_debut == PERIODE.debut
+    # a coordinator may not retry a nominative export
+    with pytest.raises(PermissionDenied):
+        bilans.relancer_bilan(bilan=relance, by=monde["users"]["coordinateur"])
+
+
+def test_le_service_refuse_les_donnees_personnelles_hors_administrateur(projet, monde):
+    for qui in ("coordinateur", "financeur", "partenaire"):
+        with pytest.raises(PermissionDenied):
+            bilans.demander_bilan(projet=projet, periode=PERIODE, donnees_personnelles=True, by=monde["users"][qui])
+    for qui in ("financeur", "partenaire"):
+        with pytest.raises(PermissionDenied):
+            bilans.demander_bilan(projet=projet, periode=PERIODE, by=monde["users"][qui])
+    with pytest.raises(PermissionDenied):
+        bilans.demander_bilan(projet=projet, periode=PERIODE, by=monde["outsider"])
+    assert BilanExcel.objects.count() == 0
+
+
+# ------------------------------------------------------------------ the page and the job views
+
+
+def url_page(projet):
+    return reverse("bilan_projet", kwargs={"projet_id": projet.pk})
+
+
+def url(nom, bilan):
+    return reverse(nom, kwargs={"projet_id": bilan.projet_id, "pk": bilan.pk})
+
+
+def test_generer_depuis_la_page_puis_telecharger(projet, monde, login, django_capture_on_commit_callbacks):
+    client = login(monde["users"]["coordinateur"])
+    page = client.get(url_page(projet)).content.decode()
+    assert "Générer le bilan" in page and "Aucun bilan" in page
+    assert "donnees_personnelles" not in page, "la case n'est montrée qu'aux administrateurs"
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url_page(projet), {"debut": "2025-01-01", "fin": "2025-12-31"})
+    bilan = BilanExcel.objects.get()
+    assert reponse.status_code == 302 and reponse.url == f"{url_page(projet)}#bilan-{bilan.pk}"
+    assert (bilan.statut, bilan.periode_debut, bilan.periode_fin, bilan.donnees_personnelles) == (
+        StatutJob.PRET,
+        D(2025, 1, 1),
+        D(2025, 12, 31),
+        False,
+    )
+    page = client.get(url_page(projet)).content.decode()
+    assert f'id="bilan-{bilan.pk}"' in page and "Prêt" in page and "Télécharger le fichier Excel" in page
+    assert url("bilan_telecharger", bilan) in page and "apprenants pseudonymisés" in page
+
+    for qui in ("coordinateur", "administrateur"):
+        reponse = login(monde["users"][qui]).get(url("bilan_telecharger", bilan))
+        assert reponse.status_code == 200
+        assert reponse["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert "attachment" in reponse["Content-Disposition"] and ".xlsx" in reponse["Content-Disposition"]
+        assert classeur(b"".join(reponse.streaming_content)).sheetnames == FEUILLES
+    assert login(monde["users"]["partenaire"]).get(url("bilan_telecharger", bilan)).status_code == 403
+    assert login(monde["users"]["financeur"]).get(url("bilan_telecharger", bilan)).status_code == 403
+    assert login(monde["outsider"]).get(url("bilan_telecharger", bilan)).status_code == 404
+
+
+def test_l_export_nominatif_est_enregistre_et_reserve_aux_administrateurs(projet, monde, login, django_capture_on_commit_callbacks):
+    adm = monde["users"]["administrateur"]
+    client = login(adm)
+    assert 'name="donnees_personnelles"' in client.get(url_page(projet)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url_page(projet), {"debut": "2025-02-01", "fin": "2025-05-31", "donnees_personnelles": "on"})
+    bilan = BilanExcel.objects.get()
+    assert (bilan.demande_par, bilan.donnees_personnelles, bilan.periode_debut, bilan.periode_fin) == (
+        adm,
+        True,
+        D(2025, 2, 1),
+        D(2025, 5, 31),
+    )
+    assert bilan.cree_le is not None and "nominatif" in bilan.fichier.name
+    page = client.get(url_page(projet)).content.decode()
+    assert "avec données personnelles" in page and "Période du 01/02/2025 au 31/05/2025" in page and "adm" in page
+    # the coordinator neither sees it nor downloads it
+    coord = login(monde["users"]["coordinateur"])
+    assert f'id="bilan-{bilan.pk}"' not in coord.get(url_page(projet)).content.decode()
+    assert coord.get(url("bilan_telecharger", bilan)).status_code == 404
+
+
+def test_un_coordinateur_qui_demande_les_donnees_personnelles_recoit_403(projet, monde, login, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as taches:
+        reponse = login(monde["users"]["coordinateur"]).post(
+            url_page(projet), {"debut": "2025-01-01", "fin": "2025-12-31", "donnees_personnelles": "on"}
+        )
+    assert reponse.status_code == 403
+    assert "Seul un administrateur du projet peut exporter les données personnelles" in reponse.content.decode()
+    assert BilanExcel.objects.count() == 0 and taches == []
+
+
+def test_une_periode_refusee_dit_pourquoi_et_ne_cree_rien(projet, monde, login):
+    reponse = login(monde["users"]["administrateur"]).post(url_page(projet), {"debut": "2025-06-30", "fin": "2025-01-01"})
+    assert reponse.status_code == 200
+    assert "La fin de la période doit suivre son début." in reponse.content.decode()
+    reponse = login(monde["users"]["administrateur"]).post(url_page(projet), {"debut": "", "fin": "demain"})
+    html = reponse.content.decode()
+    assert "Ce champ est obligatoire." in html and "Saisissez une date valide." in html
+    assert BilanExcel.objects.count() == 0
+
+
+def test_partenaire_financeur_et_non_membre_ne_generent_rien(projet, monde, login):
+    donnees = {"debut": "2025-01-01", "fin": "2025-12-31"}
+    assert login(monde["users"]["partenaire"]).post(url_page(projet), donnees).status_code == 403
+    assert login(monde["users"]["financeur"]).post(url_page(projet), donnees).status_code == 403
+    assert login(monde["outsider"]).post(url_page(projet), donnees).status_code == 404
+    assert login(monde["users"]["partenaire"]).get(url_page(projet)).status_code == 403
+    assert login(monde["outsider"]).get(url_page(projet)).status_code == 404
+    assert BilanExcel.objects.count() == 0
+
+
+def test_le_financeur_a_la_version_financeur(projet, monde, login):
+    f.BilanExcelFactory(projet=projet, pret=True)
+    html = login(monde["users"]["financeur"]).get(url_page(projet)).content.decode()
+    assert reverse("synthese_bilan") in html and "Télécharger le bilan financeur" in html
+    assert "Générer le bilan" not in html and "bilan-" not in html.replace("synthese_bilan", "")
+
+
+def test_statut_en_cours_sonde_puis_pret_ne_sonde_plus(projet, monde, login, django_capture_on_commit_callbacks):
+    en_cours = f.BilanExcelFactory(projet=projet, statut=StatutJob.EN_COURS, progression=50)
+    client = login(monde["users"]["coordinateur"])
+    html = client.get(url("bilan_statut", en_cours), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in html and f'id="bilan-{en_cours.pk}"' in html
+    assert 'hx-trigger="every 2s"' in html and f'hx-get="{url("bilan_statut", en_cours)}"' in html
+    assert 'value="50"' in html and "En cours" in html and "Télécharger" not in html
+    page = client.get(url("bilan_statut", en_cours)).content.decode()
+    assert "<html" in page and "Bilan du projet" in page and "Retour aux bilans" in page
+
+    pret = generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)
+    html = client.get(url("bilan_statut", pret), headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in html and "Prêt" in html and url("bilan_telecharger", pret) in html
+
+
+def test_relancer_un_echec_depuis_le_partiel(projet, monde, login, django_capture_on_commit_callbacks):
+    bilan = f.BilanExcelFactory(projet=projet, echec=True, demande_par=monde["users"]["coordinateur"])
+    client = login(monde["users"]["administrateur"])
+    html = client.get(url("bilan_statut", bilan), headers={"HX-Request": "true"}).content.decode()
+    assert "Échec de la génération du bilan : test" in html and "Relancer" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url("bilan_relancer", bilan), headers={"HX-Request": "true"})
+    html = reponse.content.decode()
+    assert reponse.status_code == 200 and "En attente" in html and 'hx-trigger="every 2s"' in html
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.PRET and bilan.demande_par == monde["users"]["coordinateur"]
+    assert client.get(url("bilan_relancer", bilan)).status_code == 405
+
+
+# ------------------------------------------------------------------ the funder's roll-up
+
+
+@pytest.fixture
+def financeur_deux_projets(projet, monde):
+    """The funder of A is also the funder of a small project C (3 learners)."""
+    adhesion = monde["adhesions"]["financeur"]
+    petit = f.ProjetFactory(nom="Petit projet")
+    f.AdhesionFactory(user=adhesion.user, projet=petit, financeur=True)
+    for i in range(3):
+        f.EtapeFactory(parcours__apprenant__projet=petit, parcours__apprenant__nom=f"Nompetit{i}")
+    f.FinancementFactory(
+        projet=projet, financeur=adhesion.organisation, intitule="Financement de la Région", montant_accorde=Decimal("5000")
+    )
+    f.FinancementFactory(projet=petit, intitule="Autre financeur secret", montant_accorde=Decimal("777"))
+    return adhesion.user, petit
+
+
+def test_le_bilan_financeur_ne_contient_que_des_agregats_masques(projet, monde, login, financeur_deux_projets):
+    user, petit = financeur_deux_projets
+    reponse = login(user).get(reverse("synthese_bilan"), PERIODE_GET)
+    assert reponse.status_code == 200 and "attachment" in reponse["Content-Disposition"]
+    contenu = b"".join(reponse.streaming_content)
+    wb = classeur(contenu)
+    assert wb.sheetnames == ["Projets", "Synthèse", "Moyennes"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+
+    projets = {r[0]: r for r in wb["Projets"].iter_rows(min_row=2, values_only=True) if r[0]}
+    attendu = calculer_par_projet([projet, petit], PERIODE, masquer=True)
+    assert projets["Projet A"][1] == attendu.par_projet[0][1].apprenants.accompagnes.valeur == 8
+    assert projets["Petit projet"][1] == "< 5"  # 3 learners: masked
+    assert projets["Total"][1] == 11
+    assert projets["Projet A"][9] == 5000, "seuls les financements du financeur"
+    valeurs = synthese(wb["Synthèse"])
+    assert valeurs[("Apprenants", "Accompagnés")] == 11
+    assert valeurs[("Sorties", "Sorties sur la période")] == "< 5"
+
+    # no learner data anywhere
+    textes = " ".join(str(c.value) for c in _toutes_les_cellules(wb) if c.value is not None)
+    for secret in personnes(projet) | {"Nompetit0", "REF-B-0", "Autre financeur secret", "Bénévole Secrète", "Motif confidentiel"}:
+        assert secret not in textes
+    for a in projet_apprenants(projet):
+        assert a.reference not in textes
+    entetes = {c.value for ws in wb.worksheets for c in ws[1]}
+    assert entetes.isdisjoint({"Référence", "Apprenant (référence)", "Prénom", "Nom"})
+
+
+def test_le_bilan_de_la_synthese_depuis_la_page(projet, monde, login, financeur_deux_projets):
+    user, _petit = financeur_deux_projets
+    client = login(user)
+    html = client.get(reverse("synthese"), PERIODE_GET).content.decode()
+    assert f"{reverse('synthese_bilan')}?debut=2025-01-01&amp;fin=2025-12-31" in html
+    # a refused period goes back to the roll-up page, which says why
+    reponse = client.get(reverse("synthese_bilan"), {"debut": "2025-12-31", "fin": "2025-01-01"})
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("synthese"))
+    assert "La fin de la période doit suivre son début." in client.get(reponse.url).content.decode()
+    # an administrator's roll-up is not masked; a partner only has no roll-up
+    wb = classeur(b"".join(login(monde["users"]["administrateur"]).get(reverse("synthese_bilan"), PERIODE_GET).streaming_content))
+    assert synthese(wb["Synthèse"])[("Sorties", "Sorties sur la période")] == 2
+    assert login(monde["users"]["partenaire"]).get(reverse("synthese_bilan")).status_code == 403
+
+
+# ------------------------------------------------------------------ streaming and queries
+
+
+def _peak(n: int) -> int:
+    classeur_ = bilans._classeur()
+    feuille = bilans.Feuille(
+        classeur_,
+        "Lignes",
+        [
+            bilans.Colonne("Référence"),
+            bilans.Colonne("Date", bilans.DATE),
+            bilans.Colonne("Montant", bilans.EUROS),
+            bilans.Colonne("Texte"),
+        ],
+    )
+    tracemalloc.start()
+    try:
+        for i in range(n):
+            feuille.ajouter((f"REF-{i:06d}", D(2025, 1, 1), Decimal("12.34"), "un texte de quelques dizaines de caractères"))
+        feuille.fermer()
+        classeur_.save(io.BytesIO())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_l_ecriture_est_en_flux_la_memoire_ne_suit_pas_le_nombre_de_lignes():
+    assert bilans._classeur().write_only
+    petit, grand = _peak(300), _peak(3000)
+    # a workbook kept in memory would hold ten times more cells; written in streaming mode the
+    # peak stays flat (the rows go to a temporary file as they are appended)
+    assert grand < petit * 1.5, (petit, grand)
+
+
+def test_le_bilan_du_projet_ecrit_en_flux(projet, monde, django_capture_on_commit_callbacks, monkeypatch):
+    crees = []
+    original = bilans._classeur
+    monkeypatch.setattr(bilans, "_classeur", lambda: crees.append(original()) or crees[-1])
+    generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)
+    assert len(crees) == 1 and crees[0].write_only
+
+
+def _remplir(projet, n):
+    of = f.OrganisationFactory(projet=projet, of=True)
+    session = f.SessionFormationFactory(projet=projet, organisation=of)
+    financement = f.FinancementFactory(projet=projet, plafonne=True)
+    for _ in range(n):
+        etape = f.EtapeFactory(parcours__apprenant__projet=projet, organisation=of, session=session)
+        f.SortieFactory(parcours=etape.parcours)
+        f.TempsBenevoleFactory(projet=projet, financement=financement)
+        f.DepenseFactory(ligne=f.LigneBudgetFactory(financement=financement))
+        f.PartageValeurFactory(projet=projet, organisation=of, session=session)
+
+
+def _requetes_de_generation(projet, user, capture):
+    with capture(execute=False):
+        bilan = bilans.demander_bilan(projet=projet, periode=PERIODE, by=user)
+    with CaptureQueriesContext(connection) as requetes:
+        bilans.generer_bilan(bilan_id=bilan.pk)
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.PRET, bilan.erreur
+    return len(requetes)
+
+
+def test_les_requetes_de_la_generation_ne_croissent_pas_avec_les_apprenants(monde, django_capture_on_commit_callbacks):
+    coord = monde["users"]["coordinateur"]
+    _remplir(monde["A"], 3)
+    petit = _requetes_de_generation(monde["A"], coord, django_capture_on_commit_callbacks)
+    _remplir(monde["A"], 40)
+    grand = _requetes_de_generation(monde["A"], coord, django_capture_on_commit_callbacks)
+    assert petit == grand, (petit, grand)
+    assert petit < 60
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_les_requetes_de_la_page_ne_croissent_pas_avec_les_exports(monde, login, django_assert_num_queries, n):
+    for i in range(n):
+        f.BilanExcelFactory(projet=monde["A"], pret=i % 2 == 0, demande_par=f.UserFactory())
+    client = login(monde["users"]["administrateur"])
+    client.get(url_page(monde["A"]))  # the session and the memberships, once
+    with django_assert_num_queries(9):
+        html = client.get(url_page(monde["A"])).content.decode()
+    assert html.count('class="bilan bilan-') == n
+
+
+# ------------------------------------------------------------------ through a real worker (CI's worker run)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_le_worker_genere_le_bilan_apres_le_commit(projet, monde):
+    """Selected only with REDIS_URL and PostgreSQL (tests/recits/conftest.py), like the report's."""
+    from tests.recits.test_rapport_worker import ATTENTE, _arreter, _demarrer_worker
+
+    assert not settings.CELERY_TASK_ALWAYS_EAGER, "ce test exige un vrai worker"
+    processus = _demarrer_worker(settings.MEDIA_ROOT, "bilans")
+    try:
+        bilan = bilans.demander_bilan(projet=projet, periode=PERIODE, by=monde["users"]["coordinateur"])
+        generer_bilan_excel.delay(bilan.pk)  # delivered twice: still one file
+        limite = time.monotonic() + ATTENTE
+        while bilan.statut not in (StatutJob.PRET, StatutJob.ECHEC) and time.monotonic() < limite:
+            time.sleep(0.1)
+            bilan.refresh_from_db()
+    finally:
+        _arreter(processus)
+    assert bilan.statut == StatutJob.PRET, bilan.erreur
+    assert classeur((settings.MEDIA_ROOT / bilan.fichier.name).read_bytes()).sheetnames == FEUILLES
+    assert len(fichiers_xlsx()) == 1
