@@ -44,5 +44,9 @@ test: install-dev
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO
 
+## Figures at the national programme's size on PostgreSQL, load test included (docs/performance.md).
+bench: install-dev
+	bash bench/run.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1052 @@
+"""The benchmark behind `make bench` (started by bench/run.sh, which sets the environment).
+
+Every figure is measured in the same run, on PostgreSQL, at the national programme's size: for
+each, the median and the 95th percentile of N runs and, where a floor exists, the floor measured
+the same way and the ratio to it. Pages go through Django's test ``Client`` with a logged-in user
+(middleware, views, templates included). Results: printed, and written between the markers of
+docs/performance.md (the rest of that file — the analysis — is left alone).
+
+    bench/run.sh                   # everything (generation or reuse, figures, load test)
+    bench/run.sh --sans-charge     # without the load test
+    bench/run.sh --charge-seule    # the load test only
+    bench/run.sh --explain         # EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of each page
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RACINE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conciergerie.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from conciergerie.models import Adhesion, Projet  # noqa: E402
+from finances.models import Financement  # noqa: E402
+from parcours.models import Apprenant  # noqa: E402
+from recits.indicateurs import Periode, calculer, calculer_par_projet  # noqa: E402
+from recits.management.commands._generateur import Taille, lire_marqueur  # noqa: E402
+from recits.models import Copil, RapportCopil  # noqa: E402
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", RACINE / "var" / "bench"))
+DOC = RACINE / "docs" / "performance.md"
+DEBUT, FIN = "<!-- bench:debut -->", "<!-- bench:fin -->"
+PY = sys.executable
+MO = 1024 * 1024
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _p95(valeurs: list[float]) -> float:
+    if len(valeurs) == 1:
+        return valeurs[0]
+    return statistics.quantiles(valeurs, n=20, method="inclusive")[18]
+
+
+@dataclass
+class Mesure:
+    nom: str
+    durees: list[float]  # seconds
+    plancher_nom: str = ""
+    plancher: list[float] = field(default_factory=list)
+    cible: str = ""
+    atteinte: bool | None = None
+    note: str = ""
+
+    @property
+    def mediane(self) -> float:
+        return statistics.median(self.durees)
+
+    @property
+    def p95(self) -> float:
+        return _p95(self.durees)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.plancher:
+            return None
+        return self.mediane / statistics.median(self.plancher)
+
+
+def _ms(secondes: float) -> str:
+    if secondes >= 10:
+        return f"{secondes:.1f} s"
+    if secondes >= 1:
+        return f"{secondes:.2f} s"
+    return f"{secondes * 1000:.1f} ms"
+
+
+def repeter(fonction, n: int, echauffement: int = 1) -> list[float]:
+    for _ in range(echauffement):
+        fonction()
+    durees = []
+    for _ in range(n):
+        debut = time.perf_counter()
+        fonction()
+        durees.append(time.perf_counter() - debut)
+    return durees
+
+
+def _selects(capture) -> list[str]:
+    return [q["sql"] for q in capture.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def rejouer(sqls: list[str]):
+    """The floor of a page: the same SELECTs, sent raw (psycopg cursor, no ORM, no template)."""
+    brut = connection.connection
+
+    def executer():
+        with brut.cursor() as curseur:
+            for sql in sqls:
+                curseur.execute(sql)
+                curseur.fetchall()
+
+    return executer
+
+
+# ------------------------------------------------------------------ the dataset
+
+
+def jeu_de_donnees(args) -> dict:
+    """Generate, or reuse when the marker says the same seed and size."""
+    taille = Taille(projets=args.projets, apprenants=args.apprenants, graine=args.graine)
+    marqueur = lire_marqueur()
+    if marqueur and marqueur["signature"] == taille.signature():
+        print(f"Jeu de données réutilisé ({marqueur['signature']}, généré au {marqueur.get('au')}).")
+        return {"etat": f"réutilisé (généré au {marqueur.get('au')})", "duree": None}
+    vide = not Projet.objects.exists() and not get_user_model().objects.exists()
+    if not vide and not os.environ.get("BENCH_BASE_JETABLE") and not args.vider:
+        sys.exit(
+            "La base de DATABASE_URL n'est pas vide et ne contient pas ce jeu de données : "
+            "relancez avec --vider (efface TOUT) ou sans DATABASE_URL (cluster du banc)."
+        )
+    options = ["--projets", str(args.projets), "--apprenants", str(args.apprenants), "--graine", str(args.graine)]
+    if not vide:
+        options.append("--vider")
+    print(f"Génération du jeu de données : generer_donnees {' '.join(options)}")
+    debut = time.perf_counter()
+    call_command("generer_donnees", *options)
+    duree = time.perf_counter() - debut
+    return {"etat": "généré dans ce passage", "duree": duree}
+
+
+def contexte() -> dict:
+    tailles = dict(Apprenant.objects.order_by().values_list("projet").annotate(n=Count("pk")))
+    projets = sorted(Projet.objects.all(), key=lambda p: (-tailles.get(p.pk, 0), p.pk))
+    for p in projets:
+        p.n = tailles.get(p.pk, 0)
+    grand = projets[0]
+    adhesions = {
+        a.role: a.user
+        for a in Adhesion.objects.filter(projet=grand)
+        .select_related("user")
+        .exclude(user__username="national")
+        .exclude(user__username__startswith="region-")
+    }
+    fiche = (
+        Apprenant.objects.filter(projet=grand)
+        .annotate(np=Count("parcours__etapes", distinct=True), nr=Count("recits", distinct=True), nf=Count("freins", distinct=True))
+        .order_by("-nr", "-np", "-nf", "pk")
+        .first()
+    )
+    region = get_user_model().objects.filter(username__startswith="region-").annotate(n=Count("adhesions")).order_by("-n").first()
+    return {
+        "projets": projets,
+        "grand": grand,
+        "coord": adhesions["coordinateur"],
+        "admin": adhesions["administrateur"],
+        "financeur": adhesions["financeur"],
+        "fiche": fiche,
+        "national": get_user_model().objects.get(username="national"),
+        "region": region,
+        "au": timezone.localdate(),
+    }
+
+
+def client_de(user) -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    return client
+
+
+# ------------------------------------------------------------------ pages
+
+
+def mesurer_page(nom, client, url, n, *, cible="", seuil=None, plancher=None, plancher_nom="SQL de la page (brut)") -> Mesure:
+    def get():
+        reponse = client.get(url)
+        if reponse.status_code != 200:
+            raise RuntimeError(f"{nom} : {url} a répondu {reponse.status_code}")
+
+    get()
+    reset_queries()  # a request resets the query log: start from an empty one
+    with CaptureQueriesContext(connection) as capture:
+        get()
+    # read now: the next request empties the log that captured_queries reads lazily
+    nb_requetes, selects = len(capture.captured_queries), _selects(capture)
+    durees = repeter(get, n, echauffement=1)
+    sqls = plancher if plancher is not None else selects
+    m = Mesure(nom, durees, plancher_nom, repeter(rejouer(sqls), n), cible=cible)
+    m.note = f"{nb_requetes} requêtes SQL"
+    if seuil is not None:
+        m.atteinte = m.p95 <= seuil
+    return m
+
+
+def sql_indicateurs(fonction) -> list[str]:
+    reset_queries()
+    with CaptureQueriesContext(connection) as capture:
+        fonction()
+    return _selects(capture)
+
+
+def pages(ctx, args) -> list[Mesure]:
+    grand, au = ctx["grand"], ctx["au"]
+    coord = client_de(ctx["coord"])
+    liste = reverse("apprenant_list", args=[grand.pk])
+    resultats = []
+    print("Pages…")
+    resultats.append(mesurer_page("Liste des apprenants (page 1)", coord, liste, args.n, cible="p95 ≤ 100 ms", seuil=0.100))
+    resultats.append(
+        mesurer_page(
+            "Liste filtrée, triée, page 2",
+            coord,
+            f"{liste}?qpv=oui&type_etape=pre_qualification&tri=-entree&page=2",
+            args.n,
+            cible="p95 ≤ 100 ms",
+            seuil=0.100,
+        )
+    )
+    resultats.append(mesurer_page("Liste : recherche « mar »", coord, f"{liste}?q=mar", args.n, cible="p95 ≤ 100 ms", seuil=0.100))
+    fiche = reverse("apprenant_detail", args=[grand.pk, ctx["fiche"].pk])
+    resultats.append(mesurer_page("Fiche d'un apprenant", coord, fiche, args.n))
+
+    # the dashboard, and its floor: the raw SQL of the same aggregates
+    periode = Periode(min(grand.date_debut, au), au)
+    tableau = reverse("tableau_de_bord", args=[grand.pk])
+    financements = list(Financement.objects.filter(projet=grand).select_related("financeur"))
+    agregats = sql_indicateurs(lambda: calculer([grand], periode, financements=financements))
+    m = mesurer_page(
+        "Tableau de bord d'un projet (coordinateur)",
+        coord,
+        tableau,
+        args.n,
+        cible="p95 ≤ 150 ms et ≤ 3 × SQL",
+        plancher=agregats,
+        plancher_nom="SQL brut des mêmes agrégats",
+    )
+    m.atteinte = m.p95 <= 0.150 and (m.ratio or 0) <= 3
+    resultats.append(m)
+    financeur = client_de(ctx["financeur"])
+    m = mesurer_page(
+        "Tableau de bord (financeur, masqué)", financeur, tableau, args.n, plancher=agregats, plancher_nom="SQL brut des mêmes agrégats"
+    )
+    resultats.append(m)
+
+    # the national roll-up (204 projects) and a Région's
+    projets = ctx["projets"]
+    debut = min(p.date_debut for p in projets)
+    national = client_de(ctx["national"])
+    fin_nat = list(Financement.objects.visible_to(ctx["national"]).select_related("financeur"))
+    agregats_nat = sql_indicateurs(lambda: calculer_par_projet(projets, Periode(debut, au), masquer=True, financements=fin_nat))
+    m = mesurer_page(
+        f"Synthèse nationale ({len(projets)} projets, utilisateur « national »)",
+        national,
+        reverse("synthese"),
+        max(5, args.n // 4),
+        cible="p95 ≤ 400 ms",
+        seuil=0.400,
+        plancher=agregats_nat,
+        plancher_nom="SQL brut des mêmes agrégats",
+    )
+    resultats.append(m)
+    region = ctx["region"]
+    m = mesurer_page(
+        f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »)",
+        client_de(region),
+        reverse("synthese"),
+        max(5, args.n // 4),
+        cible="p95 ≤ 400 ms",
+        seuil=0.400,
+    )
+    resultats.append(m)
+    return resultats
+
+
+# ------------------------------------------------------------------ COPIL PDF
+
+
+def pdf(ctx, args) -> Mesure:
+    from recits import rapports
+    from recits.models import StatutRapport
+
+    copil = Copil.objects.filter(projet=ctx["grand"], date__lte=ctx["au"]).order_by("-date").first()
+    worker = None
+    en_worker = bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+    crees = []
+    try:
+        if en_worker:
+            journal = open(BENCH_DIR / "worker.log", "wb")  # noqa: SIM115 (closed below)
+            worker = subprocess.Popen(  # noqa: S603 (fixed command)
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "conciergerie",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "--loglevel=WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname=bench@%h",
+                ],
+                cwd=RACINE,
+                stdout=journal,
+                stderr=subprocess.STDOUT,
+            )
+        durees, internes = [], []
+        for i in range(args.n_pdf + 1):  # the first one warms the worker up
+            debut = time.perf_counter()
+            rapport = rapports.demander_rapport(copil=copil, by=ctx["coord"])
+            crees.append(rapport.pk)
+            limite = time.monotonic() + 180
+            while True:
+                rapport.refresh_from_db()
+                if rapport.statut in (StatutRapport.PRET, StatutRapport.ECHEC):
+                    break
+                if time.monotonic() > limite:
+                    raise RuntimeError("le rapport COPIL n'a pas abouti en 180 s (worker ?)")
+                time.sleep(0.02)
+            if rapport.statut != StatutRapport.PRET:
+                raise RuntimeError(f"rapport COPIL en échec : {rapport.erreur}")
+            if i:
+                durees.append(time.perf_counter() - debut)
+                internes.append((rapport.fin - rapport.debut).total_seconds())
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+            journal.close()
+        for r in RapportCopil.objects.filter(pk__in=crees):  # leave the dataset as it was
+            if r.fichier:
+                r.fichier.delete(save=False)
+            r.delete()
+    lieu = "worker Celery réel (Redis)" if en_worker else "en processus (Celery eager : ni REDIS_URL ni redis-server)"
+    m = Mesure(f"Rapport COPIL en PDF — {lieu}", durees, cible="≤ 3 s")
+    m.atteinte = m.p95 <= 3
+    m.note = f"de la demande au rapport prêt ; dans la tâche (début → fin) : médiane {_ms(statistics.median(internes))}"
+    return m
+
+
+# ------------------------------------------------------------------ Excel (each in a fresh process: its memory)
+
+
+def _enfant(mode: str, n: int, entree: Path) -> dict:
+    sortie = subprocess.run(  # noqa: S603 (fixed command)
+        [PY, __file__, "--enfant", mode, "--repetitions", str(n), "--entree", str(entree)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+    )
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def _lignes_du_classeur(contenu: bytes) -> list[tuple[str, list[tuple]]]:
+    """Each sheet's rows (values only) of a workbook: what a bare dump writes again."""
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(io.BytesIO(contenu), read_only=True)
+    return [(ws.title, [tuple(rang) for rang in ws.iter_rows(values_only=True)]) for ws in classeur.worksheets]
+
+
+def excel(ctx, args) -> list[Mesure]:
+    """The bilans, each against its floor: the same SELECTs sent raw (streamed) and the same
+    output rows written by openpyxl in write-only mode without any style — what the bilan could
+    not do faster. Each measure runs in a fresh process, for its peak memory."""
+    import pickle
+
+    from recits.bilans import ecrire_bilan_projet, ecrire_bilan_synthese
+
+    grand, au = ctx["grand"], ctx["au"]
+    projets = ctx["projets"]
+    entrees = {}
+    for mode, ecrire in (
+        ("projet", lambda f: ecrire_bilan_projet(projet=grand, periode=Periode(grand.date_debut, au), fichier=f)),
+        ("synthese", lambda f: ecrire_bilan_synthese(projets=projets, periode=Periode(min(p.date_debut for p in projets), au), fichier=f)),
+    ):
+        fichier = io.BytesIO()
+        reset_queries()
+        with CaptureQueriesContext(connection) as capture:
+            ecrire(fichier)
+        chemin = BENCH_DIR / f"excel-{mode}.pickle"
+        chemin.write_bytes(
+            pickle.dumps({"projet": grand.pk, "au": au, "sql": _selects(capture), "feuilles": _lignes_du_classeur(fichier.getvalue())})
+        )
+        entrees[mode] = chemin
+    # a reference: every learner's row (the Apprenants sheet's columns), read and dumped bare
+    apprenants = (
+        Apprenant.objects.filter(date_entree__lte=au)
+        .order_by("projet_id", "reference")
+        .values_list(
+            "reference",
+            "date_naissance",
+            "qpv",
+            "zrr",
+            "situation_entree",
+            "niveau_qualification",
+            "prescripteur__nom",
+            "date_entree",
+            "statut_secu",
+        )
+    )
+    sql, params = apprenants.query.sql_with_params()
+    chemin = BENCH_DIR / "excel-apprenants.pickle"
+    chemin.write_bytes(pickle.dumps({"projet": grand.pk, "au": au, "sql": [connection.ops.compose_sql(sql, params)], "feuilles": None}))
+    entrees["apprenants"] = chemin
+
+    resultats = []
+    for nom, mode, cible in (
+        (f"Bilan Excel du plus gros projet ({grand.n} apprenants, 9 feuilles)", "projet", ""),
+        (
+            f"Bilan Excel de synthèse des {len(projets)} projets ({Apprenant.objects.count()} apprenants)",
+            "synthese",
+            "≤ 10 s, ≤ 250 Mo, ≤ 1,5 × plancher",
+        ),
+    ):
+        print(f"{nom}…")
+        r, b = _enfant(mode, args.n_excel, entrees[mode]), _enfant(f"nu-{mode}", args.n_excel, entrees[mode])
+        m = Mesure(nom, r["durees"], "mêmes SELECT bruts + mêmes lignes écrites nues", b["durees"], cible=cible)
+        m.note = (
+            f"{b['lignes']} lignes ; pic RSS +{r['rss_delta'] / MO:.0f} Mo (plancher +{b['rss_delta'] / MO:.0f} Mo), "
+            f"pic tracemalloc {r['pic_python'] / MO:.1f} Mo (plancher {b['pic_python'] / MO:.1f} Mo) ; {r['octets'] / 1024:.0f} Kio"
+        )
+        if cible:
+            m.atteinte = m.p95 <= 10 and r["rss_delta"] <= 250 * MO and (m.ratio or 0) <= 1.5
+        resultats.append(m)
+    b = _enfant("nu-apprenants", args.n_excel, entrees["apprenants"])
+    m = Mesure(f"Référence : les {b['lignes']} apprenants lus et écrits nus (colonnes de la feuille Apprenants)", b["durees"])
+    m.note = f"aucun bilan n'écrit une ligne par apprenant pour tous les projets : le plancher qu'il aurait ; pic RSS +{b['rss_delta'] / MO:.0f} Mo, {b['octets'] / 1024:.0f} Kio"
+    resultats.append(m)
+    return resultats
+
+
+def _rss(cle: str = "VmRSS:") -> int:
+    """The process's resident memory (VmRSS), or its peak since the last reset (VmHWM)."""
+    with open("/proc/self/status") as f:
+        for ligne in f:
+            if ligne.startswith(cle):
+                return int(ligne.split()[1]) * 1024
+    return 0
+
+
+def _remettre_pic_a_zero() -> None:
+    """Linux: writing 5 to clear_refs resets the peak resident size (VmHWM) to the current one."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def _plancher(sqls: list[str], feuilles, fichier) -> int:
+    """The same SELECTs, streamed (server-side cursors), and ``feuilles`` written bare; without
+    ``feuilles`` the rows read are the rows written."""
+    from openpyxl import Workbook
+
+    classeur = Workbook(write_only=True)
+    lignes = 0
+    with transaction.atomic():  # server-side cursors need a transaction
+        brut = connection.connection
+        for i, sql in enumerate(sqls):
+            feuille = classeur.create_sheet(f"r{i}") if feuilles is None else None
+            with brut.cursor(name=f"plancher{i}") as curseur:
+                curseur.execute(sql)
+                while rangs := curseur.fetchmany(2000):
+                    if feuille is not None:
+                        for rang in rangs:
+                            feuille.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in rang])
+                            lignes += 1
+    for titre, rangs in feuilles or ():
+        feuille = classeur.create_sheet(titre)
+        for rang in rangs:
+            feuille.append(rang)
+            lignes += 1
+    classeur.save(fichier)
+    return lignes
+
+
+def mode_enfant(args) -> None:
+    """One Excel measure, in a fresh process: durations, then one more run under tracemalloc."""
+    import pickle
+
+    from recits.bilans import ecrire_bilan_projet, ecrire_bilan_synthese
+
+    donnees = pickle.loads(Path(args.entree).read_bytes())  # noqa: S301 (our own file, just written)
+    au = donnees["au"]
+    projet = Projet.objects.get(pk=donnees["projet"])
+    projets = list(Projet.objects.all())
+    periode_synthese = Periode(min(p.date_debut for p in projets), au)
+    compte = {"lignes": 0}
+
+    def executer():
+        fichier = io.BytesIO()
+        if args.enfant == "projet":
+            ecrire_bilan_projet(projet=projet, periode=Periode(projet.date_debut, au), fichier=fichier)
+        elif args.enfant == "synthese":
+            ecrire_bilan_synthese(projets=projets, periode=periode_synthese, fichier=fichier)
+        else:
+            compte["lignes"] = _plancher(donnees["sql"], donnees["feuilles"], fichier)
+        return fichier
+
+    executer()  # warm-up: imports, caches, the connection
+    rss_avant = _rss()
+    _remettre_pic_a_zero()
+    durees = []
+    for _ in range(args.repetitions):
+        debut = time.perf_counter()
+        fichier = executer()
+        durees.append(time.perf_counter() - debut)
+    rss_max = _rss("VmHWM:")
+    tracemalloc.start()
+    executer()
+    _, pic = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        json.dumps(
+            {
+                "durees": durees,
+                "rss_delta": max(0, rss_max - rss_avant),
+                "pic_python": pic,
+                "lignes": compte["lignes"],
+                "octets": len(fichier.getvalue()),
+            }
+        )
+    )
+
+
+# ------------------------------------------------------------------ import of 10 000 learners
+
+
+def import_apprenants(ctx, args) -> list[Mesure]:
+    try:
+        from conciergerie.imports import importer
+        from parcours.resources import ApprenantResource
+    except ImportError as exc:
+        print(f"Import : non disponible ({exc}).")
+        return [Mesure("Import de 10 000 apprenants", [], note=f"non disponible ({exc})")]
+    grand, admin = ctx["grand"], ctx["admin"]
+    avant = Apprenant.objects.filter(projet=grand).count()
+    try:
+        colonnes = ApprenantResource.colonnes_declarees()
+        contenu = _fichier_import(colonnes, grand, 10_000)
+    except Exception as exc:  # the import service is being built: say why, measure the rest
+        return [Mesure("Import de 10 000 apprenants", [], note=f"non disponible (fichier : {exc})")]
+    resultats = []
+    for nom, confirmer in (("essai (dry run)", False), ("confirmation (écriture)", True)):
+        durees, bilan = [], ""
+        for _ in range(args.n_import):
+            with transaction.atomic():  # rolled back: the dataset stays as it was
+                debut = time.perf_counter()
+                try:
+                    resultat = importer(
+                        type="apprenants", fichier=contenu, nom="apprenants.csv", projet=grand, by=admin, confirmer=confirmer
+                    )
+                except TypeError as exc:
+                    return [Mesure("Import de 10 000 apprenants", [], note=f"non disponible (signature : {exc})")]
+                durees.append(time.perf_counter() - debut)
+                if not resultat.valide:
+                    premieres = "; ".join(str(e) for e in resultat.erreurs[:3])
+                    raise RuntimeError(f"import refusé ({len(resultat.erreurs)} erreurs) : {premieres}")
+                if confirmer and Apprenant.objects.filter(projet=grand).count() != avant + 10_000:
+                    raise RuntimeError("l'import confirmé n'a pas écrit les 10 000 apprenants")
+                bilan = f"{resultat.a_ecrire} lignes à écrire"
+                transaction.set_rollback(True)
+        m = Mesure(f"Import de 10 000 apprenants (CSV) — {nom}", durees, cible="≤ 20 s")
+        m.atteinte = m.p95 <= 20
+        m.note = bilan + " ; dans une transaction annulée ensuite"
+        resultats.append(m)
+    return resultats
+
+
+def _fichier_import(colonnes, projet, nombre: int) -> bytes:
+    """A CSV of ``nombre`` new learners, in the import template's columns and French formats."""
+    import csv
+    import random
+
+    from partenaires.models import Organisation
+
+    rng = random.Random(1)
+    prescripteurs = list(
+        Organisation.objects.filter(projet=projet, type__in=["france_travail", "mission_locale"]).values_list("nom", flat=True)
+    )
+    valeurs = {
+        "reference": lambda i: f"IMP-{i:05d}",
+        "prenom": lambda i: rng.choice(["Léa", "Hugo", "Inès", "Karim", "Awa", "Louis"]),
+        "nom": lambda i: rng.choice(["Martin", "Diallo", "Bernard", "Nguyen", "Roux"]),
+        "date_naissance": lambda i: date(1960 + rng.randint(0, 45), rng.randint(1, 12), rng.randint(1, 28)),
+        "commune": lambda i: "Hagetmau",
+        "email": lambda i: f"import{i}@exemple.test",
+        "telephone": lambda i: f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "situation_entree": lambda i: rng.choice(["demandeur_emploi", "neet", "rsa"]),
+        "niveau_qualification": lambda i: rng.choice(["infra3", "3", "4"]),
+        "date_entree": lambda i: date(2025, rng.randint(1, 9), rng.randint(1, 28)),
+        "prescripteur": lambda i: rng.choice(prescripteurs),
+        "qpv": lambda i: rng.random() < 0.47,
+        "zrr": lambda i: rng.random() < 0.46,
+        "statut_secu": lambda i: "definitif",
+        "rqth": lambda i: rng.random() < 0.08,
+        "consentement_recit": lambda i: False,
+        "consentement_date": lambda i: None,
+    }
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";")
+    ecrivain.writerow([c.column_name for c in colonnes])
+    for i in range(1, nombre + 1):
+        ligne = []
+        for c in colonnes:
+            brut = valeurs[c.attribute](i) if c.attribute in valeurs else None
+            rendu = c.widget.render(brut) if brut is not None else ""
+            ligne.append(rendu)
+        ecrivain.writerow(ligne)
+    return tampon.getvalue().encode("utf-8")
+
+
+# ------------------------------------------------------------------ load test (gunicorn + locust)
+
+
+def _port_libre() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def identites(ctx) -> Path:
+    """Session cookies prepared beforehand (no password hashing during the test) and the URLs
+    each simulated user browses: 35 coordinators of the largest projects, 10 funders, 5 Régions."""
+    User = get_user_model()
+    gens = []
+
+    def membre(projet, role):
+        return (
+            Adhesion.objects.filter(projet=projet, role=role)
+            .exclude(user__username="national")
+            .exclude(user__username__startswith="region-")
+            .get()
+            .user
+        )
+
+    for projet in ctx["projets"][:35]:
+        user = membre(projet, "coordinateur")
+        ids = list(Apprenant.objects.filter(projet=projet).order_by("?").values_list("pk", flat=True)[:40])
+        liste = reverse("apprenant_list", args=[projet.pk])
+        gens.append(
+            {
+                "type": "coordinateur",
+                "cookie": _cookie(user),
+                "accueil": reverse("projet_accueil", args=[projet.pk]),
+                "liste": liste,
+                "listes": [
+                    f"{liste}?page=2",
+                    f"{liste}?qpv=oui&tri=-entree",
+                    f"{liste}?type_etape=formation_certifiante",
+                    f"{liste}?q=mar",
+                    f"{liste}?bloquee=oui",
+                ],
+                "fiches": [reverse("apprenant_detail", args=[projet.pk, pk]) for pk in ids],
+                "tableau": reverse("tableau_de_bord", args=[projet.pk]),
+                "sessions": reverse("sessionformation_list", args=[projet.pk]),
+            }
+        )
+    for projet in ctx["projets"][:10]:
+        user = membre(projet, "financeur")
+        gens.append(
+            {
+                "type": "financeur",
+                "cookie": _cookie(user),
+                "accueil": reverse("projet_accueil", args=[projet.pk]),
+                "tableau": reverse("tableau_de_bord", args=[projet.pk]),
+                "finances": reverse("finances", args=[projet.pk]),
+                "synthese": None,
+            }
+        )
+    regions = User.objects.filter(username__startswith="region-").annotate(n=Count("adhesions")).order_by("n")[:5]
+    for user in regions:
+        projet = Adhesion.objects.filter(user=user).order_by("projet_id").first().projet
+        gens.append(
+            {
+                "type": "financeur",
+                "cookie": _cookie(user),
+                "accueil": reverse("projet_accueil", args=[projet.pk]),
+                "tableau": reverse("tableau_de_bord", args=[projet.pk]),
+                "finances": reverse("finances", args=[projet.pk]),
+                "synthese": reverse("synthese"),
+            }
+        )
+    chemin = BENCH_DIR / "charge-identites.json"
+    chemin.write_text(json.dumps(gens))
+    return chemin
+
+
+def _cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def charge(ctx, args) -> dict:
+    chemin = identites(ctx)
+    port = _port_libre()
+    env = {**os.environ, "BENCH_IDENTITES": str(chemin)}
+    journal = open(BENCH_DIR / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
+    gunicorn = subprocess.Popen(  # noqa: S603 (fixed command)
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "conciergerie.wsgi:application",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=RACINE,
+        env=env,
+        stdout=journal,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        limite = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sante/", timeout=2) as r:  # noqa: S310 (loopback)
+                    if r.status == 200:
+                        break
+            except OSError:
+                if gunicorn.poll() is not None or time.monotonic() > limite:
+                    raise RuntimeError("gunicorn n'a pas démarré (var/bench/gunicorn.log)") from None
+                time.sleep(0.3)
+        prefixe = BENCH_DIR / "charge"
+        print(
+            f"Test de charge : gunicorn (4 workers) sur 127.0.0.1:{port}, locust {args.utilisateurs} utilisateurs pendant {args.duree} s…"
+        )
+        subprocess.run(  # noqa: S603 (fixed command)
+            [
+                str(Path(PY).parent / "locust"),
+                "-f",
+                str(RACINE / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.utilisateurs),
+                "--spawn-rate",
+                str(args.utilisateurs),
+                "--run-time",
+                f"{args.duree}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefixe),
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=RACINE,
+            env=env,
+            check=False,  # locust exits 1 when a request failed: the figures say so
+            timeout=args.duree + 120,
+        )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        journal.close()
+    return lire_locust(prefixe)
+
+
+def lire_locust(prefixe: Path) -> dict:
+    import csv
+
+    with open(f"{prefixe}_stats.csv", newline="") as f:
+        lignes = list(csv.DictReader(f))
+    total = next(r for r in lignes if r["Name"] == "Aggregated")
+    par_page = [
+        {
+            "nom": r["Name"],
+            "n": int(r["Request Count"]),
+            "erreurs": int(r["Failure Count"]),
+            "mediane": float(r["50%"]),
+            "p95": float(r["95%"]),
+        }
+        for r in lignes
+        if r["Name"] != "Aggregated"
+    ]
+    return {
+        "requetes": int(total["Request Count"]),
+        "erreurs": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "mediane": float(total["50%"]),
+        "p95": float(total["95%"]),
+        "par_page": par_page,
+    }
+
+
+# ------------------------------------------------------------------ EXPLAIN
+
+
+def explain(ctx, args) -> None:
+    """The slowest SELECTs of each main page, with EXPLAIN (ANALYZE, BUFFERS)."""
+    grand = ctx["grand"]
+    liste = reverse("apprenant_list", args=[grand.pk])
+    cibles = {
+        "liste": (ctx["coord"], liste),
+        "liste filtrée": (ctx["coord"], f"{liste}?qpv=oui&type_etape=pre_qualification&tri=-entree&page=2"),
+        "recherche": (ctx["coord"], f"{liste}?q=mar"),
+        "fiche": (ctx["coord"], reverse("apprenant_detail", args=[grand.pk, ctx["fiche"].pk])),
+        "tableau de bord": (ctx["coord"], reverse("tableau_de_bord", args=[grand.pk])),
+        "synthèse nationale": (ctx["national"], reverse("synthese")),
+        "accueil du projet": (ctx["coord"], reverse("projet_accueil", args=[grand.pk])),
+    }
+    brut = connection.connection
+    for nom, (user, url) in cibles.items():
+        client = client_de(user)
+        client.get(url)
+        reset_queries()
+        with CaptureQueriesContext(connection) as capture:
+            client.get(url)
+        nb_requetes, selects = len(capture.captured_queries), _selects(capture)
+        durees = []
+        for sql in selects:
+            with brut.cursor() as curseur:
+                debut = time.perf_counter()
+                curseur.execute(sql)
+                curseur.fetchall()
+                durees.append((time.perf_counter() - debut, sql))
+        durees.sort(reverse=True)
+        print(f"\n=== {nom} ({url}) : {nb_requetes} requêtes, SQL {sum(d for d, _ in durees) * 1000:.1f} ms")
+        for duree, sql in durees[: args.explain]:
+            print(f"\n--- {duree * 1000:.1f} ms\n{sql}\n")
+            with brut.cursor() as curseur:
+                curseur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                print("\n".join(r[0] for r in curseur.fetchall()))
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> dict:
+    modele = platform.processor()
+    try:
+        for ligne in Path("/proc/cpuinfo").read_text().splitlines():
+            if ligne.startswith("model name"):
+                modele = ligne.split(":", 1)[1].strip()
+                break
+        memoire = next(int(ligne.split()[1]) for ligne in Path("/proc/meminfo").read_text().splitlines() if ligne.startswith("MemTotal"))
+    except OSError:
+        memoire = 0
+    with connection.cursor() as curseur:
+        curseur.execute("SHOW server_version")
+        version_pg = curseur.fetchone()[0]
+        curseur.execute("SHOW shared_buffers")
+        shared = curseur.fetchone()[0]
+    return {
+        "cpu": modele,
+        "coeurs": os.cpu_count(),
+        "ram": f"{memoire / 1024 / 1024:.1f} Gio",
+        "postgresql": f"{version_pg} (shared_buffers {shared})",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "date": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+    }
+
+
+def tableau(mesures: list[Mesure]) -> list[str]:
+    lignes = [
+        "| mesure | n | médiane | p95 | plancher (médiane) | ratio | cible | atteinte | détail |",
+        "|---|---:|---:|---:|---|---:|---|---|---|",
+    ]
+    for m in mesures:
+        if not m.durees:
+            lignes.append(f"| {m.nom} | — | — | — | — | — | {m.cible} | — | {m.note} |")
+            continue
+        plancher = f"{m.plancher_nom} : {_ms(statistics.median(m.plancher))}" if m.plancher else "—"
+        ratio = f"{m.ratio:.1f} ×" if m.ratio is not None else "—"
+        atteinte = {True: "oui", False: "**non**", None: "—"}[m.atteinte]
+        lignes.append(
+            f"| {m.nom} | {len(m.durees)} | {_ms(m.mediane)} | {_ms(m.p95)} | {plancher} | {ratio} | {m.cible} | {atteinte} | {m.note} |"
+        )
+    return lignes
+
+
+def rapport(args, infos, donnees, mesures, resultat_charge) -> str:
+    m = infos
+    lignes = [
+        DEBUT,
+        "",
+        f"_Écrit par `make bench` le {m['date']} ; ne pas modifier à la main entre les marqueurs._",
+        "",
+        "### Machine",
+        "",
+        f"- Processeur : {m['cpu']}, {m['coeurs']} cœurs ; mémoire : {m['ram']}",
+        f"- PostgreSQL {m['postgresql']} ; Python {m['python']} ; Django {m['django']}",
+        f"- Charge moyenne de la machine (1 min, autres processus compris) : {m['charge']}",
+        "- Réglages : DEBUG=0, pages servies par le `Client` de test de Django (middleware et gabarits compris) ; "
+        "le test de charge par gunicorn (4 workers synchrones) sur 127.0.0.1, le client locust tournant sur la même machine.",
+        "",
+        "### Jeu de données",
+        "",
+        f"- `generer_donnees --projets {args.projets} --apprenants {args.apprenants} --graine {args.graine}` : {donnees['etat']}"
+        + (f", en {donnees['duree']:.0f} s (COPY)" if donnees.get("duree") else ""),
+        f"- {donnees['comptes']}",
+        "",
+        "### Chiffres",
+        "",
+        *tableau(mesures),
+        "",
+    ]
+    if resultat_charge:
+        c = resultat_charge
+        ok = c["rps"] >= 150 and c["p95"] < 300 and c["erreurs"] == 0
+        lignes += [
+            "### Test de charge",
+            "",
+            f"{args.utilisateurs} utilisateurs simulés (35 coordinateurs, 15 financeurs dont 5 Régions), attente 0,1–0,5 s entre deux pages, "
+            f"{args.duree} s, gunicorn 4 workers ; cible ≥ 150 requêtes/s, p95 < 300 ms, 0 erreur : **{'atteinte' if ok else 'non atteinte'}**.",
+            "",
+            f"- **{c['rps']:.1f} requêtes/s**, {c['requetes']} requêtes, médiane {c['mediane']:.0f} ms, **p95 {c['p95']:.0f} ms**, **{c['erreurs']} erreur(s)**",
+            "",
+            "| page | requêtes | erreurs | médiane | p95 |",
+            "|---|---:|---:|---:|---:|",
+            *[f"| {p['nom']} | {p['n']} | {p['erreurs']} | {p['mediane']:.0f} ms | {p['p95']:.0f} ms |" for p in c["par_page"]],
+            "",
+        ]
+    lignes.append(FIN)
+    return "\n".join(lignes)
+
+
+def ecrire_doc(section: str) -> None:
+    texte = DOC.read_text() if DOC.exists() else "# Performance\n\n" + DEBUT + "\n" + FIN + "\n"
+    if DEBUT in texte and FIN in texte:
+        avant, reste = texte.split(DEBUT, 1)
+        _, apres = reste.split(FIN, 1)
+        texte = avant + section + apres
+    else:
+        texte = texte.rstrip() + "\n\n" + section + "\n"
+    DOC.write_text(texte)
+
+
+def comptes() -> str:
+    from finances.models import Depense, TempsBenevole
+    from parcours.models import Etape, Parcours
+    from partenaires.models import MembreConsortium
+
+    n = {
+        "projets": Projet.objects.count(),
+        "apprenants": Apprenant.objects.count(),
+        "parcours": Parcours.objects.count(),
+        "étapes": Etape.objects.count(),
+        "temps bénévoles": TempsBenevole.objects.count(),
+        "dépenses": Depense.objects.count(),
+        "membres de consortium": MembreConsortium.objects.count(),
+        "utilisateurs": get_user_model().objects.count(),
+    }
+    return ", ".join(f"{v:,} {k}".replace(",", "\u202f") for k, v in n.items())
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projets", type=int, default=204)
+    parser.add_argument("--apprenants", type=int, default=60_000)
+    parser.add_argument("--graine", type=int, default=42)
+    parser.add_argument("--vider", action="store_true", help="autoriser l'effacement d'une base DATABASE_URL non vide")
+    parser.add_argument("-n", type=int, default=40, help="répétitions par page (40)")
+    parser.add_argument("--n-pdf", type=int, default=5)
+    parser.add_argument("--n-excel", type=int, default=3)
+    parser.add_argument("--n-import", type=int, default=3)
+    parser.add_argument("--utilisateurs", type=int, default=50)
+    parser.add_argument("--duree", type=int, default=60, help="durée du test de charge en secondes (60)")
+    parser.add_argument("--parties", default="pages,pdf,excel,import,charge", help="parties à mesurer (pages,pdf,excel,import,charge)")
+    parser.add_argument("--sans-charge", action="store_true")
+    parser.add_argument("--charge-seule", action="store_true")
+    parser.add_argument(
+        "--explain", type=int, nargs="?", const=3, default=0, help="EXPLAIN ANALYZE des N requêtes les plus lentes de chaque page"
+    )
+    parser.add_argument("--pas-de-doc", action="store_true", help="ne pas écrire docs/performance.md")
+    parser.add_argument("--enfant", help=argparse.SUPPRESS)
+    parser.add_argument("--repetitions", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--entree", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.enfant:
+        return mode_enfant(args)
+    if connection.vendor != "postgresql":
+        sys.exit("make bench mesure sur PostgreSQL : lancez bench/run.sh (qui démarre un cluster) ou donnez une DATABASE_URL postgres://…")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    donnees = jeu_de_donnees(args)
+    donnees["comptes"] = comptes()
+    ctx = contexte()
+    if args.explain:
+        return explain(ctx, args)
+    parties = set(args.parties.split(","))
+    if args.sans_charge:
+        parties.discard("charge")
+    if args.charge_seule:
+        parties = {"charge"}
+    charge_avant = os.getloadavg()[0]
+    mesures: list[Mesure] = []
+    if "pages" in parties:
+        mesures += pages(ctx, args)
+    if "pdf" in parties:
+        print("Rapport COPIL (PDF)…")
+        mesures.append(pdf(ctx, args))
+    if "excel" in parties:
+        mesures += excel(ctx, args)
+    if "import" in parties:
+        print("Import de 10 000 apprenants…")
+        mesures += import_apprenants(ctx, args)
+    resultat_charge = charge(ctx, args) if "charge" in parties else None
+    infos = machine()
+    infos["charge"] = f"{charge_avant:.2f} au début, {os.getloadavg()[0]:.2f} à la fin"
+    section = rapport(args, infos, donnees, mesures, resultat_charge)
+    print("\n" + section.replace(DEBUT, "").replace(FIN, ""))
+    if not args.pas_de_doc and parties >= {"pages", "pdf", "excel", "import", "charge"}:  # a partial run only prints
+        ecrire_doc(section)
+        print(f"\nÉcrit dans {DOC.relative_to(RACINE)}.")
+
+
+if __name__ == "__main__":
+    main()

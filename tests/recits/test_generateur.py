@@ -1,0 +1,176 @@
+"""The dataset generator (``generer_donnees``) at a small size: counts, the national programme's
+distributions, determinism, every model rule on samples, and what a second run does."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from conciergerie.models import Adhesion, Projet
+from conciergerie.roles import Role
+from finances.models import Depense, Financement, TempsBenevole
+from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie, StatutParcours, TypeSortie
+from partenaires.models import MembreConsortium, RoleConsortium
+from recits.indicateurs import Periode, calculer
+from recits.management.commands._generateur import MARQUEUR, lire_marqueur
+from recits.models import Copil, Recit
+
+AU = "2025-06-30"
+PETIT = ["--projets", "3", "--apprenants", "300", "--graine", "7", "--au", AU]
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
+
+
+def generer(*args) -> str:
+    sortie = StringIO()
+    call_command("generer_donnees", *args, stdout=sortie)
+    return sortie.getvalue()
+
+
+@pytest.fixture
+def petit(db):
+    generer(*PETIT)
+
+
+def test_counts(petit):
+    projets = list(Projet.objects.all())
+    assert len(projets) == 3
+    assert Apprenant.objects.count() == 300
+    assert list(Apprenant.objects.order_by("projet").values_list("projet", flat=True).distinct()) == sorted(p.pk for p in projets)
+    nb_parcours, nb_etapes = Parcours.objects.count(), Etape.objects.count()
+    assert 300 <= nb_parcours <= 450  # one to three paths a learner, ~1.27 on average
+    assert 3.5 <= nb_etapes / 300 <= 5.0  # ~250 000 steps for 60 000 learners
+    assert 1.0 <= Frein.objects.count() / 300 <= 2.2
+    assert TempsBenevole.objects.count() == sum(
+        round(n * 2.5) for n in Apprenant.objects.values("projet").annotate(n=Count("pk")).values_list("n", flat=True)
+    )
+    # every closed path has its exit outcome; some 6-month follow-ups are recorded
+    clos = Parcours.objects.filter(statut=StatutParcours.CLOTURE)
+    assert clos.exists()
+    assert Sortie.objects.filter(type=TypeSortie.SORTIE).count() == clos.count()
+    assert Sortie.objects.filter(type=TypeSortie.SUIVI_6_MOIS).exists()
+    for projet in projets:
+        membres = MembreConsortium.objects.filter(projet=projet)
+        assert membres.filter(role=RoleConsortium.CHEF_DE_FILE).count() == 1
+        assert membres.count() >= 2
+        assert Financement.objects.filter(projet=projet, programme="Deffinov", plafond_benevolat=30, plafond_ingenierie=20).count() == 1
+        assert Depense.objects.filter(ligne__financement__projet=projet).exists()
+        assert Copil.objects.filter(projet=projet).exists() and Recit.objects.filter(projet=projet).exists()
+        roles = set(Adhesion.objects.filter(projet=projet).values_list("role", flat=True))
+        assert roles == {Role.ADMINISTRATEUR, Role.COORDINATEUR, Role.PARTENAIRE, Role.FINANCEUR}
+    # the national user is a funder in every project, each Région's user in its projects
+    national = Adhesion.objects.filter(user__username="national")
+    assert national.count() == 3 and set(national.values_list("role", flat=True)) == {Role.FINANCEUR}
+    assert Adhesion.objects.filter(user__username__startswith="region-").count() == 3
+    # the history holds one "+" record per learner, path, step, obstacle and outcome
+    for modele in (Apprenant, Parcours, Etape, Frein, Sortie):
+        assert modele.history.filter(history_type="+").count() == modele.objects.count()
+    # every account opens with the password given (one hash for all)
+    assert get_user_model().objects.get(username="coord-001").check_password("demo")
+
+
+def test_distributions_of_the_national_synthesis(petit):
+    """≈ 47 % QPV, ≈ 46 % ZRR, ≈ 33 % certifying and ≈ 50 % pre-qualifying training, ≈ 5
+    members per consortium — read through the indicators the dashboards use."""
+    projets = list(Projet.objects.all())
+    i = calculer(projets, Periode(date(2020, 1, 1), date.fromisoformat(AU)))
+    assert i.apprenants.accompagnes.valeur == 300
+    assert abs(i.profil.part_qpv.valeur - 47) <= 3
+    assert abs(i.profil.part_zrr.valeur - 46) <= 3
+    assert i.etapes.formations.valeur >= 250
+    assert abs(i.etapes.part_certifiante.valeur - 33) <= 8
+    assert abs(i.etapes.part_pre_qualifiante.valeur - 50) <= 8
+    assert 3 <= MembreConsortium.objects.count() / 3 <= 8
+    # QPV and ZRR are mostly distinct places: they overlap only when the shares force it
+    assert Apprenant.objects.filter(qpv=True, zrr=True).count() < 30
+
+
+def _instantane():
+    """The generated rows by natural keys (primary keys and clocks aside)."""
+    return (
+        list(
+            Apprenant.objects.order_by("reference").values_list(
+                "reference", "prenom", "nom", "date_naissance", "qpv", "zrr", "situation_entree", "date_entree", "prescripteur__nom"
+            )
+        ),
+        list(
+            Etape.objects.order_by("parcours__apprenant__reference", "date_debut", "type", "statut", "heures_prevues").values_list(
+                "parcours__apprenant__reference", "type", "date_debut", "date_fin", "statut", "heures_prevues", "organisation__nom"
+            )
+        ),
+        list(
+            TempsBenevole.objects.order_by("projet__nom", "date", "personne", "heures").values_list(
+                "projet__nom", "date", "personne", "heures", "valorise"
+            )
+        ),
+        list(Financement.objects.order_by("projet__nom", "programme").values_list("projet__nom", "programme", "montant_accorde")),
+    )
+
+
+def test_same_seed_same_rows_other_seed_other_rows(petit):
+    premier = _instantane()
+    assert "Vidage" in generer(*PETIT, "--vider")
+    assert _instantane() == premier
+    generer(*PETIT[:-4], "--graine", "8", "--au", AU, "--vider")
+    assert _instantane()[0] != premier[0]
+
+
+def test_every_row_sampled_passes_full_clean(petit):
+    """The database enforces the constraints at insert; ``full_clean`` adds each model's
+    ``clean()`` (an organisation of the same project, a session of the step's OF…).
+    django-simple-history's own records are left out: they never pass ``full_clean``
+    (``history_change_reason`` is null, as when simple-history writes them itself)."""
+    erreurs, verifies = [], 0
+    for modele in apps.get_models():
+        if modele._meta.app_label not in APPS or modele.__name__.startswith("Historical"):
+            continue
+        for objet in modele.objects.order_by("?")[:100]:
+            verifies += 1
+            try:
+                objet.full_clean()
+            except ValidationError as erreur:
+                erreurs.append((modele.__name__, objet.pk, erreur.message_dict))
+    assert verifies > 1200
+    assert erreurs == []
+
+
+def test_dates_are_consistent(petit):
+    au = date.fromisoformat(AU)
+    assert not Apprenant.objects.filter(date_entree__gt=au).exists()
+    assert not Sortie.objects.filter(date__gt=au).exists()
+    assert not Parcours.objects.filter(statut=StatutParcours.CLOTURE, date_fin__gt=au).exists()
+    assert not Etape.objects.filter(Q(statut__in=["terminee", "abandonnee"]), date_fin__gt=au).exists()
+    assert not Etape.objects.filter(statut="prevue", date_debut__lte=au).exists()
+    # a récit names only learners who consented before it was written
+    for recit in Recit.objects.prefetch_related("apprenants"):
+        for apprenant in recit.apprenants.all():
+            assert apprenant.consentement_recit and apprenant.consentement_date <= recit.date
+
+
+def test_second_run_is_idempotent_with_the_same_seed_and_refuses_otherwise(petit):
+    avant = Apprenant.objects.count(), Etape.objects.count(), get_user_model().objects.count()
+    assert "rien à faire" in generer(*PETIT)
+    assert (Apprenant.objects.count(), Etape.objects.count(), get_user_model().objects.count()) == avant
+    with pytest.raises(CommandError, match="n'est pas vide"):
+        generer("--projets", "3", "--apprenants", "301", "--graine", "7", "--au", AU)
+    assert Apprenant.objects.count() == 300
+    marqueur = lire_marqueur()
+    assert marqueur["graine"] == "7" and marqueur["apprenants"] == "300" and marqueur["au"] == AU
+    assert not get_user_model().objects.get(username=MARQUEUR).is_active
+
+
+def test_refuses_a_database_that_is_not_empty(db):
+    get_user_model().objects.create_user("quelquun")
+    with pytest.raises(CommandError, match="--vider"):
+        generer(*PETIT)
+    assert not Projet.objects.exists()
+
+
+@pytest.mark.parametrize("args", [["--projets", "0"], ["--au", "2025-13-01"]])
+def test_bad_options_are_refused_in_french(db, args):
+    with pytest.raises(CommandError, match="projet|Date invalide"):
+        generer(*args)
