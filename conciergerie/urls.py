@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("projets/", views.mes_projets, name="mes_projets"),
     path("projets/changer/", views.changer_projet, name="changer_projet"),
     path("sante/", views.sante, name="sante"),
     path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),

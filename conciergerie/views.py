@@ -11,14 +11,24 @@ from .scoping import adhesions_of
 
 @require_GET
 def accueil(request):
-    """Root: the last project used, the only one, or a choice."""
+    """Root: the last project used in this session, else the user's first membership (a user of
+    several consortia switches from the header or from "Mes projets"); no membership: the
+    projects page, which says so."""
     adhesions = adhesions_of(request.user)
     ids = [a.projet_id for a in adhesions]
     last = request.session.get("projet_id")
     if last in ids:
         return redirect("projet_accueil", projet_id=last)
-    if len(ids) == 1:
-        return redirect("projet_accueil", projet_id=ids[0])
+    if adhesions:
+        premiere = min(adhesions, key=lambda a: (a.cree_le, a.pk))
+        return redirect("projet_accueil", projet_id=premiere.projet_id)
+    return mes_projets(request)
+
+
+@require_GET
+def mes_projets(request):
+    """Every project of the user, with its role, and the roll-up when it spans several."""
+    adhesions = adhesions_of(request.user)
     synthese = sum(peut(a.role, "tableau_de_bord.voir") for a in adhesions) > 1
     return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions, "synthese": synthese})
 

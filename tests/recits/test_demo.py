@@ -84,10 +84,14 @@ def test_demo_accounts_log_in_and_see_the_home_page(demo, client):
     response = client.get("/", follow=True)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Icifornie" in content or "Tiers-lieu des Coteaux" in content
-    icifornie = Projet.objects.get(nom="Icifornie")
-    response = client.get(f"/p/{icifornie.pk}/")
-    assert "<h1>Icifornie</h1>" in response.content.decode()
+    assert "<h1>Icifornie</h1>" in content  # her first project, though she has two
+    assert "Versement à demander" in content or "Suivi" in content  # the to-do
+    coteaux = Projet.objects.get(nom="Tiers-lieu des Coteaux")
+    projets = client.get("/projets/").content.decode()
+    assert "Icifornie" in projets and "Tiers-lieu des Coteaux" in projets
+    # the project she opened last is where she comes back
+    client.get(f"/p/{coteaux.pk}/")
+    assert client.get("/").url == f"/p/{coteaux.pk}/"
 
 
 def test_partner_list_shows_only_afept_learners(demo, client):
