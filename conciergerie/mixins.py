@@ -1,24 +1,45 @@
 """View helpers built on the scoping mechanism.
 
 URLs carry the project (``/p/<projet_id>/…``) so a link can be shared. ``ProjetMixin``
-resolves it through ``Projet.objects.visible_to`` (404 for a non-member), checks the role's
-capability (403), and ``scoped(Model)`` gives the rows of that project the role may see.
+resolves it among the projects of the user's memberships, as ``Projet.objects.visible_to`` does
+(404 for a non-member), checks the role's capability (403), and ``scoped(Model)`` gives the rows
+of that project the role may see.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils import timezone
 
-from .models import Projet
 from .roles import peut
 from .scoping import adhesion_for
 
 
+def memoriser_projet(request, projet) -> None:
+    """Remember the last project opened (the home page goes back to it).
+
+    The session is written only when something changes: assigning a key marks it modified, and
+    the session middleware then saves it (an UPDATE in its own transaction, the cookie sent
+    again) on every page. Once a day at most, it is written anyway, so that the session's expiry
+    still slides forward for someone who works in one project every day, as it did when every
+    project page wrote it.
+    """
+    aujourd_hui = timezone.localdate().isoformat()
+    if request.session.get("projet_id") != projet.pk or request.session.get("vu_le") != aujourd_hui:
+        request.session["projet_id"] = projet.pk
+        request.session["vu_le"] = aujourd_hui
+
+
 def resolve_projet(request, projet_id, capacite: str):
-    projet = get_object_or_404(Projet.objects.visible_to(request.user), pk=projet_id)
-    adhesion = adhesion_for(request.user, projet)
+    # ``Projet.objects.visible_to(user)`` is the projects of the user's active memberships, which
+    # are already loaded with their project (``adhesions_of``, once per request): the project is
+    # taken from there rather than read again (one query less on every project page)
+    adhesion = adhesion_for(request.user, projet_id)
+    if adhesion is None:
+        raise Http404("Aucun projet ne correspond à la requête.")
+    projet = adhesion.projet
     if not peut(adhesion.role, capacite):
         raise PermissionDenied("Votre rôle ne permet pas cette action.")
-    request.session["projet_id"] = projet.pk
+    memoriser_projet(request, projet)
     request.projet = projet
     request.adhesion = adhesion
     return projet, adhesion

@@ -94,6 +94,13 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation (PostgreSQL's `jit`, on by default): it triggers on any plan whose
+        # cost estimate passes 100 000 and costs 0.2–0.8 s per query — the roll-up's learners
+        # query ran in 20 ms and compiled for 220 ms (docs/performance.md). The dashboards'
+        # aggregates never run long enough to repay it.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

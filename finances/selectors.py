@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Sum
+from django.db import connections
+from django.db.models import F, Sum
+from django.db.models.functions import Round
 
 from .models import CENT, CategorieBudget, Depense, LigneBudget, TempsBenevole, Versement, arrondi_centime
 
@@ -24,6 +26,7 @@ ZERO = Decimal("0.00")
 CENT_POUR_CENT = Decimal("100")
 SEUIL_ORANGE = Decimal("0.9")  # the gauge turns orange at 90 % of the cap
 DELAI_VERSEMENT = timedelta(days=45)  # the to-do warns this long before a request deadline
+CATEGORIES = CategorieBudget.choices  # read once: ``.choices`` rebuilds its list at each access
 
 
 class Niveau:
@@ -57,6 +60,31 @@ def cumuler_benevolat(lignes: Iterable[tuple[Decimal, Decimal, bool]]) -> Benevo
         else:
             hd, d = hd + heures, d + montant
     return Benevolat(heures_valorisees=hv, valorise=v, heures_donnees=hd, donne_en_plus=d)
+
+
+def benevolat_par_financement(ids: list[int]) -> dict[int, Benevolat]:
+    """The volunteer time of each funding in ``ids`` (fundings without any line are absent).
+
+    On PostgreSQL the sums are made by the database, each line rounded first:
+    ``SUM(ROUND(heures * taux_horaire, 2))`` — exact ``numeric`` arithmetic, and ``ROUND`` breaks
+    ties away from zero, which is half-up here since hours are positive and rates non-negative
+    (database constraints). The 90 000 lines of a national roll-up then never leave the server.
+    Elsewhere (SQLite stores decimals as floating-point numbers) the lines are read and summed
+    in Python by ``cumuler_benevolat``. Same figures either way (tests/finances/test_perf_benevolat.py).
+    """
+    lignes = TempsBenevole.objects.filter(financement_id__in=ids).order_by()  # no "-date" sort
+    if connections[lignes.db].vendor != "postgresql":
+        temps = defaultdict(list)
+        for fid, heures, taux, compte in lignes.values_list("financement_id", "heures", "taux_horaire", "valorise"):
+            temps[fid].append((heures, taux, compte))
+        return {fid: cumuler_benevolat(liste) for fid, liste in temps.items()}
+    sommes = defaultdict(dict)
+    for row in lignes.values("financement_id", "valorise").annotate(
+        heures_total=Sum("heures"), montant=Sum(Round(F("heures") * F("taux_horaire"), 2))
+    ):
+        cle = ("heures_valorisees", "valorise") if row["valorise"] else ("heures_donnees", "donne_en_plus")
+        sommes[row["financement_id"]].update({cle[0]: ZERO + row["heures_total"], cle[1]: ZERO + row["montant"]})
+    return {fid: Benevolat(**valeurs) for fid, valeurs in sommes.items()}
 
 
 @dataclass(frozen=True)
@@ -216,11 +244,7 @@ def syntheses(financements: list, *, today: date | None = None) -> list[Synthese
         .order_by()
     ):
         depenses[(row["ligne__financement_id"], row["ligne__categorie"])] = row["s"]
-    temps = defaultdict(list)
-    for fid, heures, taux, compte in TempsBenevole.objects.filter(financement_id__in=ids).values_list(
-        "financement_id", "heures", "taux_horaire", "valorise"
-    ):
-        temps[fid].append((heures, taux, compte))
+    benevolats = benevolat_par_financement(ids)
     versements = defaultdict(list)
     for v in Versement.objects.filter(financement_id__in=ids).order_by("date_limite_demande", "pk"):
         versements[v.financement_id].append(v)
@@ -229,11 +253,11 @@ def syntheses(financements: list, *, today: date | None = None) -> list[Synthese
     for f in financements:
         categories = [
             LigneCategorie(value, label, prevus[(f.pk, value)], depenses[(f.pk, value)])
-            for value, label in CategorieBudget.choices
+            for value, label in CATEGORIES
             if prevus[(f.pk, value)] or depenses[(f.pk, value)]
         ]
         total_depense = sum((c.depense for c in categories), ZERO)
-        benevolat = cumuler_benevolat(temps[f.pk])
+        benevolat = benevolats.get(f.pk, Benevolat())
         resultat.append(
             Synthese(
                 financement=f,

@@ -79,7 +79,10 @@ class ApprenantFilter(django_filters.FilterSet):
         if not complet:
             for nom in self.FILTRES_SITUATION:
                 del self.filters[nom]
-        self.etapes = Etape.objects.visible_to(user, projet=projet)
+        # the path of a step is narrowed to the project too (a path is in its learner's project,
+        # ``Parcours.clean``): without it PostgreSQL joins the steps found to every path of every
+        # project (a sequential scan of parcours_parcours: 10–25 ms at 77 000 paths; 2 ms with it)
+        self.etapes = Etape.objects.visible_to(user, projet=projet).filter(parcours__projet=projet)
         self.parcours = Parcours.objects.visible_to(user, projet=projet)
         organisations = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
         for name in ("organisation", "prescripteur"):

@@ -78,7 +78,7 @@ def test_list_query_budget(cabinet, django_assert_num_queries, n):
     for _ in range(n // 5):
         session = f.SessionFormationFactory(projet=projet, organisation=cabinet["of"])
         _placer(session, 5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         cabinet["client"].get(reverse("sessionformation_list", args=[projet.pk]))
 
 
