@@ -64,6 +64,7 @@ class ApprenantFilter(django_filters.FilterSet):
         label="Entrée entre", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
     bloquee = OuiNonFilter(label="Avec une étape bloquée", method="filter_bloquee")
+    sans_etape = OuiNonFilter(label="Parcours sans étape depuis 60 jours", method="filter_sans_etape")
     suivi_du = OuiNonFilter(label="Suivi à 6 mois dû", method="filter_suivi_du")
 
     class Meta:
@@ -114,6 +115,9 @@ class ApprenantFilter(django_filters.FilterSet):
 
     def filter_bloquee(self, queryset, name, value):
         return self._par_sous_requete(queryset, value, self.etapes.filter(statut=StatutEtape.BLOQUEE).values("parcours__apprenant_id"))
+
+    def filter_sans_etape(self, queryset, name, value):
+        return self._par_sous_requete(queryset, value, parcours_sans_etape(self.parcours).values("apprenant_id"))
 
     def filter_suivi_du(self, queryset, name, value):
         return self._par_sous_requete(queryset, value, suivis_dus(self.parcours).values("apprenant_id"))

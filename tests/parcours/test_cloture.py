@@ -11,7 +11,7 @@ from django.utils import timezone
 from parcours import services
 from parcours.filters import parcours_sans_etape
 from parcours.models import Etape, Parcours, Sortie, StatutParcours, TypeSortie
-from parcours.views import taches_parcours
+from parcours.views import LIGNES_TODO, taches_parcours
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -303,4 +303,22 @@ def test_home_todo_constant_queries(cabinet, django_assert_num_queries, n):
     # the user's memberships (visible_to), follow-ups due, blocked steps, dormant paths
     with django_assert_num_queries(4):
         bloc = taches_parcours(user=cabinet["coord"], projet=projet, adhesion=adhesion)
-    assert len(bloc["suivis"]) == n and len(bloc["bloquees"]) == n
+    assert len(bloc["suivis"]) == len(bloc["bloquees"]) == min(n, LIGNES_TODO)
+    assert bloc["nb_suivis"] == bloc["nb_bloquees"] == n
+
+
+def test_home_todo_shows_the_first_lines_and_links_to_the_whole_list(cabinet):
+    projet = cabinet["projet"]
+    today = date.today()
+    n = LIGNES_TODO + 3
+    for i in range(n):
+        f.ParcoursFactory(apprenant__projet=projet, date_debut=today - timedelta(days=200 + i), apprenant__nom=f"Dormant{i:02d}")
+    html = _accueil(cabinet["client"], projet)
+    assert f"Parcours sans étape depuis 60 jours ({n})" in html
+    assert html.count("Dormant") == LIGNES_TODO
+    lien = reverse("apprenant_list", args=[projet.pk]) + "?sans_etape=oui"
+    assert f'href="{lien}"' in html and f"Voir les {n} parcours sans étape" in html
+    # the list behind the link has them all, and only them
+    f.EtapeFactory(parcours__apprenant__projet=projet, parcours__apprenant__nom="Actif", date_debut=today)
+    noms = [a.nom for a in cabinet["client"].get(lien).context["paginator"].object_list]
+    assert len(noms) == n and "Actif" not in noms
