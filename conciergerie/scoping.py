@@ -72,7 +72,12 @@ class TenantQuerySet(models.QuerySet):
 
     def of_projet(self, projet):
         """Rows of one project, without role filtering: only for aggregates computed after
-        the view has checked, through ``visible_to``, that the user may see them."""
+        the view has checked, through ``visible_to``, that the user may see them.
+
+        ``projet``: a project or its id; or several (a list, tuple, set or QuerySet of projects
+        or ids), read in the same single query (``<projet_field>__in``)."""
+        if isinstance(projet, (list, tuple, set, frozenset, models.QuerySet)):
+            return self.filter(**{f"{self.projet_field}__in": [getattr(p, "pk", p) for p in projet]})
         return self.filter(**{self.projet_field: getattr(projet, "pk", projet)})
 
 

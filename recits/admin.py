@@ -27,8 +27,15 @@ class CopilAdmin(admin.ModelAdmin):
     filter_horizontal = ["participants"]
 
 
+class JobAdmin(admin.ModelAdmin):
+    """Jobs are made by the app (a row created here would never be enqueued): no add page."""
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(RapportCopil)
-class RapportCopilAdmin(admin.ModelAdmin):
+class RapportCopilAdmin(JobAdmin):
     list_display = ["copil", "statut", "progression", "cree_le", "debut", "fin"]
     list_filter = ["statut"]
     search_fields = ["erreur"]
@@ -36,7 +43,7 @@ class RapportCopilAdmin(admin.ModelAdmin):
 
 
 @admin.register(BilanExcel)
-class BilanExcelAdmin(admin.ModelAdmin):
+class BilanExcelAdmin(JobAdmin):
     """The record of the Excel exports (who, when, which period, with personal data or not): made
     by the bilan page; its record fields are read-only here."""
 
@@ -44,4 +51,16 @@ class BilanExcelAdmin(admin.ModelAdmin):
     list_filter = ["donnees_personnelles", "statut", "projet"]
     search_fields = ["erreur"]
     date_hierarchy = "cree_le"
-    readonly_fields = ["demande_par", "donnees_personnelles", "cree_le", "debut", "fin", "erreur"]
+    # the record of who exported what: read-only (widening ``projets`` would widen who sees the file)
+    readonly_fields = [
+        "projet",
+        "projets",
+        "periode_debut",
+        "periode_fin",
+        "demande_par",
+        "donnees_personnelles",
+        "cree_le",
+        "debut",
+        "fin",
+        "erreur",
+    ]

@@ -2,17 +2,28 @@
 the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
 of queries.
 
-- ``ecrire_bilan_projet``: the bilan of one project for a period, nine sheets; learners are
-  pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text written
-  about them) unless ``donnees_personnelles`` (an administrator's request, recorded by its job row).
+- ``ecrire_bilan``: the bilan of one project or of several for a period, nine sheets; learners
+  are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
+  written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
+  recorded by its job row; never for several). With several projects, the row sheets start with a
+  "Projet" column and *Synthèse* holds their sum; the rows are read in the same number of queries
+  whatever the number of projects (``of_projet`` with a list). ``ecrire_bilan_projet``: one project.
 - ``ecrire_bilan_synthese``: the roll-up for a funder: aggregates only, one row per project,
   masked below 5 people.
-- ``demander_bilan`` / ``relancer_bilan`` / ``generer_bilan``: the project bilan as a background
-  job (``BilanExcel``), through the job mechanism the COPIL report uses (``recits.jobs``).
+- ``demander_bilan`` / ``demander_bilan_projets`` / ``relancer_bilan`` / ``generer_bilan``: the
+  bilan as a background job (``BilanExcel``: one project, or several for a user who administers
+  each of them), through the job mechanism the COPIL report uses (``recits.jobs``).
 
 Every figure of the *Synthèse* sheet comes from ``recits.indicateurs`` (the dashboard's numbers).
 Every text cell that starts with ``= + - @``, a tab or a carriage return is written as text
 (type ``s``, with Excel's quote prefix), never as a formula.
+
+Speed: openpyxl's own cell writer is the floor. A row of a table sheet carries its texts as plain
+values (no style: written as openpyxl writes any string) and, for each formatted column (dates,
+amounts, hours, counts), one styled ``WriteOnlyCell`` made when the sheet is opened and reused from
+row to row (only its value changes): no cell object nor named-style lookup per cell. Column-level
+number formats would not do: Excel applies a ``<col>`` style only to cells that do not exist, a
+written cell without a style shows as General (a date as a serial number).
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -38,7 +50,7 @@ from openpyxl.utils import get_column_letter
 
 from conciergerie.models import Projet
 from conciergerie.roles import peut
-from conciergerie.scoping import adhesion_for
+from conciergerie.scoping import adhesion_for, adhesions_of
 from finances.models import Depense, LigneBudget, PartageValeur, TempsBenevole
 from finances.selectors import Synthese as SyntheseFinanciere
 from finances.selectors import valorisation
@@ -97,10 +109,12 @@ class Feuille:
         self.ws.freeze_panes = "A2"
         self.lignes = 0
         self.ws.append([self._cellule(c.titre, ENTETE) for c in colonnes])
+        # per column: None for text (plain values), else its styled cell, reused by every row
+        self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in colonnes]
 
-    def _cellule(self, valeur, type_: str):
+    def _cellule(self, valeur, type_: str, *, styler: bool = False):
         cellule = WriteOnlyCell(self.ws, value=_valeur(valeur))
-        if cellule.value is not None:
+        if cellule.value is not None or styler:
             cellule.style = f"bilan_{type_}"
         if isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DANGEREUX):
             cellule.data_type = "s"  # text, never a formula
@@ -109,9 +123,28 @@ class Feuille:
 
     def ajouter(self, valeurs: Iterable, types: Iterable[str] | None = None) -> None:
         """One row; ``types`` overrides the columns' cell types (a sheet of mixed figures)."""
-        types = types or [c.type for c in self.colonnes]
-        self.ws.append([self._cellule(v, t) for v, t in zip(valeurs, types, strict=True)])
+        if types is not None:
+            self.ws.append([self._cellule(v, t) for v, t in zip(valeurs, types, strict=True)])
+        else:
+            self.ws.append(self._rangee(valeurs))
         self.lignes += 1
+
+    def _rangee(self, valeurs: Iterable) -> list:
+        """A table row, fast: texts as plain values, the other cells through their column's
+        reused cell (openpyxl writes each cell of the row before it reads the next value)."""
+        rangee = []
+        for valeur, gabarit in zip(valeurs, self._gabarits, strict=True):
+            valeur = _valeur(valeur)
+            if valeur is None:
+                rangee.append(None)
+            elif type(valeur) is str:
+                rangee.append(self._cellule(valeur, TEXTE) if valeur.startswith(DEBUTS_DANGEREUX) else valeur)
+            elif gabarit is None:
+                rangee.append(valeur)
+            else:
+                gabarit.value = valeur
+                rangee.append(gabarit)
+        return rangee
 
     def fermer(self) -> None:
         """The filters cover the header and every row written."""
@@ -120,6 +153,15 @@ class Feuille:
 
 def _valeur(valeur):
     """Python values as Excel wants them: masked figures as text, rates and counts as numbers."""
+    type_ = type(valeur)
+    if type_ is str:  # the common case first
+        if not valeur.isprintable():  # characters XML forbids would make the file unreadable
+            valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
+        return valeur[:TEXTE_MAX] or None  # an empty text is an empty cell
+    if valeur is None or type_ is int or type_ is date or type_ is float:
+        return valeur
+    if type_ is Decimal:
+        return float(valeur)
     if isinstance(valeur, Effectif):
         return str(valeur) if valeur.masque else valeur.valeur
     if isinstance(valeur, Taux):
@@ -130,12 +172,8 @@ def _valeur(valeur):
         return "oui" if valeur else "non"
     if isinstance(valeur, datetime):
         return valeur.replace(tzinfo=None)
-    if isinstance(valeur, Promise):
-        valeur = str(valeur)
-    if isinstance(valeur, str):
-        # characters XML forbids would make the file unreadable; an empty text is an empty cell
-        valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)[:TEXTE_MAX]
-        return valeur or None
+    if isinstance(valeur, Promise | str):
+        return _valeur(str(valeur))
     return valeur
 
 
@@ -170,6 +208,7 @@ def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
     lignes = [
         ("Période", "Début", i.periode.debut, DATE),
         ("Période", "Fin", i.periode.fin, DATE),
+        *([("Périmètre", "Projets", i.nb_projets, ENTIER)] if i.nb_projets > 1 else []),
         ("Apprenants", "Accompagnés", a.accompagnes, ENTIER),
         ("Apprenants", "Nouveaux", a.nouveaux, ENTIER),
         ("Apprenants", "En parcours", a.actifs, ENTIER),
@@ -241,7 +280,40 @@ def _feuille_synthese(classeur, indicateurs: Indicateurs) -> None:
     feuille.fermer()
 
 
-# ------------------------------------------------------------------ the project bilan
+# ------------------------------------------------------------------ the bilan of one project or several
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    """The projects of a bilan. With several, the row sheets start with a "Projet" column (the
+    project's name, read in the same query) and are ordered by project first."""
+
+    projets: tuple
+
+    @property
+    def plusieurs(self) -> bool:
+        return len(self.projets) > 1
+
+    @property
+    def noms(self) -> dict[int, str]:
+        return {p.pk: p.nom for p in self.projets}
+
+    def colonnes(self) -> list[Colonne]:
+        return [Colonne("Projet", largeur=30)] if self.plusieurs else []
+
+    @property
+    def cible(self):
+        """What ``of_projet`` takes: the project, or the list of projects."""
+        return list(self.projets) if self.plusieurs else self.projets[0]
+
+    def lignes(self, queryset, champs: Iterable[str], ordre: Iterable[str]):
+        """``values_list(*champs)`` of the rows of these projects (one query, read in chunks),
+        preceded by the project's name when several."""
+        if self.plusieurs:
+            chemin = queryset.projet_field
+            queryset = queryset.of_projet(self.cible).order_by(f"{chemin}__nom", chemin, *ordre)
+            return _par_lots(queryset.values_list(f"{chemin}__nom", *champs))
+        return _par_lots(queryset.of_projet(self.cible).order_by(*ordre).values_list(*champs))
 
 
 def _par_lots(queryset) -> Iterable:
@@ -254,8 +326,8 @@ def _age(naissance: date | None, au: date) -> int | None:
     return au.year - naissance.year - ((au.month, au.day) < (naissance.month, naissance.day))
 
 
-def _feuille_apprenants(classeur, projet, periode: Periode, personnelles: bool) -> None:
-    colonnes = [Colonne("Référence", largeur=14)]
+def _feuille_apprenants(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
+    colonnes = [*perimetre.colonnes(), Colonne("Référence", largeur=14)]
     champs = ["reference"]
     if personnelles:
         colonnes += [
@@ -282,11 +354,9 @@ def _feuille_apprenants(classeur, projet, periode: Periode, personnelles: bool) 
     situations = dict(Apprenant._meta.get_field("situation_entree").choices)
     niveaux = dict(Apprenant._meta.get_field("niveau_qualification").choices)
     secu = dict(Apprenant._meta.get_field("statut_secu").choices)
-    lignes = (
-        Apprenant.objects.of_projet(projet)
-        .filter(date_entree__lte=periode.fin)
-        .order_by("reference")
-        .values_list(
+    lignes = perimetre.lignes(
+        Apprenant.objects.filter(date_entree__lte=periode.fin),
+        [
             *champs,
             "date_naissance",
             "qpv",
@@ -296,14 +366,15 @@ def _feuille_apprenants(classeur, projet, periode: Periode, personnelles: bool) 
             "prescripteur__nom",
             "date_entree",
             "statut_secu",
-        )
+        ],
+        ["reference"],
     )
-    for row in _par_lots(lignes):
-        propres = list(row[: len(champs)])
-        naissance, qpv, zrr, situation, niveau, prescripteur, entree, statut = row[len(champs) :]
+    n = len(champs) + perimetre.plusieurs
+    for row in lignes:
+        naissance, qpv, zrr, situation, niveau, prescripteur, entree, statut = row[n:]
         feuille.ajouter(
-            [
-                *propres,
+            (
+                *row[:n],
                 _age(naissance, entree),
                 qpv,
                 zrr,
@@ -312,13 +383,14 @@ def _feuille_apprenants(classeur, projet, periode: Periode, personnelles: bool) 
                 prescripteur,
                 entree,
                 secu.get(statut),
-            ]
+            )
         )
     feuille.fermer()
 
 
-def _feuille_etapes(classeur, projet, periode: Periode, personnelles: bool) -> None:
+def _feuille_etapes(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
     colonnes = [
+        *perimetre.colonnes(),
         Colonne("Apprenant (référence)", largeur=14),
         Colonne("Objectif du parcours", largeur=30),
         Colonne("Statut du parcours", largeur=14),
@@ -353,20 +425,23 @@ def _feuille_etapes(classeur, projet, periode: Periode, personnelles: bool) -> N
         champs.append("motif")
     feuille = Feuille(classeur, "Parcours et étapes", colonnes)
     choix = {nom: dict(Etape._meta.get_field(nom).choices) for nom in ("type", "modalite", "statut")}
+    types, modalites, statuts = choix["type"], choix["modalite"], choix["statut"]
     statuts_parcours = dict(Etape._meta.get_field("parcours").related_model._meta.get_field("statut").choices)
-    lignes = (
-        Etape.objects.of_projet(projet)
-        .filter(Q(date_debut__lte=periode.fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=periode.debut)))
-        .order_by("parcours__apprenant__reference", "parcours_id", "date_debut", "pk")
-        .values_list(*champs)
+    lignes = perimetre.lignes(
+        Etape.objects.filter(Q(date_debut__lte=periode.fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=periode.debut))),
+        champs,
+        ["parcours__apprenant__reference", "parcours_id", "date_debut", "pk"],
     )
-    for ref, parcours, statut_parcours, type_, intitule, org, code, debut, fin, hp, hr, modalite, statut, *motif in _par_lots(lignes):
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        ref, parcours, statut_parcours, type_, intitule, org, code, debut, fin, hp, hr, modalite, statut = row[k : k + 13]
         feuille.ajouter(
             (
+                *row[:k],
                 ref,
                 parcours,
                 statuts_parcours.get(statut_parcours),
-                choix["type"].get(type_),
+                types.get(type_),
                 intitule,
                 org,
                 code,
@@ -374,19 +449,20 @@ def _feuille_etapes(classeur, projet, periode: Periode, personnelles: bool) -> N
                 fin,
                 hp,
                 hr,
-                choix["modalite"].get(modalite),
-                choix["statut"].get(statut),
-                *motif,
+                modalites.get(modalite),
+                statuts.get(statut),
+                *row[k + 13 :],
             )
         )
     feuille.fermer()
 
 
-def _feuille_sorties(classeur, projet, periode: Periode) -> None:
+def _feuille_sorties(classeur, perimetre: Perimetre, periode: Periode) -> None:
     feuille = Feuille(
         classeur,
         "Sorties et suivis à 6 mois",
         [
+            *perimetre.colonnes(),
             Colonne("Apprenant (référence)", largeur=14),
             Colonne("Objectif du parcours", largeur=30),
             Colonne("Moment", largeur=14),
@@ -398,23 +474,25 @@ def _feuille_sorties(classeur, projet, periode: Periode) -> None:
     )
     moments = dict(Sortie._meta.get_field("type").choices)
     resultats = dict(Sortie._meta.get_field("resultat").choices)
-    lignes = (
-        Sortie.objects.of_projet(projet)
-        .filter(date__range=(periode.debut, periode.fin))
-        .order_by("date", "pk")
-        .values_list("parcours__apprenant__reference", "parcours__intitule", "type", "resultat", "date", "parcours__suivi_6_mois_le")
+    lignes = perimetre.lignes(
+        Sortie.objects.filter(date__range=(periode.debut, periode.fin)),
+        ["parcours__apprenant__reference", "parcours__intitule", "type", "resultat", "date", "parcours__suivi_6_mois_le"],
+        ["date", "pk"],
     )
-    for ref, parcours, moment, resultat, le, suivi in _par_lots(lignes):
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        ref, parcours, moment, resultat, le, suivi = row[k:]
         prevu = suivi if moment == TypeSortie.SORTIE else None
-        feuille.ajouter((ref, parcours, moments.get(moment), resultats.get(resultat), resultat in RESULTATS_POSITIFS, le, prevu))
+        feuille.ajouter((*row[:k], ref, parcours, moments.get(moment), resultats.get(resultat), resultat in RESULTATS_POSITIFS, le, prevu))
     feuille.fermer()
 
 
-def _feuille_partenaires(classeur, projet) -> None:
+def _feuille_partenaires(classeur, perimetre: Perimetre) -> None:
     feuille = Feuille(
         classeur,
         "Partenaires",
         [
+            *perimetre.colonnes(),
             Colonne("Organisation", largeur=30),
             Colonne("Type", largeur=22),
             Colonne("Commune", largeur=18),
@@ -428,23 +506,26 @@ def _feuille_partenaires(classeur, projet) -> None:
     types = dict(Organisation._meta.get_field("type").choices)
     qualiopi = dict(Organisation._meta.get_field("qualiopi_statut").choices)
     roles = dict(MembreConsortium._meta.get_field("role").choices)
-    membres = dict(MembreConsortium.objects.of_projet(projet).values_list("organisation_id", "role"))
-    lignes = (
-        Organisation.objects.of_projet(projet)
-        .order_by("nom", "pk")
-        .values_list("pk", "nom", "type", "commune", "siret", "qualiopi_statut", "qualiopi_expiration", "nda")
+    membres = dict(MembreConsortium.objects.of_projet(perimetre.cible).values_list("organisation_id", "role"))
+    lignes = perimetre.lignes(
+        Organisation.objects.all(),
+        ["pk", "nom", "type", "commune", "siret", "qualiopi_statut", "qualiopi_expiration", "nda"],
+        ["nom", "pk"],
     )
-    for pk, nom, type_, commune, siret, statut, expiration, nda in _par_lots(lignes):
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        pk, nom, type_, commune, siret, statut, expiration, nda = row[k:]
         role = roles.get(membres[pk]) if pk in membres else "hors consortium"
-        feuille.ajouter((nom, types.get(type_), commune, siret, role, qualiopi.get(statut, ""), expiration, nda))
+        feuille.ajouter((*row[:k], nom, types.get(type_), commune, siret, role, qualiopi.get(statut, ""), expiration, nda))
     feuille.fermer()
 
 
-def _feuille_financements(classeur, syntheses: list[SyntheseFinanciere]) -> None:
+def _feuille_financements(classeur, perimetre: Perimetre, syntheses: list[SyntheseFinanciere]) -> None:
     feuille = Feuille(
         classeur,
         "Financements et budget",
         [
+            *perimetre.colonnes(),
             Colonne("Financement", largeur=30),
             Colonne("Financeur", largeur=26),
             Colonne("Programme", largeur=14),
@@ -456,18 +537,23 @@ def _feuille_financements(classeur, syntheses: list[SyntheseFinanciere]) -> None
             Colonne("Consommé (%)", POURCENT, 12),
         ],
     )
+    noms = perimetre.noms
     for s in syntheses:
         f = s.financement
+        tete = (noms.get(f.projet_id),) if perimetre.plusieurs else ()
         for c in s.categories:
-            feuille.ajouter((f.intitule, f.financeur.nom, f.programme, f.montant_accorde, c.libelle, c.prevu, c.depense, c.ecart, c.taux))
+            feuille.ajouter(
+                (*tete, f.intitule, f.financeur.nom, f.programme, f.montant_accorde, c.libelle, c.prevu, c.depense, c.ecart, c.taux)
+            )
     feuille.fermer()
 
 
-def _feuille_depenses(classeur, financements: list) -> None:
+def _feuille_depenses(classeur, perimetre: Perimetre, financements: list) -> None:
     feuille = Feuille(
         classeur,
         "Dépenses",
         [
+            *perimetre.colonnes(),
             Colonne("Date", DATE, 12),
             Colonne("Financement", largeur=30),
             Colonne("Catégorie", largeur=18),
@@ -478,18 +564,22 @@ def _feuille_depenses(classeur, financements: list) -> None:
         ],
     )
     categories = dict(LigneBudget._meta.get_field("categorie").choices)
-    lignes = (
-        Depense.objects.filter(ligne__financement__in=financements)
-        .order_by("date", "pk")
-        .values_list("date", "ligne__financement__intitule", "ligne__categorie", "ligne__libelle", "libelle", "montant", "justificatif")
-    )
-    for le, financement, categorie, ligne, libelle, montant, justificatif in _par_lots(lignes):
-        feuille.ajouter((le, financement, categories.get(categorie), ligne, libelle, montant, bool(justificatif)))
+    lignes = Depense.objects.filter(ligne__financement__in=financements)
+    champs = ("date", "ligne__financement__intitule", "ligne__categorie", "ligne__libelle", "libelle", "montant", "justificatif")
+    if perimetre.plusieurs:
+        chemin = "ligne__financement__projet"
+        lignes = lignes.order_by(f"{chemin}__nom", chemin, "date", "pk").values_list(f"{chemin}__nom", *champs)
+    else:
+        lignes = lignes.order_by("date", "pk").values_list(*champs)
+    k = int(perimetre.plusieurs)
+    for row in _par_lots(lignes):
+        le, financement, categorie, ligne, libelle, montant, justificatif = row[k:]
+        feuille.ajouter((*row[:k], le, financement, categories.get(categorie), ligne, libelle, montant, bool(justificatif)))
     feuille.fermer()
 
 
-def _feuille_benevolat(classeur, projet, periode: Periode, syntheses: list[SyntheseFinanciere], personnelles: bool) -> None:
-    colonnes = [Colonne("Date", DATE, 12)]
+def _feuille_benevolat(classeur, perimetre: Perimetre, periode: Periode, syntheses: list[SyntheseFinanciere], personnelles: bool) -> None:
+    colonnes = [*perimetre.colonnes(), Colonne("Date", DATE, 12)]
     if personnelles:
         colonnes.append(Colonne("Bénévole", largeur=22))
     colonnes += [
@@ -502,24 +592,29 @@ def _feuille_benevolat(classeur, projet, periode: Periode, syntheses: list[Synth
         Colonne("Valorisé", largeur=9),
     ]
     feuille = Feuille(classeur, "Bénévolat", colonnes)
-    lignes = (
-        TempsBenevole.objects.of_projet(projet)
-        .filter(date__range=(periode.debut, periode.fin))
-        .order_by("date", "pk")
-        .values_list("date", "personne", "organisation__nom", "activite", "financement__intitule", "heures", "taux_horaire", "valorise")
-    )
-    for le, personne, organisation, activite, financement, heures, taux, valorise in _par_lots(lignes):
-        debut = [le, personne] if personnelles else [le]
-        feuille.ajouter((*debut, organisation, activite, financement, heures, taux, valorisation(heures, taux), valorise))
+    champs = ["date", "personne", "organisation__nom", "activite", "financement__intitule", "heures", "taux_horaire", "valorise"]
+    if not personnelles:
+        champs.remove("personne")  # not even read
+    lignes = perimetre.lignes(TempsBenevole.objects.filter(date__range=(periode.debut, periode.fin)), champs, ["date", "pk"])
+    n = len(champs) - 3 + perimetre.plusieurs
+    for row in lignes:
+        heures, taux, valorise = row[n:]
+        feuille.ajouter((*row[:n], heures, taux, valorisation(heures, taux), valorise))
     feuille.fermer()
     # below the table (outside its filters): the cap of each funding, counted and beyond
     ws = feuille.ws
     ws.append([])
-    ws.append([feuille._cellule(t, ENTETE) for t in ("Plafond par financement", "Plafond (%)", "Valorisé", "Compté", "Au-delà du plafond")])
+    titres = ("Plafond par financement", "Plafond (%)", "Valorisé", "Compté", "Au-delà du plafond")
+    if perimetre.plusieurs:
+        titres = ("Projet", *titres)
+    ws.append([feuille._cellule(t, ENTETE) for t in titres])
+    noms = perimetre.noms
     for s in syntheses:
         p = s.plafond
+        tete = [feuille._cellule(noms.get(s.financement.projet_id), TEXTE)] if perimetre.plusieurs else []
         ws.append(
             [
+                *tete,
                 feuille._cellule(s.financement.intitule, TEXTE),
                 feuille._cellule(p.plafond, POURCENT),
                 feuille._cellule(p.valorise, EUROS),
@@ -529,11 +624,12 @@ def _feuille_benevolat(classeur, projet, periode: Periode, syntheses: list[Synth
         )
 
 
-def _feuille_sessions(classeur, projet, periode: Periode) -> None:
+def _feuille_sessions(classeur, perimetre: Perimetre, periode: Periode) -> None:
     feuille = Feuille(
         classeur,
         "Sessions et partage de valeur",
         [
+            *perimetre.colonnes(),
             Colonne("Organisme de formation", largeur=26),
             Colonne("Session", largeur=30),
             Colonne("Début", DATE, 12),
@@ -546,49 +642,73 @@ def _feuille_sessions(classeur, projet, periode: Periode) -> None:
             Colonne("Partage de valeur attendu", EUROS, 14),
         ],
     )
-    partages: dict = {}
-    for session_id, montant, recu in PartageValeur.objects.of_projet(projet).values_list("session_id", "montant", "recu"):
-        recu_, attendu = partages.get(session_id, (Decimal(0), Decimal(0)))
-        partages[session_id] = (recu_ + montant, attendu) if recu else (recu_, attendu + montant)
-    sessions = (
-        SessionFormation.objects.of_projet(projet)
-        .filter(date_debut__lte=periode.fin, date_fin__gte=periode.debut)
-        .avec_placees()
-        .order_by("date_debut", "pk")
-        .values_list("pk", "organisation__nom", "intitule", "date_debut", "date_fin", "places_min", "places_max", "nb_placees")
+    partages: dict = {}  # session id, or ("hors session", project id): (received, expected)
+    for projet_id, session_id, montant, recu in PartageValeur.objects.of_projet(perimetre.cible).values_list(
+        "projet_id", "session_id", "montant", "recu"
+    ):
+        cle = session_id if session_id is not None else ("hors session", projet_id)
+        recu_, attendu = partages.get(cle, (Decimal(0), Decimal(0)))
+        partages[cle] = (recu_ + montant, attendu) if recu else (recu_, attendu + montant)
+    sessions = perimetre.lignes(
+        SessionFormation.objects.filter(date_debut__lte=periode.fin, date_fin__gte=periode.debut).avec_placees(),
+        ["pk", "organisation__nom", "intitule", "date_debut", "date_fin", "places_min", "places_max", "nb_placees"],
+        ["date_debut", "pk"],
     )
-    for pk, organisation, intitule, debut, fin, pmin, pmax, placees in sessions:
+    k = int(perimetre.plusieurs)
+    for row in sessions:
+        pk, organisation, intitule, debut, fin, pmin, pmax, placees = row[k:]
         recu, attendu = partages.pop(pk, (Decimal(0), Decimal(0)))
-        feuille.ajouter((organisation, intitule, debut, fin, pmin, pmax, placees, bool(placees) and placees >= pmin, recu, attendu))
-    if None in partages:  # value shared per learner, outside any session
-        recu, attendu = partages[None]
-        feuille.ajouter(("", "Hors session (par apprenant)", None, None, None, None, None, None, recu, attendu))
+        feuille.ajouter(
+            (*row[:k], organisation, intitule, debut, fin, pmin, pmax, placees, bool(placees) and placees >= pmin, recu, attendu)
+        )
+    # value shared per learner, outside any session: one row per project
+    noms = perimetre.noms
+    for projet in sorted(perimetre.projets, key=lambda p: (p.nom, p.pk)):
+        if ("hors session", projet.pk) in partages:
+            recu, attendu = partages[("hors session", projet.pk)]
+            tete = (noms[projet.pk],) if perimetre.plusieurs else ()
+            feuille.ajouter((*tete, "", "Hors session (par apprenant)", None, None, None, None, None, None, recu, attendu))
     feuille.fermer()
 
 
-def ecrire_bilan_projet(
-    *, projet, periode: Periode, fichier, donnees_personnelles: bool = False, financements=None, progression: Callable | None = None
-):
-    """Write the project's bilan to ``fichier`` (a path or a binary file object).
+MESSAGE_PLUSIEURS_NOMINATIF = "Le bilan de plusieurs projets est toujours pseudonymisé : pas de données personnelles."
 
-    ``financements``: the fundings shown, read through ``visible_to`` by the caller (None: all
-    the project's). ``progression(pourcent)`` is called after each sheet, from 10 to 90 (the
-    job's progress bar).
+
+def ecrire_bilan(
+    *, projets, periode: Periode, fichier, donnees_personnelles: bool = False, financements=None, progression: Callable | None = None
+):
+    """Write the bilan of ``projets`` (Projet objects, one or more) to ``fichier`` (a path or a
+    binary file object); returns the indicators of its *Synthèse* (``calculer``: their sum).
+
+    The queries do not grow with the number of projects nor of rows. With several projects the
+    row sheets start with a "Projet" column and the learners are always pseudonymised
+    (``ValueError`` if ``donnees_personnelles``). ``financements``: the fundings shown, read
+    through ``visible_to`` by the caller (None: all the projects'). ``progression(pourcent)`` is
+    called after each sheet, from 10 to 90 (the job's progress bar).
     """
+    projets = tuple({p.pk: p for p in projets}.values())
+    if not projets:
+        raise ValueError("Aucun projet : pas de bilan à écrire.")
+    perimetre = Perimetre(projets)
+    if perimetre.plusieurs and donnees_personnelles:
+        raise ValueError(MESSAGE_PLUSIEURS_NOMINATIF)
     avancer = progression or (lambda _pourcent: None)
-    indicateurs = calculer([projet], periode, financements=financements)
+    indicateurs = calculer(projets, periode, financements=financements)
     syntheses = indicateurs.finances.financements
+    if perimetre.plusieurs:
+        ordre = {p.pk: (p.nom, p.pk) for p in projets}
+        syntheses = sorted(syntheses, key=lambda s: ordre.get(s.financement.projet_id, ("", 0)))
     classeur = _classeur()
     etapes: list[Callable] = [
         lambda: _feuille_synthese(classeur, indicateurs),
-        lambda: _feuille_apprenants(classeur, projet, periode, donnees_personnelles),
-        lambda: _feuille_etapes(classeur, projet, periode, donnees_personnelles),
-        lambda: _feuille_sorties(classeur, projet, periode),
-        lambda: _feuille_partenaires(classeur, projet),
-        lambda: _feuille_financements(classeur, syntheses),
-        lambda: _feuille_depenses(classeur, [s.financement for s in syntheses]),
-        lambda: _feuille_benevolat(classeur, projet, periode, syntheses, donnees_personnelles),
-        lambda: _feuille_sessions(classeur, projet, periode),
+        lambda: _feuille_apprenants(classeur, perimetre, periode, donnees_personnelles),
+        lambda: _feuille_etapes(classeur, perimetre, periode, donnees_personnelles),
+        lambda: _feuille_sorties(classeur, perimetre, periode),
+        lambda: _feuille_partenaires(classeur, perimetre),
+        lambda: _feuille_financements(classeur, perimetre, syntheses),
+        lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
+        lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
+        lambda: _feuille_sessions(classeur, perimetre, periode),
     ]
     try:
         for n, etape in enumerate(etapes, start=1):
@@ -599,6 +719,20 @@ def ecrire_bilan_projet(
         _abandonner(classeur)
         raise
     return indicateurs
+
+
+def ecrire_bilan_projet(
+    *, projet, periode: Periode, fichier, donnees_personnelles: bool = False, financements=None, progression: Callable | None = None
+):
+    """The bilan of one project (``ecrire_bilan``)."""
+    return ecrire_bilan(
+        projets=[projet],
+        periode=periode,
+        fichier=fichier,
+        donnees_personnelles=donnees_personnelles,
+        financements=financements,
+        progression=progression,
+    )
 
 
 # ------------------------------------------------------------------ the funder's roll-up
@@ -677,17 +811,30 @@ def _feuilles_synthese(classeur, synthese) -> None:
     moyennes.fermer()
 
 
-# ------------------------------------------------------------------ the project bilan as a job
+# ------------------------------------------------------------------ the bilan as a job
 
 PREFIXE_ERREUR = "Échec de la génération du bilan : "
 MESSAGE_DONNEES_PERSONNELLES = "Seul un administrateur du projet peut exporter les données personnelles des apprenants."
 MESSAGE_ROLE = "Votre rôle ne permet pas de générer le bilan de ce projet."
+MESSAGE_PROJETS = "Le bilan détaillé de plusieurs projets est réservé à qui administre chacun d'eux."
+MESSAGE_PERIODE = "La fin de la période doit suivre son début."
+#: who may ask for the bilan of several projects: an administrateur of each of them
+CAPACITE_PROJETS = "membres.gerer"
 
 
 def peut_generer(role: str | None) -> bool:
     """A project bilan has one row per learner (pseudonymised): it needs the dashboard *and* the
     learners (administrateur, coordinateur)."""
     return peut(role, "tableau_de_bord.voir") and peut(role, "apprenants.voir")
+
+
+def projets_administres(user) -> list[Projet]:
+    """The projects where ``user`` is administrateur (``membres.gerer``), by name: what the
+    detailed bilan of several projects spans. One query (the memberships are cached)."""
+    ids = [a.projet_id for a in adhesions_of(user) if peut(a.role, CAPACITE_PROJETS)]
+    if not ids:
+        return []
+    return list(Projet.objects.filter(pk__in=ids).order_by("nom", "pk"))
 
 
 def _mettre_en_file(bilan: BilanExcel) -> None:
@@ -708,7 +855,7 @@ def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = Fal
     if donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
         raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
     if periode.fin < periode.debut:
-        raise ValidationError("La fin de la période doit suivre son début.")
+        raise ValidationError(MESSAGE_PERIODE)
     with transaction.atomic():
         # serialise two requests for the same project (a double click)
         Projet.objects.select_for_update().filter(pk=projet.pk).values_list("pk", flat=True).first()
@@ -733,31 +880,68 @@ def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = Fal
     return bilan
 
 
+def demander_bilan_projets(*, projets, periode: Periode, by) -> BilanExcel:
+    """The detailed bilan of several projects (pseudonymised, always) as a job: a ``BilanExcel``
+    without ``projet``, its projects in ``projets``. Refused (``PermissionDenied``, nothing
+    created) unless ``by`` is administrateur of every one of them; at least two projects. The same
+    request by the same person while the first is still waiting or running returns it."""
+    ids = sorted({getattr(p, "pk", p) for p in projets})
+    administres = {a.projet_id for a in adhesions_of(by) if peut(a.role, CAPACITE_PROJETS)}
+    if not ids or not set(ids) <= administres:
+        raise PermissionDenied(MESSAGE_PROJETS)
+    if len(ids) < 2:
+        raise ValidationError("Le bilan détaillé de plusieurs projets en demande au moins deux.")
+    if periode.fin < periode.debut:
+        raise ValidationError(MESSAGE_PERIODE)
+    with transaction.atomic():
+        # serialise two requests by the same person (a double click)
+        get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).first()
+        en_vol = (
+            BilanExcel.objects.filter(
+                projet__isnull=True, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by, statut__in=jobs.EN_VOL
+            )
+            .prefetch_related("projets")
+            .order_by("cree_le", "pk")
+        )
+        for existant in en_vol:
+            if sorted(p.pk for p in existant.projets.all()) == ids:
+                return existant
+        bilan = BilanExcel.objects.create(projet=None, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by)
+        bilan.projets.set(ids)
+        _mettre_en_file(bilan)
+    return bilan
+
+
 def relancer_bilan(*, bilan: BilanExcel, by) -> BilanExcel:
     """Put a failed (or lost) bilan back in the queue, on the same row. The row keeps who asked
-    for it and when: it is the record of the export request."""
-    role = getattr(adhesion_for(by, bilan.projet_id), "role", None)
-    if not peut_generer(role):
-        raise PermissionDenied(MESSAGE_ROLE)
-    if bilan.donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
-        raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    for it and when: it is the record of the export request. A bilan of several projects may be
+    retried by whoever may see it (an administrateur of each of its projects)."""
+    if bilan.projet_id is None:
+        if not BilanExcel.objects.de_plusieurs_projets(by).filter(pk=bilan.pk).exists():
+            raise PermissionDenied(MESSAGE_PROJETS)
+    else:
+        role = getattr(adhesion_for(by, bilan.projet_id), "role", None)
+        if not peut_generer(role):
+            raise PermissionDenied(MESSAGE_ROLE)
+        if bilan.donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
+            raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
     demandeur = bilan.demande_par
     return jobs.remettre_en_file(job=bilan, by=demandeur, mettre_en_file=_mettre_en_file)
 
 
 def nom_fichier(bilan: BilanExcel) -> str:
-    nom = slugify(bilan.projet.nom)[:40] or "projet"
+    nom = f"{bilan.projets.count()}-projets" if bilan.projet_id is None else (slugify(bilan.projet.nom)[:40] or "projet")
     nominatif = "-nominatif" if bilan.donnees_personnelles else ""
     return f"bilan-{nom}-{bilan.periode_debut:%Y%m%d}-{bilan.periode_fin:%Y%m%d}{nominatif}-{bilan.pk}.xlsx"
 
 
 def _produire(bilan: BilanExcel, avancer: jobs.Avancer) -> File:
     """The workbook, streamed to a temporary file on disk (deleted once stored or on failure)."""
-    projet = Projet.objects.get(pk=bilan.projet_id)
+    projets = list(bilan.projets.order_by("nom", "pk")) if bilan.projet_id is None else [Projet.objects.get(pk=bilan.projet_id)]
     tampon = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (handed to the runner, which closes it)
     try:
-        ecrire_bilan_projet(
-            projet=projet,
+        ecrire_bilan(
+            projets=projets,
             periode=Periode(bilan.periode_debut, bilan.periode_fin),
             fichier=tampon,
             donnees_personnelles=bilan.donnees_personnelles,

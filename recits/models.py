@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from conciergerie.roles import Role
-from conciergerie.scoping import EVERYTHING, NOTHING, ProjetScopedMixin, TenantQuerySet
+from conciergerie.roles import Role, peut
+from conciergerie.scoping import EVERYTHING, NOTHING, ProjetScopedMixin, TenantQuerySet, adhesions_of
 from parcours.models import Apprenant
 from partenaires.models import Contact, Organisation
 
@@ -218,17 +218,31 @@ class RapportCopil(Job):
 class BilanExcelQuerySet(TenantQuerySet):
     def role_filter(self, role, organisation_id):
         """Administrators see every bilan; coordinators those without personal data; partners
-        and funders none (a project bilan has one row per learner, even pseudonymised)."""
+        and funders none (a project bilan has one row per learner, even pseudonymised). A bilan
+        of several projects has no ``projet``: ``visible_to`` never gives it (see
+        ``de_plusieurs_projets``)."""
         if role == Role.ADMINISTRATEUR:
             return EVERYTHING
         if role == Role.COORDINATEUR:
             return Q(donnees_personnelles=False)
         return NOTHING
 
+    def de_plusieurs_projets(self, user):
+        """The bilans of several projects ``user`` may see: those of which it administers, now
+        (active memberships), *every* project. Whoever asked for one is no exception: losing one
+        of those memberships loses the file, as a project bilan is lost with the project."""
+        administres = [a.projet_id for a in adhesions_of(user) if peut(a.role, "membres.gerer")]
+        if not administres:
+            return self.none()
+        projets = BilanExcel.projets.through.objects.filter(bilanexcel_id=OuterRef("pk"))
+        return self.filter(Exists(projets), projet__isnull=True).exclude(Exists(projets.exclude(projet_id__in=administres)))
+
 
 class BilanExcel(ProjetScopedMixin, Job):
-    """An Excel bilan of a project for a period (``recits.bilans``). The row is also the record
-    of the export: who asked for it, when, for which period, and whether with personal data."""
+    """An Excel bilan for a period (``recits.bilans``): of one project (``projet``), or of several
+    (``projet`` empty, ``projets``: the detailed bilan an administrateur of each of them asks for,
+    always pseudonymised). The row is also the record of the export: who asked for it, when, for
+    which period and projects, and whether with personal data."""
 
     cle = "bilan"
     libelle = "Bilan"
@@ -237,6 +251,17 @@ class BilanExcel(ProjetScopedMixin, Job):
     dossier = "bilans"
     capacites_relancer = ("tableau_de_bord.voir", "apprenants.voir")
 
+    projet = models.ForeignKey(
+        "conciergerie.Projet",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Vide : bilan de plusieurs projets.",
+    )
+    projets = models.ManyToManyField(
+        "conciergerie.Projet", blank=True, related_name="bilans_communs", verbose_name="projets (bilan de plusieurs projets)"
+    )
     periode_debut = models.DateField("période : début")
     periode_fin = models.DateField("période : fin")
     donnees_personnelles = models.BooleanField(
@@ -256,16 +281,29 @@ class BilanExcel(ProjetScopedMixin, Job):
                 name="bilan_periode_ordonnee",
                 violation_error_message="La fin de la période doit suivre son début.",
             ),
+            models.CheckConstraint(
+                condition=Q(projet__isnull=False) | Q(donnees_personnelles=False),
+                name="bilan_plusieurs_projets_pseudonymise",
+                violation_error_message="Le bilan de plusieurs projets est toujours pseudonymisé.",
+            ),
         ]
         indexes = [models.Index(fields=["projet", "cree_le"])]
 
     def __str__(self):
+        if self.periode_debut is None or self.periode_fin is None:
+            return f"Bilan ({self.get_statut_display()})"
         return f"Bilan du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y} ({self.get_statut_display()})"
 
     @property
-    def projet_du_job(self) -> int:
-        return self.projet_id
+    def projet_du_job(self) -> int | str:
+        """Its project, for the file's folder: ``projets/plusieurs/bilans/`` for several."""
+        return self.projet_id if self.projet_id is not None else "plusieurs"
 
     def resume(self) -> str:
         texte = f"Période du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y}"
+        if self.projet_id is None:
+            nb = getattr(self, "nb_projets", None)
+            if nb is None:
+                nb = self.projets.count()
+            texte += f" · {nb} projet{'s' if nb > 1 else ''}"
         return texte + (" · avec données personnelles" if self.donnees_personnelles else " · apprenants pseudonymisés")

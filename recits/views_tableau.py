@@ -94,5 +94,7 @@ class SyntheseView(TemplateView):
             periode=periode,
             masquer=masquer,
             synthese=calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+            # the detailed bilan of the projects the user administers (recits.views_bilans), if several
+            bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
         )
         return context

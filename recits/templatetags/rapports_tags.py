@@ -18,25 +18,31 @@ from recits.models import Job, RapportCopil, StatutJob
 register = template.Library()
 
 
-def contexte_statut(job: Job, adhesion) -> dict:
+def contexte_statut(job: Job, adhesion=None, *, urls: dict | None = None, peut_relancer: bool | None = None) -> dict:
     """What ``recits/_job_statut.html`` shows, for any kind of job (the model's ``cle`` names its
-    URLs and DOM id, ``libelle`` its texts); the status views render the same."""
-    role = getattr(adhesion, "role", None)
+    URLs and DOM id, ``libelle`` its texts); the status views render the same.
+
+    A job of a project: its URLs under ``/p/<projet_id>/`` and the retry right of ``adhesion``'s
+    role. A job outside any project (a bilan of several projects) passes its ``urls``
+    (``statut``, ``relancer``, ``telecharger``) and ``peut_relancer``."""
     fin = job.fin or (timezone.now() if job.debut and job.statut in EN_VOL else None)
     projet_id = job.projet_du_job
-    kwargs = {"projet_id": projet_id, "pk": job.pk}
+    if urls is None:
+        kwargs = {"projet_id": projet_id, "pk": job.pk}
+        urls = {nom: reverse(f"{job.cle}_{nom}", kwargs=kwargs) for nom in ("statut", "relancer", "telecharger")}
+    if peut_relancer is None:
+        role = getattr(adhesion, "role", None)
+        peut_relancer = all(peut(role, c) for c in job.capacites_relancer)
     return {
         "job": job,
         "projet_id": projet_id,
         "resume": job.resume(),
-        "url_statut": reverse(f"{job.cle}_statut", kwargs=kwargs),
-        "url_relancer": reverse(f"{job.cle}_relancer", kwargs=kwargs),
-        "url_telecharger": reverse(f"{job.cle}_telecharger", kwargs=kwargs),
+        **{f"url_{nom}": url for nom, url in urls.items()},
         "en_vol": job.statut in EN_VOL,
         "pret": job.statut == StatutJob.PRET and bool(job.fichier),
         "echec": job.statut == StatutJob.ECHEC,
         "duree": (fin - job.debut).total_seconds() if job.debut and fin else None,
-        "peut_relancer": relancable(job) and all(peut(role, c) for c in job.capacites_relancer),
+        "peut_relancer": relancable(job) and peut_relancer,
     }
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -784,3 +784,318 @@ def test_le_worker_genere_le_bilan_apres_le_commit(projet, monde):
     assert bilan.statut == StatutJob.PRET, bilan.erreur
     assert classeur((settings.MEDIA_ROOT / bilan.fichier.name).read_bytes()).sheetnames == FEUILLES
     assert len(fichiers_xlsx()) == 1
+
+
+# ------------------------------------------------------------------ the detailed bilan of several projects
+
+LIGNES = FEUILLES[1:]  # the row sheets (not Synthèse)
+
+
+@pytest.fixture
+def deux_projets(projet, monde):
+    """Project A (``projet``) and project B with recognisable personal data of its own (learners,
+    a blocked step's motive, a volunteer), a funding with an expense, value shared per learner
+    outside any session; monde's administrator administers both."""
+    b = monde["B"]
+    f.AdhesionFactory(user=monde["users"]["administrateur"], projet=b, administrateur=True)
+    etranger = monde["apprenant_etranger"]  # monde's learner of B: recognisable too
+    etranger.prenom, etranger.nom, etranger.email, etranger.telephone = "Prenometranger", "Nometranger", "etranger@exemple.fr", "0899999999"
+    etranger.save()
+    of = f.OrganisationFactory(projet=b, nom="OF du projet B", of=True)
+    for i in range(3):
+        apprenant = f.ApprenantFactory(
+            projet=b,
+            reference=f"REF-PB-{i}",
+            prenom=f"Prenomdeb{i}",
+            nom=f"Nomdeb{i}",
+            email=f"deb{i}@exemple.fr",
+            telephone=f"080000000{i}",
+            commune=f"Communedeb{i}",
+            date_naissance=D(1985, 7, 1 + i),
+        )
+        parcours = f.ParcoursFactory(apprenant=apprenant, intitule="Vers la logistique")
+        f.EtapeFactory(parcours=parcours, organisation=of, certifiante=True)
+    f.EtapeFactory(parcours=parcours, bloquee=True, motif="Motif secret du projet B")
+    f.SortieFactory(parcours=parcours, resultat=ResultatSortie.ALTERNANCE)
+    financement = f.FinancementFactory(projet=b, intitule="Financement du projet B", montant_accorde=Decimal("20000"))
+    f.DepenseFactory(ligne=f.LigneBudgetFactory(financement=financement), montant=Decimal("250.00"), libelle="Achat de B")
+    f.TempsBenevoleFactory(projet=b, financement=financement, personne="Bénévole Cachée de B", heures=Decimal("4"))
+    f.PartageValeurFactory(projet=b, organisation=of, session=None, mode="par_apprenant", apprenant=apprenant, montant=Decimal("120.00"))
+    return [projet, b]
+
+
+def ecrire(projets, **kwargs):
+    fichier = io.BytesIO()
+    indicateurs = bilans.ecrire_bilan(projets=projets, periode=PERIODE, fichier=fichier, **kwargs)
+    return classeur(fichier.getvalue()), indicateurs
+
+
+def test_le_bilan_de_plusieurs_projets_a_une_colonne_projet_et_leur_somme(deux_projets, monde):
+    a, b = deux_projets
+    wb, indicateurs = ecrire(deux_projets)
+    assert wb.sheetnames == FEUILLES
+    for titre in LIGNES:
+        ws = wb[titre]
+        assert ws[1][0].value == "Projet" and ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), titre
+        projets = {c.value for c in colonne(ws, "Projet")}
+        assert projets <= {"Projet A", "Projet B"}, titre
+    # every row sheet with rows of both projects has both
+    for titre in ("Apprenants", "Parcours et étapes", "Sorties et suivis à 6 mois", "Partenaires", "Financements et budget", "Dépenses"):
+        assert {c.value for c in colonne(wb[titre], "Projet")} == {"Projet A", "Projet B"}, titre
+    apprenants = wb["Apprenants"]
+    par_projet = {(r[0], r[1]) for r in apprenants.iter_rows(min_row=2, values_only=True)}
+    assert par_projet == {("Projet A", x.reference) for x in projet_apprenants(a)} | {
+        ("Projet B", x.reference) for x in projet_apprenants(b)
+    }
+    assert [r[0] for r in apprenants.iter_rows(min_row=2, values_only=True)] == ["Projet A"] * 8 + ["Projet B"] * 4  # by project
+    assert all(c.is_date for c in colonne(apprenants, "Entrée"))
+    # the cells keep their types behind the Projet column
+    (depense_b,) = [r for r in wb["Dépenses"].iter_rows(min_row=2) if r[0].value == "Projet B"]
+    assert depense_b[6].value == 250 and "€" in depense_b[6].number_format and depense_b[1].is_date
+    hors_session = [
+        r for r in wb["Sessions et partage de valeur"].iter_rows(min_row=2, values_only=True) if r[2] == "Hors session (par apprenant)"
+    ]
+    assert hors_session == [("Projet B", None, "Hors session (par apprenant)", None, None, None, None, None, None, 0, 120)]
+    benevolat = list(wb["Bénévolat"].iter_rows(values_only=True))
+    debut = next(i for i, r in enumerate(benevolat) if r[:2] == ("Projet", "Plafond par financement"))
+    plafonds = {r[:2] for r in benevolat[debut + 1 :]}
+    assert plafonds == {("Projet A", "Conciergerie 2024-2027"), ("Projet B", "Financement du projet B")}
+
+    # Synthèse: calculer over both projects (their sum), as the indicators module gives it
+    attendu = calculer(deux_projets, PERIODE)
+    assert attendu.apprenants.accompagnes.valeur == 12 == indicateurs.apprenants.accompagnes.valeur
+    valeurs = synthese(wb["Synthèse"])
+    for cle, valeur in _lignes_attendues(attendu).items():
+        assert valeurs[cle] == valeur, cle
+    assert valeurs[("Périmètre", "Projets")] == 2
+    assert valeurs[("Finances", "Accordé")] == 120000
+
+
+def test_le_bilan_de_plusieurs_projets_ne_nomme_personne(deux_projets, monde):
+    a, b = deux_projets
+    wb, _ = ecrire(deux_projets)
+    secrets = personnes(a) | personnes(b) | {"Bénévole Secrète", "Bénévole Cachée de B", "Motif confidentiel", "Motif secret du projet B"}
+    assert {"Prenomdeb0", "Nomdeb2", "deb1@exemple.fr", "0800000001", "Communedeb0", "Nometranger"} <= secrets
+    naissances = {datetime.combine(x.date_naissance, datetime.min.time()) for x in projet_apprenants(a) + projet_apprenants(b)}
+    textes = [str(c.value) for c in _toutes_les_cellules(wb) if c.value is not None]
+    assert not [s for s in secrets if any(s in t for t in textes)]
+    assert not [c for c in _toutes_les_cellules(wb) if c.value in naissances]
+    entetes = {c.value for ws in wb.worksheets for c in ws[1]}
+    assert entetes.isdisjoint({"Prénom", "Nom", "Date de naissance", "E-mail", "Téléphone", "RQTH", "Bénévole", "Motif"})
+    # and never on request
+    fichier = io.BytesIO()
+    with pytest.raises(ValueError, match="toujours pseudonymisé"):
+        bilans.ecrire_bilan(projets=deux_projets, periode=PERIODE, fichier=fichier, donnees_personnelles=True)
+    assert fichier.getvalue() == b""
+
+
+def test_un_seul_projet_pas_de_colonne_projet_et_le_meme_classeur(projet):
+    seul, _ = ecrire([projet])
+    par_le_wrapper = io.BytesIO()
+    bilans.ecrire_bilan_projet(projet=projet, periode=PERIODE, fichier=par_le_wrapper)
+    wrapper = classeur(par_le_wrapper.getvalue())
+    for titre in FEUILLES:
+        assert lignes(seul[titre]) == lignes(wrapper[titre]), titre
+    assert seul["Apprenants"][1][0].value == "Référence"
+    assert ("Périmètre", "Projets") not in synthese(seul["Synthèse"])
+
+
+def _projets_remplis(n):
+    projets = []
+    for i in range(n):
+        p = f.ProjetFactory(nom=f"Projet rempli {i}")
+        _remplir(p, 2)
+        projets.append(p)
+    return projets
+
+
+#: the queries of the row sheets, on top of those of ``calculer`` (Synthèse): one per sheet read
+#: from the database, two for Partenaires (members) and Sessions (value shared)
+REQUETES_DES_FEUILLES = 9
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_les_requetes_du_bilan_de_plusieurs_projets_ne_croissent_pas(db, n, django_assert_num_queries):
+    projets = _projets_remplis(n)
+    with CaptureQueriesContext(connection) as indicateurs:
+        calculer(projets, PERIODE)
+    assert len(indicateurs) < 20
+    with django_assert_num_queries(len(indicateurs) + REQUETES_DES_FEUILLES):
+        wb, _ = ecrire(projets)
+    assert {c.value for c in colonne(wb["Apprenants"], "Projet")} == {p.nom for p in projets}
+    assert len(colonne(wb["Apprenants"], "Projet")) == 2 * n
+    assert len(colonne(wb["Parcours et étapes"], "Projet")) == 2 * n
+
+
+def test_of_projet_prend_un_projet_ou_plusieurs(deux_projets):
+    from parcours.models import Apprenant
+
+    a, b = deux_projets
+    assert Apprenant.objects.of_projet(a).count() == 8
+    assert Apprenant.objects.of_projet(a.pk).count() == 8
+    assert Apprenant.objects.of_projet([a, b]).count() == 12
+    assert Apprenant.objects.of_projet((b.pk,)).count() == 4
+    assert Apprenant.objects.of_projet([]).count() == 0
+
+
+# the job
+
+
+def generer_projets(user, capture, projets, periode=PERIODE):
+    with capture(execute=True):
+        bilan = bilans.demander_bilan_projets(projets=projets, periode=periode, by=user)
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.PRET, bilan.erreur
+    return bilan
+
+
+def test_le_job_du_bilan_de_plusieurs_projets(deux_projets, monde, django_capture_on_commit_callbacks):
+    adm = monde["users"]["administrateur"]
+    bilan = generer_projets(adm, django_capture_on_commit_callbacks, deux_projets)
+    assert bilan.projet is None and set(bilan.projets.all()) == set(deux_projets) and not bilan.donnees_personnelles
+    assert bilan.fichier.name.startswith("projets/plusieurs/bilans/bilan-2-projets-20250101-20251231-")
+    assert bilan.resume() == "Période du 01/01/2025 au 31/12/2025 · 2 projets · apprenants pseudonymisés"
+    wb = classeur(lire(bilan))
+    assert wb.sheetnames == FEUILLES and wb["Apprenants"][1][0].value == "Projet"
+    # a double click: the same job
+    with django_capture_on_commit_callbacks(execute=False) as taches:
+        encore = bilans.demander_bilan_projets(projets=list(reversed(deux_projets)), periode=PERIODE, by=adm)
+    assert encore.pk != bilan.pk and len(taches) == 1  # the first one is ready: a new export
+    with django_capture_on_commit_callbacks(execute=False) as taches:
+        double = bilans.demander_bilan_projets(projets=deux_projets, periode=PERIODE, by=adm)
+    assert double.pk == encore.pk and taches == []
+    # a project bilan's views never give it
+    assert f'id="bilan-{bilan.pk}"' not in login_page(adm, deux_projets[0])
+
+
+def login_page(user, projet):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(url_page(projet)).content.decode()
+
+
+def test_le_service_refuse_qui_n_administre_pas_chaque_projet(deux_projets, monde):
+    a, b = deux_projets
+    coord = monde["users"]["coordinateur"]
+    f.AdhesionFactory(user=coord, projet=b, administrateur=True)  # administrator of B, coordinator of A
+    for qui, projets in ((coord, deux_projets), (monde["users"]["financeur"], deux_projets), (monde["outsider"], deux_projets)):
+        with pytest.raises(PermissionDenied):
+            bilans.demander_bilan_projets(projets=projets, periode=PERIODE, by=qui)
+    adm = monde["users"]["administrateur"]
+    with pytest.raises(PermissionDenied):
+        bilans.demander_bilan_projets(projets=[a, b, f.ProjetFactory()], periode=PERIODE, by=adm)
+    with pytest.raises(ValidationError, match="au moins deux"):
+        bilans.demander_bilan_projets(projets=[a], periode=PERIODE, by=adm)
+    with pytest.raises(ValidationError, match="La fin de la période doit suivre son début."):
+        bilans.demander_bilan_projets(projets=deux_projets, periode=Periode(D(2025, 6, 1), D(2025, 1, 1)), by=adm)
+    assert BilanExcel.objects.count() == 0
+
+
+def test_qui_voit_un_bilan_de_plusieurs_projets(deux_projets, monde):
+    """Whoever administers, now, every one of its projects; the requester is no exception."""
+    a, b = deux_projets
+    adm = monde["users"]["administrateur"]
+    bilan = f.BilanExcelFactory(projet=None, demande_par=adm, pret=True)
+    bilan.projets.set(deux_projets)
+    autre_admin = f.AdhesionFactory(projet=a, administrateur=True).user
+    f.AdhesionFactory(user=autre_admin, projet=b, administrateur=True)
+    admin_de_a = f.AdhesionFactory(projet=a, administrateur=True).user
+    coord_de_b = f.AdhesionFactory(user=admin_de_a, projet=b, coordinateur=True).user
+
+    def voit(user):
+        user = type(user).objects.get(pk=user.pk)  # memberships read afresh
+        return BilanExcel.objects.de_plusieurs_projets(user).filter(pk=bilan.pk).exists()
+
+    assert voit(adm) and voit(autre_admin)
+    assert not voit(coord_de_b) and not voit(monde["users"]["coordinateur"]) and not voit(monde["outsider"])
+    # project-level reads never give it, even to an administrator of both
+    for user in (adm, autre_admin):
+        assert not BilanExcel.objects.visible_to(type(user).objects.get(pk=user.pk)).filter(pk=bilan.pk).exists()
+    # the requester loses B: loses the bilan
+    adhesion_b = adm.adhesions.get(projet=b)
+    adhesion_b.actif = False
+    adhesion_b.save()
+    assert not voit(adm) and voit(autre_admin)
+
+
+# the pages
+
+
+def url_projets(nom, bilan=None):
+    return reverse(nom, kwargs={"pk": bilan.pk}) if bilan else reverse(nom)
+
+
+def test_depuis_la_synthese_generer_puis_telecharger(deux_projets, monde, login, django_capture_on_commit_callbacks):
+    client = login(monde["users"]["administrateur"])
+    html = client.get(reverse("synthese"), PERIODE_GET).content.decode()
+    assert "Bilan détaillé de mes projets (pseudonymisé)" in html and reverse("bilan_projets") in html
+    page = client.get(url_projets("bilan_projets")).content.decode()
+    assert "Générer le bilan détaillé" in page and "Aucun bilan détaillé" in page
+    assert "Projet A" in page and "Projet B" in page and "donnees_personnelles" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url_projets("bilan_projets"), {"debut": "2025-01-01", "fin": "2025-12-31", "donnees_personnelles": "on"})
+    bilan = BilanExcel.objects.get()
+    assert reponse.status_code == 302 and reponse.url == f"{url_projets('bilan_projets')}#bilan-{bilan.pk}"
+    assert bilan.statut == StatutJob.PRET and not bilan.donnees_personnelles and set(bilan.projets.all()) == set(deux_projets)
+    page = client.get(url_projets("bilan_projets")).content.decode()
+    assert f'id="bilan-{bilan.pk}"' in page and "2 projets" in page and url_projets("bilan_projets_telecharger", bilan) in page
+    reponse = client.get(url_projets("bilan_projets_telecharger", bilan))
+    assert reponse.status_code == 200 and "attachment" in reponse["Content-Disposition"]
+    wb = classeur(b"".join(reponse.streaming_content))
+    assert wb.sheetnames == FEUILLES and {c.value for c in colonne(wb["Apprenants"], "Projet")} == {"Projet A", "Projet B"}
+    # the status, full page and htmx partial
+    statut = client.get(url_projets("bilan_projets_statut", bilan)).content.decode()
+    assert "<html" in statut and "Bilan détaillé de mes projets" in statut and "Retour aux bilans" in statut
+    partiel = client.get(url_projets("bilan_projets_statut", bilan), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partiel and "Prêt" in partiel and "hx-trigger" not in partiel
+
+
+def test_une_periode_refusee_ne_cree_rien(deux_projets, monde, login):
+    reponse = login(monde["users"]["administrateur"]).post(url_projets("bilan_projets"), {"debut": "2025-06-30", "fin": "2025-01-01"})
+    assert reponse.status_code == 200 and "La fin de la période doit suivre son début." in reponse.content.decode()
+    assert BilanExcel.objects.count() == 0
+
+
+def test_le_lien_n_est_montre_qu_a_qui_administre_plusieurs_projets(projet, monde, login):
+    for qui in ("administrateur", "coordinateur", "financeur"):
+        html = login(monde["users"][qui]).get(reverse("synthese")).content.decode()
+        assert "Bilan détaillé de mes projets" not in html, qui
+        assert login(monde["users"][qui]).get(url_projets("bilan_projets")).status_code == 403, qui
+    assert login(monde["users"]["administrateur"]).post(url_projets("bilan_projets"), PERIODE_GET).status_code == 403
+    assert BilanExcel.objects.count() == 0
+
+
+def test_relancer_un_bilan_de_plusieurs_projets(deux_projets, monde, login, django_capture_on_commit_callbacks):
+    adm = monde["users"]["administrateur"]
+    bilan = f.BilanExcelFactory(projet=None, echec=True, demande_par=adm)
+    bilan.projets.set(deux_projets)
+    autre_admin = f.AdhesionFactory(projet=deux_projets[0], administrateur=True).user
+    f.AdhesionFactory(user=autre_admin, projet=deux_projets[1], administrateur=True)
+    client = login(autre_admin)
+    html = client.get(url_projets("bilan_projets_statut", bilan), headers={"HX-Request": "true"}).content.decode()
+    assert "Échec de la génération du bilan : test" in html and "Relancer" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url_projets("bilan_projets_relancer", bilan), headers={"HX-Request": "true"})
+    assert reponse.status_code == 200 and "En attente" in reponse.content.decode()
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutJob.PRET and bilan.demande_par == adm, "le registre garde qui a demandé l'export"
+    assert classeur(lire(bilan))["Apprenants"][1][0].value == "Projet"
+    # an administrator of A only may not
+    with pytest.raises(PermissionDenied):
+        bilans.relancer_bilan(bilan=bilan, by=f.AdhesionFactory(projet=deux_projets[0], administrateur=True).user)
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_les_requetes_de_la_page_des_bilans_de_plusieurs_projets(monde, login, django_assert_num_queries, n):
+    adm = monde["users"]["administrateur"]
+    f.AdhesionFactory(user=adm, projet=monde["B"], administrateur=True)
+    for i in range(n):
+        bilan = f.BilanExcelFactory(projet=None, pret=i % 2 == 0, demande_par=f.UserFactory())
+        bilan.projets.set([monde["A"], monde["B"]])
+    client = login(adm)
+    client.get(url_projets("bilan_projets"))  # the session and the memberships, once
+    with django_assert_num_queries(6):
+        html = client.get(url_projets("bilan_projets")).content.decode()
+    assert html.count('class="bilan bilan-') == n
