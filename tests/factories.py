@@ -28,8 +28,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # not Faker's names: the header shows the user's name, and tests check that a learner's or a
+    # volunteer's (Faker) name is absent from a page — a random clash would make them flaky
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Membre{n}")
     password = factory.PostGenerationMethodCall("set_password", "motdepasse")
 
     @factory.post_generation
