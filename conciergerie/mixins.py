@@ -6,7 +6,7 @@ resolves it among the projects of the user's memberships, as ``Projet.objects.vi
 of that project the role may see.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -64,3 +64,13 @@ class ProjetMixin:
         context["projet"] = self.projet
         context["adhesion"] = self.adhesion
         return context
+
+
+def erreurs_vers_form(form, error: ValidationError) -> None:
+    """A service's ValidationError, shown next to the field when the form has it (else at the
+    top of the form): the views of every app call their service, then this on refusal."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, erreurs_vers_form
 from conciergerie.roles import peut
 
 from . import services
@@ -25,15 +25,6 @@ from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, P
 from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours, TypeSortie
 
 HISTORIQUE_MAX = 20
-
-
-def _erreurs_vers_form(form, error: ValidationError):
-    """A service's ValidationError, shown next to the field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------- learners list
@@ -184,7 +175,7 @@ class ServiceFormView(ProjetMixin, FormView):
         try:
             self.objet = self.enregistrer(form)
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.message_succes())
         return HttpResponseRedirect(self.get_success_url())
@@ -398,7 +389,7 @@ class EtapeStatutView(EtapeObjetMixin, ProjetMixin, TemplateView):
                     etape=etape, statut=form.cleaned_data["statut"], motif=form.cleaned_data["motif"], by=request.user
                 )
             except ValidationError as error:
-                _erreurs_vers_form(form, error)
+                erreurs_vers_form(form, error)
         if form.is_valid():
             if not request.htmx:
                 messages.success(request, f"Statut de l'étape : {etape.get_statut_display()}.")

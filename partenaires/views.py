@@ -18,22 +18,13 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, erreurs_vers_form
 from conciergerie.roles import Role, peut
 
 from . import services
 from .filters import OrganisationFilter, avec_alerte_qualiopi, conventions_a_echeance, qualiopi_a_echeance
 from .forms import ContactForm, ConventionForm, OrganisationForm
 from .models import Contact, Convention, MembreConsortium, Organisation
-
-
-def _erreurs_vers_form(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # ---------------------------------------------------------------- organisations
 
@@ -99,7 +90,7 @@ class _OrganisationFormView(ProjetMixin, FormView):
                 organisation=form.instance, role_consortium=form.cleaned_data["role_consortium"]
             )
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(reverse("organisation_detail", args=[self.projet.pk, organisation.pk]))
 
@@ -152,7 +143,7 @@ class _ContactFormView(ProjetMixin, FormView):
         try:
             services.enregistrer_contact(contact=form.instance, organisation=organisation)
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(reverse("organisation_detail", args=[self.projet.pk, organisation.pk]) + "#contacts")
 
@@ -205,7 +196,7 @@ class _ConventionFormView(ProjetMixin, FormView):
         try:
             convention = services.enregistrer_convention(convention=form.save(commit=False), parties=list(form.cleaned_data["parties"]))
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(reverse("convention_detail", args=[self.projet.pk, convention.pk]))
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.views.generic import DetailView, FormView, ListView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, erreurs_vers_form
 from finances import selectors
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
@@ -27,15 +27,6 @@ from partenaires.models import Contact, Organisation
 from . import services
 from .forms import ActiviteFilter, ActiviteForm, CopilForm, RecitFilter, RecitForm, TempsActiviteForm
 from .models import Activite, Copil, Recit
-
-
-def _erreurs_vers_form(form, error: ValidationError):
-    """A service's ValidationError, shown next to the field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class FiltreListMixin:
@@ -82,7 +73,7 @@ class EcritureView(ProjetMixin, FormView):
         try:
             self.objet = self.enregistrer(form)
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.message_succes())
         return HttpResponseRedirect(reverse(self.detail, args=[self.projet.pk, self.objet.pk]))
@@ -246,7 +237,7 @@ class ActiviteTempsView(ProjetMixin, FormView):
         try:
             temps = services.saisir_temps_activite(activite=activite, projet=self.projet, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _erreurs_vers_form(form, error)
+            erreurs_vers_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{number_format(temps.heures)} h de bénévolat enregistrées pour « {activite.intitule} ».")
         return HttpResponseRedirect(reverse("activite_detail", args=[self.projet.pk, activite.pk]) + "#benevolat")
