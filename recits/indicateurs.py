@@ -344,33 +344,34 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
     # *actifs* and *sortis*, in one query grouped from the paths and the outcomes (not one
     # EXISTS per learner: at 60 000 learners its cost estimate made PostgreSQL JIT-compile the
     # query, ~0.4–0.8 s, more than the query itself — see docs/performance.md).
+    # Both are grouped by the path's (and the outcome's) own project, without joining the
+    # learners: a path is in its learner's project and an outcome in its path's
+    # (``Parcours.clean``, ``parcours.services``), and PostgreSQL then reads a project's paths
+    # through the project index instead of hashing the 60 000 learners (national roll-up:
+    # 140 ms → 55 ms for both, docs/performance.md).
     # An open path at the period's end overlaps the period: its learner is accompanied.
-    # The paths are also narrowed by their own project (a path is in its learner's project,
-    # ``Parcours.clean``): the same rows, but PostgreSQL then reads a project's paths through the
-    # project index instead of hashing all 77 000 paths (a dashboard: 14 ms → 2 ms).
     ouverts = (
-        Parcours.objects.filter(
-            chevauche, Q(date_fin__isnull=True) | Q(date_fin__gt=fin), projet_id__in=projet_ids, apprenant__projet_id__in=projet_ids
-        )
-        .values("apprenant__projet_id")
+        Parcours.objects.filter(chevauche, Q(date_fin__isnull=True) | Q(date_fin__gt=fin), projet_id__in=projet_ids)
+        .values("projet_id")
         .annotate(cle=Value("actifs"), nb=Count("apprenant_id", distinct=True))
-        .values_list("apprenant__projet_id", "cle", "nb")
+        .values_list("projet_id", "cle", "nb")
         .order_by()
     )
-    accompagne = Q(parcours__apprenant__date_entree__range=(debut, fin)) | Exists(
-        Parcours.objects.filter(chevauche, apprenant_id=OuterRef("parcours__apprenant_id"))
+    # an exit in the period closes a path that overlaps it (``close_parcours``): its learner is
+    # accompanied; the definition itself (entered in the period, or any path overlapping it)
+    # stays as the fallback, as hashed sub-plans that PostgreSQL then rarely runs
+    accompagne = (
+        Q(parcours__date_debut__lte=fin) & (Q(parcours__date_fin__isnull=True) | Q(parcours__date_fin__gte=debut))
+        | Q(parcours__apprenant_id__in=Apprenant.objects.filter(date_entree__range=(debut, fin)).values("pk"))
+        | Q(parcours__apprenant_id__in=Parcours.objects.filter(chevauche).values("apprenant_id"))
     )
     sortis = (
         Sortie.objects.filter(
-            accompagne,
-            type=TypeSortie.SORTIE,
-            date__range=(debut, fin),
-            parcours__projet_id__in=projet_ids,
-            parcours__apprenant__projet_id__in=projet_ids,
+            accompagne, type=TypeSortie.SORTIE, date__range=(debut, fin), projet_id__in=projet_ids, parcours__projet_id__in=projet_ids
         )
-        .values("parcours__apprenant__projet_id")
+        .values("projet_id")
         .annotate(cle=Value("sortis"), nb=Count("parcours__apprenant_id", distinct=True))
-        .values_list("parcours__apprenant__projet_id", "cle", "nb")
+        .values_list("projet_id", "cle", "nb")
         .order_by()
     )
     for projet_id, cle, nb in ouverts.union(sortis, all=True):
