@@ -85,3 +85,21 @@ def test_every_capability_reads_in_templates_by_its_attribute_name():
         capacites = Capacites(role)
         for cle in CAPACITES:
             assert getattr(capacites, cle.replace(".", "_")) is peut(role, cle), (role, cle)
+
+
+def test_un_processus_django_gele_ses_objets_de_demarrage_pour_le_ramasse_miettes():
+    """conciergerie.apps: once the apps are loaded, the objects alive then are out of the cyclic
+    collector's reach and young collections are rarer (docs/performance.md, point 10). Checked in
+    a fresh process, as a server or a worker starts."""
+    code = (
+        "import gc, django; django.setup(); "
+        "from conciergerie.apps import SEUILS_GC; "
+        "print(gc.get_freeze_count(), gc.get_threshold() == SEUILS_GC)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["DJANGO_SETTINGS_MODULE"] = "conciergerie.settings"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    geles, seuils = result.stdout.split()
+    assert int(geles) > 50_000  # Django, the apps and their dependencies
+    assert seuils == "True"
