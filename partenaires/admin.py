@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Contact, Convention, MembreConsortium, Organisation
 
@@ -15,6 +16,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["nom", "commune", "siret"]
     list_select_related = ["projet"]
     inlines = [ContactInline]
+    # like the coordinators' form (partenaires.forms): "example.org" means https://example.org
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Contact)
