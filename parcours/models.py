@@ -43,7 +43,13 @@ class StatutSecu(models.TextChoices):
 
 
 def _etapes_at(organisation_id):
-    return Etape.objects.filter(organisation_id=organisation_id)
+    """The steps at an organisation. Its steps are in its project; saying so lets PostgreSQL read
+    their paths through the project index instead of all the paths of the instance (a partner's
+    learners list at national size: 6.0 → 2.1 ms per query, docs/performance.md)."""
+    return Etape.objects.filter(
+        organisation_id=organisation_id,
+        parcours__projet_id=Subquery(Organisation.objects.filter(pk=organisation_id).values("projet_id")),
+    )
 
 
 class ApprenantQuerySet(TenantQuerySet):
