@@ -91,7 +91,9 @@ def _texte_brut(valeur) -> str:
 # Corsica — commune, order) and often its 2-digit key. Never stored: a cell or a column that
 # looks like one is refused.
 NIR_VALEUR = re.compile(r"^[1278]\d{4}(\d{2}|2[AB])\d{6}(\d{2})?$", re.IGNORECASE)
-NIR_ENTETE = re.compile(r"\b(nir|nss|insee)\b|\bsecu\b|securite sociale")
+# headers once normalised (``normaliser``): "NIR", "N° SS", "Numéro SS", "NumSecu", "N° sécu",
+# "N° sécurité soc.", "Numéro INSEE", "Sécurité sociale"…
+NIR_ENTETE = re.compile(r"\b(nir|nss|insee|ss|secu|numsecu|numss|num secu|num ss)\b|securite soc|secu soc")
 MESSAGE_NIR_VALEUR = "Cette valeur ressemble à un numéro de sécurité sociale : ce numéro ne doit jamais être importé ni conservé."
 
 
@@ -857,6 +859,11 @@ def preparer(resource: ProjetResource, tableau: Tableau) -> tuple[tablib.Dataset
                 )
             if entete:
                 ignorees.append(entete)
+                # an ignored column is not imported, but the file is kept until its confirmation:
+                # it must not carry a social-security number either
+                for valeurs, numero in zip(tableau.lignes, tableau.numeros, strict=True):
+                    if position < len(valeurs) and ressemble_a_un_nir(valeurs[position]):
+                        raise ImportRefuse(f"Ligne {numero}, colonne « {entete} » : {MESSAGE_NIR_VALEUR} Retirez cette colonne.")
             continue
         if colonne.column_name in vues:
             raise ImportRefuse(f"La colonne « {colonne.column_name} » apparaît deux fois dans le fichier.")

@@ -274,6 +274,14 @@ def test_les_donnees_ont_change_entre_la_verification_et_la_confirmation(projet_
             "sécurité sociale ne doit jamais",
         ),
         ("Référence;Prénom;Nom;Situation à l'entrée;NIR\nA;L;R;rsa;\n".encode(), "a.csv", "sécurité sociale ne doit jamais"),
+        ("Référence;Prénom;Nom;Situation à l'entrée;N° SS\nA;L;R;rsa;\n".encode(), "a.csv", "sécurité sociale ne doit jamais"),
+        ("Référence;Prénom;Nom;Situation à l'entrée;NumSecu\nA;L;R;rsa;\n".encode(), "a.csv", "sécurité sociale ne doit jamais"),
+        ("Référence;Prénom;Nom;Situation à l'entrée;N° sécurité soc.\nA;L;R;rsa;\n".encode(), "a.csv", "sécurité sociale ne doit jamais"),
+        (
+            "Référence;Prénom;Nom;Situation à l'entrée;Identifiant\nA;L;R;rsa;x\nB;M;S;rsa;1 85 05 78 006 084 36\n".encode(),
+            "a.csv",
+            "Ligne 3, colonne « Identifiant » : Cette valeur ressemble à un numéro de sécurité sociale",
+        ),
     ],
     ids=[
         "pdf",
@@ -289,6 +297,10 @@ def test_les_donnees_ont_change_entre_la_verification_et_la_confirmation(projet_
         "doublon",
         "nss",
         "nir",
+        "n-ss",
+        "numsecu",
+        "securite-soc",
+        "valeur-dans-une-colonne-ignoree",
     ],
 )
 def test_fichier_refuse_avec_un_message_clair(projet_admin, contenu, nom, message):
