@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
 from conciergerie.forms import DecimauxFrMixin
+from conciergerie.roles import Role
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     ResultatSortie,
     SessionFormation,
     StatutEtape,
+    StatutParcours,
 )
 from .services import MESSAGE_FREIN_LEVE_AVANT, MESSAGE_FREIN_SANS_DATE
 
@@ -86,15 +88,29 @@ class ApprenantForm(forms.ModelForm):
 
 
 class ParcoursForm(forms.ModelForm):
+    """A path's objective, referent and start; once created, its status between « en cours » and
+    « suspendu » (a path is closed by recording its exit, ``services.close_parcours``)."""
+
     class Meta:
         model = Parcours
-        fields = ["intitule", "referent", "date_debut"]
+        fields = ["intitule", "referent", "date_debut", "statut"]
         widgets = {"date_debut": DateInput()}
 
     def __init__(self, *args, projet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = get_user_model().objects.filter(adhesions__projet=projet, adhesions__actif=True).distinct()
+        # the referent is one of the project's coordinators or administrators (not a partner's
+        # or a funder's account)
+        self.fields["referent"].queryset = (
+            get_user_model()
+            .objects.filter(adhesions__projet=projet, adhesions__actif=True, adhesions__role__in=[Role.COORDINATEUR, Role.ADMINISTRATEUR])
+            .distinct()
+        )
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk is None or self.instance.statut == StatutParcours.CLOTURE:
+            del self.fields["statut"]
+        else:
+            self.fields["statut"].choices = [(s.value, s.label) for s in (StatutParcours.EN_COURS, StatutParcours.SUSPENDU)]
+            self.fields["statut"].help_text = "Un parcours se clôture en enregistrant sa sortie."
 
 
 class OrganisationConsortiumField(forms.ModelChoiceField):

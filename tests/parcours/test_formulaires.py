@@ -108,10 +108,34 @@ def test_create_and_edit_path(cabinet):
     assert response.status_code == 302
     assert (parcours.apprenant, parcours.projet, parcours.referent) == (apprenant, apprenant.projet, cabinet["coord"])
     response = cabinet["client"].post(
-        reverse("parcours_update", args=[apprenant.projet_id, parcours.pk]), {"intitule": "Autre", "date_debut": "2025-02-11"}
+        reverse("parcours_update", args=[apprenant.projet_id, parcours.pk]),
+        {"intitule": "Autre", "date_debut": "2025-02-11", "statut": "suspendu"},
     )
     parcours.refresh_from_db()
-    assert parcours.intitule == "Autre" and parcours.referent is None
+    assert parcours.intitule == "Autre" and parcours.referent is None and parcours.statut == "suspendu"
+
+
+def test_path_status_choices_on_edit_only_en_cours_or_suspendu(cabinet):
+    parcours = f.ParcoursFactory(apprenant__projet=cabinet["projet"])
+    url = reverse("parcours_update", args=[cabinet["projet"].pk, parcours.pk])
+    form = cabinet["client"].get(url).context["form"]
+    assert [valeur for valeur, _ in form.fields["statut"].choices] == ["en_cours", "suspendu"]
+    response = cabinet["client"].post(url, {"intitule": "X", "date_debut": "2025-02-11", "statut": "cloture"})
+    assert _erreurs(response, "statut")
+    parcours.refresh_from_db()
+    assert parcours.statut == "en_cours"
+    creation = cabinet["client"].get(reverse("parcours_create", args=[cabinet["projet"].pk, parcours.apprenant_id])).context["form"]
+    assert "statut" not in creation.fields
+
+
+def test_path_referent_is_a_coordinator_or_administrator_not_a_partner(cabinet):
+    apprenant = f.ApprenantFactory(projet=cabinet["projet"])
+    partenaire = f.AdhesionFactory(projet=cabinet["projet"], partenaire=True).user
+    url = reverse("parcours_create", args=[apprenant.projet_id, apprenant.pk])
+    assert partenaire not in cabinet["client"].get(url).context["form"].fields["referent"].queryset
+    response = cabinet["client"].post(url, {"intitule": "X", "date_debut": "2025-02-10", "referent": partenaire.pk})
+    assert _erreurs(response, "referent")
+    assert not Parcours.objects.exists()
 
 
 def test_path_referent_must_be_a_project_member(cabinet):
