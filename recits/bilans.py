@@ -58,7 +58,7 @@ from parcours.models import RESULTATS_POSITIFS, Apprenant, Etape, SessionFormati
 from partenaires.models import MembreConsortium, Organisation
 
 from . import jobs
-from .indicateurs import Effectif, Indicateurs, Periode, Taux, calculer, calculer_par_projet
+from .indicateurs import Effectif, Indicateurs, Moyenne, Periode, Taux, calculer, calculer_par_projet
 from .models import BilanExcel
 
 LOT = 2000  # rows read from the database at a time
@@ -164,6 +164,8 @@ def _valeur(valeur):
         return float(valeur)
     if isinstance(valeur, Effectif):
         return str(valeur) if valeur.masque else valeur.valeur
+    if isinstance(valeur, Moyenne):
+        return str(valeur) if valeur.masque else float(valeur.valeur)
     if isinstance(valeur, Taux):
         return str(valeur) if valeur.masque else (float(valeur.valeur) if valeur.valeur is not None else None)
     if isinstance(valeur, Decimal):

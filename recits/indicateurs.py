@@ -267,10 +267,22 @@ class Indicateurs:
 
 
 @dataclass(frozen=True)
+class Moyenne:
+    """An average number of people, one decimal; masked when the people counted are 1 to 4 (the
+    average of a few projects would give their number back)."""
+
+    valeur: Decimal
+    masque: bool = False
+
+    def __str__(self) -> str:
+        return f"< {SEUIL_SECRET}" if self.masque else number_format(self.valeur, decimal_pos=1, force_grouping=True)
+
+
+@dataclass(frozen=True)
 class Moyennes:
     """The averages the national programme reports, over the projects of a roll-up."""
 
-    apprenants_par_projet: Decimal
+    apprenants_par_projet: Moyenne
     membres_par_consortium: Decimal
     part_qpv: Taux
     part_zrr: Taux
@@ -597,7 +609,7 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
     n = total.n
     formations = sum(nb for t, nb in total.etapes.items() if t in TYPES_FORMATION)
     moyennes = Moyennes(
-        apprenants_par_projet=_moyenne(n["accompagnes"], len(ids)),
+        apprenants_par_projet=Moyenne(_moyenne(n["accompagnes"], len(ids)), _secret(n["accompagnes"], masquer)),
         membres_par_consortium=_moyenne(n["membres"], len(ids)),
         part_qpv=Taux.de(n["qpv"], n["accompagnes"], masquer),
         part_zrr=Taux.de(n["zrr"], n["accompagnes"], masquer),

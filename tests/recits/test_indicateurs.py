@@ -184,11 +184,21 @@ def test_roll_up_sums_and_averages(jeu):
     s = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=False)
     assert [(p.nom, i.apprenants.accompagnes.valeur) for p, i in s.par_projet] == [("P", 6), ("Q", 1)]
     assert s.total.apprenants.accompagnes.valeur == 7
-    assert s.moyennes.apprenants_par_projet == Decimal("3.5")
+    assert s.moyennes.apprenants_par_projet.valeur == Decimal("3.5")
     assert s.moyennes.membres_par_consortium == Decimal("1.0")
     assert s.moyennes.part_qpv.valeur == Decimal("42.9")  # 3 / 7
     assert s.moyennes.part_certifiante.valeur == Decimal("33.3")
     assert s.total.finances.totaux.compte == Decimal("30000.00")
+
+
+def test_masked_roll_up_masks_an_average_that_would_give_a_small_count_back(jeu):
+    """Q alone has 1 learner: its average over one project would say "1,0"."""
+    seul_q = calculer_par_projet([jeu["Q"]], PERIODE, masquer=True)
+    assert str(seul_q.total.apprenants.accompagnes) == "< 5"
+    assert str(seul_q.moyennes.apprenants_par_projet) == "< 5"
+    assert str(calculer_par_projet([jeu["Q"]], PERIODE, masquer=False).moyennes.apprenants_par_projet) == "1,0"
+    deux = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=True)
+    assert str(deux.moyennes.apprenants_par_projet) == "3,5"  # 7 people: shown
 
 
 def test_the_funder_sees_the_money_of_the_fundings_it_is_given(jeu):
