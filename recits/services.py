@@ -10,8 +10,10 @@ again (the learners' consent, every linked row in the same project) and a broken
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from conciergerie.imports import normaliser
 from finances.models import TempsBenevole
 from finances.services import saisir_temps_benevole
+from parcours.models import Apprenant
 
 from .models import Activite, Copil, Recit
 
@@ -24,6 +26,23 @@ def message_consentement(apprenants) -> str:
     return (
         f"{noms} n'ont pas donné leur consentement à figurer dans les récits : retirez ces noms ou enregistrez d'abord leur consentement."
     )
+
+
+def _mots(texte: str) -> str:
+    """The text's words as ``normaliser`` compares them (lower case, no accents), padded."""
+    return f" {normaliser(texte)} "
+
+
+def nommes_sans_consentement(projet, *textes: str) -> list:
+    """The project's learners without recorded consent whose full name (first name and name, in
+    either order) appears in one of ``textes``."""
+    contenu = "".join(_mots(t) for t in textes)
+    nommes = []
+    for apprenant in Apprenant.objects.filter(projet=projet, consentement_recit=False).only("prenom", "nom").order_by("nom", "prenom"):
+        prenom, nom = _mots(apprenant.prenom).strip(), _mots(apprenant.nom).strip()
+        if prenom and nom and (f" {prenom} {nom} " in contenu or f" {nom} {prenom} " in contenu):
+            nommes.append(apprenant)
+    return nommes
 
 
 def _meme_projet(projet, **liens) -> None:
@@ -56,6 +75,11 @@ def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=
     sans_consentement = [a for a in apprenants if not a.consentement_recit]
     if sans_consentement:
         raise ValidationError({"apprenants": message_consentement(sans_consentement)})
+    # a learner may also be named in the title or the text without being linked
+    for champ in ("titre", "texte"):
+        nommes = nommes_sans_consentement(projet, getattr(recit, champ))
+        if nommes:
+            raise ValidationError({champ: message_consentement(nommes)})
     if recit.pk is None and recit.auteur_id is None:
         recit.auteur = by
     _enregistrer(recit, projet)

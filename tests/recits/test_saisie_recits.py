@@ -205,6 +205,34 @@ def test_create_refused_without_consent_names_the_learner_and_changes_nothing(mo
     assert Recit.objects.count() == avant
 
 
+@pytest.mark.parametrize(
+    ("champ", "titre", "texte"),
+    [
+        ("titre", "Le parcours de Karim Bensaïd", "Un beau parcours."),
+        ("texte", "Un portrait", "Ce matin, **BENSAID Karim** a signé son contrat."),
+    ],
+    ids=["titre", "texte-nom-prenom-majuscules-sans-accent"],
+)
+def test_create_refused_when_the_text_names_a_learner_without_consent(monde, login, champ, titre, texte):
+    f.ApprenantFactory(projet=monde["A"], prenom="Karim", nom="Bensaïd")
+    avant = Recit.objects.count()
+    response = _coord(monde, login).post(_url("recit_create", monde), _donnees(titre=titre, texte=texte))
+    assert response.status_code == 200
+    assert "Karim Bensaïd n'a pas donné son consentement" in response.context["form"].errors[champ][0]
+    assert Recit.objects.count() == avant
+
+
+def test_the_text_may_name_a_consenting_learner_or_another_projects_person(monde, login):
+    f.ApprenantFactory(projet=monde["A"], consentant=True, prenom="Alice", nom="Accord")
+    f.ApprenantFactory(projet=monde["B"], prenom="Karim", nom="Bensaïd")  # not a learner of A
+    f.ApprenantFactory(projet=monde["A"], prenom="Karim", nom="Autre")  # first name alone is no name
+    response = _coord(monde, login).post(
+        _url("recit_create", monde), _donnees(titre="Alice Accord et Karim Bensaïd", texte="Karim a témoigné.")
+    )
+    assert response.status_code == 302
+    assert Recit.objects.filter(titre="Alice Accord et Karim Bensaïd").exists()
+
+
 def test_update_refused_without_consent_changes_nothing(monde, login):
     recit = f.RecitFactory(projet=monde["A"], titre="Avant")
     consentant = f.ApprenantFactory(projet=monde["A"], consentant=True)
