@@ -363,6 +363,9 @@ class RapportCopilFactory(factory.django.DjangoModelFactory):
 
     class Params:
         pret = factory.Trait(statut=rec.StatutRapport.PRET, progression=100)
+        pret_avec_fichier = factory.Trait(
+            statut=rec.StatutRapport.PRET, progression=100, fichier=factory.django.FileField(filename="rapport.pdf", data=b"%PDF-1.7")
+        )
         echec = factory.Trait(statut=rec.StatutRapport.ECHEC, erreur="Erreur de rendu")
 
 

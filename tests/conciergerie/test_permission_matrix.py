@@ -101,7 +101,8 @@ def test_anonymous_goes_to_login(monde, client, url_name, target):
 
 
 def test_every_project_url_is_in_the_matrix():
-    """A URL under /p/<projet_id>/ that no row mentions is a view nobody checked."""
+    """A URL under /p/<projet_id>/ or /synthese/ (the roll-up and the bilans spanning several
+    projects) that no row mentions is a view nobody checked."""
     from django.urls import get_resolver
 
     noms = set()
@@ -111,7 +112,7 @@ def test_every_project_url_is_in_the_matrix():
             route = prefix + str(p.pattern)
             if hasattr(p, "url_patterns"):
                 walk(p.url_patterns, route)
-            elif route.startswith("p/<int:projet_id>/") and p.name:
+            elif route.startswith(("p/<int:projet_id>/", "synthese/")) and p.name:
                 noms.add(p.name)
 
     walk(get_resolver().url_patterns)

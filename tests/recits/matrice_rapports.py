@@ -27,6 +27,7 @@ CIBLES: dict = {
     "rapport_a": lambda monde: _kw(monde, _rapport(monde, "A")),
     "rapport_b": lambda monde: _kw(monde, _rapport(monde, "B")),
     "rapport_echec_a": lambda monde: _kw(monde, _rapport(monde, "A", statut=StatutRapport.ECHEC, erreur="Échec du rendu : test")),
+    "rapport_pret_a": lambda monde: _kw(monde, _rapport(monde, "A", pret_avec_fichier=True)),
 }
 
 LECTURE = membres(200, partenaire=403)
@@ -43,6 +44,7 @@ MATRICE: list = [
     ("rapport_relancer", "rapport_echec_a", ECRITURE_POST),
     ("rapport_relancer", "rapport_b", AILLEURS_ECRITURE),
     ("rapport_telecharger", "rapport_a", membres(404, partenaire=403)),
+    ("rapport_telecharger", "rapport_pret_a", LECTURE),  # the funders read the committee's report
     ("rapport_telecharger", "rapport_b", AILLEURS_LECTURE),
 ]
 
