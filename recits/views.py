@@ -272,9 +272,10 @@ class CopilDetailView(ProjetMixin, DetailView):
     context_object_name = "copil"
 
     def get_queryset(self):
-        # The participants are the professionals who sat at the COPIL: their names are part of
-        # the minutes every reader of the COPIL gets, the funder included (who reads no contact
-        # directory otherwise). Only the contacts of this project, and no e-mail nor phone shown.
+        # The participants are the professionals who sat at the COPIL. Who may read the contacts
+        # (partenaires.voir) sees their names and functions; a funder sees only the organisations
+        # that took part and how many people each sent (no person's data for funders). Only the
+        # contacts of this project, and no e-mail nor phone shown.
         participants = Contact.objects.filter(organisation__projet=self.projet).select_related("organisation")
         participants = participants.order_by("organisation__nom", "nom", "prenom")
         return self.scoped(Copil).prefetch_related(Prefetch("participants", queryset=participants))
@@ -282,6 +283,12 @@ class CopilDetailView(ProjetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         copil = self.object
+        context["noms_participants"] = self.peut("partenaires.voir")
+        if not context["noms_participants"]:
+            par_organisation = {}
+            for contact in copil.participants.all():
+                par_organisation[contact.organisation.nom] = par_organisation.get(contact.organisation.nom, 0) + 1
+            context["organisations_participantes"] = sorted(par_organisation.items())
         if self.peut("recits.modifier"):
             recits = self.scoped(Recit).filter(a_presenter_copil=True, date__range=(copil.periode_debut, copil.periode_fin))
             context["recits_a_presenter"] = recits.order_by("-date", "-pk")

@@ -81,15 +81,17 @@ def test_detail_shows_minutes_participants_and_reports_block(monde, login):
     copil = f.CopilFactory(
         projet=monde["A"], decisions="Recruter un second coordinateur", besoins="Un minibus", prochaines_etapes="Visite DREETS"
     )
-    copil.participants.add(
-        _contact(monde["A"], prenom="Hélène", nom="Région", organisation="Région Nouvelle-Aquitaine", email="h@region.example")
-    )
+    helene = _contact(monde["A"], prenom="Hélène", nom="Région", organisation="Région Nouvelle-Aquitaine", email="h@region.example")
+    copil.participants.add(helene, f.ContactFactory(organisation=helene.organisation, prenom="Paul", nom="Autre"))
     response = login(monde["users"]["financeur"]).get(_url("copil_detail", monde, copil.pk))
     content = response.content.decode()
     assert response.status_code == 200
-    for texte in ("Recruter un second coordinateur", "Un minibus", "Visite DREETS", "Hélène Région", "Région Nouvelle-Aquitaine"):
+    for texte in ("Recruter un second coordinateur", "Un minibus", "Visite DREETS", "Région Nouvelle-Aquitaine", "(2 participants)"):
         assert texte in content
-    assert "h@region.example" not in content  # names of professionals, not their contact details
+    # a funder sees the organisations that took part, no person's name nor contact details
+    assert "Hélène" not in content and "Paul" not in content and "h@region.example" not in content
+    coordination = _coord(monde, login).get(_url("copil_detail", monde, copil.pk)).content.decode()
+    assert "Hélène Région" in coordination and "Paul Autre" in coordination and "h@region.example" not in coordination
     assert "recits/_copil_rapports.html" in [t.name for t in response.templates]
     assert reverse("copil_update", args=[monde["A"].pk, copil.pk]) not in content
     assert "recits_a_presenter" not in response.context  # the funder reads no récit
