@@ -547,6 +547,10 @@ def _feuille_financements(classeur, perimetre: Perimetre, syntheses: list[Synthe
             feuille.ajouter(
                 (*tete, f.intitule, f.financeur.nom, f.programme, f.montant_accorde, c.libelle, c.prevu, c.depense, c.ecart, c.taux)
             )
+        if not s.categories:  # no budget line nor expense yet: the funding still has its row
+            feuille.ajouter(
+                (*tete, f.intitule, f.financeur.nom, f.programme, f.montant_accorde, "aucune ligne de budget", None, None, None, None)
+            )
     feuille.fermer()
 
 

@@ -1099,3 +1099,11 @@ def test_les_requetes_de_la_page_des_bilans_de_plusieurs_projets(monde, login, d
     with django_assert_num_queries(6):
         html = client.get(url_projets("bilan_projets")).content.decode()
     assert html.count('class="bilan bilan-') == n
+
+
+def test_un_financement_sans_ligne_de_budget_a_sa_ligne_dans_la_feuille_des_financements(projet, monde, django_capture_on_commit_callbacks):
+    """Its granted amount counts in the Synthèse: it must appear here too."""
+    f.FinancementFactory(projet=projet, intitule="Fondation, sans budget encore", montant_accorde=Decimal("15000.00"))
+    wb = classeur(lire(generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)))
+    rangees = {r[0]: r for r in wb["Financements et budget"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rangees["Fondation, sans budget encore"][3:6] == (15000, "aucune ligne de budget", None)
