@@ -33,7 +33,7 @@ def valider_justificatif(fichier) -> None:
     fichier.seek(position)
     if not any(entete.startswith(s) for s in signatures):
         raise ValidationError(
-            "Le contenu du fichier ne correspond pas à un %(type)s : seuls les PDF et les images PNG ou JPEG sont acceptés.",
+            "Le contenu du fichier ne correspond pas à %(type)s : seuls les PDF et les images PNG ou JPEG sont acceptés.",
             code="contenu",
-            params={"type": "PDF" if extension == ".pdf" else "image " + extension[1:].upper()},
+            params={"type": "un PDF" if extension == ".pdf" else "une image " + extension[1:].upper()},
         )

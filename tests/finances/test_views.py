@@ -286,7 +286,7 @@ def test_justificatif_pdf_et_png_acceptes(monde, login, depense_url):
         ("programme.exe", EXE, "Le justificatif doit être un PDF ou une image (PNG, JPEG)."),
         ("notes.txt", b"bonjour", "Le justificatif doit être un PDF ou une image (PNG, JPEG)."),
         ("facture.pdf", EXE, "Le contenu du fichier ne correspond pas à un PDF"),
-        ("photo.jpg", PDF, "Le contenu du fichier ne correspond pas à un image JPG"),
+        ("photo.jpg", PDF, "Le contenu du fichier ne correspond pas à une image JPG"),
         ("gros.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024), "Le justificatif dépasse la taille maximale de 5 Mo"),
     ],
 )
