@@ -45,7 +45,11 @@ class RapportCopilAdmin(JobAdmin):
 @admin.register(BilanExcel)
 class BilanExcelAdmin(JobAdmin):
     """The record of the Excel exports (who, when, which period, with personal data or not): made
-    by the bilan page; its record fields are read-only here."""
+    by the bilan page; its record fields are read-only here, and a record is never deleted from
+    the admin (it is the trace of who exported personal data)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     list_display = ["projet", "periode_debut", "periode_fin", "donnees_personnelles", "demande_par", "cree_le", "statut"]
     list_filter = ["donnees_personnelles", "statut", "projet"]
