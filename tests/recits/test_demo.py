@@ -30,7 +30,7 @@ def test_demo_runs_twice_without_duplicating(demo):
     call_command("charger_demo", "--si-vide")
     assert counts() == before
     assert before["Apprenant"] >= 12
-    assert get_user_model().objects.count() == 4
+    assert get_user_model().objects.count() == 5
 
 
 def test_demo_is_refused_when_debug_is_off(db, settings):
@@ -126,3 +126,51 @@ def test_demo_region_funding_near_its_volunteer_cap(demo, client):
     assert "Plafond bientôt atteint : 92,01\u00a0% du plafond" in detail
     accueil = client.get(f"/p/{icifornie.pk}/").content.decode()
     assert "Plafond de bénévolat atteint à 92\u00a0%" in accueil
+
+
+def test_demo_programme_funder_sees_both_projects_side_by_side_and_no_learner_name(demo, client):
+    """`make run`: the national programme's account opens the roll-up of the two consortia."""
+    assert client.login(username="programme", password="demo")
+    response = client.get("/synthese/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Icifornie" in html and "Tiers-lieu des Coteaux" in html
+    assert "Moyennes sur 2 projets" in html
+    for apprenant in Apprenant.objects.all():
+        assert apprenant.nom not in html, apprenant.nom
+    # its own money only: the Deffinov fundings, not the Régions' nor the Fondation's
+    assert "90\u00a0000,00\u00a0€" in html  # 50 000 + 40 000 granted
+    assert "120\u00a0000" not in html
+
+
+def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client, django_capture_on_commit_callbacks):
+    """`make run`: the upcoming COPIL of Icifornie (its operational phase, up to today) gets its
+    report; the PDF prints the learners the funder's dashboard counts for the same period."""
+    import io
+    import re
+
+    import pypdf
+
+    from recits.models import Copil, RapportCopil, StatutRapport
+
+    icifornie = Projet.objects.get(nom="Icifornie")
+    copil = Copil.objects.filter(projet=icifornie).latest("date")
+    assert client.login(username="coordinatrice", password="demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/p/{icifornie.pk}/copils/{copil.pk}/rapport/")
+    rapport = RapportCopil.objects.get(copil=copil)
+    assert rapport.statut == StatutRapport.PRET, rapport.erreur
+    client.logout()
+
+    assert client.login(username="financeur", password="demo")
+    periode = {"debut": f"{copil.periode_debut:%Y-%m-%d}", "fin": f"{copil.periode_fin:%Y-%m-%d}"}
+    tableau = client.get(f"/p/{icifornie.pk}/tableau-de-bord/", periode).content.decode()
+    accompagnes = re.search(r'data-indicateur="accompagnes">([^<]+)<', tableau).group(1).strip()
+    assert accompagnes not in {"0", "< 5"}  # the demo's learners are in this period
+    contenu = b"".join(client.get(f"/p/{icifornie.pk}/rapports/{rapport.pk}/telecharger/").streaming_content)
+    texte = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(contenu)).pages)
+    texte = " ".join(texte.replace("\u00a0", " ").split())
+    assert "Apprenants accompagnés" in texte
+    assert re.search(rf"(^|\D){re.escape(accompagnes)}(\D|$)", texte)
+    for apprenant in Apprenant.objects.filter(projet=icifornie):
+        assert f"{apprenant.prenom} {apprenant.nom}" not in texte

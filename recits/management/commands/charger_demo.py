@@ -121,6 +121,7 @@ class Demo:
             "coordinatrice": ("Camille", "Coordinatrice"),
             "partenaire": ("Paul", "Partenaire"),
             "financeur": ("Fanny", "Financeur"),
+            "programme": ("Pascal", "Programme"),
         }
         for username, (first, last) in noms.items():
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
@@ -970,6 +971,25 @@ class Demo:
             )
         return p
 
+    # -- the national programme, funder of both projects: its roll-up puts them side by side ------
+    def programme(self, projets):
+        for projet, montant in zip(projets, (Decimal("50000.00"), Decimal("40000.00")), strict=True):
+            organisation = self.org(projet, "Programme Deffinov", TypeOrganisation.FINANCEUR_PUBLIC, "Paris")
+            save(
+                Financement(
+                    projet=projet,
+                    financeur=organisation,
+                    programme="Deffinov",
+                    intitule=f"{projet.nom} — ingénierie de la conciergerie",
+                    montant_accorde=montant,
+                    date_debut=projet.date_debut,
+                    date_fin=projet.date_fin or date(2027, 12, 31),
+                    plafond_benevolat=Decimal("30"),
+                )
+            )
+            if self.users:
+                save(Adhesion(user=self.users["programme"], projet=projet, role=Role.FINANCEUR, organisation=organisation))
+
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (consortium Icifornie et un second projet fictif)."
@@ -991,10 +1011,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = Demo(date.today())
             demo.create_users()
-            demo.icifornie()
-            demo.coteaux()
+            demo.programme([demo.icifornie(), demo.coteaux()])
         self.stdout.write(
             self.style.SUCCESS(
-                "Données de démonstration chargées. Comptes (mot de passe « demo ») : admin, coordinatrice, partenaire, financeur."
+                "Données de démonstration chargées. Comptes (mot de passe « demo ») : admin, coordinatrice, partenaire, financeur, programme."
             )
         )
