@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo lint check-deploy compose-check worker bench clean
+.PHONY: run test install install-dev migrate demo worker bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

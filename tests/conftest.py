@@ -9,6 +9,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # a fast hasher: the suite creates many users
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # whitenoise looks static files up per request instead of scanning a STATIC_ROOT that
+    # collectstatic never filled here (it would warn at each new client)
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def _login(user) -> Client:

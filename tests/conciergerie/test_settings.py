@@ -103,3 +103,18 @@ def test_un_processus_django_gele_ses_objets_de_demarrage_pour_le_ramasse_miette
     geles, seuils = result.stdout.split()
     assert int(geles) > 50_000  # Django, the apps and their dependencies
     assert seuils == "True"
+
+
+def test_les_fichiers_statiques_sont_servis_par_l_application_sans_connexion(client):
+    """No web server in front of gunicorn in docker-compose.yml: whitenoise serves the CSS and
+    htmx, before the login check."""
+    for chemin, type_ in (("/static/css/app.css", "text/css"), ("/static/vendor/htmx.min.js", "text/javascript")):
+        response = client.get(chemin)
+        assert response.status_code == 200, chemin
+        assert response["Content-Type"].startswith(type_)
+
+
+def test_le_controle_de_sante_repond_en_http_meme_quand_https_est_exige(client, settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/sante/").status_code == 200
+    assert client.get("/connexion/").status_code == 301  # every other page goes to HTTPS
