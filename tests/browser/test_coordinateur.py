@@ -69,15 +69,20 @@ def test_coordinator_logs_a_whole_path(connecter, icifornie):
     # block the certifying step: first without a reason, then with it
     certifiante = Etape.objects.get(type="formation_certifiante")
     etape = page.locator(f"#etape-{certifiante.pk}")
-    etape.get_by_label("Statut de l'étape").select_option(label="Bloquée")
-    etape.get_by_role("button", name="Changer le statut").click()
+    etape.get_by_role("button", name="Bloquée", exact=True).click()
     expect(page.locator(f"#etape-{certifiante.pk}").get_by_role("alert")).to_contain_text("Indiquez le motif du blocage ou de l'abandon.")
     etape = page.locator(f"#etape-{certifiante.pk}")
-    etape.get_by_label("Statut de l'étape").select_option(label="Bloquée")
     etape.get_by_label("Motif (blocage ou abandon)").fill("Numéro de sécurité sociale provisoire")
-    etape.get_by_role("button", name="Changer le statut").click()
+    etape.get_by_role("button", name="Bloquée", exact=True).click()
     expect(page.locator(f"#etape-{certifiante.pk} .badge")).to_have_text("Bloquée")
     expect(page.locator(f"#etape-{certifiante.pk} .motif")).to_contain_text("Numéro de sécurité sociale provisoire")
+    # a status without motive: one click
+    page.locator(f"#etape-{certifiante.pk}").get_by_role("button", name="En cours", exact=True).click()
+    expect(page.locator(f"#etape-{certifiante.pk} .badge")).to_have_text("En cours")
+    assert Etape.objects.get(pk=certifiante.pk).statut == "en_cours"
+    page.locator(f"#etape-{certifiante.pk}").get_by_label("Motif (blocage ou abandon)").fill("Numéro de sécurité sociale provisoire")
+    page.locator(f"#etape-{certifiante.pk}").get_by_role("button", name="Bloquée", exact=True).click()
+    expect(page.locator(f"#etape-{certifiante.pk} .badge")).to_have_text("Bloquée")
 
     page.get_by_role("link", name="Clôturer le parcours").click()
     page.get_by_label("Résultat").select_option(label="Formation qualifiante")
