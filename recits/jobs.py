@@ -38,6 +38,13 @@ EN_VOL = (StatutJob.EN_ATTENTE, StatutJob.EN_COURS)
 #: a job waiting or running longer than this is considered lost (broker down, worker gone) and
 #: may be retried; well above every task's hard time limit
 DELAI_BLOCAGE = timedelta(minutes=15)
+#: runs a job may start before it fails: each run that a killed worker (the hard time limit, an
+#: out-of-memory kill) left unfinished counts
+TENTATIVES_MAX = 3
+MESSAGE_INTERROMPU = (
+    "Interrompu {n} fois avant la fin (limite de temps dépassée ou worker arrêté) : "
+    "réduisez la période, ou relancez si le serveur a été redémarré."
+)
 
 Avancer = Callable[[int], None]
 
@@ -68,7 +75,8 @@ def remettre_en_file(*, job: Job, by, mettre_en_file: Callable[[Job], None]) -> 
         job.debut = None
         job.fin = None
         job.demande_par = by
-        job.save(update_fields=["statut", "progression", "erreur", "debut", "fin", "demande_par"])
+        job.tentatives = 0
+        job.save(update_fields=["statut", "progression", "erreur", "debut", "fin", "demande_par", "tentatives"])
         mettre_en_file(job)
     return job
 
@@ -113,13 +121,22 @@ def executer(
         if job.statut in (StatutJob.PRET, StatutJob.ECHEC):
             # ready: done already (a second delivery of the task); failed: waits for a retry
             return job
+        if job.tentatives >= TENTATIVES_MAX:
+            # every earlier run was killed before its end: do not start another one
+            job.statut = StatutJob.ECHEC
+            job.erreur = f"{prefixe_erreur}{MESSAGE_INTERROMPU.format(n=job.tentatives)}"
+            job.fin = timezone.now()
+            job.save(update_fields=["statut", "erreur", "fin"])
+            logger.error("%s %s : %s", nom, job_id, job.erreur)
+            return job
         # en_attente, or en_cours left by a worker that died: (re)start from scratch
         job.statut = StatutJob.EN_COURS
         job.progression = 10
         job.debut = timezone.now()
         job.fin = None
         job.erreur = ""
-        job.save(update_fields=["statut", "progression", "debut", "fin", "erreur"])
+        job.tentatives += 1
+        job.save(update_fields=["statut", "progression", "debut", "fin", "erreur", "tentatives"])
 
     contenu = None
     try:

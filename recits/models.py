@@ -163,6 +163,10 @@ class Job(models.Model):
     debut = models.DateTimeField("commencé le", null=True, blank=True)
     fin = models.DateTimeField("terminé le", null=True, blank=True)
     erreur = models.TextField("erreur", blank=True)
+    #: runs started since the job was (re)queued: a worker killed at the hard time limit gives the
+    #: message back to the queue (``reject_on_worker_lost``); past ``recits.jobs.TENTATIVES_MAX``
+    #: the job fails with its reason instead of being run again and again
+    tentatives = models.PositiveSmallIntegerField("exécutions commencées", default=0)
 
     class Meta:
         abstract = True

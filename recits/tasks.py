@@ -6,7 +6,9 @@ idempotent (the runner checks the job's status under a row lock first and writes
 ``acks_late`` with ``reject_on_worker_lost`` (a killed worker's message goes back to the queue and
 the next run starts over) and time-limited: past the soft limit the runner catches
 ``SoftTimeLimitExceeded`` and keeps the error on the job. The hard limits stay well below
-``recits.jobs.DELAI_BLOCAGE`` (15 min), after which a job still in flight may be retried.
+``recits.jobs.DELAI_BLOCAGE`` (15 min), after which a job still in flight may be retried. A run
+killed at the hard limit comes back from the queue; after ``recits.jobs.TENTATIVES_MAX`` such runs
+the job fails with that reason instead of starting again.
 """
 
 from celery import shared_task

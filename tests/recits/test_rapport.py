@@ -26,7 +26,7 @@ from weasyprint import HTML
 
 from parcours.models import ResultatSortie, StatutParcours, TypeEtape, TypeSortie
 from partenaires.models import RoleConsortium, TypeOrganisation
-from recits import pdf, rapports
+from recits import jobs, pdf, rapports
 from recits.indicateurs import Periode, calculer
 from recits.models import RapportCopil, StatutRapport
 from recits.tasks import generer_rapport_copil
@@ -278,6 +278,25 @@ def test_un_job_laisse_en_cours_par_un_worker_perdu_est_repris(copil, monde, dja
     rapport.refresh_from_db()
     assert rapport.statut == StatutRapport.PRET and rapport.progression == 100
     assert len(pdfs_sur_disque()) == 1
+
+
+def test_un_job_tue_trois_fois_echoue_avec_sa_raison_puis_se_relance(copil, monde, django_capture_on_commit_callbacks):
+    """A worker killed at the hard time limit gives the message back (reject_on_worker_lost): the
+    runs that never finished are counted, and the fourth delivery fails the job instead of
+    starting once more; « Relancer » starts the count again."""
+    with django_capture_on_commit_callbacks(execute=False):
+        rapport = rapports.demander_rapport(copil=copil, by=monde["users"]["coordinateur"])
+    # three runs started, each killed before its end: the job stays « en cours »
+    RapportCopil.objects.filter(pk=rapport.pk).update(statut=StatutRapport.EN_COURS, tentatives=jobs.TENTATIVES_MAX, debut=timezone.now())
+    generer_rapport_copil.apply(args=[rapport.pk])
+    rapport.refresh_from_db()
+    assert rapport.statut == StatutRapport.ECHEC and not rapport.fichier
+    assert f"Interrompu {jobs.TENTATIVES_MAX} fois avant la fin (limite de temps dépassée ou worker arrêté)" in rapport.erreur
+    assert pdfs_sur_disque() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        rapports.relancer_rapport(rapport=rapport, by=monde["users"]["coordinateur"])
+    rapport.refresh_from_db()
+    assert rapport.statut == StatutRapport.PRET and rapport.tentatives == 1 and rapport.erreur == ""
 
 
 def test_progression_enregistree_a_chaque_etape(copil, monde, django_capture_on_commit_callbacks, monkeypatch):
