@@ -905,8 +905,12 @@ def _resultat(resource, result, resultat: ResultatImport) -> None:
         logger.warning("Import %s : erreur d'enregistrement : %r", resultat.type, erreur.error)
         if isinstance(erreur.error, IntegrityError):
             message = "Une autre saisie a enregistré les mêmes fiches pendant l'import : rien n'a été importé, relancez la vérification."
-        else:
-            message = f"L'enregistrement a échoué, rien n'a été importé : {erreur.error}"
+        elif isinstance(erreur.error, ValidationError):
+            message = f"L'enregistrement a échoué, rien n'a été importé : {' '.join(erreur.error.messages)}"
+        else:  # a technical error: its text (often English) goes to the server log only
+            message = (
+                "L'enregistrement a échoué sur une erreur technique, rien n'a été importé ; elle est consignée dans le journal du serveur."
+            )
         resultat.erreurs.append(ErreurImport(None, "", message))
     for ligne in result.invalid_rows:
         numero = resource.numero_fichier(ligne.number)
@@ -917,7 +921,11 @@ def _resultat(resource, result, resultat: ResultatImport) -> None:
         numero = resource.numero_fichier(ligne.number)
         for erreur in ligne.errors:
             logger.warning("Import %s, ligne %s : %r", resultat.type, numero, erreur.error)
-            resultat.erreurs.append(ErreurImport(numero, "", f"Ligne illisible : {erreur.error}"))
+            if isinstance(erreur.error, ValidationError):
+                message = f"Ligne illisible : {' '.join(erreur.error.messages)}"
+            else:  # a technical error: its text (often English) goes to the server log only
+                message = "Ligne illisible : une de ses valeurs n'a pas pu être lue ; vérifiez-la d'après le modèle à télécharger."
+            resultat.erreurs.append(ErreurImport(numero, "", message))
     resultat.erreurs.sort(key=lambda e: (e.ligne or 0,))
     for position, row_result in enumerate(result.rows, start=1):
         action = ACTIONS.get(row_result.import_type)

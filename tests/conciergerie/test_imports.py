@@ -533,3 +533,21 @@ def test_la_page_de_verification_ne_fait_pas_une_requete_par_ligne(projet_admin,
         envoyer(_fichier_de(5))
     with django_assert_num_queries(len(petit.captured_queries)):
         envoyer(_fichier_de(300))
+
+
+def test_une_erreur_technique_sur_une_ligne_est_dite_en_francais_sans_son_texte_brut(projet_admin, monkeypatch):
+    """An unexpected exception on a row (a bug, not bad input): French message with the line,
+    the raw (English) text only in the server log, and nothing written."""
+    from parcours.resources import ApprenantResource
+
+    def panne(self, row, **kwargs):
+        raise RuntimeError("unexpected failure in row hook")
+
+    monkeypatch.setattr(ApprenantResource, "before_import_row", panne)
+    resultat = _importer(projet_admin, csv_bytes(BONNES_LIGNES), confirmer=True)
+    assert not resultat.confirme
+    messages = [e.message for e in resultat.erreurs]
+    assert messages and all(m.startswith("Ligne illisible : une de ses valeurs n'a pas pu être lue") for m in messages)
+    assert {e.ligne for e in resultat.erreurs} == {2, 3, 4}
+    assert not any("unexpected" in m for m in messages)
+    assert not Apprenant.objects.exists()
