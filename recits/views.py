@@ -185,6 +185,9 @@ class ActiviteDetailView(ProjetMixin, DetailView):
         # the totals: an aggregate of the activity's lines, after the project and capability checks
         lignes = TempsBenevole.objects.of_projet(self.projet).filter(activites=activite)
         context["benevolat"] = selectors.cumuler_benevolat(lignes.values_list("heures", "taux_horaire", "valorise"))
+        # the hours for every reader; their value in euros, summed over every funding, is money a
+        # funder does not see (it sees the money of its own fundings only, on the finance page)
+        context["montants_benevolat"] = self.peut("finances.modifier")
         if self.peut("recits.modifier"):
             # named volunteer lines: the conciergerie's own business (never the funder's)
             temps = self.scoped(TempsBenevole).filter(activites=activite).select_related("organisation", "financement")

@@ -120,12 +120,14 @@ def test_detail_lists_volunteer_lines_with_valuation(monde, login):
     assert reverse("activite_temps_create", args=[monde["A"].pk, activite.pk]) in content
 
 
-def test_funder_sees_totals_but_no_volunteer_name(monde, login):
+def test_funder_sees_the_hours_but_no_volunteer_name_nor_their_value_in_euros(monde, login):
     activite = _activite_avec_benevoles(monde)
     response = login(monde["users"]["financeur"]).get(_url("activite_detail", monde, activite.pk))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "82,50\u00a0€" in content and "30,00\u00a0€" in content
+    assert "5,50 h" in content and "2 h" in content
+    # the value, summed over every funding of the project, is money a funder does not see
+    assert "82,50" not in content and "30,00" not in content and "Valorisation" not in content
     # the page's content only: the header shows the logged-in user's (random) name
     principal = content[content.index("<main") :]
     for nom in ("Josiane", "Dupré", "Marcel", "Orteil", "Paule", "Enplus"):
