@@ -57,15 +57,14 @@ class ApprenantForm(forms.ModelForm):
         ]
         widgets = {"date_naissance": DateInput(), "date_entree": DateInput(), "consentement_date": DateInput()}
 
-    def __init__(self, *args, projet, voir_rqth: bool, **kwargs):
+    def __init__(self, *args, projet, user, voir_rqth: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.projet = projet
-        self.fields["prescripteur"].queryset = Organisation.objects.filter(projet=projet).order_by("nom")
+        # choice lists through the scoping mechanism, like every read of the project's rows
+        self.fields["prescripteur"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
         contacts = self.fields["prescripteur_contact"]
         contacts.queryset = (
-            Contact.objects.filter(organisation__projet=projet)
-            .select_related("organisation")
-            .order_by("organisation__nom", "nom", "prenom")
+            Contact.objects.visible_to(user, projet=projet).select_related("organisation").order_by("organisation__nom", "nom", "prenom")
         )
         contacts.label_from_instance = lambda c: f"{c} ({c.organisation.nom})"
         contacts.help_text = "Le référent chez le prescripteur choisi."
@@ -131,9 +130,10 @@ class OrganisationConsortiumField(forms.ModelChoiceField):
             raise forms.ValidationError("Cette organisation n'appartient pas à ce projet.", code="autre_projet") from None
 
 
-def organisations_du_consortium(projet):
-    membres = MembreConsortium.objects.filter(projet=projet).values("organisation_id")
-    return Organisation.objects.filter(projet=projet, pk__in=membres).order_by("nom")
+def organisations_du_consortium(projet, user):
+    """The consortium's organisations, as ``user`` sees them (``visible_to``)."""
+    membres = MembreConsortium.objects.visible_to(user, projet=projet).values("organisation_id")
+    return Organisation.objects.visible_to(user, projet=projet).filter(pk__in=membres).order_by("nom")
 
 
 class EtapeForm(DecimauxFrMixin, forms.ModelForm):
@@ -155,7 +155,7 @@ class EtapeForm(DecimauxFrMixin, forms.ModelForm):
         ]
         widgets = {"date_debut": DateInput(), "date_fin": DateInput()}
 
-    def __init__(self, *args, projet, organisation_id=None, **kwargs):
+    def __init__(self, *args, projet, user, organisation_id=None, **kwargs):
         """``organisation_id``: a partner's organisation, the only one it may choose."""
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
@@ -164,13 +164,13 @@ class EtapeForm(DecimauxFrMixin, forms.ModelForm):
             del self.fields["organisation"]
         else:
             self.fields["organisation"] = OrganisationConsortiumField(
-                queryset=organisations_du_consortium(projet),
+                queryset=organisations_du_consortium(projet, user),
                 projet=projet,
                 required=False,
                 label="Organisation",
                 help_text="Une organisation membre du consortium.",
             )
-        sessions = SessionFormation.objects.filter(projet=projet).select_related("organisation")
+        sessions = SessionFormation.objects.visible_to(user, projet=projet).select_related("organisation")
         if organisation_id is not None:
             sessions = sessions.filter(organisation_id=organisation_id)
         self.fields["session"].queryset = sessions
@@ -274,10 +274,10 @@ class SessionFormationForm(forms.ModelForm):
         ]
         widgets = {"date_debut": DateInput(), "date_fin": DateInput()}
 
-    def __init__(self, *args, projet, **kwargs):
+    def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
-        self.fields["organisation"].queryset = organisations_du_consortium(projet).filter(type=TypeOrganisation.ORGANISME_FORMATION)
+        self.fields["organisation"].queryset = organisations_du_consortium(projet, user).filter(type=TypeOrganisation.ORGANISME_FORMATION)
         self.fields["organisation"].help_text = "Un organisme de formation membre du consortium."
 
     def clean(self):

@@ -204,7 +204,7 @@ class ApprenantCreateView(ServiceFormView):
     titre = "Nouvel apprenant"
 
     def get_form(self, form_class=None):
-        return ApprenantForm(**self.get_form_kwargs(), projet=self.projet, voir_rqth=self.peut("rqth.voir"))
+        return ApprenantForm(**self.get_form_kwargs(), projet=self.projet, user=self.request.user, voir_rqth=self.peut("rqth.voir"))
 
     def get_instance(self):
         return None
@@ -299,7 +299,7 @@ class EtapeCreateView(ParcoursObjetMixin, ServiceFormView):
     titre = "Nouvelle étape"
 
     def get_form(self, form_class=None):
-        return EtapeForm(**self.get_form_kwargs(), projet=self.projet, organisation_id=self.organisation_imposee())
+        return EtapeForm(**self.get_form_kwargs(), projet=self.projet, user=self.request.user, organisation_id=self.organisation_imposee())
 
     def organisation_imposee(self):
         return None

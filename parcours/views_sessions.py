@@ -89,7 +89,7 @@ class SessionFormationCreateView(ServiceFormView):
         return None
 
     def get_form(self, form_class=None):
-        return SessionFormationForm(**self.get_form_kwargs(), instance=self.get_session(), projet=self.projet)
+        return SessionFormationForm(**self.get_form_kwargs(), instance=self.get_session(), projet=self.projet, user=self.request.user)
 
     def enregistrer(self, form):
         return services.enregistrer_session(session=form.save(commit=False), projet=self.projet, by=self.request.user)

@@ -96,10 +96,10 @@ class ConventionForm(forms.ModelForm):
         }
         help_texts = {"fichier": "PDF, 10 Mo au plus."}
 
-    def __init__(self, *args, projet, **kwargs):
+    def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
-        self.fields["parties"].queryset = Organisation.objects.filter(projet=projet).order_by("nom")
+        self.fields["parties"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
 
     def clean_fichier(self):
         fichier = self.cleaned_data.get("fichier")

@@ -179,7 +179,7 @@ class _ConventionFormView(ProjetMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(projet=self.projet, instance=self.get_convention())
+        kwargs.update(projet=self.projet, user=self.request.user, instance=self.get_convention())
         return kwargs
 
     def get_convention(self):
