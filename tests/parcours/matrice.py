@@ -24,8 +24,10 @@ CIBLES: dict = {
     "etape_autre": lambda m: _a(m, m["etape_autre"].pk),
     "etape_etrangere": lambda m: _a(m, m["etape_etrangere"].pk),
     "frein_suivi": lambda m: _a(m, f.FreinFactory(apprenant=m["apprenant_suivi"]).pk),
+    "frein_autre": lambda m: _a(m, f.FreinFactory(apprenant=m["apprenant_autre"]).pk),
     "frein_etranger": lambda m: _a(m, f.FreinFactory(apprenant=m["apprenant_etranger"]).pk),
     "sortie_suivie": lambda m: _a(m, f.SortieFactory(parcours=m["etape_suivie"].parcours).pk),
+    "sortie_autre": lambda m: _a(m, f.SortieFactory(parcours=m["etape_autre"].parcours).pk),
     "sortie_etrangere": lambda m: _a(m, f.SortieFactory(parcours=m["etape_etrangere"].parcours).pk),
 }
 
@@ -58,9 +60,11 @@ for _vue in ("etape_update", "etape_statut"):
 for _vue in ("frein_update", "frein_lever"):
     MATRICE += [
         (_vue, "frein_suivi", COORDINATION),
+        (_vue, "frein_autre", COORDINATION),
         (_vue, "frein_etranger", COORDINATION_ETRANGER),
     ]
 MATRICE += [
     ("sortie_update", "sortie_suivie", COORDINATION),
+    ("sortie_update", "sortie_autre", COORDINATION),
     ("sortie_update", "sortie_etrangere", COORDINATION_ETRANGER),
 ]
