@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -571,6 +571,63 @@ def _moyenne(total: int, nb: int) -> Decimal:
     return (Decimal(total) / nb).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# the columns of the roll-up table (page and Excel sheet « Projets »): a count, or a rate whose
+# numerator is a count of people
+COLONNES_SYNTHESE = (
+    ("apprenants", "accompagnes"),
+    ("apprenants", "nouveaux"),
+    ("apprenants", "sortis"),
+    ("profil", "part_qpv"),
+    ("profil", "part_zrr"),
+    ("etapes", "part_certifiante"),
+    ("sorties", "taux_positif_sortie"),
+)
+
+
+def _personnes(cellule) -> int:
+    return cellule.numerateur if isinstance(cellule, Taux) else cellule.valeur
+
+
+def _a_masquer_en_plus(cellules: list) -> set[int]:
+    """Secondary suppression of one column of the roll-up, whose total is shown.
+
+    A masked cell (1 to 4 people) would be the total minus the cells shown. So as soon as a column
+    has masked cells, visible cells of 5 people or more are masked too, until the masked cells'
+    sum leaves every masked cell free to be anything from 1 to 4: with p masked cells summing to
+    P and s added cells summing to S, the reader only learns P + S, which says nothing of each
+    masked cell once S − 5·s ≥ 4·p − P (each added cell holds at least 5). Returns the positions
+    to mask in addition."""
+    masquees = [i for i, c in enumerate(cellules) if c.masque]
+    if not masquees:
+        return set()
+    manque = 4 * len(masquees) - sum(_personnes(cellules[i]) for i in masquees)
+    candidates = sorted((_personnes(c), i) for i, c in enumerate(cellules) if not c.masque and _personnes(c) >= SEUIL_SECRET)
+    ajout: set[int] = set()
+    while candidates and (not ajout or manque > 0):
+        # the smallest cell that is enough on its own, else the largest one and go on
+        suffisante = next(((n, i) for n, i in candidates if n - SEUIL_SECRET >= manque), None)
+        n, i = suffisante or candidates[-1]
+        candidates.remove((n, i))
+        ajout.add(i)
+        manque -= n - SEUIL_SECRET
+    return ajout
+
+
+def _masquer(indicateurs: Indicateurs, section: str, champ: str) -> Indicateurs:
+    partie = getattr(indicateurs, section)
+    cellule = replace(getattr(partie, champ), masque=True)
+    return replace(indicateurs, **{section: replace(partie, **{champ: cellule})})
+
+
+def _masquage_secondaire(par_projet: list[tuple[object, Indicateurs]]) -> list[tuple[object, Indicateurs]]:
+    projets = [p for p, _ in par_projet]
+    figures = [i for _, i in par_projet]
+    for section, champ in COLONNES_SYNTHESE:
+        for position in _a_masquer_en_plus([getattr(getattr(i, section), champ) for i in figures]):
+            figures[position] = _masquer(figures[position], section, champ)
+    return list(zip(projets, figures, strict=True))
+
+
 def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = True, financements: Sequence | None = None) -> Synthese:
     """The roll-up: each project side by side, their sum and the national averages.
 
@@ -599,6 +656,8 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
                 _indicateurs(brut, periode, nb_projets=1, masquer=masquer, finances=Finances(financements=liste, totaux=totaliser(liste))),
             )
         )
+    if masquer:
+        par_projet = _masquage_secondaire(par_projet)
     somme = _indicateurs(
         total,
         periode,

@@ -201,6 +201,35 @@ def test_masked_roll_up_masks_an_average_that_would_give_a_small_count_back(jeu)
     assert str(deux.moyennes.apprenants_par_projet) == "3,5"  # 7 people: shown
 
 
+@pytest.mark.parametrize(
+    ("valeurs", "en_plus"),
+    [
+        ([20, 8, 3], {1}),  # the smallest cell that hides the 3 on its own: 8 (8 + 3 = 11: 3 could be 1 to 4)
+        ([20, 6, 4, 0], {1}),  # 4 needs no slack: one cell is enough
+        ([20, 6, 1], {0}),  # 1 needs 3 of slack: 6 gives 1, 20 gives 15
+        ([30, 6, 5, 2, 1], {0}),  # two masked cells summing to 3 need 5 of slack
+        ([6, 1], {0}),  # the only other cell, though not enough on its own
+        ([20, 8, 0], set()),  # nothing masked, nothing to add
+        ([3, 2, 0], set()),  # nothing visible to add (the total, 5, says they are 1 to 4 each anyway)
+    ],
+)
+def test_secondary_suppression_picks_the_cells_that_hide_the_masked_ones(valeurs, en_plus):
+    from recits.indicateurs import Effectif, _a_masquer_en_plus
+
+    assert _a_masquer_en_plus([Effectif.de(v, True) for v in valeurs]) == en_plus
+
+
+def test_masked_roll_up_hides_a_small_project_also_from_the_total(jeu):
+    """P has 6 learners, Q 1: with the total (7) shown, P's 6 would give Q's 1 back."""
+    s = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=True)
+    ligne = {p.nom: i for p, i in s.par_projet}
+    assert str(ligne["Q"].apprenants.accompagnes) == "< 5"
+    assert str(ligne["P"].apprenants.accompagnes) == "< 5" and ligne["P"].apprenants.accompagnes.valeur == 6
+    assert str(s.total.apprenants.accompagnes) == "7"
+    clair = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=False)
+    assert [str(i.apprenants.accompagnes) for _, i in clair.par_projet] == ["6", "1"]
+
+
 def test_the_funder_sees_the_money_of_the_fundings_it_is_given(jeu):
     i = calculer([jeu["P"]], PERIODE, financements=[])
     assert i.finances.totaux.accorde == Decimal("0")
