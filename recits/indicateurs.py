@@ -464,7 +464,19 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
 
 
 def _lignes(compteur: Counter, choix, masquer: bool, *, garder_zero: bool = False) -> list[Ligne]:
-    return [Ligne(valeur, libelle, Effectif.de(compteur[valeur], masquer)) for valeur, libelle in choix if garder_zero or compteur[valeur]]
+    lignes = [
+        Ligne(valeur, libelle, Effectif.de(compteur[valeur], masquer)) for valeur, libelle in choix if garder_zero or compteur[valeur]
+    ]
+    return _proteger(lignes)
+
+
+def _proteger(lignes: list[Ligne]) -> list[Ligne]:
+    """A breakdown is shown with its total: the same secondary suppression as the roll-up's
+    columns (``_a_masquer_en_plus``), so that a masked line is not the total minus the others."""
+    en_plus = _a_masquer_en_plus([ligne.effectif for ligne in lignes])
+    if not en_plus:
+        return lignes
+    return [replace(ligne, effectif=replace(ligne.effectif, masque=True)) if i in en_plus else ligne for i, ligne in enumerate(lignes)]
 
 
 def _finances(financements: Sequence) -> Finances:
@@ -494,8 +506,10 @@ def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool
         masque=masquer,
         apprenants=Apprenants(accompagnes=E(accompagnes), nouveaux=E(n["nouveaux"]), actifs=E(n["actifs"]), sortis=E(n["sortis"])),
         profil=Profil(
-            tranches_age=[Ligne(cle, libelle, E(n[cle])) for cle, libelle, _, _ in TRANCHES_AGE]
-            + [Ligne("inconnu", "Âge non renseigné", E(accompagnes - sum(n[cle] for cle, *_ in TRANCHES_AGE)))],
+            tranches_age=_proteger(
+                [Ligne(cle, libelle, E(n[cle])) for cle, libelle, _, _ in TRANCHES_AGE]
+                + [Ligne("inconnu", "Âge non renseigné", E(accompagnes - sum(n[cle] for cle, *_ in TRANCHES_AGE)))]
+            ),
             qpv=E(n["qpv"]),
             zrr=E(n["zrr"]),
             neet=E(n["neet"]),

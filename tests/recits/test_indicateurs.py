@@ -219,6 +219,19 @@ def test_secondary_suppression_picks_the_cells_that_hide_the_masked_ones(valeurs
     assert _a_masquer_en_plus([Effectif.de(v, True) for v in valeurs]) == en_plus
 
 
+def test_a_masked_breakdown_line_cannot_be_read_back_from_the_total():
+    """Age brackets, steps by type, outcomes: shown with their total."""
+    from recits.indicateurs import Effectif, Ligne, _proteger
+
+    lignes = _proteger(
+        [Ligne("a", "A", Effectif.de(12, True)), Ligne("b", "B", Effectif.de(2, True)), Ligne("c", "C", Effectif.de(0, True))]
+    )
+    assert [str(li.effectif) for li in lignes] == ["< 5", "< 5", "0"]
+    assert [li.effectif.valeur for li in lignes] == [12, 2, 0]  # the figures themselves are kept
+    clair = _proteger([Ligne("a", "A", Effectif.de(12, False)), Ligne("b", "B", Effectif.de(2, False))])
+    assert [str(li.effectif) for li in clair] == ["12", "2"]
+
+
 def test_masked_roll_up_hides_a_small_project_also_from_the_total(jeu):
     """P has 6 learners, Q 1: with the total (7) shown, P's 6 would give Q's 1 back."""
     s = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=True)
