@@ -52,6 +52,9 @@ class ProjetFactory(factory.django.DjangoModelFactory):
     date_debut = D(2024, 9, 1)
     taux_horaire_benevolat = Decimal("15.00")
 
+    class Params:
+        termine = factory.Trait(date_debut=D(2021, 9, 1), date_fin=D(2024, 8, 31))
+
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -188,6 +191,10 @@ class SessionFormationFactory(factory.django.DjangoModelFactory):
     date_fin = D(2025, 6, 30)
     places_min = 8
     places_max = 12
+
+    class Params:
+        distancielle = factory.Trait(modalite=par.Modalite.DISTANCIEL)
+        engagee = factory.Trait(places_conciergerie=4)
     places_conciergerie = 3
 
 
@@ -274,6 +281,9 @@ class DepenseFactory(factory.django.DjangoModelFactory):
     libelle = "Dépense"
     montant = Decimal("1000.00")
 
+    class Params:
+        avec_justificatif = factory.Trait(justificatif=factory.django.FileField(filename="facture.pdf", data=b"%PDF-1.4 facture"))
+
 
 class VersementFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -330,6 +340,10 @@ class ActiviteFactory(factory.django.DjangoModelFactory):
     date = D(2025, 4, 1)
     nb_participants = 8
 
+    class Params:
+        comite = factory.Trait(type=rec.TypeActivite.COMITE, intitule=factory.Sequence(lambda n: f"CLE {n}"))
+        information_collective = factory.Trait(type=rec.TypeActivite.INFORMATION_COLLECTIVE)
+
 
 class RecitFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -353,6 +367,9 @@ class CopilFactory(factory.django.DjangoModelFactory):
     date = D(2025, 7, 22)
     periode_debut = D(2024, 9, 1)
     periode_fin = D(2025, 6, 30)
+
+    class Params:
+        a_venir = factory.Trait(date=TODAY + timedelta(days=14), periode_debut=D(2025, 7, 1), periode_fin=TODAY)
 
 
 class RapportCopilFactory(factory.django.DjangoModelFactory):

@@ -17,30 +17,31 @@ RIEN = "rien"
 
 @pytest.fixture
 def lignes(monde):
-    """In A, rows of every model, some tied to the partner's or the funder's organisation; in B,
-    one of each kind that B can hold. Returns the rows tied to each organisation."""
+    """In A, rows of every model, some tied to the partner's or the funder's organisation; in B
+    and in a third project, one of each kind. Returns the rows tied to each organisation."""
     a, b = monde["A"], monde["B"]
     org_part = monde["adhesions"]["partenaire"].organisation
     org_fin = monde["adhesions"]["financeur"].organisation
-    for projet in (a, b):
+    # B, and a finished project nobody here belongs to
+    for projet in (a, b, f.ProjetFactory(termine=True)):
         f.ContactFactory(organisation__projet=projet)
         f.MembreConsortiumFactory(projet=projet)
-        f.SessionFormationFactory(projet=projet)
+        f.SessionFormationFactory(projet=projet, distancielle=True)
         f.FreinFactory(apprenant__projet=projet)
         f.SortieFactory(parcours__apprenant__projet=projet)
         f.TempsBenevoleFactory(projet=projet)
         f.PartageValeurFactory(projet=projet)
         f.RecitFactory(projet=projet)
-        f.RapportCopilFactory(copil__projet=projet)
-        f.ActiviteFactory(projet=projet)
+        f.RapportCopilFactory(copil__projet=projet, copil__a_venir=True)
+        f.ActiviteFactory(projet=projet, comite=True)
         autre = f.FinancementFactory(projet=projet)
         f.VersementFactory(financement=autre)
         f.DepenseFactory(ligne__financement=autre)
         f.ConventionFactory(projet=projet, parties=[f.OrganisationFactory(projet=projet)])
-    session_part = f.SessionFormationFactory(projet=a, organisation=org_part)
+    session_part = f.SessionFormationFactory(projet=a, organisation=org_part, engagee=True)
     propre = f.FinancementFactory(projet=a, financeur=org_fin)
     versement = f.VersementFactory(financement=propre)
-    depense = f.DepenseFactory(ligne__financement=propre)
+    depense = f.DepenseFactory(ligne__financement=propre, avec_justificatif=True)
     return {
         part.Convention: {
             PART: {f.ConventionFactory(projet=a, parties=[org_part]).pk},

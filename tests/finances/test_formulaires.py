@@ -281,7 +281,7 @@ def test_ligne_modifiee_puis_refusee(monde, coord):
 @pytest.fixture
 def depense(monde):
     ligne = f.LigneBudgetFactory(financement__projet=monde["A"])
-    return f.DepenseFactory(ligne=ligne, libelle="Location salle", justificatif=ContentFile(b"%PDF-1.4 facture", name="facture.pdf"))
+    return f.DepenseFactory(ligne=ligne, libelle="Location salle", avec_justificatif=True)
 
 
 def _depense_data(depense, **kw):

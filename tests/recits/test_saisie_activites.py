@@ -47,8 +47,8 @@ def _activite_avec_benevoles(monde):
 
 def test_list_filters_by_type_and_period(monde, login):
     f.ActiviteFactory(projet=monde["A"], intitule="Atelier numérique", type=TypeActivite.ATELIER, date=date(2025, 3, 3))
-    f.ActiviteFactory(projet=monde["A"], intitule="CLE de printemps", type=TypeActivite.COMITE, date=date(2025, 4, 4))
-    f.ActiviteFactory(projet=monde["A"], intitule="Info co d'été", type=TypeActivite.INFORMATION_COLLECTIVE, date=date(2025, 7, 1))
+    f.ActiviteFactory(projet=monde["A"], comite=True, intitule="CLE de printemps", date=date(2025, 4, 4))
+    f.ActiviteFactory(projet=monde["A"], information_collective=True, intitule="Info co d'été", date=date(2025, 7, 1))
     f.ActiviteFactory(projet=monde["B"], intitule="Atelier étranger", type=TypeActivite.ATELIER, date=date(2025, 3, 3))
     client = _coord(monde, login)
 
