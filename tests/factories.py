@@ -195,6 +195,7 @@ class SessionFormationFactory(factory.django.DjangoModelFactory):
     class Params:
         distancielle = factory.Trait(modalite=par.Modalite.DISTANCIEL)
         engagee = factory.Trait(places_conciergerie=4)
+
     places_conciergerie = 3
 
 
