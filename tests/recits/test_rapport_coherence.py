@@ -67,3 +67,22 @@ def test_dashboard_and_pdf_show_the_same_figures(copil, monde, login):
     texte = _normaliser(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.rendre_pdf(html_rapport))).pages))
     for cle, valeur in figures_tableau.items():
         assert _normaliser(valeur) in texte, f"{cle} = {valeur!r} absent du PDF"
+
+
+ARGENT = {"accorde", "depense", "recu", "a_demander", "valorise", "compte", "au_dela"}
+
+
+def test_with_two_funders_the_report_shows_the_committee_its_whole_budget(copil, monde, login):
+    """The COPIL report is the committee's document, as in the minutes (« Gilles présente le
+    bilan qualitatif et financier » to every partner and funder): its money is that of every
+    funding of the project. A funder's dashboard shows the money of its own fundings only; every
+    other figure is the same in both."""
+    f.FinancementFactory(projet=copil.projet, programme="Fondation", montant_accorde=Decimal("15000.00"))
+    tableau = login(monde["users"]["financeur"]).get(
+        reverse("tableau_de_bord", args=[copil.projet_id]), {"debut": "2025-01-01", "fin": "2025-06-30"}
+    )
+    figures_tableau = _figures(tableau.content.decode())
+    figures_rapport = _figures(render_to_string("recits/rapport_pdf.html", rapports.contexte_rapport(copil=copil)))
+    assert {k: v for k, v in figures_tableau.items() if k not in ARGENT} == {k: v for k, v in figures_rapport.items() if k not in ARGENT}
+    assert figures_tableau["accorde"] == "100 000,00 €"
+    assert figures_rapport["accorde"] == "115 000,00 €"
