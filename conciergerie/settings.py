@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # static files served by the app itself (gunicorn in docker-compose.yml has no web server in
     # front of it): compressed, cached, before the login check
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "conciergerie.middleware.LimiteTailleRequeteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +196,9 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# a body above this is refused before it is read (conciergerie.middleware): the largest form is a
+# signed convention of 10 Mo plus its fields
+TAILLE_MAX_REQUETE = 12 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -551,3 +551,21 @@ def test_une_erreur_technique_sur_une_ligne_est_dite_en_francais_sans_son_texte_
     assert {e.ligne for e in resultat.erreurs} == {2, 3, 4}
     assert not any("unexpected" in m for m in messages)
     assert not Apprenant.objects.exists()
+
+
+def test_un_envoi_plus_gros_que_tout_formulaire_est_refuse_avant_d_etre_lu(projet_admin, login, settings):
+    """conciergerie.middleware: 413 in French, nothing stored, nothing imported."""
+    client = login(projet_admin["admin"])
+    url = reverse("import_fichier", args=[projet_admin["projet"].pk, "apprenants"])
+    gros = io.BytesIO(csv_bytes(BONNES_LIGNES) + b"x" * settings.TAILLE_MAX_REQUETE)
+    gros.name = "apprenants.csv"
+    response = client.post(url, {"fichier": gros})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "<h1>Envoi trop volumineux</h1>" in html and "dépasse 12 Mo : rien n'a été enregistré" in html
+    assert not Apprenant.objects.exists()
+    assert not (settings.MEDIA_ROOT / "imports").exists()
+    # just under the request limit, the form gives its own, precise message
+    moyen = io.BytesIO(csv_bytes(BONNES_LIGNES) + b"x" * imports.TAILLE_MAX)
+    moyen.name = "apprenants.csv"
+    assert "Le fichier dépasse la taille maximale de 5 Mo." in client.post(url, {"fichier": moyen}).content.decode()
