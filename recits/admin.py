@@ -51,9 +51,9 @@ class BilanExcelAdmin(JobAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    list_display = ["projet", "periode_debut", "periode_fin", "donnees_personnelles", "demande_par", "cree_le", "statut"]
+    list_display = ["projet", "periode_debut", "periode_fin", "donnees_personnelles", "demande_par_nom", "cree_le", "statut"]
     list_filter = ["donnees_personnelles", "statut", "projet"]
-    search_fields = ["erreur"]
+    search_fields = ["erreur", "demande_par_nom"]
     date_hierarchy = "cree_le"
     # the record of who exported what: read-only (widening ``projets`` would widen who sees the file)
     readonly_fields = [
@@ -62,6 +62,7 @@ class BilanExcelAdmin(JobAdmin):
         "periode_debut",
         "periode_fin",
         "demande_par",
+        "demande_par_nom",
         "donnees_personnelles",
         "cree_le",
         "debut",

@@ -159,6 +159,8 @@ class Job(models.Model):
     progression = models.PositiveSmallIntegerField("progression (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
     fichier = models.FileField("fichier", upload_to=job_upload_to, blank=True)
     demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: who asked, kept as text: the record of an export outlives the account (SET_NULL above)
+    demande_par_nom = models.CharField("demandé par (nom conservé)", max_length=200, blank=True)
     cree_le = models.DateTimeField("demandé le", auto_now_add=True)
     debut = models.DateTimeField("commencé le", null=True, blank=True)
     fin = models.DateTimeField("terminé le", null=True, blank=True)
@@ -170,6 +172,15 @@ class Job(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        champs = kwargs.get("update_fields")
+        if self.demande_par_id and (champs is None or "demande_par" in champs):
+            user = self.demande_par
+            self.demande_par_nom = f"{user.get_full_name() or user.username} ({user.username})"[:200]
+            if champs is not None:
+                kwargs["update_fields"] = {*champs, "demande_par_nom"}
+        super().save(*args, **kwargs)
 
     @property
     def projet_du_job(self) -> int:

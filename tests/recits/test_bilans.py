@@ -539,12 +539,17 @@ def test_l_export_nominatif_est_enregistre_et_reserve_aux_administrateurs(projet
         D(2025, 5, 31),
     )
     assert bilan.cree_le is not None and "nominatif" in bilan.fichier.name
+    assert bilan.demande_par_nom == f"{adm.get_full_name() or 'adm'} (adm)"
     page = client.get(url_page(projet)).content.decode()
     assert "avec données personnelles" in page and "Période du 01/02/2025 au 31/05/2025" in page and "adm" in page
     # the coordinator neither sees it nor downloads it
     coord = login(monde["users"]["coordinateur"])
     assert f'id="bilan-{bilan.pk}"' not in coord.get(url_page(projet)).content.decode()
     assert coord.get(url("bilan_telecharger", bilan)).status_code == 404
+    # the record outlives the account: the requester's name is kept as text
+    adm.delete()
+    bilan.refresh_from_db()
+    assert bilan.demande_par is None and bilan.demande_par_nom.endswith("(adm)")
 
 
 def test_un_coordinateur_qui_demande_les_donnees_personnelles_recoit_403(projet, monde, login, django_capture_on_commit_callbacks):
