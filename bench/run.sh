@@ -78,4 +78,6 @@ if [ -z "${REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
 fi
 
 "$PY" manage.py migrate --noinput -v0
+# as in production (the image's build): the static files collected, which whitenoise serves
+"$PY" manage.py collectstatic --noinput -v0
 "$PY" bench/bench.py "$@"
