@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, Projet
+from .models import Adhesion, Projet, ResumeEnvoye
 
 
 class AdhesionInline(admin.TabularInline):
@@ -24,3 +24,17 @@ class AdhesionAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "projet__nom"]
     autocomplete_fields = ["user", "projet", "organisation"]
     list_select_related = ["user", "projet", "organisation"]
+
+
+@admin.register(ResumeEnvoye)
+class ResumeEnvoyeAdmin(admin.ModelAdmin):
+    """The record of the daily digests sent (one per user and day), made by the task only."""
+
+    list_display = ["user", "jour", "envoye_le"]
+    list_filter = ["jour"]
+    search_fields = ["user__username", "user__last_name"]
+    date_hierarchy = "jour"
+    readonly_fields = ["user", "jour", "envoye_le"]
+
+    def has_add_permission(self, request):
+        return False

@@ -88,3 +88,21 @@ class Adhesion(models.Model):
             raise ValidationError({"organisation": "Un partenaire ou un financeur doit être rattaché à une organisation."})
         if self.organisation_id and self.projet_id and self.organisation.projet_id != self.projet_id:
             raise ValidationError({"organisation": "Cette organisation n'appartient pas à ce projet."})
+
+
+class ResumeEnvoye(models.Model):
+    """The daily digest sent to a user on a day: a task delivered twice (``acks_late``, a worker
+    lost mid-run) does not send it again (``conciergerie.services.envoyer_resumes``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="utilisateur")
+    jour = models.DateField("jour")
+    envoye_le = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "résumé quotidien envoyé"
+        verbose_name_plural = "résumés quotidiens envoyés"
+        ordering = ["-jour", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "jour"], name="resume_un_par_jour")]
+
+    def __str__(self):
+        return f"{self.user} — {self.jour:%d/%m/%Y}"

@@ -6,11 +6,13 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .home import taches_du_jour
-from .models import Adhesion
+from .models import Adhesion, ResumeEnvoye
 from .roles import peut
 
 CAPACITE_RESUME = "apprenants.modifier"  # the coordinators (and administrators) of a project
@@ -27,7 +29,8 @@ def _liens_absolus(html: str) -> str:
 
 def envoyer_resumes() -> int:
     """Send each coordinator the to-do of its projects (what the home page shows), one e-mail per
-    person, only when there is something to do. Returns the number of e-mails sent."""
+    person, only when there is something to do, once a day (``ResumeEnvoye``). Returns the number
+    of e-mails sent."""
     adhesions = (
         Adhesion.objects.filter(actif=True, user__is_active=True)
         .exclude(user__email="")
@@ -38,8 +41,12 @@ def envoyer_resumes() -> int:
     for adhesion in adhesions:
         if peut(adhesion.role, CAPACITE_RESUME):
             par_user.setdefault(adhesion.user, []).append(adhesion)
+    jour = timezone.localdate()
+    deja = set(ResumeEnvoye.objects.filter(jour=jour).values_list("user_id", flat=True))
     envoyes = 0
     for user, liste in par_user.items():
+        if user.pk in deja:  # sent today already (the task delivered twice)
+            continue
         projets = []
         for adhesion in liste:
             blocs = [b for b in taches_du_jour(user=user, projet=adhesion.projet, adhesion=adhesion)["blocs"] if _a_signaler(b)]
@@ -55,6 +62,15 @@ def envoyer_resumes() -> int:
             to=[user.email],
         )
         message.attach_alternative(html, "text/html")
-        message.send()
+        try:
+            ResumeEnvoye.objects.create(user=user, jour=jour)
+        except IntegrityError:  # a concurrent run is sending it
+            continue
+        try:
+            message.send()
+        except Exception:
+            # not sent: no mark, so that the task's retry sends it; the error stays on the task
+            ResumeEnvoye.objects.filter(user=user, jour=jour).delete()
+            raise
         envoyes += 1
     return envoyes

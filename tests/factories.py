@@ -11,7 +11,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from conciergerie.models import Adhesion, Projet
+from conciergerie.models import Adhesion, Projet, ResumeEnvoye
 from conciergerie.roles import Role
 from finances import models as fin
 from parcours import models as par
@@ -41,6 +41,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class ResumeEnvoyeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResumeEnvoye
+
+    user = factory.SubFactory(UserFactory)
+    jour = TODAY
+
+    class Params:
+        hier = factory.Trait(jour=TODAY - timedelta(days=1))
 
 
 class ProjetFactory(factory.django.DjangoModelFactory):

@@ -51,3 +51,34 @@ def test_beat_runs_the_digest_every_morning():
     assert entree["task"] == envoyer_resumes_quotidiens.name
     assert entree["schedule"].hour == {7}
     assert envoyer_resumes_quotidiens.name in app.tasks
+
+
+def test_a_task_delivered_twice_sends_the_digest_once_a_day(projet_a_faire, mailoutbox):
+    """acks_late: a worker lost mid-run gets the task again; who got the digest today does not."""
+    assert envoyer_resumes_quotidiens.delay().get() == 2
+    assert envoyer_resumes_quotidiens.delay().get() == 0
+    assert len(mailoutbox) == 2
+    # yesterday's mark does not stop today's digest
+    from conciergerie.models import ResumeEnvoye
+
+    ResumeEnvoye.objects.all().delete()
+    f.ResumeEnvoyeFactory(user=projet_a_faire["users"]["coordinateur"], hier=True)
+    assert envoyer_resumes_quotidiens.delay().get() == 2
+
+
+def test_a_digest_that_could_not_be_sent_is_sent_by_the_retry(projet_a_faire, mailoutbox, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    from conciergerie.models import ResumeEnvoye
+
+    envoyer = EmailMultiAlternatives.send
+
+    def en_panne(self, *args, **kwargs):
+        raise ConnectionRefusedError("serveur SMTP injoignable")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", en_panne)
+    with pytest.raises(ConnectionRefusedError):
+        envoyer_resumes_quotidiens.delay().get()
+    assert not ResumeEnvoye.objects.exists() and mailoutbox == []
+    monkeypatch.setattr(EmailMultiAlternatives, "send", envoyer)
+    assert envoyer_resumes_quotidiens.delay().get() == 2
