@@ -22,7 +22,6 @@ import os
 import tempfile
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -40,7 +39,7 @@ from . import bilans
 from .indicateurs import Periode
 from .models import BilanExcel, StatutJob
 from .templatetags.rapports_tags import contexte_statut
-from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView
+from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, annoncer_demande, annoncer_relance
 from .views_tableau import CAPACITE, perimetre_synthese, periode_demandee
 
 #: the page lists the most recent exports (the rows themselves are kept: they are the record)
@@ -109,13 +108,7 @@ class BilanProjetView(ProjetMixin, TemplateView):
             donnees_personnelles=donnees["donnees_personnelles"],
             by=request.user,
         )
-        bilan.refresh_from_db()  # in eager mode the task has already run
-        if bilan.statut == StatutJob.ECHEC:
-            messages.error(request, f"La génération du bilan a échoué. {bilan.erreur}")
-        elif bilan.statut == StatutJob.PRET:
-            messages.success(request, "Le bilan est prêt.")
-        else:
-            messages.success(request, "La génération du bilan est lancée.")
+        annoncer_demande(request, bilan)
         return HttpResponseRedirect(reverse("bilan_projet", kwargs={"projet_id": self.projet.pk}) + f"#bilan-{bilan.pk}")
 
 
@@ -229,13 +222,7 @@ class BilanProjetsView(ProjetsAdministresMixin, TemplateView):
             periode=Periode(form.cleaned_data["debut"], form.cleaned_data["fin"]),
             by=request.user,
         )
-        bilan.refresh_from_db()  # in eager mode the task has already run
-        if bilan.statut == StatutJob.ECHEC:
-            messages.error(request, f"La génération du bilan a échoué. {bilan.erreur}")
-        elif bilan.statut == StatutJob.PRET:
-            messages.success(request, "Le bilan est prêt.")
-        else:
-            messages.success(request, "La génération du bilan est lancée.")
+        annoncer_demande(request, bilan)
         return HttpResponseRedirect(reverse("bilan_projets") + f"#bilan-{bilan.pk}")
 
 
@@ -277,10 +264,7 @@ class BilanProjetsRelancerView(BilanProjetsJobMixin, View):
         bilan = BilanExcel.objects.select_related("demande_par").annotate(nb_projets=Count("projets")).get(pk=bilan.pk)
         if getattr(request, "htmx", False):
             return render(request, "recits/_job_statut.html", contexte_statut_projets(bilan))
-        if bilan.statut == StatutJob.ECHEC:
-            messages.error(request, f"La génération du bilan a de nouveau échoué. {bilan.erreur}")
-        else:
-            messages.success(request, "Le bilan est relancé.")
+        annoncer_relance(request, bilan)
         return HttpResponseRedirect(reverse("bilan_projets_statut", kwargs={"pk": bilan.pk}))
 
 

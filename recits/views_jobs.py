@@ -25,6 +25,27 @@ from .models import StatutJob
 from .templatetags.rapports_tags import contexte_statut
 
 
+def annoncer_demande(request, job) -> None:
+    """The message after asking for a job; in eager mode its task has already run."""
+    job.refresh_from_db()
+    libelle = job.libelle.lower()
+    if job.statut == StatutJob.ECHEC:
+        messages.error(request, f"La génération du {libelle} a échoué. {job.erreur}")
+    elif job.statut == StatutJob.PRET:
+        messages.success(request, f"Le {libelle} est prêt.")
+    else:
+        messages.success(request, f"La génération du {libelle} est lancée.")
+
+
+def annoncer_relance(request, job) -> None:
+    """The message after retrying a job."""
+    libelle = job.libelle.lower()
+    if job.statut == StatutJob.ECHEC:
+        messages.error(request, f"La génération du {libelle} a de nouveau échoué. {job.erreur}")
+    else:
+        messages.success(request, f"Le {libelle} est relancé.")
+
+
 class CapacitesMixin:
     """Capabilities required on top of ProjetMixin's ``capacite`` (checked right after it, before
     any object is read): 403 if the role lacks one."""
@@ -107,11 +128,7 @@ class JobRelancerView(JobMixin, TemplateView):
         if request.htmx:
             context = {**self.get_context_data(**kwargs), **contexte_statut(job, self.adhesion)}
             return self.render_to_response(context)
-        libelle = job.libelle.lower()
-        if job.statut == StatutJob.ECHEC:
-            messages.error(request, f"La génération du {libelle} a de nouveau échoué. {job.erreur}")
-        else:
-            messages.success(request, f"Le {libelle} est relancé.")
+        annoncer_relance(request, job)
         return redirection(request, self.url_statut(job))
 
 

@@ -8,7 +8,6 @@ without the capability, 404 for an object the role may not see, then 405 for a G
 view. Files are served only here, read through ``visible_to``.
 """
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -16,8 +15,8 @@ from django.views import View
 from conciergerie.mixins import ProjetMixin
 
 from . import rapports
-from .models import Copil, RapportCopil, StatutRapport
-from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, ObjetAvantMethodeMixin, redirection
+from .models import Copil, RapportCopil
+from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, ObjetAvantMethodeMixin, annoncer_demande, redirection
 
 
 class RapportMixin:
@@ -36,13 +35,7 @@ class RapportDemanderView(ProjetMixin, ObjetAvantMethodeMixin, View):
 
     def post(self, request, *args, **kwargs):
         rapport = rapports.demander_rapport(copil=self.objet, by=request.user)
-        rapport.refresh_from_db()  # in eager mode the task has already run
-        if rapport.statut == StatutRapport.ECHEC:
-            messages.error(request, f"La génération du rapport a échoué. {rapport.erreur}")
-        elif rapport.statut == StatutRapport.PRET:
-            messages.success(request, "Le rapport est prêt.")
-        else:
-            messages.success(request, "La génération du rapport est lancée.")
+        annoncer_demande(request, rapport)
         return redirection(request, reverse("rapport_statut", kwargs={"projet_id": self.projet.pk, "pk": rapport.pk}))
 
 
