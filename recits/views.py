@@ -9,6 +9,8 @@ with ``recits.modifier``. The funder never sees a volunteer's name: on an activi
 gets the volunteer totals only (``finances.selectors``), computed after the checks above.
 """
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Sum
@@ -287,11 +289,8 @@ class CopilDetailView(ProjetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         copil = self.object
         context["noms_participants"] = self.peut("partenaires.voir")
-        if not context["noms_participants"]:
-            par_organisation = {}
-            for contact in copil.participants.all():
-                par_organisation[contact.organisation.nom] = par_organisation.get(contact.organisation.nom, 0) + 1
-            context["organisations_participantes"] = sorted(par_organisation.items())
+        if not context["noms_participants"]:  # the prefetched participants, counted per organisation
+            context["organisations_participantes"] = sorted(Counter(c.organisation.nom for c in copil.participants.all()).items())
         if self.peut("recits.modifier"):
             recits = self.scoped(Recit).filter(a_presenter_copil=True, date__range=(copil.periode_debut, copil.periode_fin))
             context["recits_a_presenter"] = recits.order_by("-date", "-pk")
