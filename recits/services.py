@@ -33,16 +33,20 @@ def _mots(texte: str) -> str:
     return f" {normaliser(texte)} "
 
 
-def nommes_sans_consentement(projet, *textes: str) -> list:
-    """The project's learners without recorded consent whose full name (first name and name, in
-    either order) appears in one of ``textes``."""
-    contenu = "".join(_mots(t) for t in textes)
-    nommes = []
+def nommes_sans_consentement(projet, **textes: str) -> dict[str, list]:
+    """For each text given by name (``titre=…, texte=…``), the project's learners without recorded
+    consent whose full name (first name and name, in either order) appears in it; texts naming
+    nobody are left out. One query, whatever the number of texts."""
+    contenus = {champ: _mots(texte) for champ, texte in textes.items()}
+    nommes: dict[str, list] = {}
     for apprenant in Apprenant.objects.filter(projet=projet, consentement_recit=False).only("prenom", "nom").order_by("nom", "prenom"):
-        prenom, nom = _mots(apprenant.prenom).strip(), _mots(apprenant.nom).strip()
-        if prenom and nom and (f" {prenom} {nom} " in contenu or f" {nom} {prenom} " in contenu):
-            nommes.append(apprenant)
-    return nommes
+        prenom, nom = normaliser(apprenant.prenom), normaliser(apprenant.nom)
+        if not (prenom and nom):
+            continue
+        for champ, contenu in contenus.items():
+            if f" {prenom} {nom} " in contenu or f" {nom} {prenom} " in contenu:
+                nommes.setdefault(champ, []).append(apprenant)
+    return {champ: nommes[champ] for champ in textes if champ in nommes}
 
 
 def _meme_projet(projet, **liens) -> None:
@@ -76,10 +80,10 @@ def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=
     if sans_consentement:
         raise ValidationError({"apprenants": message_consentement(sans_consentement)})
     # a learner may also be named in the title or the text without being linked
-    for champ in ("titre", "texte"):
-        nommes = nommes_sans_consentement(projet, getattr(recit, champ))
-        if nommes:
-            raise ValidationError({champ: message_consentement(nommes)})
+    nommes = nommes_sans_consentement(projet, titre=recit.titre, texte=recit.texte)
+    if nommes:
+        champ, apprenants_nommes = next(iter(nommes.items()))  # the title first, as the form reads
+        raise ValidationError({champ: message_consentement(apprenants_nommes)})
     if recit.pk is None and recit.auteur_id is None:
         recit.auteur = by
     _enregistrer(recit, projet)
