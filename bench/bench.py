@@ -51,9 +51,10 @@ from django.utils import timezone  # noqa: E402
 from conciergerie.models import Adhesion, Projet  # noqa: E402
 from finances.models import Financement  # noqa: E402
 from parcours.models import Apprenant  # noqa: E402
-from recits.indicateurs import Periode, calculer, calculer_par_projet  # noqa: E402
+from pilotage.indicateurs import Periode, calculer, calculer_par_projet  # noqa: E402
+from pilotage.models import RapportCopil  # noqa: E402
 from recits.management.commands._generateur import Taille, lire_marqueur  # noqa: E402
-from recits.models import Copil, RapportCopil  # noqa: E402
+from recits.models import Copil  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", RACINE / "var" / "bench"))
 DOC = RACINE / "docs" / "performance.md"
@@ -306,8 +307,8 @@ def pages(ctx, args) -> list[Mesure]:
 
 
 def pdf(ctx, args) -> Mesure:
-    from recits import rapports
-    from recits.models import StatutRapport
+    from pilotage import rapports
+    from pilotage.models import StatutRapport
 
     copil = Copil.objects.filter(projet=ctx["grand"], date__lte=ctx["au"]).order_by("-date").first()
     worker = None
@@ -398,7 +399,7 @@ def excel(ctx, args) -> list[Mesure]:
     not do faster. Each measure runs in a fresh process, for its peak memory."""
     import pickle
 
-    from recits.bilans import ecrire_bilan, ecrire_bilan_projet, ecrire_bilan_synthese
+    from pilotage.bilans import ecrire_bilan, ecrire_bilan_projet, ecrire_bilan_synthese
 
     grand, au = ctx["grand"], ctx["au"]
     projets = ctx["projets"]
@@ -522,7 +523,7 @@ def mode_enfant(args) -> None:
     import pickle
     import tempfile
 
-    from recits.bilans import ecrire_bilan, ecrire_bilan_projet, ecrire_bilan_synthese
+    from pilotage.bilans import ecrire_bilan, ecrire_bilan_projet, ecrire_bilan_synthese
 
     donnees = pickle.loads(Path(args.entree).read_bytes())  # noqa: S301 (our own file, just written)
     if args.enfant.startswith("nu-"):

@@ -21,7 +21,7 @@ class Barre:
 
 
 def barres(lignes, titre: str) -> dict:
-    """Horizontal bars for ``lignes`` (``recits.indicateurs.Ligne``: ``libelle`` and an
+    """Horizontal bars for ``lignes`` (``pilotage.indicateurs.Ligne``: ``libelle`` and an
     ``effectif`` with ``valeur``/``masque``). A masked figure draws no bar and reads "< 5": its
     size would give it away."""
     visibles = [0 if ligne.effectif.masque else ligne.effectif.valeur for ligne in lignes]

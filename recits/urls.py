@@ -1,14 +1,22 @@
-"""URLs of the recits app, mounted under /p/<projet_id>/.
+"""URLs of the recits app, mounted under /p/<projet_id>/: récits, activités (and their volunteer
+time), COPIL meetings."""
 
-Four groups, each in its own module: writing (récits, activités, COPIL), the COPIL report
-jobs, the dashboards, and the Excel bilans (whose jobs share the reports' mechanism).
-"""
+from django.urls import path
 
-from django.urls import include, path
+from . import views
 
 urlpatterns = [
-    path("", include("recits.urls_saisie")),
-    path("", include("recits.urls_rapports")),
-    path("", include("recits.urls_tableau")),
-    path("", include("recits.urls_bilans")),
+    path("recits/", views.RecitListView.as_view(), name="recit_list"),
+    path("recits/nouveau/", views.RecitFormView.as_view(), name="recit_create"),
+    path("recits/<int:pk>/", views.RecitDetailView.as_view(), name="recit_detail"),
+    path("recits/<int:pk>/modifier/", views.RecitFormView.as_view(), name="recit_update"),
+    path("activites/", views.ActiviteListView.as_view(), name="activite_list"),
+    path("activites/nouvelle/", views.ActiviteFormView.as_view(), name="activite_create"),
+    path("activites/<int:pk>/", views.ActiviteDetailView.as_view(), name="activite_detail"),
+    path("activites/<int:pk>/modifier/", views.ActiviteFormView.as_view(), name="activite_update"),
+    path("activites/<int:pk>/benevolat/", views.ActiviteTempsView.as_view(), name="activite_temps_create"),
+    path("copils/", views.CopilListView.as_view(), name="copil_list"),
+    path("copils/nouveau/", views.CopilFormView.as_view(), name="copil_create"),
+    path("copils/<int:pk>/", views.CopilDetailView.as_view(), name="copil_detail"),
+    path("copils/<int:pk>/modifier/", views.CopilFormView.as_view(), name="copil_update"),
 ]

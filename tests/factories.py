@@ -16,6 +16,7 @@ from conciergerie.roles import Role
 from finances import models as fin
 from parcours import models as par
 from partenaires import models as part
+from pilotage import models as pil
 from recits import models as rec
 
 TODAY = D.today()
@@ -386,21 +387,21 @@ class CopilFactory(factory.django.DjangoModelFactory):
 
 class RapportCopilFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = rec.RapportCopil
+        model = pil.RapportCopil
 
     copil = factory.SubFactory(CopilFactory)
 
     class Params:
-        pret = factory.Trait(statut=rec.StatutRapport.PRET, progression=100)
+        pret = factory.Trait(statut=pil.StatutRapport.PRET, progression=100)
         pret_avec_fichier = factory.Trait(
-            statut=rec.StatutRapport.PRET, progression=100, fichier=factory.django.FileField(filename="rapport.pdf", data=b"%PDF-1.7")
+            statut=pil.StatutRapport.PRET, progression=100, fichier=factory.django.FileField(filename="rapport.pdf", data=b"%PDF-1.7")
         )
-        echec = factory.Trait(statut=rec.StatutRapport.ECHEC, erreur="Erreur de rendu")
+        echec = factory.Trait(statut=pil.StatutRapport.ECHEC, erreur="Erreur de rendu")
 
 
 class BilanExcelFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = rec.BilanExcel
+        model = pil.BilanExcel
 
     projet = factory.SubFactory(ProjetFactory)
     periode_debut = D(2025, 1, 1)
@@ -408,7 +409,7 @@ class BilanExcelFactory(factory.django.DjangoModelFactory):
 
     class Params:
         pret = factory.Trait(
-            statut=rec.StatutJob.PRET, progression=100, fichier=factory.django.FileField(filename="bilan.xlsx", data=b"PK\x03\x04")
+            statut=pil.StatutJob.PRET, progression=100, fichier=factory.django.FileField(filename="bilan.xlsx", data=b"PK\x03\x04")
         )
-        echec = factory.Trait(statut=rec.StatutJob.ECHEC, erreur="Échec de la génération du bilan : test")
+        echec = factory.Trait(statut=pil.StatutJob.ECHEC, erreur="Échec de la génération du bilan : test")
         nominatif = factory.Trait(donnees_personnelles=True)

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from recits import bilans
-from recits.models import BilanExcel
+from pilotage import bilans
+from pilotage.models import BilanExcel
 from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,6 +8,7 @@ from conciergerie.scoping import TenantQuerySet
 from finances import models as fin
 from parcours import models as par
 from partenaires import models as part
+from pilotage import models as pil
 from recits import models as rec
 from tests import factories as f
 
@@ -32,8 +33,8 @@ CREATEURS = {
     rec.Activite: lambda p: f.ActiviteFactory(projet=p),
     rec.Recit: lambda p: f.RecitFactory(projet=p),
     rec.Copil: lambda p: f.CopilFactory(projet=p),
-    rec.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
-    rec.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
+    pil.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
+    pil.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
 }
 
 

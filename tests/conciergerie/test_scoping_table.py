@@ -7,6 +7,7 @@ import pytest
 from finances import models as fin
 from parcours import models as par
 from partenaires import models as part
+from pilotage import models as pil
 from recits import models as rec
 from tests import factories as f
 from tests.matrice_outils import ADM, COORD, FIN, PART
@@ -78,7 +79,7 @@ TABLEAU = {
     fin.PartageValeur: (RIEN, RIEN),
     rec.Activite: (RIEN, TOUT),
     rec.Copil: (RIEN, TOUT),
-    rec.RapportCopil: (RIEN, TOUT),
+    pil.RapportCopil: (RIEN, TOUT),
     rec.Recit: (RIEN, RIEN),
 }
 

@@ -1,12 +1,11 @@
 """Permission-matrix rows of this app's views (see tests/conciergerie/test_permission_matrix.py).
 
 MATRICE: [(url name, target name, {user kind: status})]; CIBLES: {target name: lambda monde: url kwargs}.
-The rows are kept per group of views, in ``matrice_saisie``, ``matrice_rapports``,
-``matrice_tableau`` and ``matrice_bilans``, and gathered here.
+The rows of the writing pages (récits, activités, COPIL) are in ``matrice_saisie``.
 """
 
 from tests.matrice_outils import membres, tous  # noqa: F401
-from tests.recits import matrice_bilans, matrice_rapports, matrice_saisie, matrice_tableau
+from tests.recits import matrice_saisie
 
-MATRICE: list = [*matrice_saisie.MATRICE, *matrice_rapports.MATRICE, *matrice_tableau.MATRICE, *matrice_bilans.MATRICE]
-CIBLES: dict = {**matrice_saisie.CIBLES, **matrice_rapports.CIBLES, **matrice_tableau.CIBLES, **matrice_bilans.CIBLES}
+MATRICE: list = [*matrice_saisie.MATRICE]
+CIBLES: dict = {**matrice_saisie.CIBLES}

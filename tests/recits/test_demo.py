@@ -151,7 +151,8 @@ def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client,
 
     import pypdf
 
-    from recits.models import Copil, RapportCopil, StatutRapport
+    from pilotage.models import RapportCopil, StatutRapport
+    from recits.models import Copil
 
     icifornie = Projet.objects.get(nom="Icifornie")
     copil = Copil.objects.filter(projet=icifornie).latest("date")

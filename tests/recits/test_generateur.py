@@ -16,7 +16,7 @@ from conciergerie.roles import Role
 from finances.models import Depense, Financement, TempsBenevole
 from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie, StatutParcours, TypeSortie
 from partenaires.models import MembreConsortium, RoleConsortium
-from recits.indicateurs import Periode, calculer
+from pilotage.indicateurs import Periode, calculer
 from recits.management.commands._generateur import MARQUEUR, lire_marqueur
 from recits.models import Copil, Recit
 

@@ -92,7 +92,7 @@ def test_detail_shows_minutes_participants_and_reports_block(monde, login):
     assert "Hélène" not in content and "Paul" not in content and "h@region.example" not in content
     coordination = _coord(monde, login).get(_url("copil_detail", monde, copil.pk)).content.decode()
     assert "Hélène Région" in coordination and "Paul Autre" in coordination and "h@region.example" not in coordination
-    assert "recits/_copil_rapports.html" in [t.name for t in response.templates]
+    assert "pilotage/_copil_rapports.html" in [t.name for t in response.templates]
     assert reverse("copil_update", args=[monde["A"].pk, copil.pk]) not in content
     assert "recits_a_presenter" not in response.context  # the funder reads no récit
 

@@ -1,0 +1,964 @@
+"""Excel bilans, written in streaming mode (openpyxl write-only): memory stays flat whatever
+the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
+of queries.
+
+- ``ecrire_bilan``: the bilan of one project or of several for a period, nine sheets; learners
+  are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
+  written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
+  recorded by its job row; never for several). With several projects, the row sheets start with a
+  "Projet" column and *Synthèse* holds their sum; the rows are read in the same number of queries
+  whatever the number of projects (``of_projet`` with a list). ``ecrire_bilan_projet``: one project.
+- ``ecrire_bilan_synthese``: the roll-up for a funder: aggregates only, one row per project,
+  masked below 5 people.
+- ``demander_bilan`` / ``demander_bilan_projets`` / ``relancer_bilan`` / ``generer_bilan``: the
+  bilan as a background job (``BilanExcel``: one project, or several for a user who administers
+  each of them), through the job mechanism the COPIL report uses (``pilotage.jobs``).
+
+Every figure of the *Synthèse* sheet comes from ``pilotage.indicateurs`` (the dashboard's numbers).
+Every text cell that starts with ``= + - @``, a tab or a carriage return is written as text
+(type ``s``, with Excel's quote prefix), never as a formula.
+
+Speed: openpyxl's own cell writer is the floor. A row of a table sheet carries its texts as plain
+values (no style: written as openpyxl writes any string) and, for each formatted column (dates,
+amounts, hours, counts), one styled ``WriteOnlyCell`` made when the sheet is opened and reused from
+row to row (only its value changes): no cell object nor named-style lookup per cell. Column-level
+number formats would not do: Excel applies a ``<col>`` style only to cells that do not exist, a
+written cell without a style shows as General (a date as a serial number).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+
+from conciergerie.models import Projet
+from conciergerie.roles import peut
+from conciergerie.scoping import adhesion_for, adhesions_of
+from finances.models import Depense, LigneBudget, PartageValeur, TempsBenevole
+from finances.selectors import Synthese as SyntheseFinanciere
+from finances.selectors import valorisation
+from parcours.models import RESULTATS_POSITIFS, Apprenant, Etape, SessionFormation, Sortie, TypeSortie
+from partenaires.models import MembreConsortium, Organisation
+
+from . import jobs
+from .indicateurs import Effectif, Indicateurs, Moyenne, Periode, Taux, calculer, calculer_par_projet
+from .models import BilanExcel
+
+LOT = 2000  # rows read from the database at a time
+DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+TEXTE_MAX = 32767  # Excel's limit for one cell
+TYPE_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# cell kinds -> named style
+TEXTE, ENTIER, NOMBRE, EUROS, POURCENT, DATE, ENTETE = "texte", "entier", "nombre", "euros", "pourcent", "date", "entete"
+
+
+def _styles() -> list[NamedStyle]:
+    styles = []
+    for nom, format_ in (
+        (TEXTE, "@"),
+        (ENTIER, "#,##0"),
+        (NOMBRE, "#,##0.0#"),
+        (EUROS, '#,##0.00\\ "€"'),
+        (POURCENT, '0.0\\ "%"'),
+        (DATE, "DD/MM/YYYY"),
+    ):
+        style = NamedStyle(name=f"bilan_{nom}")
+        style.number_format = format_
+        styles.append(style)
+    entete = NamedStyle(name=f"bilan_{ENTETE}")
+    entete.font = Font(bold=True, color="FFFFFF")
+    entete.fill = PatternFill("solid", fgColor="2F6F8F")
+    entete.alignment = Alignment(wrap_text=True, vertical="top")
+    styles.append(entete)
+    return styles
+
+
+@dataclass(frozen=True)
+class Colonne:
+    titre: str
+    type: str = TEXTE
+    largeur: int = 16
+
+
+class Feuille:
+    """One sheet: a header row (frozen, with filters), then typed rows."""
+
+    def __init__(self, classeur: Workbook, titre: str, colonnes: list[Colonne]):
+        self.ws = classeur.create_sheet(titre)
+        self.colonnes = colonnes
+        for i, colonne in enumerate(colonnes, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = colonne.largeur
+        self.ws.freeze_panes = "A2"
+        self.lignes = 0
+        self.ws.append([self._cellule(c.titre, ENTETE) for c in colonnes])
+        # per column: None for text (plain values), else its styled cell, reused by every row
+        self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in colonnes]
+
+    def _cellule(self, valeur, type_: str, *, styler: bool = False):
+        cellule = WriteOnlyCell(self.ws, value=_valeur(valeur))
+        if cellule.value is not None or styler:
+            cellule.style = f"bilan_{type_}"
+        if isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DANGEREUX):
+            cellule.data_type = "s"  # text, never a formula
+            cellule.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        return cellule
+
+    def ajouter(self, valeurs: Iterable, types: Iterable[str] | None = None) -> None:
+        """One row; ``types`` overrides the columns' cell types (a sheet of mixed figures)."""
+        if types is not None:
+            self.ws.append([self._cellule(v, t) for v, t in zip(valeurs, types, strict=True)])
+        else:
+            self.ws.append(self._rangee(valeurs))
+        self.lignes += 1
+
+    def _rangee(self, valeurs: Iterable) -> list:
+        """A table row, fast: texts as plain values, the other cells through their column's
+        reused cell (openpyxl writes each cell of the row before it reads the next value)."""
+        rangee = []
+        for valeur, gabarit in zip(valeurs, self._gabarits, strict=True):
+            valeur = _valeur(valeur)
+            if valeur is None:
+                rangee.append(None)
+            elif type(valeur) is str:
+                rangee.append(self._cellule(valeur, TEXTE) if valeur.startswith(DEBUTS_DANGEREUX) else valeur)
+            elif gabarit is None:
+                rangee.append(valeur)
+            else:
+                gabarit.value = valeur
+                rangee.append(gabarit)
+        return rangee
+
+    def fermer(self) -> None:
+        """The filters cover the header and every row written."""
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.colonnes))}{self.lignes + 1}"
+
+
+def _valeur(valeur):
+    """Python values as Excel wants them: masked figures as text, rates and counts as numbers."""
+    type_ = type(valeur)
+    if type_ is str:  # the common case first
+        if not valeur.isprintable():  # characters XML forbids would make the file unreadable
+            valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
+        return valeur[:TEXTE_MAX] or None  # an empty text is an empty cell
+    if valeur is None or type_ is int or type_ is date or type_ is float:
+        return valeur
+    if type_ is Decimal:
+        return float(valeur)
+    if isinstance(valeur, Effectif):
+        return str(valeur) if valeur.masque else valeur.valeur
+    if isinstance(valeur, Moyenne):
+        return str(valeur) if valeur.masque else float(valeur.valeur)
+    if isinstance(valeur, Taux):
+        return str(valeur) if valeur.masque else (float(valeur.valeur) if valeur.valeur is not None else None)
+    if isinstance(valeur, Decimal):
+        return float(valeur)
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, datetime):
+        return valeur.replace(tzinfo=None)
+    if isinstance(valeur, Promise | str):
+        return _valeur(str(valeur))
+    return valeur
+
+
+def _classeur() -> Workbook:
+    classeur = Workbook(write_only=True)
+    for style in _styles():
+        classeur.add_named_style(style)
+    return classeur
+
+
+def _abandonner(classeur: Workbook) -> None:
+    """After a failure: close each streamed sheet and delete its temporary file now (openpyxl
+    would only delete them when the process exits, and they may hold personal data)."""
+    for ws in classeur.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        for fermer in (getattr(ws._rows, "close", None), writer.close, writer.cleanup):
+            if fermer is None:
+                continue
+            with contextlib.suppress(OSError, ValueError, RuntimeError, StopIteration):  # already closed or removed
+                fermer()
+
+
+# ------------------------------------------------------------------ the Synthèse sheet
+
+
+def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
+    """(rubrique, indicateur, valeur, type): the dashboard's figures, in its order."""
+    a, p, e, s = i.apprenants, i.profil, i.etapes, i.sorties
+    t = i.finances.totaux
+    lignes = [
+        ("Période", "Début", i.periode.debut, DATE),
+        ("Période", "Fin", i.periode.fin, DATE),
+        *([("Périmètre", "Projets", i.nb_projets, ENTIER)] if i.nb_projets > 1 else []),
+        ("Apprenants", "Accompagnés", a.accompagnes, ENTIER),
+        ("Apprenants", "Nouveaux", a.nouveaux, ENTIER),
+        ("Apprenants", "En parcours", a.actifs, ENTIER),
+        ("Apprenants", "Sortis", a.sortis, ENTIER),
+        ("Profil à l'entrée", "QPV", p.qpv, ENTIER),
+        ("Profil à l'entrée", "Part en QPV (%)", p.part_qpv, POURCENT),
+        ("Profil à l'entrée", "ZRR", p.zrr, ENTIER),
+        ("Profil à l'entrée", "Part en ZRR (%)", p.part_zrr, POURCENT),
+        ("Profil à l'entrée", "Jeunes NEET", p.neet, ENTIER),
+        ("Profil à l'entrée", "Part de jeunes NEET (%)", p.part_neet, POURCENT),
+        ("Profil à l'entrée", "Demandeurs d'emploi", p.demandeurs_emploi, ENTIER),
+        ("Profil à l'entrée", "Part de demandeurs d'emploi (%)", p.part_demandeurs_emploi, POURCENT),
+        ("Profil à l'entrée", "Bénéficiaires du RSA", p.rsa, ENTIER),
+        ("Profil à l'entrée", "RQTH", p.rqth, ENTIER),
+        ("Profil à l'entrée", "Part RQTH (%)", p.part_rqth, POURCENT),
+    ]
+    lignes += [("Âge à la fin de la période", li.libelle, li.effectif, ENTIER) for li in p.tranches_age]
+    lignes += [("Étapes par type", li.libelle, li.effectif, ENTIER) for li in e.par_type]
+    lignes += [
+        ("Étapes et formations", "Étapes", e.total, ENTIER),
+        ("Étapes et formations", "Formations", e.formations, ENTIER),
+        ("Étapes et formations", "Part certifiante ou diplômante (%)", e.part_certifiante, POURCENT),
+        ("Étapes et formations", "Part pré-qualifiante (%)", e.part_pre_qualifiante, POURCENT),
+        ("Étapes et formations", "Heures prévues", e.heures_prevues, NOMBRE),
+        ("Étapes et formations", "Heures réalisées", e.heures_realisees, NOMBRE),
+        ("Freins", "Identifiés", i.freins.identifies, ENTIER),
+        ("Freins", "Levés", i.freins.leves, ENTIER),
+        ("Freins", "Part levée (%)", i.freins.part_leves, POURCENT),
+        ("Sorties", "Sorties sur la période", s.total_sortie, ENTIER),
+        ("Sorties", "Sorties positives", s.positives_sortie, ENTIER),
+        ("Sorties", "Taux de sorties positives (%)", s.taux_positif_sortie, POURCENT),
+        ("Sorties", "Suivis à 6 mois", s.total_6_mois, ENTIER),
+        ("Sorties", "Positives à 6 mois", s.positives_6_mois, ENTIER),
+        ("Sorties", "Taux positif à 6 mois (%)", s.taux_positif_6_mois, POURCENT),
+    ]
+    lignes += [("Résultats à la sortie", li.libelle, li.effectif, ENTIER) for li in s.a_la_sortie]
+    lignes += [("Résultats à 6 mois", li.libelle, li.effectif, ENTIER) for li in s.a_6_mois]
+    lignes += [
+        ("Sessions", "Sessions d'organismes de formation", i.sessions.total, ENTIER),
+        ("Sessions", "Ouvertes grâce à la conciergerie", i.sessions.atteintes_grace_conciergerie, ENTIER),
+        ("Sessions", "Apprenants placés en session", i.sessions.apprenants_places, ENTIER),
+        ("Partenaires", "Membres du consortium", i.partenaires.membres_consortium, ENTIER),
+        ("Partenaires", "Organisations", i.partenaires.organisations, ENTIER),
+    ]
+    lignes += [("Partenaires par type", li.libelle, li.effectif, ENTIER) for li in i.partenaires.par_type]
+    lignes += [
+        ("Finances", "Accordé", t.accorde, EUROS),
+        ("Finances", "Prévu", t.prevu, EUROS),
+        ("Finances", "Dépensé", t.depense, EUROS),
+        ("Finances", "Reçu", t.recu, EUROS),
+        ("Finances", "Reste à demander", t.a_demander, EUROS),
+        ("Finances", "Bénévolat valorisé", t.valorise, EUROS),
+        ("Finances", "Bénévolat compté", t.compte, EUROS),
+        ("Finances", "Au-delà des plafonds", t.au_dela, EUROS),
+        ("Bénévolat", "Heures valorisées", i.benevolat.heures_valorisees, NOMBRE),
+        ("Bénévolat", "Heures données en plus", i.benevolat.heures_donnees, NOMBRE),
+        ("Récits", "Récits", i.recits, ENTIER),
+        ("Activités", "Activités", i.activites, ENTIER),
+    ]
+    return lignes
+
+
+def _feuille_synthese(classeur, indicateurs: Indicateurs) -> None:
+    feuille = Feuille(
+        classeur, "Synthèse", [Colonne("Rubrique", largeur=28), Colonne("Indicateur", largeur=40), Colonne("Valeur", largeur=18)]
+    )
+    for rubrique, libelle, valeur, type_ in _lignes_synthese(indicateurs):
+        feuille.ajouter((rubrique, libelle, valeur), types=(TEXTE, TEXTE, type_))
+    feuille.fermer()
+
+
+# ------------------------------------------------------------------ the bilan of one project or several
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    """The projects of a bilan. With several, the row sheets start with a "Projet" column (the
+    project's name, read in the same query) and are ordered by project first."""
+
+    projets: tuple
+
+    @property
+    def plusieurs(self) -> bool:
+        return len(self.projets) > 1
+
+    @property
+    def noms(self) -> dict[int, str]:
+        return {p.pk: p.nom for p in self.projets}
+
+    def colonnes(self) -> list[Colonne]:
+        return [Colonne("Projet", largeur=30)] if self.plusieurs else []
+
+    @property
+    def cible(self):
+        """What ``of_projet`` takes: the project, or the list of projects."""
+        return list(self.projets) if self.plusieurs else self.projets[0]
+
+    def lignes(self, queryset, champs: Iterable[str], ordre: Iterable[str]):
+        """``values_list(*champs)`` of the rows of these projects (one query, read in chunks),
+        preceded by the project's name when several."""
+        if self.plusieurs:
+            chemin = queryset.projet_field
+            queryset = queryset.of_projet(self.cible).order_by(f"{chemin}__nom", chemin, *ordre)
+            return _par_lots(queryset.values_list(f"{chemin}__nom", *champs))
+        return _par_lots(queryset.of_projet(self.cible).order_by(*ordre).values_list(*champs))
+
+
+def _par_lots(queryset) -> Iterable:
+    return queryset.iterator(chunk_size=LOT)
+
+
+def _age(naissance: date | None, au: date) -> int | None:
+    if naissance is None:
+        return None
+    return au.year - naissance.year - ((au.month, au.day) < (naissance.month, naissance.day))
+
+
+def _feuille_apprenants(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
+    colonnes = [*perimetre.colonnes(), Colonne("Référence", largeur=14)]
+    champs = ["reference"]
+    if personnelles:
+        colonnes += [
+            Colonne("Prénom"),
+            Colonne("Nom"),
+            Colonne("Date de naissance", DATE, 14),
+            Colonne("Commune"),
+            Colonne("E-mail", largeur=26),
+            Colonne("Téléphone", largeur=14),
+            Colonne("RQTH", largeur=8),
+        ]
+        champs += ["prenom", "nom", "date_naissance", "commune", "email", "telephone", "rqth"]
+    colonnes += [
+        Colonne("Âge à l'entrée", ENTIER, 10),
+        Colonne("QPV", largeur=8),
+        Colonne("ZRR", largeur=8),
+        Colonne("Situation à l'entrée", largeur=24),
+        Colonne("Niveau de qualification", largeur=22),
+        Colonne("Prescripteur", largeur=24),
+        Colonne("Entrée", DATE, 12),
+        Colonne("N° de sécurité sociale (statut)", largeur=18),
+    ]
+    feuille = Feuille(classeur, "Apprenants", colonnes)
+    situations = dict(Apprenant._meta.get_field("situation_entree").choices)
+    niveaux = dict(Apprenant._meta.get_field("niveau_qualification").choices)
+    secu = dict(Apprenant._meta.get_field("statut_secu").choices)
+    lignes = perimetre.lignes(
+        Apprenant.objects.filter(date_entree__lte=periode.fin),
+        [
+            *champs,
+            "date_naissance",
+            "qpv",
+            "zrr",
+            "situation_entree",
+            "niveau_qualification",
+            "prescripteur__nom",
+            "date_entree",
+            "statut_secu",
+        ],
+        ["reference"],
+    )
+    n = len(champs) + perimetre.plusieurs
+    for row in lignes:
+        naissance, qpv, zrr, situation, niveau, prescripteur, entree, statut = row[n:]
+        feuille.ajouter(
+            (
+                *row[:n],
+                _age(naissance, entree),
+                qpv,
+                zrr,
+                situations.get(situation, ""),
+                niveaux.get(niveau, ""),
+                prescripteur,
+                entree,
+                secu.get(statut),
+            )
+        )
+    feuille.fermer()
+
+
+def _feuille_etapes(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
+    colonnes = [
+        *perimetre.colonnes(),
+        Colonne("Apprenant (référence)", largeur=14),
+        Colonne("Objectif du parcours", largeur=30),
+        Colonne("Statut du parcours", largeur=14),
+        Colonne("Type d'étape", largeur=24),
+        Colonne("Intitulé", largeur=30),
+        Colonne("Organisation", largeur=26),
+        Colonne("Code RNCP/RS", largeur=12),
+        Colonne("Début", DATE, 12),
+        Colonne("Fin", DATE, 12),
+        Colonne("Heures prévues", NOMBRE, 10),
+        Colonne("Heures réalisées", NOMBRE, 10),
+        Colonne("Modalité", largeur=12),
+        Colonne("Statut", largeur=12),
+    ]
+    champs = [
+        "parcours__apprenant__reference",
+        "parcours__intitule",
+        "parcours__statut",
+        "type",
+        "intitule",
+        "organisation__nom",
+        "code_rncp",
+        "date_debut",
+        "date_fin",
+        "heures_prevues",
+        "heures_realisees",
+        "modalite",
+        "statut",
+    ]
+    if personnelles:  # free text written about the person (why a step is blocked or abandoned)
+        colonnes.append(Colonne("Motif", largeur=30))
+        champs.append("motif")
+    feuille = Feuille(classeur, "Parcours et étapes", colonnes)
+    choix = {nom: dict(Etape._meta.get_field(nom).choices) for nom in ("type", "modalite", "statut")}
+    types, modalites, statuts = choix["type"], choix["modalite"], choix["statut"]
+    statuts_parcours = dict(Etape._meta.get_field("parcours").related_model._meta.get_field("statut").choices)
+    lignes = perimetre.lignes(
+        Etape.objects.filter(Q(date_debut__lte=periode.fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=periode.debut))),
+        champs,
+        ["parcours__apprenant__reference", "parcours_id", "date_debut", "pk"],
+    )
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        ref, parcours, statut_parcours, type_, intitule, org, code, debut, fin, hp, hr, modalite, statut = row[k : k + 13]
+        feuille.ajouter(
+            (
+                *row[:k],
+                ref,
+                parcours,
+                statuts_parcours.get(statut_parcours),
+                types.get(type_),
+                intitule,
+                org,
+                code,
+                debut,
+                fin,
+                hp,
+                hr,
+                modalites.get(modalite),
+                statuts.get(statut),
+                *row[k + 13 :],
+            )
+        )
+    feuille.fermer()
+
+
+def _feuille_sorties(classeur, perimetre: Perimetre, periode: Periode) -> None:
+    feuille = Feuille(
+        classeur,
+        "Sorties et suivis à 6 mois",
+        [
+            *perimetre.colonnes(),
+            Colonne("Apprenant (référence)", largeur=14),
+            Colonne("Objectif du parcours", largeur=30),
+            Colonne("Moment", largeur=14),
+            Colonne("Résultat", largeur=24),
+            Colonne("Positive", largeur=9),
+            Colonne("Date", DATE, 12),
+            Colonne("Suivi à 6 mois prévu le", DATE, 14),
+        ],
+    )
+    moments = dict(Sortie._meta.get_field("type").choices)
+    resultats = dict(Sortie._meta.get_field("resultat").choices)
+    lignes = perimetre.lignes(
+        Sortie.objects.filter(date__range=(periode.debut, periode.fin)),
+        ["parcours__apprenant__reference", "parcours__intitule", "type", "resultat", "date", "parcours__suivi_6_mois_le"],
+        ["date", "pk"],
+    )
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        ref, parcours, moment, resultat, le, suivi = row[k:]
+        prevu = suivi if moment == TypeSortie.SORTIE else None
+        feuille.ajouter((*row[:k], ref, parcours, moments.get(moment), resultats.get(resultat), resultat in RESULTATS_POSITIFS, le, prevu))
+    feuille.fermer()
+
+
+def _feuille_partenaires(classeur, perimetre: Perimetre) -> None:
+    feuille = Feuille(
+        classeur,
+        "Partenaires",
+        [
+            *perimetre.colonnes(),
+            Colonne("Organisation", largeur=30),
+            Colonne("Type", largeur=22),
+            Colonne("Commune", largeur=18),
+            Colonne("SIRET", largeur=16),
+            Colonne("Rôle dans le consortium", largeur=18),
+            Colonne("Qualiopi", largeur=18),
+            Colonne("Expiration Qualiopi", DATE, 14),
+            Colonne("NDA", largeur=14),
+        ],
+    )
+    types = dict(Organisation._meta.get_field("type").choices)
+    qualiopi = dict(Organisation._meta.get_field("qualiopi_statut").choices)
+    roles = dict(MembreConsortium._meta.get_field("role").choices)
+    membres = dict(MembreConsortium.objects.of_projet(perimetre.cible).values_list("organisation_id", "role"))
+    lignes = perimetre.lignes(
+        Organisation.objects.all(),
+        ["pk", "nom", "type", "commune", "siret", "qualiopi_statut", "qualiopi_expiration", "nda"],
+        ["nom", "pk"],
+    )
+    k = int(perimetre.plusieurs)
+    for row in lignes:
+        pk, nom, type_, commune, siret, statut, expiration, nda = row[k:]
+        role = roles.get(membres[pk]) if pk in membres else "hors consortium"
+        feuille.ajouter((*row[:k], nom, types.get(type_), commune, siret, role, qualiopi.get(statut, ""), expiration, nda))
+    feuille.fermer()
+
+
+def _feuille_financements(classeur, perimetre: Perimetre, syntheses: list[SyntheseFinanciere]) -> None:
+    feuille = Feuille(
+        classeur,
+        "Financements et budget",
+        [
+            *perimetre.colonnes(),
+            Colonne("Financement", largeur=30),
+            Colonne("Financeur", largeur=26),
+            Colonne("Programme", largeur=14),
+            Colonne("Accordé", EUROS, 14),
+            Colonne("Catégorie", largeur=18),
+            Colonne("Prévu", EUROS, 14),
+            Colonne("Dépensé", EUROS, 14),
+            Colonne("Reste", EUROS, 14),
+            Colonne("Consommé (%)", POURCENT, 12),
+        ],
+    )
+    noms = perimetre.noms
+    for s in syntheses:
+        f = s.financement
+        tete = (noms.get(f.projet_id),) if perimetre.plusieurs else ()
+        for c in s.categories:
+            feuille.ajouter(
+                (*tete, f.intitule, f.financeur.nom, f.programme, f.montant_accorde, c.libelle, c.prevu, c.depense, c.ecart, c.taux)
+            )
+        if not s.categories:  # no budget line nor expense yet: the funding still has its row
+            feuille.ajouter(
+                (*tete, f.intitule, f.financeur.nom, f.programme, f.montant_accorde, "aucune ligne de budget", None, None, None, None)
+            )
+    feuille.fermer()
+
+
+def _feuille_depenses(classeur, perimetre: Perimetre, financements: list) -> None:
+    feuille = Feuille(
+        classeur,
+        "Dépenses",
+        [
+            *perimetre.colonnes(),
+            Colonne("Date", DATE, 12),
+            Colonne("Financement", largeur=30),
+            Colonne("Catégorie", largeur=18),
+            Colonne("Ligne de budget", largeur=24),
+            Colonne("Libellé", largeur=34),
+            Colonne("Montant", EUROS, 14),
+            Colonne("Justificatif", largeur=10),
+        ],
+    )
+    categories = dict(LigneBudget._meta.get_field("categorie").choices)
+    lignes = Depense.objects.filter(ligne__financement__in=financements)
+    champs = ("date", "ligne__financement__intitule", "ligne__categorie", "ligne__libelle", "libelle", "montant", "justificatif")
+    if perimetre.plusieurs:
+        chemin = "ligne__financement__projet"
+        lignes = lignes.order_by(f"{chemin}__nom", chemin, "date", "pk").values_list(f"{chemin}__nom", *champs)
+    else:
+        lignes = lignes.order_by("date", "pk").values_list(*champs)
+    k = int(perimetre.plusieurs)
+    for row in _par_lots(lignes):
+        le, financement, categorie, ligne, libelle, montant, justificatif = row[k:]
+        feuille.ajouter((*row[:k], le, financement, categories.get(categorie), ligne, libelle, montant, bool(justificatif)))
+    feuille.fermer()
+
+
+def _feuille_benevolat(classeur, perimetre: Perimetre, periode: Periode, syntheses: list[SyntheseFinanciere], personnelles: bool) -> None:
+    colonnes = [*perimetre.colonnes(), Colonne("Date", DATE, 12)]
+    if personnelles:
+        colonnes.append(Colonne("Bénévole", largeur=22))
+    colonnes += [
+        Colonne("Organisation", largeur=24),
+        Colonne("Activité", largeur=28),
+        Colonne("Financement", largeur=28),
+        Colonne("Heures", NOMBRE, 9),
+        Colonne("Taux horaire", EUROS, 11),
+        Colonne("Valorisation", EUROS, 13),
+        Colonne("Valorisé", largeur=9),
+    ]
+    feuille = Feuille(classeur, "Bénévolat", colonnes)
+    champs = ["date", "personne", "organisation__nom", "activite", "financement__intitule", "heures", "taux_horaire", "valorise"]
+    if not personnelles:
+        champs.remove("personne")  # not even read
+    lignes = perimetre.lignes(TempsBenevole.objects.filter(date__range=(periode.debut, periode.fin)), champs, ["date", "pk"])
+    n = len(champs) - 3 + perimetre.plusieurs
+    for row in lignes:
+        heures, taux, valorise = row[n:]
+        feuille.ajouter((*row[:n], heures, taux, valorisation(heures, taux), valorise))
+    feuille.fermer()
+    # below the table (outside its filters): the cap of each funding, counted and beyond
+    ws = feuille.ws
+    ws.append([])
+    titres = ("Plafond par financement", "Plafond (%)", "Valorisé", "Compté", "Au-delà du plafond")
+    if perimetre.plusieurs:
+        titres = ("Projet", *titres)
+    ws.append([feuille._cellule(t, ENTETE) for t in titres])
+    noms = perimetre.noms
+    for s in syntheses:
+        p = s.plafond
+        tete = [feuille._cellule(noms.get(s.financement.projet_id), TEXTE)] if perimetre.plusieurs else []
+        ws.append(
+            [
+                *tete,
+                feuille._cellule(s.financement.intitule, TEXTE),
+                feuille._cellule(p.plafond, POURCENT),
+                feuille._cellule(p.valorise, EUROS),
+                feuille._cellule(p.compte, EUROS),
+                feuille._cellule(p.au_dela, EUROS),
+            ]
+        )
+
+
+def _feuille_sessions(classeur, perimetre: Perimetre, periode: Periode) -> None:
+    feuille = Feuille(
+        classeur,
+        "Sessions et partage de valeur",
+        [
+            *perimetre.colonnes(),
+            Colonne("Organisme de formation", largeur=26),
+            Colonne("Session", largeur=30),
+            Colonne("Début", DATE, 12),
+            Colonne("Fin", DATE, 12),
+            Colonne("Places minimum", ENTIER, 10),
+            Colonne("Places maximum", ENTIER, 10),
+            Colonne("Apprenants placés", ENTIER, 10),
+            Colonne("Minimum atteint grâce à la conciergerie", largeur=16),
+            Colonne("Partage de valeur reçu", EUROS, 14),
+            Colonne("Partage de valeur attendu", EUROS, 14),
+        ],
+    )
+    partages: dict = {}  # session id, or ("hors session", project id): (received, expected)
+    for projet_id, session_id, montant, recu in PartageValeur.objects.of_projet(perimetre.cible).values_list(
+        "projet_id", "session_id", "montant", "recu"
+    ):
+        cle = session_id if session_id is not None else ("hors session", projet_id)
+        recu_, attendu = partages.get(cle, (Decimal(0), Decimal(0)))
+        partages[cle] = (recu_ + montant, attendu) if recu else (recu_, attendu + montant)
+    sessions = perimetre.lignes(
+        SessionFormation.objects.filter(date_debut__lte=periode.fin, date_fin__gte=periode.debut).avec_placees(),
+        ["pk", "organisation__nom", "intitule", "date_debut", "date_fin", "places_min", "places_max", "nb_placees"],
+        ["date_debut", "pk"],
+    )
+    k = int(perimetre.plusieurs)
+    for row in sessions:
+        pk, organisation, intitule, debut, fin, pmin, pmax, placees = row[k:]
+        recu, attendu = partages.pop(pk, (Decimal(0), Decimal(0)))
+        feuille.ajouter(
+            (*row[:k], organisation, intitule, debut, fin, pmin, pmax, placees, bool(placees) and placees >= pmin, recu, attendu)
+        )
+    # value shared per learner, outside any session: one row per project
+    noms = perimetre.noms
+    for projet in sorted(perimetre.projets, key=lambda p: (p.nom, p.pk)):
+        if ("hors session", projet.pk) in partages:
+            recu, attendu = partages[("hors session", projet.pk)]
+            tete = (noms[projet.pk],) if perimetre.plusieurs else ()
+            feuille.ajouter((*tete, "", "Hors session (par apprenant)", None, None, None, None, None, None, recu, attendu))
+    feuille.fermer()
+
+
+MESSAGE_PLUSIEURS_NOMINATIF = "Le bilan de plusieurs projets est toujours pseudonymisé : pas de données personnelles."
+
+
+def ecrire_bilan(
+    *, projets, periode: Periode, fichier, donnees_personnelles: bool = False, financements=None, progression: Callable | None = None
+):
+    """Write the bilan of ``projets`` (Projet objects, one or more) to ``fichier`` (a path or a
+    binary file object); returns the indicators of its *Synthèse* (``calculer``: their sum).
+
+    The queries do not grow with the number of projects nor of rows. With several projects the
+    row sheets start with a "Projet" column and the learners are always pseudonymised
+    (``ValueError`` if ``donnees_personnelles``). ``financements``: the fundings shown, read
+    through ``visible_to`` by the caller (None: all the projects'). ``progression(pourcent)`` is
+    called after each sheet, from 10 to 90 (the job's progress bar).
+    """
+    projets = tuple({p.pk: p for p in projets}.values())
+    if not projets:
+        raise ValueError("Aucun projet : pas de bilan à écrire.")
+    perimetre = Perimetre(projets)
+    if perimetre.plusieurs and donnees_personnelles:
+        raise ValueError(MESSAGE_PLUSIEURS_NOMINATIF)
+    avancer = progression or (lambda _pourcent: None)
+    indicateurs = calculer(projets, periode, financements=financements)
+    syntheses = indicateurs.finances.financements
+    if perimetre.plusieurs:
+        ordre = {p.pk: (p.nom, p.pk) for p in projets}
+        syntheses = sorted(syntheses, key=lambda s: ordre.get(s.financement.projet_id, ("", 0)))
+    classeur = _classeur()
+    etapes: list[Callable] = [
+        lambda: _feuille_synthese(classeur, indicateurs),
+        lambda: _feuille_apprenants(classeur, perimetre, periode, donnees_personnelles),
+        lambda: _feuille_etapes(classeur, perimetre, periode, donnees_personnelles),
+        lambda: _feuille_sorties(classeur, perimetre, periode),
+        lambda: _feuille_partenaires(classeur, perimetre),
+        lambda: _feuille_financements(classeur, perimetre, syntheses),
+        lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
+        lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
+        lambda: _feuille_sessions(classeur, perimetre, periode),
+    ]
+    try:
+        for n, etape in enumerate(etapes, start=1):
+            etape()
+            avancer(10 + n * 80 // len(etapes))
+        classeur.save(fichier)
+    except BaseException:
+        _abandonner(classeur)
+        raise
+    return indicateurs
+
+
+def ecrire_bilan_projet(
+    *, projet, periode: Periode, fichier, donnees_personnelles: bool = False, financements=None, progression: Callable | None = None
+):
+    """The bilan of one project (``ecrire_bilan``)."""
+    return ecrire_bilan(
+        projets=[projet],
+        periode=periode,
+        fichier=fichier,
+        donnees_personnelles=donnees_personnelles,
+        financements=financements,
+        progression=progression,
+    )
+
+
+# ------------------------------------------------------------------ the funder's roll-up
+
+
+def ecrire_bilan_synthese(*, projets, periode: Periode, fichier, masquer: bool = True, financements=None):
+    """A funder's roll-up: one row per project and the total, aggregates only, masked below 5."""
+    synthese = calculer_par_projet(projets, periode, masquer=masquer, financements=financements)
+    classeur = _classeur()
+    try:
+        _feuilles_synthese(classeur, synthese)
+        classeur.save(fichier)
+    except BaseException:
+        _abandonner(classeur)
+        raise
+    return synthese
+
+
+def _feuilles_synthese(classeur, synthese) -> None:
+    colonnes = [
+        Colonne("Projet", largeur=30),
+        Colonne("Accompagnés", ENTIER, 12),
+        Colonne("Nouveaux", ENTIER, 10),
+        Colonne("Sortis", ENTIER, 10),
+        Colonne("Part en QPV (%)", POURCENT, 10),
+        Colonne("Part en ZRR (%)", POURCENT, 10),
+        Colonne("Part certifiante (%)", POURCENT, 10),
+        Colonne("Sorties positives (%)", POURCENT, 10),
+        Colonne("Membres du consortium", ENTIER, 10),
+        Colonne("Accordé", EUROS, 14),
+        Colonne("Dépensé", EUROS, 14),
+        Colonne("Bénévolat compté", EUROS, 14),
+        Colonne("Au-delà des plafonds", EUROS, 14),
+    ]
+    feuille = Feuille(classeur, "Projets", colonnes)
+
+    def ligne(nom, i: Indicateurs):
+        t = i.finances.totaux
+        return (
+            nom,
+            i.apprenants.accompagnes,
+            i.apprenants.nouveaux,
+            i.apprenants.sortis,
+            i.profil.part_qpv,
+            i.profil.part_zrr,
+            i.etapes.part_certifiante,
+            i.sorties.taux_positif_sortie,
+            i.partenaires.membres_consortium,
+            t.accorde,
+            t.depense,
+            t.compte,
+            t.au_dela,
+        )
+
+    for projet, i in synthese.par_projet:
+        feuille.ajouter(ligne(projet.nom, i))
+    feuille.fermer()
+    feuille.ws.append([])
+    feuille.ws.append(
+        [
+            feuille._cellule(v, ENTETE if n == 0 else c.type)
+            for n, (v, c) in enumerate(zip(ligne("Total", synthese.total), colonnes, strict=True))
+        ]
+    )
+    _feuille_synthese(classeur, synthese.total)
+    m = synthese.moyennes
+    moyennes = Feuille(classeur, "Moyennes", [Colonne("Indicateur", largeur=34), Colonne("Valeur", NOMBRE, 14)])
+    for libelle, valeur in (
+        ("Apprenants par projet", m.apprenants_par_projet),
+        ("Membres par consortium", m.membres_par_consortium),
+        ("Part en QPV (%)", m.part_qpv),
+        ("Part en ZRR (%)", m.part_zrr),
+        ("Part certifiante ou diplômante (%)", m.part_certifiante),
+    ):
+        moyennes.ajouter((libelle, valeur))
+    moyennes.fermer()
+
+
+# ------------------------------------------------------------------ the bilan as a job
+
+PREFIXE_ERREUR = "Échec de la génération du bilan : "
+MESSAGE_DONNEES_PERSONNELLES = "Seul un administrateur du projet peut exporter les données personnelles des apprenants."
+MESSAGE_ROLE = "Votre rôle ne permet pas de générer le bilan de ce projet."
+MESSAGE_PROJETS = "Le bilan détaillé de plusieurs projets est réservé à qui administre chacun d'eux."
+MESSAGE_PERIODE = "La fin de la période doit suivre son début."
+#: who may ask for the bilan of several projects: an administrateur of each of them
+CAPACITE_PROJETS = "membres.gerer"
+
+
+def peut_generer(role: str | None) -> bool:
+    """A project bilan has one row per learner (pseudonymised): it needs the dashboard *and* the
+    learners (administrateur, coordinateur)."""
+    return peut(role, "tableau_de_bord.voir") and peut(role, "apprenants.voir")
+
+
+def projets_administres(user) -> list[Projet]:
+    """The projects where ``user`` is administrateur (``membres.gerer``), by name: what the
+    detailed bilan of several projects spans. One query (the memberships are cached)."""
+    ids = [a.projet_id for a in adhesions_of(user) if peut(a.role, CAPACITE_PROJETS)]
+    if not ids:
+        return []
+    return list(Projet.objects.filter(pk__in=ids).order_by("nom", "pk"))
+
+
+def _mettre_en_file(bilan: BilanExcel) -> None:
+    from .tasks import generer_bilan_excel  # the task module imports this one
+
+    generer_bilan_excel.delay_on_commit(bilan.pk)
+
+
+def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = False, by) -> BilanExcel:
+    """Create a bilan job and enqueue it after commit. The row is the record of the export (who,
+    when, which period, with or without personal data). Refused (``PermissionDenied``, nothing
+    created) unless ``by`` may generate it; personal data needs ``exports.donnees_personnelles``.
+    The same request by the same person while the first is still waiting or running returns it."""
+    adhesion = adhesion_for(by, projet)
+    role = getattr(adhesion, "role", None)
+    if not peut_generer(role):
+        raise PermissionDenied(MESSAGE_ROLE)
+    if donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
+        raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    if periode.fin < periode.debut:
+        raise ValidationError(MESSAGE_PERIODE)
+    with transaction.atomic():
+        # serialise two requests for the same project (a double click)
+        Projet.objects.select_for_update().filter(pk=projet.pk).values_list("pk", flat=True).first()
+        existant = (
+            BilanExcel.objects.filter(
+                projet=projet,
+                periode_debut=periode.debut,
+                periode_fin=periode.fin,
+                donnees_personnelles=donnees_personnelles,
+                demande_par=by,
+                statut__in=jobs.EN_VOL,
+            )
+            .order_by("cree_le", "pk")
+            .first()
+        )
+        if existant is not None:
+            return existant
+        bilan = BilanExcel.objects.create(
+            projet=projet, periode_debut=periode.debut, periode_fin=periode.fin, donnees_personnelles=donnees_personnelles, demande_par=by
+        )
+        _mettre_en_file(bilan)
+    return bilan
+
+
+def demander_bilan_projets(*, projets, periode: Periode, by) -> BilanExcel:
+    """The detailed bilan of several projects (pseudonymised, always) as a job: a ``BilanExcel``
+    without ``projet``, its projects in ``projets``. Refused (``PermissionDenied``, nothing
+    created) unless ``by`` is administrateur of every one of them; at least two projects. The same
+    request by the same person while the first is still waiting or running returns it."""
+    ids = sorted({getattr(p, "pk", p) for p in projets})
+    administres = {a.projet_id for a in adhesions_of(by) if peut(a.role, CAPACITE_PROJETS)}
+    if not ids or not set(ids) <= administres:
+        raise PermissionDenied(MESSAGE_PROJETS)
+    if len(ids) < 2:
+        raise ValidationError("Le bilan détaillé de plusieurs projets en demande au moins deux.")
+    if periode.fin < periode.debut:
+        raise ValidationError(MESSAGE_PERIODE)
+    with transaction.atomic():
+        # serialise two requests by the same person (a double click)
+        get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).first()
+        en_vol = (
+            BilanExcel.objects.filter(
+                projet__isnull=True, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by, statut__in=jobs.EN_VOL
+            )
+            .prefetch_related("projets")
+            .order_by("cree_le", "pk")
+        )
+        for existant in en_vol:
+            if sorted(p.pk for p in existant.projets.all()) == ids:
+                return existant
+        bilan = BilanExcel.objects.create(projet=None, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by)
+        bilan.projets.set(ids)
+        _mettre_en_file(bilan)
+    return bilan
+
+
+def relancer_bilan(*, bilan: BilanExcel, by) -> BilanExcel:
+    """Put a failed (or lost) bilan back in the queue, on the same row. The row keeps who asked
+    for it and when: it is the record of the export request. A bilan of several projects may be
+    retried by whoever may see it (an administrateur of each of its projects)."""
+    if bilan.projet_id is None:
+        if not BilanExcel.objects.de_plusieurs_projets(by).filter(pk=bilan.pk).exists():
+            raise PermissionDenied(MESSAGE_PROJETS)
+    else:
+        role = getattr(adhesion_for(by, bilan.projet_id), "role", None)
+        if not peut_generer(role):
+            raise PermissionDenied(MESSAGE_ROLE)
+        if bilan.donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
+            raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    demandeur = bilan.demande_par
+    return jobs.remettre_en_file(job=bilan, by=demandeur, mettre_en_file=_mettre_en_file)
+
+
+def nom_fichier(bilan: BilanExcel) -> str:
+    nom = f"{bilan.projets.count()}-projets" if bilan.projet_id is None else (slugify(bilan.projet.nom)[:40] or "projet")
+    nominatif = "-nominatif" if bilan.donnees_personnelles else ""
+    return f"bilan-{nom}-{bilan.periode_debut:%Y%m%d}-{bilan.periode_fin:%Y%m%d}{nominatif}-{bilan.pk}.xlsx"
+
+
+def _produire(bilan: BilanExcel, avancer: jobs.Avancer) -> File:
+    """The workbook, streamed to a temporary file on disk (deleted once stored or on failure)."""
+    projets = list(bilan.projets.order_by("nom", "pk")) if bilan.projet_id is None else [Projet.objects.get(pk=bilan.projet_id)]
+    tampon = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (handed to the runner, which closes it)
+    try:
+        ecrire_bilan(
+            projets=projets,
+            periode=Periode(bilan.periode_debut, bilan.periode_fin),
+            fichier=tampon,
+            donnees_personnelles=bilan.donnees_personnelles,
+            progression=avancer,
+        )
+    except BaseException:
+        tampon.close()
+        raise
+    return File(tampon, name="bilan.xlsx")
+
+
+def generer_bilan(*, bilan_id: int) -> BilanExcel | None:
+    """Generate the workbook of job ``bilan_id`` (``pilotage.jobs.executer``). Idempotent."""
+    return jobs.executer(modele=BilanExcel, job_id=bilan_id, produire=_produire, nom_fichier=nom_fichier, prefixe_erreur=PREFIXE_ERREUR)

@@ -1,0 +1,100 @@
+"""Dashboards: a project's indicators for a period, and the roll-up of several projects.
+
+Every figure comes from ``pilotage.indicateurs``. Whoever may not see personal data (the
+financeur role) gets masked figures ("< 5") and only the fundings ``visible_to`` gives it.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from conciergerie.mixins import ProjetMixin
+from conciergerie.models import Projet
+from conciergerie.roles import peut
+from conciergerie.scoping import adhesions_of
+from finances.models import Financement
+
+from .indicateurs import Periode, calculer, calculer_par_projet
+
+CAPACITE = "tableau_de_bord.voir"
+
+
+class PeriodeForm(forms.Form):
+    debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    fin = forms.DateField(label="au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and fin < debut:
+            self.add_error("fin", "La fin de la période doit suivre son début.")
+        return donnees
+
+
+def periode_demandee(request, *, debut_defaut) -> tuple[PeriodeForm, Periode]:
+    """The period in the query string, or [debut_defaut, today]. A refused period falls back to
+    the default and the form shows why."""
+    aujourd_hui = timezone.localdate()
+    defaut = Periode(min(debut_defaut, aujourd_hui), aujourd_hui)
+    form = PeriodeForm(request.GET or None, initial={"debut": defaut.debut, "fin": defaut.fin})
+    if form.is_bound and form.is_valid():
+        debut = form.cleaned_data["debut"] or defaut.debut
+        fin = form.cleaned_data["fin"] or max(defaut.fin, debut)
+        return form, Periode(debut, fin)
+    return form, defaut
+
+
+def masquer_pour(role: str) -> bool:
+    """Figures are masked below 5 people for whoever may not see personal data."""
+    return not peut(role, "apprenants.voir")
+
+
+class TableauDeBordView(ProjetMixin, TemplateView):
+    capacite = CAPACITE
+    template_name = "pilotage/tableau_de_bord.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
+        financements = self.scoped(Financement).select_related("financeur")
+        context.update(
+            form=form,
+            periode=periode,
+            indicateurs=calculer([self.projet], periode, masquer=masquer_pour(self.adhesion.role), financements=financements),
+            plusieurs_projets=sum(peut(a.role, CAPACITE) for a in adhesions_of(self.request.user)) > 1,
+        )
+        return context
+
+
+def perimetre_synthese(user) -> tuple[list, bool, object]:
+    """What a roll-up (the page and its Excel bilan) spans: every project where ``user`` may read
+    the dashboard (403 if none), masked as soon as one of those memberships is a funder's, and
+    the fundings ``visible_to`` gives. Returns (projets, masquer, financements)."""
+    adhesions = [a for a in adhesions_of(user) if peut(a.role, CAPACITE)]
+    if not adhesions:
+        raise PermissionDenied("Aucun de vos projets ne donne accès aux tableaux de bord.")
+    projets = list(Projet.objects.visible_to(user).filter(pk__in=[a.projet_id for a in adhesions]))
+    masquer = any(masquer_pour(a.role) for a in adhesions)
+    financements = Financement.objects.visible_to(user).filter(projet__in=projets).select_related("financeur")
+    return projets, masquer, financements
+
+
+class SyntheseView(TemplateView):
+    """The roll-up over every project where the user may read the dashboard."""
+
+    template_name = "pilotage/synthese.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projets, masquer, financements = perimetre_synthese(self.request.user)
+        form, periode = periode_demandee(self.request, debut_defaut=min(p.date_debut for p in projets))
+        context.update(
+            form=form,
+            periode=periode,
+            masquer=masquer,
+            synthese=calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+            # the detailed bilan of the projects the user administers (pilotage.views_bilans), if several
+            bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
+        )
+        return context
