@@ -16,7 +16,10 @@ def _migrer(cibles):
     executor.loader.build_graph()
     executor.migrate(cibles)
     executor.loader.build_graph()
-    noeuds = [c for c in cibles if c[1] is not None] + [("contenttypes", "0002_remove_content_type_name"), ("conciergerie", "0003_resume_envoye")]
+    noeuds = [c for c in cibles if c[1] is not None] + [
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("conciergerie", "0003_resume_envoye"),
+    ]
     return executor.loader.project_state(noeuds).apps
 
 

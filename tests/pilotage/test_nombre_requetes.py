@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from conciergerie.models import Projet
 from parcours.models import Apprenant
-
 from tests.recits.test_generateur import generer
 
 PETIT = ["--projets", "2", "--apprenants", "120", "--graine", "3", "--au", "2025-06-30"]
