@@ -41,8 +41,8 @@ from import_export import resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from .roles import peut
-from .scoping import adhesion_for
+from ..roles import peut
+from ..scoping import adhesion_for
 
 logger = logging.getLogger(__name__)
 
@@ -507,7 +507,7 @@ class ProjetResource(resources.ModelResource):
         transactions are serialised anyway): two confirmations at once — a double click — run
         one after the other, the second one reading the rows the first wrote."""
         if self.confirmer:
-            from .models import Projet
+            from ..models import Projet
 
             list(Projet.objects.select_for_update().filter(pk=self.projet.pk).values_list("pk", flat=True))
 
