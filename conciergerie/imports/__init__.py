@@ -39,6 +39,7 @@ from import_export.results import RowResult
 from ..roles import peut
 from ..scoping import adhesion_for
 from .lot import enregistrer_lot
+from .registre import TypeImport, register, type_import, types_import
 from .resource import ProjetInstanceLoader, ProjetResource
 from .texte import MESSAGE_NIR_VALEUR, NIR_ENTETE, NIR_VALEUR, _texte_brut, cle_texte, normaliser, ressemble_a_un_nir
 from .widgets import (
@@ -111,38 +112,6 @@ TYPES_CONTENU = {
 
 class ImportRefuse(Exception):
     """The file as a whole cannot be imported (format, size, encoding, columns): French message."""
-
-
-# --------------------------------------------------------------------------------------------
-# Registry of the kinds of import (filled by the apps' AppConfig.ready)
-
-
-@dataclass(frozen=True)
-class TypeImport:
-    cle: str
-    libelle: str
-    resource: type
-    description: str = ""
-    #: URL name of the page listing what was imported (``projet_id`` as only argument)
-    url_liste: str = ""
-
-
-_TYPES: dict[str, TypeImport] = {}
-
-
-def register(*, cle: str, libelle: str, resource: type, description: str = "", url_liste: str = "") -> TypeImport:
-    type_import = TypeImport(cle=cle, libelle=libelle, resource=resource, description=description, url_liste=url_liste)
-    _TYPES[cle] = type_import
-    return type_import
-
-
-def types_import() -> list[TypeImport]:
-    return list(_TYPES.values())
-
-
-def type_import(cle: str) -> TypeImport:
-    """The kind of import named ``cle`` (``KeyError`` if none)."""
-    return _TYPES[cle]
 
 
 # --------------------------------------------------------------------------------------------
