@@ -1,27 +1,25 @@
 """Spreadsheet imports (xlsx, csv) into one project, for administrators.
 
-The core does not import the apps: each app describes its kind of import with a
-django-import-export ``Resource`` built on :class:`ProjetResource` (in ``<app>/resources.py``)
-and registers it in its ``AppConfig.ready()`` with :func:`register`, as the home page does.
+Each app describes its kind of import with a django-import-export ``Resource`` built on
+:class:`ProjetResource` and registers it with :func:`register`; one service, :func:`importer`,
+reads a file, checks every row and imports it — a dry run that writes nothing, or a confirmed
+import that writes everything in one transaction or nothing. Rows go into the given project
+only, and existing rows and foreign keys are looked up among what the importing user may see.
 
-One service, :func:`importer`, reads a file, checks it and imports it, with or without writing:
+The package's modules, in the order an import goes through them:
 
-- **dry run** (``confirmer=False``): every row is read, cleaned by the French widgets below and
-  validated (``full_clean`` without per-row queries, uniqueness checked in memory against the
-  project's rows loaded once); nothing is written;
-- **confirm** (``confirmer=True``): the same pass, then the rows are written in bulk
-  (``bulk_create``/``bulk_update``, with django-simple-history's bulk helpers where the model
-  keeps a history, so the history records who imported) in one transaction; a single error
-  anywhere rolls everything back.
+- ``registre``: the kinds of import, registered by the apps' ``AppConfig.ready()``;
+- ``modele_import``: the template to download for a kind (headers, an example row, help);
+- ``lecture``: reading an xlsx or csv file into a :class:`Tableau`, or :class:`ImportRefuse`;
+- ``texte``: how headers and keys compare, and the detection of social-security numbers;
+- ``widgets``: the columns (:class:`Colonne`) and their French cell widgets;
+- ``resource``: :class:`ProjetResource`, the base of every kind, bound to a project and a user;
+- ``lot``: the bulk write of the validated rows, with their history;
+- ``execution``: :func:`importer` and its :class:`ResultatImport`;
+- ``depot``: the file kept between the dry run and the confirmation.
 
-Rows go into the given project only: the project is set by the import, never read from the
-file; existing rows (natural keys) and foreign keys (an organisation named in a column) are
-looked up among ``Model.objects.visible_to(by, projet=projet)`` only.
+Everything other modules use is re-exported here: import from ``conciergerie.imports``.
 """
-
-from __future__ import annotations
-
-import logging
 
 from .depot import DEPOT, deposer, oublier_tout, reprendre
 from .execution import ACTIONS, ErreurImport, LigneImport, ResultatImport, importer, preparer
@@ -43,48 +41,55 @@ from .widgets import (
 )
 
 __all__ = [
-    "ACTIONS",
-    "DEPOT",
+    # registre
+    "TypeImport",
+    "register",
+    "type_import",
+    "types_import",
+    # modele_import
+    "TYPES_CONTENU",
+    "modele",
+    # lecture
     "EXTENSIONS",
     "LIGNES_MAX",
+    "TAILLE_MAX",
+    "TAILLE_MAX_LIBELLE",
+    "ImportRefuse",
+    "Tableau",
+    "extension",
+    "lire",
+    "verifier_extension",
+    # texte
     "MESSAGE_NIR_VALEUR",
     "NIR_ENTETE",
     "NIR_VALEUR",
-    "TAILLE_MAX",
-    "TAILLE_MAX_LIBELLE",
-    "TYPES_CONTENU",
+    "cle_texte",
+    "normaliser",
+    "ressemble_a_un_nir",
+    # widgets
     "BooleenFrWidget",
     "ChiffresWidget",
     "ChoixWidget",
     "Colonne",
     "DateFrWidget",
     "DecimalFrWidget",
-    "ErreurImport",
-    "ImportRefuse",
-    "LigneImport",
     "ProjetForeignKeyWidget",
+    "TexteWidget",
+    # resource
     "ProjetInstanceLoader",
     "ProjetResource",
-    "ResultatImport",
-    "Tableau",
-    "TexteWidget",
-    "TypeImport",
-    "cle_texte",
-    "deposer",
+    # lot
     "enregistrer_lot",
-    "extension",
+    # execution
+    "ACTIONS",
+    "ErreurImport",
+    "LigneImport",
+    "ResultatImport",
     "importer",
-    "lire",
-    "modele",
-    "normaliser",
-    "oublier_tout",
     "preparer",
-    "register",
-    "ressemble_a_un_nir",
+    # depot
+    "DEPOT",
+    "deposer",
+    "oublier_tout",
     "reprendre",
-    "type_import",
-    "types_import",
-    "verifier_extension",
 ]
-
-logger = logging.getLogger(__name__)
