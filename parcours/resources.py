@@ -1,4 +1,4 @@
-"""Import of learners (conciergerie/imports.py).
+"""Import of learners (conciergerie/imports/).
 
 Natural key: the learner's external reference (``Apprenant.reference``, unique per project).
 The prescriber is an organisation of the project, named in the file. No social-security
