@@ -1,4 +1,4 @@
-"""Import of volunteer time (conciergerie/imports.py).
+"""Import of volunteer time (conciergerie/imports/).
 
 Natural key: (date, volunteer, organisation, activity) — case and spaces ignored. The database
 keeps no such constraint (the week grid and the quick entry may log two lines that look alike),

@@ -13,6 +13,7 @@ from conciergerie.roles import Role
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
 from .models import (
+    CHAMPS_APPRENANT,
     Apprenant,
     Etape,
     Frein,
@@ -35,26 +36,7 @@ class DateInput(forms.DateInput):
 class ApprenantForm(forms.ModelForm):
     class Meta:
         model = Apprenant
-        fields = [
-            "reference",
-            "prenom",
-            "nom",
-            "date_naissance",
-            "commune",
-            "email",
-            "telephone",
-            "situation_entree",
-            "niveau_qualification",
-            "date_entree",
-            "prescripteur",
-            "prescripteur_contact",
-            "qpv",
-            "zrr",
-            "statut_secu",
-            "rqth",
-            "consentement_recit",
-            "consentement_date",
-        ]
+        fields = CHAMPS_APPRENANT
         widgets = {"date_naissance": DateInput(), "date_entree": DateInput(), "consentement_date": DateInput()}
 
     def __init__(self, *args, projet, user, voir_rqth: bool, **kwargs):

@@ -123,6 +123,32 @@ class Apprenant(ProjetScopedMixin):
         return relativedelta(au or date.today(), self.date_naissance).years
 
 
+#: The fields of a learner's record that people fill in, in the order of the learner form
+#: (parcours/forms.py, ApprenantForm). The import (parcours/resources.py, ApprenantResource) reads
+#: the same fields in the same order — the columns of its template — but the prescriber's
+#: contact, for which it has no column.
+CHAMPS_APPRENANT = (
+    "reference",
+    "prenom",
+    "nom",
+    "date_naissance",
+    "commune",
+    "email",
+    "telephone",
+    "situation_entree",
+    "niveau_qualification",
+    "date_entree",
+    "prescripteur",
+    "prescripteur_contact",
+    "qpv",
+    "zrr",
+    "statut_secu",
+    "rqth",
+    "consentement_recit",
+    "consentement_date",
+)
+
+
 class StatutParcours(models.TextChoices):
     EN_COURS = "en_cours", "En cours"
     SUSPENDU = "suspendu", "Suspendu"

@@ -1,4 +1,4 @@
-"""Import of learners (conciergerie/imports.py).
+"""Import of learners (conciergerie/imports/).
 
 Natural key: the learner's external reference (``Apprenant.reference``, unique per project).
 The prescriber is an organisation of the project, named in the file. No social-security
@@ -20,7 +20,7 @@ from conciergerie.imports import (
 )
 from partenaires.models import Organisation
 
-from .models import Apprenant, NiveauQualification, Situation, StatutSecu
+from .models import CHAMPS_APPRENANT, Apprenant, NiveauQualification, Situation, StatutSecu
 
 
 class ApprenantResource(ProjetResource):
@@ -72,25 +72,10 @@ class ApprenantResource(ProjetResource):
 
     class Meta:
         model = Apprenant
-        fields = (
-            "reference",
-            "prenom",
-            "nom",
-            "date_naissance",
-            "commune",
-            "email",
-            "telephone",
-            "situation_entree",
-            "niveau_qualification",
-            "date_entree",
-            "prescripteur",
-            "qpv",
-            "zrr",
-            "statut_secu",
-            "rqth",
-            "consentement_recit",
-            "consentement_date",
-        )
+        # the learner form's fields, in its order (the template's columns), but the prescriber's
+        # contact: no column names one (a contact would have to be found by name among the
+        # prescriber's contacts, which no widget does)
+        fields = tuple(champ for champ in CHAMPS_APPRENANT if champ != "prescripteur_contact")
 
     def cles_instance(self, instance):
         return [("reference", cle_texte(instance.reference))]

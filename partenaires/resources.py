@@ -1,4 +1,4 @@
-"""Import of the consortium's organisations (conciergerie/imports.py).
+"""Import of the consortium's organisations (conciergerie/imports/).
 
 Natural key: the SIRET when the row gives one, else the name and the commune (case and spaces
 ignored) — the same pairs the database keeps unique per project.
