@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from .mixins import ProjetMixin
-from .roles import peut
 from .scoping import adhesions_of
 
 
@@ -27,10 +26,9 @@ def accueil(request):
 
 @require_GET
 def mes_projets(request):
-    """Every project of the user, with its role, and the roll-up when it spans several."""
-    adhesions = adhesions_of(request.user)
-    synthese = sum(peut(a.role, "tableau_de_bord.voir") for a in adhesions) > 1
-    return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions, "synthese": synthese})
+    """Every project of the user, with its role (and the sections of the apps on the right: the
+    roll-up's link when it spans several)."""
+    return render(request, "conciergerie/projet_choix.html", {"adhesions": adhesions_of(request.user)})
 
 
 @require_GET

@@ -24,3 +24,8 @@ class ParcoursConfig(AppConfig):
             description="Les apprenants, reconnus par leur référence ; le prescripteur est une organisation déjà enregistrée.",
             url_liste="apprenant_list",
         )
+
+        from conciergerie import sections
+
+        # the organisation's page (partenaires) shows its learners and sessions (the documented hook)
+        sections.register("organisation_detail", "parcours/_organisation_sections.html")

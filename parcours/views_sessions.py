@@ -128,7 +128,7 @@ class OrganisationApprenantsView(ProjetMixin, ListView):
     def get_template_names(self):
         if getattr(self.request, "htmx", False):
             return ["parcours/_organisation_apprenants.html"]
-        return ["partenaires/organisation_apprenants.html"]
+        return ["parcours/organisation_apprenants.html"]
 
     def get_queryset(self):
         self.organisation = get_object_or_404(Organisation.objects.visible_to(self.request.user, projet=self.projet), pk=self.kwargs["pk"])

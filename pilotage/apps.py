@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
 
+def roll_up_possible(context) -> dict:
+    """The projects page links to the roll-up when the user reads the dashboards of several."""
+    from conciergerie.roles import peut
+
+    return {"synthese": sum(peut(a.role, "tableau_de_bord.voir") for a in context["adhesions"]) > 1}
+
+
 class PilotageConfig(AppConfig):
     """Reporting on top of the domain apps: indicators, dashboards, the roll-up, the COPIL report,
     the Excel bilans and the job mechanism that produces their files."""
@@ -10,7 +17,8 @@ class PilotageConfig(AppConfig):
     verbose_name = "Pilotage : indicateurs, rapports et bilans"
 
     def ready(self):
-        from recits import sections_copil
+        from conciergerie import sections
 
-        # the COPIL page (recits) shows the meeting's PDF reports through this documented hook
-        sections_copil.register("pilotage/_copil_rapports.html")
+        # pages of the apps on the left show these sections (the documented hook)
+        sections.register("copil_detail", "pilotage/_copil_rapports.html")
+        sections.register("projet_choix", "pilotage/_lien_synthese.html", contexte=roll_up_possible)

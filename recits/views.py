@@ -26,7 +26,7 @@ from finances.models import TempsBenevole
 from parcours.models import Apprenant
 from partenaires.models import Contact, Organisation
 
-from . import sections_copil, services
+from . import services
 from .forms import ActiviteFilter, ActiviteForm, CopilForm, RecitFilter, RecitForm, TempsActiviteForm
 from .models import Activite, Copil, Recit
 
@@ -288,7 +288,6 @@ class CopilDetailView(ProjetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         copil = self.object
-        context["sections_copil"] = sections_copil.sections()
         context["noms_participants"] = self.peut("partenaires.voir")
         if not context["noms_participants"]:  # the prefetched participants, counted per organisation
             context["organisations_participantes"] = sorted(Counter(c.organisation.nom for c in copil.participants.all()).items())
