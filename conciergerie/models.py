@@ -92,7 +92,7 @@ class Adhesion(models.Model):
 
 class ResumeEnvoye(models.Model):
     """The daily digest sent to a user on a day: a task delivered twice (``acks_late``, a worker
-    lost mid-run) does not send it again (``conciergerie.services.envoyer_resumes``)."""
+    lost mid-run) does not send it again (``conciergerie.resume.envoyer_resumes``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="utilisateur")
     jour = models.DateField("jour")

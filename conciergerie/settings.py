@@ -159,7 +159,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    # each morning, the to-do digest of every coordinator (conciergerie.services.envoyer_resumes)
+    # each morning, the to-do digest of every coordinator (conciergerie.resume.envoyer_resumes)
     "resume-quotidien-des-coordinateurs": {
         "task": "conciergerie.tasks.envoyer_resumes_quotidiens",
         "schedule": crontab(hour=7, minute=0),

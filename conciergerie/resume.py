@@ -1,4 +1,4 @@
-"""Writes and side effects of the core (keyword-only functions)."""
+"""The daily digest: each coordinator receives the to-do of its projects by e-mail (keyword-only functions)."""
 
 from __future__ import annotations
 
