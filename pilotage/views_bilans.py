@@ -71,12 +71,12 @@ class BilanProjetView(ProjetMixin, TemplateView):
     capacite = CAPACITE
     template_name = "pilotage/bilan_projet.html"
 
-    def generateur(self) -> bool:
+    def peut_generer(self) -> bool:
         return bilans.peut_generer(self.adhesion.role)
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not self.generateur():  # the funder version: the roll-up of its projects
+        if not self.peut_generer():  # the funder version: the roll-up of its projects
             periode_form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
             context.update(version_financeur=True, form=periode_form, periode=periode)
             return context
@@ -93,7 +93,7 @@ class BilanProjetView(ProjetMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not self.generateur():
+        if not self.peut_generer():
             raise PermissionDenied(bilans.MESSAGE_ROLE)
         form = BilanForm(request.POST)
         if not form.is_valid():
