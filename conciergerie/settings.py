@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "parcours",
     "finances",
     "recits",
+    "demo",
 ]
 
 MIDDLEWARE = [

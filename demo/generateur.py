@@ -49,6 +49,7 @@ from django.db import connection, models, reset_queries, transaction
 
 from conciergerie.models import Adhesion, Projet
 from conciergerie.roles import Role
+from demo import referentiel as R
 from finances.models import Depense, Financement, LigneBudget, ModePartage, PartageValeur, TempsBenevole, TypeVersement, Versement
 from parcours.models import (
     Apprenant,
@@ -69,8 +70,6 @@ from parcours.models import (
 from partenaires.models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium, StatutQualiopi, TypeConvention
 from partenaires.models import TypeOrganisation as TO
 from recits.models import Activite, Copil, Recit, TypeActivite, TypeRecit
-
-from . import _referentiel as R
 
 VERSION = 1
 MARQUEUR = "generateur-donnees"
