@@ -7,7 +7,7 @@
 The database must be empty (no project, no user) unless ``--vider`` is given. Run again with the
 same seed and size on a database it filled, it does nothing (the marker it leaves says so).
 Everything is written in one transaction: an interrupted run leaves nothing. See
-``demo/generateur.py`` for the distributions.
+``demo/generateur/`` for the distributions.
 """
 
 from datetime import date
