@@ -49,11 +49,11 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from conciergerie.models import Adhesion, Projet  # noqa: E402
+from demo.generateur import Taille, lire_marqueur  # noqa: E402
 from finances.models import Financement  # noqa: E402
 from parcours.models import Apprenant  # noqa: E402
 from pilotage.indicateurs import Periode, calculer, calculer_par_projet  # noqa: E402
 from pilotage.models import RapportCopil  # noqa: E402
-from recits.management.commands._generateur import Taille, lire_marqueur  # noqa: E402
 from recits.models import Copil  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", RACINE / "var" / "bench"))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "finances",
     "recits",
     "pilotage",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ pyproject.toml): a template, a template name or a URL name used by an app belong
 to an app on its left. A lower app reaches a higher one only through a documented hook (the home
 providers, the COPIL page's sections…), listed in EXCEPTIONS with its reason.
 
-Apps, left to right: conciergerie <- partenaires <- parcours <- finances <- recits <- pilotage.
+Apps, left to right: conciergerie <- partenaires <- parcours <- finances <- recits <- pilotage <- demo.
 The project's composition root (``templates/layout/``, the error pages, ``conciergerie/urls.py``,
 ``settings.py``) assembles every app and is not an app's code.
 """
@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 RACINE = Path(__file__).resolve().parents[2]
-CHAINE = ["conciergerie", "partenaires", "parcours", "finances", "recits", "pilotage"]
+CHAINE = ["conciergerie", "partenaires", "parcours", "finances", "recits", "pilotage", "demo"]
 RANG = {app: i for i, app in enumerate(CHAINE)}
 
 #: (file relative to the root, what it names) -> why a lower app may name a higher one there

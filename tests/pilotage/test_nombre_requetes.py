@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from conciergerie.models import Projet
 from parcours.models import Apprenant
-from tests.recits.test_generateur import generer
+from tests.demo.test_generateur import generer
 
 PETIT = ["--projets", "2", "--apprenants", "120", "--graine", "3", "--au", "2025-06-30"]
 GRAND = ["--projets", "5", "--apprenants", "600", "--graine", "3", "--au", "2025-06-30", "--vider"]

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from conciergerie.models import Projet
 from parcours.models import Apprenant, Parcours, Sortie, TypeSortie
 from pilotage.indicateurs import Effectif, Periode, Taux, _bruts
-from tests.recits.test_generateur import generer
+from tests.demo.test_generateur import generer
 
 
 @pytest.fixture(autouse=True)

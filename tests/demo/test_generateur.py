@@ -13,11 +13,11 @@ from django.db.models import Count, Q
 
 from conciergerie.models import Adhesion, Projet
 from conciergerie.roles import Role
+from demo.generateur import MARQUEUR, lire_marqueur
 from finances.models import Depense, Financement, TempsBenevole
 from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie, StatutParcours, TypeSortie
 from partenaires.models import MembreConsortium, RoleConsortium
 from pilotage.indicateurs import Periode, calculer
-from recits.management.commands._generateur import MARQUEUR, lire_marqueur
 from recits.models import Copil, Recit
 
 AU = "2025-06-30"

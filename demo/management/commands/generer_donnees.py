@@ -7,7 +7,7 @@
 The database must be empty (no project, no user) unless ``--vider`` is given. Run again with the
 same seed and size on a database it filled, it does nothing (the marker it leaves says so).
 Everything is written in one transaction: an interrupted run leaves nothing. See
-``_generateur.py`` for the distributions.
+``demo/generateur/`` for the distributions.
 """
 
 from datetime import date
@@ -19,8 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conciergerie.models import Projet
-
-from ._generateur import Generateur, Taille, lire_marqueur
+from demo.generateur import Generateur, Taille, lire_marqueur
 
 
 def _date(texte: str) -> date:

@@ -1,0 +1,157 @@
+"""Load the demo's data files (``demo/donnees/*.json``): the accounts, then one file per project.
+
+A project's file is a JSON object: each key a model's label (``"partenaires.Organisation"``), in
+the order they are loaded, each value its list of records. A record holds the model's fields by
+name, and:
+
+- ``"@"``: the key by which the file's other records name it. The value of a foreign key or of a
+  many-to-many field is such a key, or a list of keys (``"organisation": "klhub"``,
+  ``"participants": ["dufau", "lacoste"]``); a user is named by its username;
+- a reverse relation's name (``"contacts"`` of an organisation, ``"etapes"`` of a path): the list
+  of its records, created right after it and pointing at it;
+- ``"puis"``: fields changed after the creation, saved again (the history keeps both versions);
+- ``"cloture"`` (a path): ``{"resultat", "date"}``, closed as a coordinator closes it
+  (``parcours.services.close_parcours``: its exit and its 6-month follow-up date);
+- ``"#"``: a comment.
+
+The ``projet`` of every record that has one is the file's project (its ``conciergerie.Projet``).
+A date is ``AAAA-MM-JJ``, or counted from the day of loading: ``J`` (that day), ``J-118``,
+``J+10``; a date-time adds `` HH:MM`` (local time). A field Django sets from the clock
+(``modifie_le``) is written after the save. Every record goes through ``full_clean()``.
+"""
+
+import json
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+
+from conciergerie.models import Projet
+from parcours.services import close_parcours
+
+DONNEES = Path(__file__).resolve().parent / "donnees"
+COMPTES = DONNEES / "comptes.json"
+PROJETS = (DONNEES / "icifornie.json", DONNEES / "coteaux.json")
+JOUR_RELATIF = re.compile(r"J([+-]\d+)?")
+
+
+def lire(chemin: Path) -> dict:
+    return json.loads(chemin.read_text(encoding="utf-8"))
+
+
+def nom_du_projet(chemin: Path) -> str:
+    return lire(chemin)["conciergerie.Projet"][0]["nom"]
+
+
+def save(objet):
+    objet.full_clean()
+    objet.save()
+    return objet
+
+
+def charger_comptes(chemin: Path, mot_de_passe: str) -> dict:
+    """The accounts by username; an account that exists already is taken as it is."""
+    comptes = {}
+    for champs in lire(chemin)["comptes"]:
+        champs = dict(champs)
+        username = champs.pop("username")
+        user, cree = get_user_model().objects.get_or_create(username=username, defaults=champs)
+        if cree:
+            user.set_password(mot_de_passe)
+            user.save()
+        comptes[username] = user
+    return comptes
+
+
+class Chargeur:
+    """Loads project files one after the other; their users are the accounts given."""
+
+    def __init__(self, aujourdhui: date, comptes: dict):
+        self.aujourdhui = aujourdhui
+        self.comptes = comptes
+
+    def charger(self, chemin: Path) -> Projet:
+        self.cles = {get_user_model(): self.comptes}  # model -> key -> object, one file at a time
+        self.projet = None
+        for label, enregistrements in lire(chemin).items():
+            for n, enregistrement in enumerate(enregistrements if label != "#" else (), start=1):
+                try:
+                    self.creer(apps.get_model(label), enregistrement)
+                except Exception as exc:
+                    exc.add_note(f"{chemin.name}, {label} n° {n} {enregistrement.get('@', '')}".rstrip())
+                    raise
+        return self.projet
+
+    def creer(self, modele, enregistrement: dict, **parent):
+        """One record and what it holds (its children, its links, what happened to it next)."""
+        champs, horloge, m2m, enfants = dict(parent), {}, {}, []
+        for nom, valeur in enregistrement.items():
+            if nom in ("#", "@", "puis", "cloture"):
+                continue
+            champ = modele._meta.get_field(nom)
+            if champ.one_to_many:
+                enfants.append((champ, valeur))
+            elif champ.many_to_many:
+                m2m[nom] = [self.objet(champ.related_model, cle) for cle in valeur]
+            elif getattr(champ, "auto_now", False) or getattr(champ, "auto_now_add", False):
+                horloge[nom] = self.valeur(champ, valeur)
+            else:
+                champs[nom] = self.valeur(champ, valeur)
+        if self.projet and "projet" not in champs and any(f.name == "projet" for f in modele._meta.concrete_fields):
+            champs["projet"] = self.projet
+        objet = save(modele(**champs))
+        if modele is Projet:
+            self.projet = objet
+        if "@" in enregistrement:
+            self.cles.setdefault(modele, {})[enregistrement["@"]] = objet
+        for nom, objets in m2m.items():
+            getattr(objet, nom).set(objets)
+        if horloge:
+            modele._base_manager.filter(pk=objet.pk).update(**horloge)
+        for relation, liste in enfants:
+            for enfant in liste:
+                self.creer(relation.related_model, enfant, **{relation.field.name: objet})
+        if "puis" in enregistrement:
+            for nom, valeur in enregistrement["puis"].items():
+                if nom != "#":
+                    setattr(objet, nom, self.valeur(modele._meta.get_field(nom), valeur))
+            save(objet)
+        if "cloture" in enregistrement:
+            sortie = enregistrement["cloture"]
+            close_parcours(parcours=objet, resultat=sortie["resultat"], date=self.jour(sortie["date"]), by=None)
+        return objet
+
+    def valeur(self, champ, valeur):
+        if valeur is None:
+            return None
+        if champ.is_relation:
+            return self.objet(champ.related_model, valeur)
+        if isinstance(champ, models.DateTimeField):
+            jour, _, heure = valeur.partition(" ")
+            return timezone.make_aware(datetime.combine(self.jour(jour), time.fromisoformat(heure or "00:00")))
+        if isinstance(champ, models.DateField):
+            return self.jour(valeur)
+        return valeur
+
+    def jour(self, texte: str) -> date:
+        relatif = JOUR_RELATIF.fullmatch(texte)
+        return self.aujourdhui + timedelta(days=int(relatif[1] or 0)) if relatif else date.fromisoformat(texte)
+
+    def objet(self, modele, cle: str):
+        try:
+            return self.cles[modele][cle]
+        except KeyError:
+            raise ValueError(f"{modele._meta.label} « {cle} » : aucun enregistrement de ce fichier n'a cette clé (« @ »).") from None
+
+
+def charger(aujourdhui: date, mot_de_passe: str) -> dict:
+    """Every file, in one go (the caller's transaction): the accounts, by username."""
+    comptes = charger_comptes(COMPTES, mot_de_passe)
+    chargeur = Chargeur(aujourdhui, comptes)
+    for chemin in PROJETS:
+        chargeur.charger(chemin)
+    return comptes
