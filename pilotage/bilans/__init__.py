@@ -57,9 +57,9 @@ from finances.selectors import valorisation
 from parcours.models import RESULTATS_POSITIFS, Apprenant, Etape, SessionFormation, Sortie, TypeSortie
 from partenaires.models import MembreConsortium, Organisation
 
-from . import jobs
-from .indicateurs import Effectif, Indicateurs, Moyenne, Periode, Taux, calculer, calculer_par_projet
-from .models import BilanExcel
+from .. import jobs
+from ..indicateurs import Effectif, Indicateurs, Moyenne, Periode, Taux, calculer, calculer_par_projet
+from ..models import BilanExcel
 
 LOT = 2000  # rows read from the database at a time
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
@@ -844,7 +844,7 @@ def projets_administres(user) -> list[Projet]:
 
 
 def _mettre_en_file(bilan: BilanExcel) -> None:
-    from .tasks import generer_bilan_excel  # the task module imports this one
+    from ..tasks import generer_bilan_excel  # the task module imports this one
 
     generer_bilan_excel.delay_on_commit(bilan.pk)
 
