@@ -22,8 +22,7 @@ Every text cell that starts with ``= + - @``, a tab or a carriage return is writ
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -62,6 +61,7 @@ from .cellules import (
     _abandonner,
     _classeur,
 )
+from .perimetre import LOT, Perimetre, _par_lots
 from .synthese import _feuille_synthese, _feuilles_synthese
 
 __all__ = [
@@ -78,9 +78,10 @@ __all__ = [
     "TYPE_MIME",
     "Colonne",
     "Feuille",
-    # defined here
+    # perimetre
     "LOT",
     "Perimetre",
+    # defined here
     "MESSAGE_PLUSIEURS_NOMINATIF",
     "ecrire_bilan",
     "ecrire_bilan_projet",
@@ -100,47 +101,8 @@ __all__ = [
     "generer_bilan",
 ]
 
-LOT = 2000  # rows read from the database at a time
-
 
 # ------------------------------------------------------------------ the bilan of one project or several
-
-
-@dataclass(frozen=True)
-class Perimetre:
-    """The projects of a bilan. With several, the row sheets start with a "Projet" column (the
-    project's name, read in the same query) and are ordered by project first."""
-
-    projets: tuple
-
-    @property
-    def plusieurs(self) -> bool:
-        return len(self.projets) > 1
-
-    @property
-    def noms(self) -> dict[int, str]:
-        return {p.pk: p.nom for p in self.projets}
-
-    def colonnes(self) -> list[Colonne]:
-        return [Colonne("Projet", largeur=30)] if self.plusieurs else []
-
-    @property
-    def cible(self):
-        """What ``of_projet`` takes: the project, or the list of projects."""
-        return list(self.projets) if self.plusieurs else self.projets[0]
-
-    def lignes(self, queryset, champs: Iterable[str], ordre: Iterable[str]):
-        """``values_list(*champs)`` of the rows of these projects (one query, read in chunks),
-        preceded by the project's name when several."""
-        if self.plusieurs:
-            chemin = queryset.projet_field
-            queryset = queryset.of_projet(self.cible).order_by(f"{chemin}__nom", chemin, *ordre)
-            return _par_lots(queryset.values_list(f"{chemin}__nom", *champs))
-        return _par_lots(queryset.of_projet(self.cible).order_by(*ordre).values_list(*champs))
-
-
-def _par_lots(queryset) -> Iterable:
-    return queryset.iterator(chunk_size=LOT)
 
 
 def _age(naissance: date | None, au: date) -> int | None:
