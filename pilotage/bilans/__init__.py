@@ -16,7 +16,23 @@ of queries.
 
 Every figure of the *Synthèse* sheet comes from ``pilotage.indicateurs`` (the dashboard's numbers).
 Every text cell that starts with ``= + - @``, a tab or a carriage return is written as text
-(type ``s``, with Excel's quote prefix), never as a formula (``cellules``).
+(type ``s``, with Excel's quote prefix), never as a formula.
+
+The package's modules, in the order a bilan is written:
+
+- ``cellules``: the cell kinds and their styles, formula escaping, ``Colonne``, ``Feuille`` (one
+  streamed sheet) and the write-only workbook;
+- ``perimetre``: the projects a bilan spans (``Perimetre``) and the reading of rows in chunks;
+- ``synthese``: the sheets of figures, the bilan's *Synthèse* and the funder's roll-up sheets;
+- ``feuilles_apprenants``: *Apprenants*, *Parcours et étapes*, *Sorties et suivis à 6 mois*;
+- ``feuilles_partenaires``: *Partenaires*, *Sessions et partage de valeur*;
+- ``feuilles_finances``: *Financements et budget*, *Dépenses*, *Bénévolat*;
+- ``services``: the bilan as a job (who may ask for it, the requests, the retry, the job's run).
+
+The writers (``ecrire_bilan``, ``ecrire_bilan_projet``, ``ecrire_bilan_synthese``) are defined
+here: they put the sheets together in their order, calling them through this package's names (a
+test replaces one to watch the progress, or to make a bilan fail). Everything other modules use is
+re-exported here: import from ``pilotage.bilans``.
 """
 
 from __future__ import annotations
@@ -78,24 +94,25 @@ __all__ = [
     # perimetre
     "LOT",
     "Perimetre",
-    # defined here
+    # services
+    "CAPACITE_PROJETS",
+    "MESSAGE_DONNEES_PERSONNELLES",
+    "MESSAGE_PERIODE",
+    "MESSAGE_PROJETS",
+    "MESSAGE_ROLE",
+    "PREFIXE_ERREUR",
+    "demander_bilan",
+    "demander_bilan_projets",
+    "generer_bilan",
+    "nom_fichier",
+    "peut_generer",
+    "projets_administres",
+    "relancer_bilan",
+    # the writers, defined here
     "MESSAGE_PLUSIEURS_NOMINATIF",
     "ecrire_bilan",
     "ecrire_bilan_projet",
     "ecrire_bilan_synthese",
-    "PREFIXE_ERREUR",
-    "MESSAGE_DONNEES_PERSONNELLES",
-    "MESSAGE_ROLE",
-    "MESSAGE_PROJETS",
-    "MESSAGE_PERIODE",
-    "CAPACITE_PROJETS",
-    "peut_generer",
-    "projets_administres",
-    "demander_bilan",
-    "demander_bilan_projets",
-    "relancer_bilan",
-    "nom_fichier",
-    "generer_bilan",
 ]
 
 
