@@ -27,20 +27,21 @@ Definitions (period = [debut, fin], dates included):
   limited to the period: a funding's cap applies to its whole life.
 
 Masking (``masquer=True``, for funders and every file they may read): a count of 1 to 4 people
-shows "< 5"; a rate whose numerator or denominator is 1 to 4 people shows "< 5".
+shows "< 5"; a rate whose numerator or denominator is 1 to 4 people shows "< 5". The rules, with
+the secondary suppression of the breakdowns and of the roll-up's columns, are those of
+``pilotage.masquage`` (disclosure control, in one module).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
-from django.utils.formats import get_format, number_format
 
 from finances.models import Financement, TempsBenevole
 from finances.selectors import Totaux, syntheses, totaliser
@@ -60,7 +61,21 @@ from parcours.models import (
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Activite, Recit
 
-SEUIL_SECRET = 5
+# disclosure control (``pilotage.masquage``): the figures' types, and what moved there but is
+# still imported from here
+from .masquage import (
+    COLONNES_SYNTHESE,  # noqa: F401  (re-exported)
+    SEUIL_SECRET,  # noqa: F401  (re-exported)
+    Effectif,
+    Ligne,
+    Moyenne,
+    Taux,
+    _a_masquer_en_plus,  # noqa: F401  (re-exported: the tests of the secondary suppression)
+    _masquage_secondaire,
+    _proteger,
+    _secret,
+)
+
 TYPES_FORMATION = frozenset(
     {
         TypeEtape.PRE_QUALIFICATION,
@@ -83,75 +98,6 @@ TRANCHES_AGE = [  # (key, label, min age, max age excluded)
     ("de_45_54", "45 à 54 ans", 45, 55),
     ("plus_55", "55 ans et plus", 55, None),
 ]
-
-
-# ------------------------------------------------------------------ figures that can be masked
-
-
-def _secret(n: int, masquer: bool) -> bool:
-    return masquer and 0 < n < SEUIL_SECRET
-
-
-def _entier(n: int) -> str:
-    """``number_format(n, force_grouping=True)``, without its three format look-ups when there is
-    no thousand to group (a roll-up of 204 projects prints some 2 000 figures)."""
-    if -1000 < n < 1000:
-        return str(n)
-    return number_format(n, force_grouping=True)
-
-
-@dataclass(frozen=True)
-class Effectif:
-    """A number of people (or of things about people). ``str()`` gives the French display."""
-
-    valeur: int
-    masque: bool = False
-
-    @classmethod
-    def de(cls, n: int, masquer: bool) -> Effectif:
-        return cls(int(n), _secret(int(n), masquer))
-
-    def __str__(self) -> str:
-        return f"< {SEUIL_SECRET}" if self.masque else _entier(self.valeur)
-
-
-@dataclass(frozen=True)
-class Taux:
-    """A share in %, one decimal, half-up. Masked when computed over 1 to 4 people."""
-
-    numerateur: int
-    denominateur: int
-    masque: bool = False
-
-    @classmethod
-    def de(cls, numerateur: int, denominateur: int, masquer: bool) -> Taux:
-        masque = _secret(numerateur, masquer) or _secret(denominateur, masquer)
-        return cls(int(numerateur), int(denominateur), masque)
-
-    @property
-    def valeur(self) -> Decimal | None:
-        if self.masque or not self.denominateur:
-            return None
-        return (Decimal(self.numerateur) * 100 / Decimal(self.denominateur)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    def __str__(self) -> str:
-        if self.masque:
-            return f"< {SEUIL_SECRET}"
-        valeur = self.valeur
-        if valeur is None:
-            return "—"
-        # below 1 000 there is nothing to group: the digits, with the language's decimal separator
-        texte = f"{valeur:.1f}".replace(".", get_format("DECIMAL_SEPARATOR")) if valeur < 1000 else number_format(valeur, decimal_pos=1)
-        return f"{texte.replace(',0', '')}\u00a0%"
-
-
-@dataclass(frozen=True)
-class Ligne:
-    """One row of a breakdown (and one bar of its chart)."""
-
-    cle: str
-    libelle: str
-    effectif: Effectif
 
 
 # ------------------------------------------------------------------ the figures
@@ -264,18 +210,6 @@ class Indicateurs:
     benevolat: Benevolat
     recits: int
     activites: int
-
-
-@dataclass(frozen=True)
-class Moyenne:
-    """An average number of people, one decimal; masked when the people counted are 1 to 4 (the
-    average of a few projects would give their number back)."""
-
-    valeur: Decimal
-    masque: bool = False
-
-    def __str__(self) -> str:
-        return f"< {SEUIL_SECRET}" if self.masque else number_format(self.valeur, decimal_pos=1, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -470,15 +404,6 @@ def _lignes(compteur: Counter, choix, masquer: bool, *, garder_zero: bool = Fals
     return _proteger(lignes)
 
 
-def _proteger(lignes: list[Ligne]) -> list[Ligne]:
-    """A breakdown is shown with its total: the same secondary suppression as the roll-up's
-    columns (``_a_masquer_en_plus``), so that a masked line is not the total minus the others."""
-    en_plus = _a_masquer_en_plus([ligne.effectif for ligne in lignes])
-    if not en_plus:
-        return lignes
-    return [replace(ligne, effectif=replace(ligne.effectif, masque=True)) if i in en_plus else ligne for i, ligne in enumerate(lignes)]
-
-
 def _finances(financements: Sequence) -> Finances:
     liste = syntheses(list(financements))
     return Finances(financements=liste, totaux=totaliser(liste))
@@ -583,63 +508,6 @@ def _moyenne(total: int, nb: int) -> Decimal:
     if not nb:
         return Decimal("0.0")
     return (Decimal(total) / nb).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-# the columns of the roll-up table (page and Excel sheet « Projets »): a count, or a rate whose
-# numerator is a count of people
-COLONNES_SYNTHESE = (
-    ("apprenants", "accompagnes"),
-    ("apprenants", "nouveaux"),
-    ("apprenants", "sortis"),
-    ("profil", "part_qpv"),
-    ("profil", "part_zrr"),
-    ("etapes", "part_certifiante"),
-    ("sorties", "taux_positif_sortie"),
-)
-
-
-def _personnes(cellule) -> int:
-    return cellule.numerateur if isinstance(cellule, Taux) else cellule.valeur
-
-
-def _a_masquer_en_plus(cellules: list) -> set[int]:
-    """Secondary suppression of one column of the roll-up, whose total is shown.
-
-    A masked cell (1 to 4 people) would be the total minus the cells shown. So as soon as a column
-    has masked cells, visible cells of 5 people or more are masked too, until the masked cells'
-    sum leaves every masked cell free to be anything from 1 to 4: with p masked cells summing to
-    P and s added cells summing to S, the reader only learns P + S, which says nothing of each
-    masked cell once S − 5·s ≥ 4·p − P (each added cell holds at least 5). Returns the positions
-    to mask in addition."""
-    masquees = [i for i, c in enumerate(cellules) if c.masque]
-    if not masquees:
-        return set()
-    manque = 4 * len(masquees) - sum(_personnes(cellules[i]) for i in masquees)
-    candidates = sorted((_personnes(c), i) for i, c in enumerate(cellules) if not c.masque and _personnes(c) >= SEUIL_SECRET)
-    ajout: set[int] = set()
-    while candidates and (not ajout or manque > 0):
-        # the smallest cell that is enough on its own, else the largest one and go on
-        suffisante = next(((n, i) for n, i in candidates if n - SEUIL_SECRET >= manque), None)
-        n, i = suffisante or candidates[-1]
-        candidates.remove((n, i))
-        ajout.add(i)
-        manque -= n - SEUIL_SECRET
-    return ajout
-
-
-def _masquer(indicateurs: Indicateurs, section: str, champ: str) -> Indicateurs:
-    partie = getattr(indicateurs, section)
-    cellule = replace(getattr(partie, champ), masque=True)
-    return replace(indicateurs, **{section: replace(partie, **{champ: cellule})})
-
-
-def _masquage_secondaire(par_projet: list[tuple[object, Indicateurs]]) -> list[tuple[object, Indicateurs]]:
-    projets = [p for p, _ in par_projet]
-    figures = [i for _, i in par_projet]
-    for section, champ in COLONNES_SYNTHESE:
-        for position in _a_masquer_en_plus([getattr(getattr(i, section), champ) for i in figures]):
-            figures[position] = _masquer(figures[position], section, champ)
-    return list(zip(projets, figures, strict=True))
 
 
 def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = True, financements: Sequence | None = None) -> Synthese:

@@ -1,0 +1,174 @@
+"""The cells, sheets and workbook of the Excel bilans (openpyxl write-only).
+
+- the kinds of cell (``TEXTE``, ``ENTIER``, ``NOMBRE``, ``EUROS``, ``POURCENT``, ``DATE``, and
+  ``ENTETE`` for headers) and their named styles;
+- ``Colonne`` and ``Feuille``: one sheet, a header row (frozen, with filters), then typed rows;
+- ``_valeur``: Python values as Excel wants them (masked figures as text, rates and counts as
+  numbers, texts cut to Excel's limit and cleared of the characters XML forbids);
+- ``_classeur``: a write-only workbook with the styles; ``_abandonner``: its temporary files
+  deleted after a failure.
+
+Every text cell that starts with ``= + - @``, a tab or a carriage return is written as text
+(type ``s``, with Excel's quote prefix), never as a formula.
+
+Speed: openpyxl's own cell writer is the floor. A row of a table sheet carries its texts as plain
+values (no style: written as openpyxl writes any string) and, for each formatted column (dates,
+amounts, hours, counts), one styled ``WriteOnlyCell`` made when the sheet is opened and reused from
+row to row (only its value changes): no cell object nor named-style lookup per cell. Column-level
+number formats would not do: Excel applies a ``<col>`` style only to cells that do not exist, a
+written cell without a style shows as General (a date as a serial number).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..indicateurs import Effectif, Moyenne, Taux
+
+DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+TEXTE_MAX = 32767  # Excel's limit for one cell
+TYPE_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# cell kinds -> named style
+TEXTE, ENTIER, NOMBRE, EUROS, POURCENT, DATE, ENTETE = "texte", "entier", "nombre", "euros", "pourcent", "date", "entete"
+
+
+def _styles() -> list[NamedStyle]:
+    styles = []
+    for nom, format_ in (
+        (TEXTE, "@"),
+        (ENTIER, "#,##0"),
+        (NOMBRE, "#,##0.0#"),
+        (EUROS, '#,##0.00\\ "€"'),
+        (POURCENT, '0.0\\ "%"'),
+        (DATE, "DD/MM/YYYY"),
+    ):
+        style = NamedStyle(name=f"bilan_{nom}")
+        style.number_format = format_
+        styles.append(style)
+    entete = NamedStyle(name=f"bilan_{ENTETE}")
+    entete.font = Font(bold=True, color="FFFFFF")
+    entete.fill = PatternFill("solid", fgColor="2F6F8F")
+    entete.alignment = Alignment(wrap_text=True, vertical="top")
+    styles.append(entete)
+    return styles
+
+
+@dataclass(frozen=True)
+class Colonne:
+    titre: str
+    type: str = TEXTE
+    largeur: int = 16
+
+
+class Feuille:
+    """One sheet: a header row (frozen, with filters), then typed rows."""
+
+    def __init__(self, classeur: Workbook, titre: str, colonnes: list[Colonne]):
+        self.ws = classeur.create_sheet(titre)
+        self.colonnes = colonnes
+        for i, colonne in enumerate(colonnes, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = colonne.largeur
+        self.ws.freeze_panes = "A2"
+        self.lignes = 0
+        self.ws.append([self._cellule(c.titre, ENTETE) for c in colonnes])
+        # per column: None for text (plain values), else its styled cell, reused by every row
+        self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in colonnes]
+
+    def _cellule(self, valeur, type_: str, *, styler: bool = False):
+        cellule = WriteOnlyCell(self.ws, value=_valeur(valeur))
+        if cellule.value is not None or styler:
+            cellule.style = f"bilan_{type_}"
+        if isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DANGEREUX):
+            cellule.data_type = "s"  # text, never a formula
+            cellule.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        return cellule
+
+    def ajouter(self, valeurs: Iterable, types: Iterable[str] | None = None) -> None:
+        """One row; ``types`` overrides the columns' cell types (a sheet of mixed figures)."""
+        if types is not None:
+            self.ws.append([self._cellule(v, t) for v, t in zip(valeurs, types, strict=True)])
+        else:
+            self.ws.append(self._rangee(valeurs))
+        self.lignes += 1
+
+    def _rangee(self, valeurs: Iterable) -> list:
+        """A table row, fast: texts as plain values, the other cells through their column's
+        reused cell (openpyxl writes each cell of the row before it reads the next value)."""
+        rangee = []
+        for valeur, gabarit in zip(valeurs, self._gabarits, strict=True):
+            valeur = _valeur(valeur)
+            if valeur is None:
+                rangee.append(None)
+            elif type(valeur) is str:
+                rangee.append(self._cellule(valeur, TEXTE) if valeur.startswith(DEBUTS_DANGEREUX) else valeur)
+            elif gabarit is None:
+                rangee.append(valeur)
+            else:
+                gabarit.value = valeur
+                rangee.append(gabarit)
+        return rangee
+
+    def fermer(self) -> None:
+        """The filters cover the header and every row written."""
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.colonnes))}{self.lignes + 1}"
+
+
+def _valeur(valeur):
+    """Python values as Excel wants them: masked figures as text, rates and counts as numbers."""
+    type_ = type(valeur)
+    if type_ is str:  # the common case first
+        if not valeur.isprintable():  # characters XML forbids would make the file unreadable
+            valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
+        return valeur[:TEXTE_MAX] or None  # an empty text is an empty cell
+    if valeur is None or type_ is int or type_ is date or type_ is float:
+        return valeur
+    if type_ is Decimal:
+        return float(valeur)
+    if isinstance(valeur, Effectif):
+        return str(valeur) if valeur.masque else valeur.valeur
+    if isinstance(valeur, Moyenne):
+        return str(valeur) if valeur.masque else float(valeur.valeur)
+    if isinstance(valeur, Taux):
+        return str(valeur) if valeur.masque else (float(valeur.valeur) if valeur.valeur is not None else None)
+    if isinstance(valeur, Decimal):
+        return float(valeur)
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, datetime):
+        return valeur.replace(tzinfo=None)
+    if isinstance(valeur, Promise | str):
+        return _valeur(str(valeur))
+    return valeur
+
+
+def _classeur() -> Workbook:
+    classeur = Workbook(write_only=True)
+    for style in _styles():
+        classeur.add_named_style(style)
+    return classeur
+
+
+def _abandonner(classeur: Workbook) -> None:
+    """After a failure: close each streamed sheet and delete its temporary file now (openpyxl
+    would only delete them when the process exits, and they may hold personal data)."""
+    for ws in classeur.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        for fermer in (getattr(ws._rows, "close", None), writer.close, writer.cleanup):
+            if fermer is None:
+                continue
+            with contextlib.suppress(OSError, ValueError, RuntimeError, StopIteration):  # already closed or removed
+                fermer()

@@ -1,0 +1,172 @@
+"""The bilan as a background job (``BilanExcel``), through the job mechanism the COPIL report
+uses (``pilotage.jobs``): who may ask for it (``peut_generer``, ``projets_administres``), the
+requests (``demander_bilan`` for one project, ``demander_bilan_projets`` for several, each
+refused with ``PermissionDenied`` and nothing created unless allowed, and returning the same
+request still waiting or running), the retry (``relancer_bilan``), and the job's run
+(``generer_bilan``: the workbook streamed to a temporary file, then stored as ``nom_fichier``).
+The row is the record of the export: who asked, when, which period, with or without personal data.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils.text import slugify
+
+from conciergerie.models import Projet
+from conciergerie.roles import peut
+from conciergerie.scoping import adhesion_for, adhesions_of
+
+from .. import jobs
+from ..indicateurs import Periode
+from ..models import BilanExcel
+
+PREFIXE_ERREUR = "Échec de la génération du bilan : "
+MESSAGE_DONNEES_PERSONNELLES = "Seul un administrateur du projet peut exporter les données personnelles des apprenants."
+MESSAGE_ROLE = "Votre rôle ne permet pas de générer le bilan de ce projet."
+MESSAGE_PROJETS = "Le bilan détaillé de plusieurs projets est réservé à qui administre chacun d'eux."
+MESSAGE_PERIODE = "La fin de la période doit suivre son début."
+#: who may ask for the bilan of several projects: an administrateur of each of them
+CAPACITE_PROJETS = "membres.gerer"
+
+
+def peut_generer(role: str | None) -> bool:
+    """A project bilan has one row per learner (pseudonymised): it needs the dashboard *and* the
+    learners (administrateur, coordinateur)."""
+    return peut(role, "tableau_de_bord.voir") and peut(role, "apprenants.voir")
+
+
+def projets_administres(user) -> list[Projet]:
+    """The projects where ``user`` is administrateur (``membres.gerer``), by name: what the
+    detailed bilan of several projects spans. One query (the memberships are cached)."""
+    ids = [a.projet_id for a in adhesions_of(user) if peut(a.role, CAPACITE_PROJETS)]
+    if not ids:
+        return []
+    return list(Projet.objects.filter(pk__in=ids).order_by("nom", "pk"))
+
+
+def _mettre_en_file(bilan: BilanExcel) -> None:
+    from ..tasks import generer_bilan_excel  # the task module imports this one
+
+    generer_bilan_excel.delay_on_commit(bilan.pk)
+
+
+def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = False, by) -> BilanExcel:
+    """Create a bilan job and enqueue it after commit. The row is the record of the export (who,
+    when, which period, with or without personal data). Refused (``PermissionDenied``, nothing
+    created) unless ``by`` may generate it; personal data needs ``exports.donnees_personnelles``.
+    The same request by the same person while the first is still waiting or running returns it."""
+    adhesion = adhesion_for(by, projet)
+    role = getattr(adhesion, "role", None)
+    if not peut_generer(role):
+        raise PermissionDenied(MESSAGE_ROLE)
+    if donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
+        raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    if periode.fin < periode.debut:
+        raise ValidationError(MESSAGE_PERIODE)
+    with transaction.atomic():
+        # serialise two requests for the same project (a double click)
+        Projet.objects.select_for_update().filter(pk=projet.pk).values_list("pk", flat=True).first()
+        existant = (
+            BilanExcel.objects.filter(
+                projet=projet,
+                periode_debut=periode.debut,
+                periode_fin=periode.fin,
+                donnees_personnelles=donnees_personnelles,
+                demande_par=by,
+                statut__in=jobs.EN_VOL,
+            )
+            .order_by("cree_le", "pk")
+            .first()
+        )
+        if existant is not None:
+            return existant
+        bilan = BilanExcel.objects.create(
+            projet=projet, periode_debut=periode.debut, periode_fin=periode.fin, donnees_personnelles=donnees_personnelles, demande_par=by
+        )
+        _mettre_en_file(bilan)
+    return bilan
+
+
+def demander_bilan_projets(*, projets, periode: Periode, by) -> BilanExcel:
+    """The detailed bilan of several projects (pseudonymised, always) as a job: a ``BilanExcel``
+    without ``projet``, its projects in ``projets``. Refused (``PermissionDenied``, nothing
+    created) unless ``by`` is administrateur of every one of them; at least two projects. The same
+    request by the same person while the first is still waiting or running returns it."""
+    ids = sorted({getattr(p, "pk", p) for p in projets})
+    administres = {a.projet_id for a in adhesions_of(by) if peut(a.role, CAPACITE_PROJETS)}
+    if not ids or not set(ids) <= administres:
+        raise PermissionDenied(MESSAGE_PROJETS)
+    if len(ids) < 2:
+        raise ValidationError("Le bilan détaillé de plusieurs projets en demande au moins deux.")
+    if periode.fin < periode.debut:
+        raise ValidationError(MESSAGE_PERIODE)
+    with transaction.atomic():
+        # serialise two requests by the same person (a double click)
+        get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).first()
+        en_vol = (
+            BilanExcel.objects.filter(
+                projet__isnull=True, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by, statut__in=jobs.EN_VOL
+            )
+            .prefetch_related("projets")
+            .order_by("cree_le", "pk")
+        )
+        for existant in en_vol:
+            if sorted(p.pk for p in existant.projets.all()) == ids:
+                return existant
+        bilan = BilanExcel.objects.create(projet=None, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by)
+        bilan.projets.set(ids)
+        _mettre_en_file(bilan)
+    return bilan
+
+
+def relancer_bilan(*, bilan: BilanExcel, by) -> BilanExcel:
+    """Put a failed (or lost) bilan back in the queue, on the same row. The row keeps who asked
+    for it and when: it is the record of the export request. A bilan of several projects may be
+    retried by whoever may see it (an administrateur of each of its projects)."""
+    if bilan.projet_id is None:
+        if not BilanExcel.objects.de_plusieurs_projets(by).filter(pk=bilan.pk).exists():
+            raise PermissionDenied(MESSAGE_PROJETS)
+    else:
+        role = getattr(adhesion_for(by, bilan.projet_id), "role", None)
+        if not peut_generer(role):
+            raise PermissionDenied(MESSAGE_ROLE)
+        if bilan.donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
+            raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    demandeur = bilan.demande_par
+    return jobs.remettre_en_file(job=bilan, by=demandeur, mettre_en_file=_mettre_en_file)
+
+
+def nom_fichier(bilan: BilanExcel) -> str:
+    nom = f"{bilan.projets.count()}-projets" if bilan.projet_id is None else (slugify(bilan.projet.nom)[:40] or "projet")
+    nominatif = "-nominatif" if bilan.donnees_personnelles else ""
+    return f"bilan-{nom}-{bilan.periode_debut:%Y%m%d}-{bilan.periode_fin:%Y%m%d}{nominatif}-{bilan.pk}.xlsx"
+
+
+def _produire(bilan: BilanExcel, avancer: jobs.Avancer) -> File:
+    """The workbook, streamed to a temporary file on disk (deleted once stored or on failure)."""
+    from . import ecrire_bilan  # the package, which imports this module, defines it
+
+    projets = list(bilan.projets.order_by("nom", "pk")) if bilan.projet_id is None else [Projet.objects.get(pk=bilan.projet_id)]
+    tampon = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (handed to the runner, which closes it)
+    try:
+        ecrire_bilan(
+            projets=projets,
+            periode=Periode(bilan.periode_debut, bilan.periode_fin),
+            fichier=tampon,
+            donnees_personnelles=bilan.donnees_personnelles,
+            progression=avancer,
+        )
+    except BaseException:
+        tampon.close()
+        raise
+    return File(tampon, name="bilan.xlsx")
+
+
+def generer_bilan(*, bilan_id: int) -> BilanExcel | None:
+    """Generate the workbook of job ``bilan_id`` (``pilotage.jobs.executer``). Idempotent."""
+    return jobs.executer(modele=BilanExcel, job_id=bilan_id, produire=_produire, nom_fichier=nom_fichier, prefixe_erreur=PREFIXE_ERREUR)
