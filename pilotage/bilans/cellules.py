@@ -34,7 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..indicateurs import Effectif, Moyenne, Taux
+from ..masquage import Effectif, Moyenne, Taux
 
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 TEXTE_MAX = 32767  # Excel's limit for one cell
