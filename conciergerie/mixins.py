@@ -2,16 +2,16 @@
 
 URLs carry the project (``/p/<projet_id>/…``) so a link can be shared. ``ProjetMixin``
 resolves it among the projects of the user's memberships, as ``Projet.objects.visible_to`` does
-(404 for a non-member), checks the role's capability (403), and ``scoped(Model)`` gives the rows
-of that project the role may see.
+(404 for a non-member), checks the role's capability (403, ``scoping.exiger``), and
+``scoped(Model)`` gives the rows of that project the role may see.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
 from .roles import peut
-from .scoping import adhesion_for
+from .scoping import adhesion_for, exiger
 
 
 def memoriser_projet(request, projet) -> None:
@@ -37,8 +37,7 @@ def resolve_projet(request, projet_id, capacite: str):
     if adhesion is None:
         raise Http404("Aucun projet ne correspond à la requête.")
     projet = adhesion.projet
-    if not peut(adhesion.role, capacite):
-        raise PermissionDenied("Votre rôle ne permet pas cette action.")
+    exiger(request.user, projet, capacite)  # 403
     memoriser_projet(request, projet)
     request.projet = projet
     request.adhesion = adhesion
