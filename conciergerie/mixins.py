@@ -3,12 +3,19 @@
 URLs carry the project (``/p/<projet_id>/…``) so a link can be shared. ``ProjetMixin``
 resolves it among the projects of the user's memberships, as ``Projet.objects.visible_to`` does
 (404 for a non-member), checks the role's capability (403, ``scoping.exiger``), and
-``scoped(Model)`` gives the rows of that project the role may see.
+``scoped(Model)`` gives the rows of that project the role may see. ``ServiceFormView`` is the
+one base of the pages that write: form, service, errors next to the fields, message, redirect.
 """
 
+from functools import cached_property
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.forms.models import BaseModelForm
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views.generic import FormView
 
 from .roles import peut
 from .scoping import adhesion_for, exiger
@@ -73,3 +80,80 @@ def erreurs_vers_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class ServiceFormView(ProjetMixin, FormView):
+    """The one write page: a form whose valid data goes to a service.
+
+    GET shows the form (``components/formulaire.html``: title, way back, fields); POST validates
+    it and calls ``enregistrer(form)``, which hands the cleaned data to a service (a keyword-only
+    function of the app's ``services.py``, which checks the capability with ``exiger`` and
+    raises ``ValidationError`` before writing anything) and returns what it saved. A refused form
+    or service shows the form again with the reasons next to their fields (``erreurs_vers_form``),
+    nothing written; otherwise a French success message (``message_succes``) and a redirect
+    (``get_success_url``).
+
+    The same view creates and edits: with ``modele`` set and a ``pk`` in the URL, ``objet`` is
+    that row, read once through ``visible_to`` (``get_queryset``; 404 for a row the role may
+    not see) and given to a ModelForm as its instance; otherwise ``objet`` is ``None`` (a
+    creation, possibly under a parent row the subclass reads itself).
+    """
+
+    capacite: str = ""  # each write view says which capability it needs
+    template_name = "components/formulaire.html"
+    modele = None
+    titre = ""
+    sous_titre = ""
+    message = "Enregistré."
+
+    # ------------------------------------------------------------ the row edited
+
+    def get_queryset(self):
+        return self.scoped(self.modele)
+
+    @cached_property
+    def objet(self):
+        if self.modele is None or "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    # ------------------------------------------------------------ the form
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if issubclass(self.get_form_class(), BaseModelForm):
+            kwargs["instance"] = self.objet
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.resultat = self.enregistrer(form)
+        except ValidationError as error:
+            erreurs_vers_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.message_succes())
+        return HttpResponseRedirect(self.get_success_url())
+
+    def enregistrer(self, form):
+        """Call the service with the form's data; return the row(s) it saved (``self.resultat``)."""
+        raise NotImplementedError
+
+    def message_succes(self) -> str:
+        return self.message
+
+    # ------------------------------------------------------------ the page
+
+    def get_titre(self) -> str:
+        return self.titre
+
+    def get_sous_titre(self) -> str:
+        return self.sous_titre
+
+    def get_retour_url(self) -> str:
+        """The way back (the link above the title and the « Annuler » button)."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(titre=self.get_titre(), sous_titre=self.get_sous_titre(), retour=self.get_retour_url())
+        return context

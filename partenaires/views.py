@@ -2,23 +2,24 @@
 
 Thin views: ``ProjetMixin`` checks the project (404) and the capability (403: the financeur
 has no ``partenaires.voir``), every row is read through ``self.scoped(Model)``
-(``visible_to``), forms validate and the writes are in ``services.py``. The learners an
+(``visible_to``), forms validate and the writes go through ``services.py`` (the form pages are
+``ServiceFormView``s). The learners an
 organisation follows live in the ``parcours`` app (which this app may not import): the
 organisation page loads them with htmx from ``parcours/views_sessions.py``.
 """
 
 import os
 from datetime import date
+from functools import cached_property
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
-from conciergerie.mixins import ProjetMixin, erreurs_vers_form
+from conciergerie.mixins import ProjetMixin, ServiceFormView
 from conciergerie.roles import Role, peut
 
 from . import services
@@ -71,92 +72,77 @@ class OrganisationDetailView(ProjetMixin, DetailView):
         return context
 
 
-class _OrganisationFormView(ProjetMixin, FormView):
-    capacite = "partenaires.modifier"
-    form_class = OrganisationForm
-    template_name = "partenaires/form.html"
+class OrganisationFormView(ServiceFormView):
+    """Create (``organisation_create``) or edit (``organisation_update``) an organisation and its
+    role in the consortium."""
 
-    def get_organisation(self):
-        return None
+    capacite = "partenaires.modifier"
+    modele = Organisation
+    form_class = OrganisationForm
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(projet=self.projet, instance=self.get_organisation())
-        return kwargs
+        return {**super().get_form_kwargs(), "projet": self.projet}
 
-    def form_valid(self, form):
-        try:
-            organisation = services.enregistrer_organisation(
-                organisation=form.instance, role_consortium=form.cleaned_data["role_consortium"]
-            )
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("organisation_detail", args=[self.projet.pk, organisation.pk]))
+    def get_titre(self):
+        return f"Modifier {self.objet.nom}" if self.objet else "Nouvelle organisation"
 
+    def get_retour_url(self):
+        if self.objet:
+            return reverse("organisation_detail", args=[self.projet.pk, self.objet.pk])
+        return reverse("organisation_list", args=[self.projet.pk])
 
-class OrganisationCreateView(_OrganisationFormView):
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(titre="Nouvelle organisation", retour=reverse("organisation_list", args=[self.projet.pk]), **kwargs)
+    def enregistrer(self, form):
+        return services.enregistrer_organisation(
+            organisation=form.instance, role_consortium=form.cleaned_data["role_consortium"], by=self.request.user
+        )
 
+    def message_succes(self):
+        return f"Organisation « {self.resultat.nom} » enregistrée."
 
-class OrganisationUpdateView(_OrganisationFormView):
-    def get_organisation(self):
-        if not hasattr(self, "_organisation"):
-            self._organisation = get_object_or_404(self.scoped(Organisation), pk=self.kwargs["pk"])
-        return self._organisation
-
-    def get_context_data(self, **kwargs):
-        organisation = self.get_organisation()
-        retour = reverse("organisation_detail", args=[self.projet.pk, organisation.pk])
-        return super().get_context_data(titre=f"Modifier {organisation.nom}", retour=retour, **kwargs)
+    def get_success_url(self):
+        return reverse("organisation_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 # ---------------------------------------------------------------- contacts
 
 
-class _ContactFormView(ProjetMixin, FormView):
+class _ContactFormView(ServiceFormView):
+    """A contact of an organisation (``organisation``, read through visible_to)."""
+
     capacite = "partenaires.modifier"
     form_class = ContactForm
-    template_name = "partenaires/form.html"
-    _objets = None
 
-    def objets(self) -> tuple[Organisation, Contact | None]:
-        """(organisation, contact being edited or None), read once through visible_to."""
-        if self._objets is None:
-            self._objets = self.lire_objets()
-        return self._objets
+    def get_titre(self):
+        return f"Modifier le contact {self.objet}" if self.objet else f"Nouveau contact — {self.organisation.nom}"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.objets()[1]
-        return kwargs
+    def get_retour_url(self):
+        return reverse("organisation_detail", args=[self.projet.pk, self.organisation.pk])
 
-    def get_context_data(self, **kwargs):
-        organisation, contact = self.objets()
-        titre = f"Modifier le contact {contact}" if contact else f"Nouveau contact — {organisation.nom}"
-        retour = reverse("organisation_detail", args=[self.projet.pk, organisation.pk])
-        return super().get_context_data(titre=titre, retour=retour, **kwargs)
+    def enregistrer(self, form):
+        return services.enregistrer_contact(contact=form.instance, organisation=self.organisation, by=self.request.user)
 
-    def form_valid(self, form):
-        organisation = self.objets()[0]
-        try:
-            services.enregistrer_contact(contact=form.instance, organisation=organisation)
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("organisation_detail", args=[self.projet.pk, organisation.pk]) + "#contacts")
+    def message_succes(self):
+        return f"Contact {self.resultat} enregistré."
+
+    def get_success_url(self):
+        return self.get_retour_url() + "#contacts"
 
 
 class ContactCreateView(_ContactFormView):
-    def lire_objets(self):
-        return get_object_or_404(self.scoped(Organisation), pk=self.kwargs["pk"]), None
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(self.scoped(Organisation), pk=self.kwargs["pk"])
 
 
 class ContactUpdateView(_ContactFormView):
-    def lire_objets(self):
-        contact = get_object_or_404(self.scoped(Contact).select_related("organisation"), pk=self.kwargs["pk"])
-        return contact.organisation, contact
+    modele = Contact
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+    @property
+    def organisation(self):
+        return self.objet.organisation
 
 
 # ---------------------------------------------------------------- conventions
@@ -171,51 +157,42 @@ class ConventionDetailView(ProjetMixin, DetailView):
         return self.scoped(Convention).prefetch_related(Prefetch("parties", queryset=self.scoped(Organisation)))
 
 
-class _ConventionFormView(ProjetMixin, FormView):
+class ConventionFormView(ServiceFormView):
+    """Create (``convention_create``, ``?organisation=`` ticks a first party) or edit
+    (``convention_update``) a convention and its parties."""
+
     capacite = "partenaires.modifier"
+    modele = Convention
     form_class = ConventionForm
-    template_name = "partenaires/form.html"
-    convention = None
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(projet=self.projet, user=self.request.user, instance=self.get_convention())
-        return kwargs
-
-    def get_convention(self):
-        return None
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
     def get_initial(self):
         initial = super().get_initial()
         organisation = self.request.GET.get("organisation")
-        if organisation and organisation.isdigit() and self.get_convention() is None:
+        if organisation and organisation.isdigit() and self.objet is None:
             initial["parties"] = [int(organisation)]
         return initial
 
-    def form_valid(self, form):
-        try:
-            convention = services.enregistrer_convention(convention=form.save(commit=False), parties=list(form.cleaned_data["parties"]))
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("convention_detail", args=[self.projet.pk, convention.pk]))
+    def get_titre(self):
+        return f"Modifier la convention {self.objet.intitule}" if self.objet else "Nouvelle convention"
 
+    def get_retour_url(self):
+        if self.objet:
+            return reverse("convention_detail", args=[self.projet.pk, self.objet.pk])
+        return reverse("organisation_list", args=[self.projet.pk])
 
-class ConventionCreateView(_ConventionFormView):
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(titre="Nouvelle convention", retour=reverse("organisation_list", args=[self.projet.pk]), **kwargs)
+    def enregistrer(self, form):
+        return services.enregistrer_convention(
+            convention=form.save(commit=False), parties=list(form.cleaned_data["parties"]), by=self.request.user
+        )
 
+    def message_succes(self):
+        return f"Convention « {self.resultat.intitule} » enregistrée."
 
-class ConventionUpdateView(_ConventionFormView):
-    def get_convention(self):
-        if self.convention is None:
-            self.convention = get_object_or_404(self.scoped(Convention), pk=self.kwargs["pk"])
-        return self.convention
-
-    def get_context_data(self, **kwargs):
-        convention = self.get_convention()
-        retour = reverse("convention_detail", args=[self.projet.pk, convention.pk])
-        return super().get_context_data(titre=f"Modifier la convention {convention.intitule}", retour=retour, **kwargs)
+    def get_success_url(self):
+        return reverse("convention_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 class ConventionFichierView(ProjetMixin, View):
