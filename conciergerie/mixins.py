@@ -131,7 +131,9 @@ class ServiceFormView(ProjetMixin, FormView):
         except ValidationError as error:
             erreurs_vers_form(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.message_succes())
+        message = self.message_succes()
+        if message:
+            messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url())
 
     def enregistrer(self, form):
@@ -139,6 +141,7 @@ class ServiceFormView(ProjetMixin, FormView):
         raise NotImplementedError
 
     def message_succes(self) -> str:
+        """The French message after a write (none when it returns ``""``: nothing was done)."""
         return self.message
 
     # ------------------------------------------------------------ the page

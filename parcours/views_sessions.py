@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, ServiceFormView
 from partenaires.models import Organisation
 
 from . import services
 from .forms import SessionFormationForm
 from .models import Apprenant, Etape, SessionFormation, StatutEtape, StatutParcours
-from .views import ServiceFormView
 
 
 def bilan_places(session, placees: int) -> dict:
@@ -80,41 +79,33 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
         return context
 
 
-class SessionFormationCreateView(ServiceFormView):
-    """Log an OF's session (the coordinator's; a partner only reads its organisation's)."""
+class SessionFormationFormView(ServiceFormView):
+    """Log (``sessionformation_create``) or edit (``sessionformation_update``) an OF's session
+    (the coordinator's; a partner only reads its organisation's)."""
 
-    titre = "Nouvelle session de formation"
+    capacite = "apprenants.modifier"
+    modele = SessionFormation
+    form_class = SessionFormationForm
 
-    def get_session(self):
-        return None
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
-    def get_form(self, form_class=None):
-        return SessionFormationForm(**self.get_form_kwargs(), instance=self.get_session(), projet=self.projet, user=self.request.user)
+    def get_titre(self):
+        return f"Modifier la session « {self.objet.intitule} »" if self.objet else "Nouvelle session de formation"
+
+    def get_retour_url(self):
+        if self.objet:
+            return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.pk])
+        return reverse("sessionformation_list", args=[self.projet.pk])
 
     def enregistrer(self, form):
         return services.enregistrer_session(session=form.save(commit=False), projet=self.projet, by=self.request.user)
 
     def message_succes(self):
-        return f"Session « {self.objet.intitule} » enregistrée."
-
-    def get_retour_url(self):
-        return reverse("sessionformation_list", args=[self.projet.pk])
+        return f"Session « {self.resultat.intitule} » enregistrée."
 
     def get_success_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.pk])
-
-
-class SessionFormationUpdateView(SessionFormationCreateView):
-    def get_session(self):
-        if not hasattr(self, "_session"):
-            self._session = get_object_or_404(self.scoped(SessionFormation), pk=self.kwargs["pk"])
-        return self._session
-
-    def get_titre(self):
-        return f"Modifier la session « {self.get_session().intitule} »"
-
-    def get_retour_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.get_session().pk])
+        return reverse("sessionformation_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 class OrganisationApprenantsView(ProjetMixin, ListView):
