@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseModelForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
@@ -96,12 +97,15 @@ class ServiceFormView(ProjetMixin, FormView):
     The same view creates and edits: with ``modele`` set and a ``pk`` in the URL, ``objet`` is
     that row, read once through ``visible_to`` (``get_queryset``; 404 for a row the role may
     not see) and given to a ModelForm as its instance; otherwise ``objet`` is ``None`` (a
-    creation, possibly under a parent row the subclass reads itself).
+    creation, possibly under a parent row the subclass reads itself, with ``cached_property``).
+    ``liste`` and ``detail`` (URL names) give the way back and where a write leads.
     """
 
     capacite: str = ""  # each write view says which capability it needs
     template_name = "components/formulaire.html"
     modele = None
+    liste = ""  # URL name of the list: the way back from a creation
+    detail = ""  # URL name of the row's page: the way back from an edit, where a write leads
     titre = ""
     sous_titre = ""
     message = "Enregistré."
@@ -147,14 +151,22 @@ class ServiceFormView(ProjetMixin, FormView):
     # ------------------------------------------------------------ the page
 
     def get_titre(self) -> str:
-        return self.titre
+        """``titre`` for a creation, « Modifier <the row> » for an edit."""
+        return f"Modifier {self.objet}" if self.objet is not None else self.titre
 
     def get_sous_titre(self) -> str:
         return self.sous_titre
 
     def get_retour_url(self) -> str:
-        """The way back (the link above the title and the « Annuler » button)."""
-        raise NotImplementedError
+        """The way back (the link above the title and the « Annuler » button): the row's page
+        (``detail``) when editing, else the list (``liste``)."""
+        if self.objet is not None and self.detail:
+            return reverse(self.detail, args=[self.projet.pk, self.objet.pk])
+        return reverse(self.liste, args=[self.projet.pk])
+
+    def get_success_url(self) -> str:
+        """After a write: the saved row's page (``detail``)."""
+        return reverse(self.detail, args=[self.projet.pk, self.resultat.pk])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -174,26 +174,17 @@ class ApprenantFormView(ServiceFormView):
     capacite = "apprenants.modifier"
     modele = Apprenant
     form_class = ApprenantForm
+    liste, detail = "apprenant_list", "apprenant_detail"
+    titre = "Nouvel apprenant"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user, "voir_rqth": self.peut("rqth.voir")}
-
-    def get_titre(self):
-        return f"Modifier {self.objet}" if self.objet else "Nouvel apprenant"
-
-    def get_retour_url(self):
-        if self.objet:
-            return _url_apprenant(self.projet, self.objet.pk)
-        return reverse("apprenant_list", args=[self.projet.pk])
 
     def enregistrer(self, form):
         return services.enregistrer_apprenant(apprenant=form.save(commit=False), projet=self.projet, by=self.request.user)
 
     def message_succes(self):
         return f"Apprenant {self.resultat} enregistré."
-
-    def get_success_url(self):
-        return _url_apprenant(self.projet, self.resultat.pk)
 
 
 class ParcoursCreateView(ServiceFormView):

@@ -11,7 +11,6 @@ session too.
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
@@ -86,6 +85,7 @@ class SessionFormationFormView(ServiceFormView):
     capacite = "apprenants.modifier"
     modele = SessionFormation
     form_class = SessionFormationForm
+    liste, detail = "sessionformation_list", "sessionformation_detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
@@ -93,19 +93,11 @@ class SessionFormationFormView(ServiceFormView):
     def get_titre(self):
         return f"Modifier la session « {self.objet.intitule} »" if self.objet else "Nouvelle session de formation"
 
-    def get_retour_url(self):
-        if self.objet:
-            return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.pk])
-        return reverse("sessionformation_list", args=[self.projet.pk])
-
     def enregistrer(self, form):
         return services.enregistrer_session(session=form.save(commit=False), projet=self.projet, by=self.request.user)
 
     def message_succes(self):
         return f"Session « {self.resultat.intitule} » enregistrée."
-
-    def get_success_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 class OrganisationApprenantsView(ProjetMixin, ListView):

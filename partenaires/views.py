@@ -79,17 +79,13 @@ class OrganisationFormView(ServiceFormView):
     capacite = "partenaires.modifier"
     modele = Organisation
     form_class = OrganisationForm
+    liste, detail = "organisation_list", "organisation_detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet}
 
     def get_titre(self):
         return f"Modifier {self.objet.nom}" if self.objet else "Nouvelle organisation"
-
-    def get_retour_url(self):
-        if self.objet:
-            return reverse("organisation_detail", args=[self.projet.pk, self.objet.pk])
-        return reverse("organisation_list", args=[self.projet.pk])
 
     def enregistrer(self, form):
         return services.enregistrer_organisation(
@@ -98,9 +94,6 @@ class OrganisationFormView(ServiceFormView):
 
     def message_succes(self):
         return f"Organisation « {self.resultat.nom} » enregistrée."
-
-    def get_success_url(self):
-        return reverse("organisation_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 # ---------------------------------------------------------------- contacts
@@ -164,6 +157,7 @@ class ConventionFormView(ServiceFormView):
     capacite = "partenaires.modifier"
     modele = Convention
     form_class = ConventionForm
+    liste, detail = "organisation_list", "convention_detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
@@ -178,11 +172,6 @@ class ConventionFormView(ServiceFormView):
     def get_titre(self):
         return f"Modifier la convention {self.objet.intitule}" if self.objet else "Nouvelle convention"
 
-    def get_retour_url(self):
-        if self.objet:
-            return reverse("convention_detail", args=[self.projet.pk, self.objet.pk])
-        return reverse("organisation_list", args=[self.projet.pk])
-
     def enregistrer(self, form):
         return services.enregistrer_convention(
             convention=form.save(commit=False), parties=list(form.cleaned_data["parties"]), by=self.request.user
@@ -190,9 +179,6 @@ class ConventionFormView(ServiceFormView):
 
     def message_succes(self):
         return f"Convention « {self.resultat.intitule} » enregistrée."
-
-    def get_success_url(self):
-        return reverse("convention_detail", args=[self.projet.pk, self.resultat.pk])
 
 
 class ConventionFichierView(ProjetMixin, View):
