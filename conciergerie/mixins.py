@@ -106,7 +106,8 @@ class ServiceFormView(ProjetMixin, FormView):
     modele = None
     liste = ""  # URL name of the list: the way back from a creation
     detail = ""  # URL name of the row's page: the way back from an edit, where a write leads
-    titre = ""
+    titre = ""  # a creation's title
+    titre_modification = ""  # an edit's title, by default « Modifier <the row> »
     sous_titre = ""
     message = "Enregistré."
 
@@ -151,8 +152,9 @@ class ServiceFormView(ProjetMixin, FormView):
     # ------------------------------------------------------------ the page
 
     def get_titre(self) -> str:
-        """``titre`` for a creation, « Modifier <the row> » for an edit."""
-        return f"Modifier {self.objet}" if self.objet is not None else self.titre
+        if self.objet is None:
+            return self.titre
+        return self.titre_modification or f"Modifier {self.objet}"
 
     def get_sous_titre(self) -> str:
         return self.sous_titre
