@@ -12,6 +12,7 @@ never the other way round).
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from conciergerie.forms import valider_periode
 from conciergerie.imports import normaliser
 from conciergerie.scoping import exiger
 from finances.models import TempsBenevole
@@ -21,6 +22,7 @@ from parcours.models import Apprenant
 from .models import Activite, Copil, Recit
 
 CAPACITE = "recits.modifier"
+MESSAGE_PERIODE_COPIL = "La fin de la période doit suivre son début."  # the model's constraint's
 
 
 def message_consentement(apprenants) -> str:
@@ -132,8 +134,7 @@ def enregistrer_copil(*, copil: Copil, projet, by, participants=()) -> Copil:
     participants = list(participants)
     if any(contact.organisation.projet_id != projet.pk for contact in participants):
         raise ValidationError({"participants": "Un des participants choisis n'est pas un contact de ce projet."})
-    if copil.periode_debut and copil.periode_fin and copil.periode_fin < copil.periode_debut:
-        raise ValidationError({"periode_fin": "La fin de la période doit suivre son début."})
+    valider_periode(copil.periode_debut, copil.periode_fin, champ_fin="periode_fin", message=MESSAGE_PERIODE_COPIL)
     _enregistrer(copil, projet)
     copil.participants.set(participants)
     return copil
