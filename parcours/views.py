@@ -1,18 +1,18 @@
 """Coordinator pages for learners, paths, steps, obstacles and outcomes.
 
 Thin views: ``ProjetMixin`` checks the project (404) and the role's capability (403), every
-object is read through ``self.scoped(Model)`` (``visible_to``), forms validate and the writes
+object is read through ``visible_to`` (``self.scoped(Model)``; the query sets of the lists and
+pages are in ``selectors.py``), forms validate and the writes
 go through ``services.py`` (the form pages are ``ServiceFormView``s).
 """
 
 from datetime import date, timedelta
 from functools import cached_property
-from itertools import chain
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Window
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,13 +21,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
 from conciergerie.roles import peut
 
-from . import services
+from . import selectors, services
 from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre, parcours_sans_etape, suivis_dus
 from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, ParcoursForm, SortieForm, StatutEtapeForm
 from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours, TypeSortie
-
-HISTORIQUE_MAX = 20
-
 
 # ---------------------------------------------------------------- learners list
 
@@ -49,8 +46,7 @@ class ApprenantListView(ProjetMixin, ListView):
         self.complet = self.peut("apprenants.modifier")
         self.cles = [cle for cle, _ in COLONNES if self.complet or cle in COLONNES_IDENTITE]
         self.tri, champs = ordre(self.request.GET.get("tri"), self.cles)
-        parcours = self.scoped(Parcours).order_by("-date_debut", "pk")
-        base = self.scoped(Apprenant).select_related("prescripteur").prefetch_related(Prefetch("parcours", queryset=parcours))
+        base = selectors.apprenants(self.request.user, self.projet)
         self.filterset = ApprenantFilter(
             self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet, complet=self.complet
         )
@@ -83,68 +79,13 @@ class ApprenantListView(ProjetMixin, ListView):
 # ---------------------------------------------------------------- learner page
 
 
-def _historique(apprenant, parcours_ids, avec_freins: bool):
-    """Who changed what and when: the latest records of the learner and of its rows."""
-    sources = [
-        Apprenant.history.filter(id=apprenant.pk),
-        Parcours.history.filter(apprenant_id=apprenant.pk),
-        Etape.history.filter(parcours_id__in=parcours_ids),
-        Sortie.history.filter(parcours_id__in=parcours_ids),
-    ]
-    if avec_freins:
-        sources.append(Frein.history.filter(apprenant_id=apprenant.pk))
-    records = chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:HISTORIQUE_MAX] for qs in sources)
-    lignes = []
-    for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORIQUE_MAX]:
-        user = record.history_user
-        lignes.append(
-            {
-                "date": record.history_date,
-                "qui": (user.get_full_name() or user.username) if user else "système",
-                "action": ACTIONS.get(record.history_type, "modification"),
-                "objet": record.instance_type._meta.verbose_name,
-                "libelle": _libelle(record),
-            }
-        )
-    return lignes
-
-
-ACTIONS = {"+": "création", "~": "modification", "-": "suppression"}
-
-
-def _libelle(record) -> str:
-    """A label read from the record's own fields (no query per row)."""
-    model = record.instance_type
-    if model is Apprenant:
-        return f"{record.prenom} {record.nom}"
-    if model is Parcours:
-        return f"{record.intitule} ({record.get_statut_display()})"
-    if model is Etape:
-        libelle = record.get_type_display() + (f" — {record.intitule}" if record.intitule else "")
-        return f"{libelle} ({record.get_statut_display()})"
-    if model is Frein:
-        return f"{record.get_type_display()}{' (levé)' if record.leve else ''}"
-    return f"{record.get_type_display()} : {record.get_resultat_display()}"
-
-
 class ApprenantDetailView(ProjetMixin, DetailView):
     capacite = "apprenants.voir"
     template_name = "parcours/apprenant_detail.html"
     context_object_name = "apprenant"
 
     def get_queryset(self):
-        etapes = self.scoped(Etape).select_related("organisation", "session")
-        parcours = self.scoped(Parcours).prefetch_related(Prefetch("etapes", queryset=etapes))
-        prefetches = [Prefetch("parcours", queryset=parcours)]
-        if self.peut("apprenants.modifier"):
-            recit_model = Apprenant.recits.rel.related_model
-            recits = recit_model.objects.visible_to(self.request.user, projet=self.projet).order_by("-date")
-            prefetches += [
-                Prefetch("parcours__sorties", queryset=self.scoped(Sortie)),
-                Prefetch("freins", queryset=self.scoped(Frein)),
-                Prefetch("recits", queryset=recits),
-            ]
-        return self.scoped(Apprenant).select_related("prescripteur", "prescripteur_contact").prefetch_related(*prefetches)
+        return selectors.apprenants_avec_fiche(self.request.user, self.projet, complet=self.peut("apprenants.modifier"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,7 +96,7 @@ class ApprenantDetailView(ProjetMixin, DetailView):
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
         if complet:
             parcours_ids = [p.pk for p in apprenant.parcours.all()]
-            context["historique"] = _historique(apprenant, parcours_ids, avec_freins=True)
+            context["historique"] = selectors.historique(apprenant, parcours_ids, avec_freins=True)
             context["frein_form"] = FreinForm()
         return context
 

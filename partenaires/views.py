@@ -1,9 +1,9 @@
 """Partners' pages: organisations, contacts, conventions (and their files), home to-do.
 
 Thin views: ``ProjetMixin`` checks the project (404) and the capability (403: the financeur
-has no ``partenaires.voir``), every row is read through ``self.scoped(Model)``
-(``visible_to``), forms validate and the writes go through ``services.py`` (the form pages are
-``ServiceFormView``s). The learners an
+has no ``partenaires.voir``), every row is read through ``visible_to`` (``self.scoped(Model)``;
+the query sets of the lists and pages are in ``selectors.py``), forms validate and the writes
+go through ``services.py`` (the form pages are ``ServiceFormView``s). The learners an
 organisation follows live in the ``parcours`` app (which this app may not import): the
 organisation page loads them with htmx from ``parcours/views_sessions.py``.
 """
@@ -12,7 +12,6 @@ import os
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,12 +19,12 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
-from conciergerie.roles import Role, peut
+from conciergerie.roles import peut
 
-from . import services
-from .filters import OrganisationFilter, avec_alerte_qualiopi, conventions_a_echeance, qualiopi_a_echeance
+from . import selectors, services
+from .filters import OrganisationFilter
 from .forms import ContactForm, ConventionForm, OrganisationForm
-from .models import Contact, Convention, MembreConsortium, Organisation
+from .models import Contact, Convention, Organisation
 
 # ---------------------------------------------------------------- organisations
 
@@ -37,8 +36,7 @@ class OrganisationListView(ProjetMixin, ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
-        membres = self.scoped(MembreConsortium)
-        base = avec_alerte_qualiopi(self.scoped(Organisation)).prefetch_related(Prefetch("adhesions_consortium", queryset=membres))
+        base = selectors.organisations(self.request.user, self.projet)
         self.filterset = OrganisationFilter(self.request.GET or None, queryset=base)
         return self.filterset.qs.order_by("nom", "pk")
 
@@ -57,11 +55,7 @@ class OrganisationDetailView(ProjetMixin, DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return avec_alerte_qualiopi(self.scoped(Organisation)).prefetch_related(
-            Prefetch("contacts", queryset=self.scoped(Contact).order_by("-est_referent", "nom", "prenom"), to_attr="contacts_visibles"),
-            Prefetch("conventions", queryset=self.scoped(Convention).order_by("-date_debut", "pk"), to_attr="conventions_visibles"),
-            Prefetch("adhesions_consortium", queryset=self.scoped(MembreConsortium), to_attr="membres"),
-        )
+        return selectors.organisations_avec_fiche(self.request.user, self.projet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,7 +141,7 @@ class ConventionDetailView(ProjetMixin, DetailView):
     context_object_name = "convention"
 
     def get_queryset(self):
-        return self.scoped(Convention).prefetch_related(Prefetch("parties", queryset=self.scoped(Organisation)))
+        return selectors.conventions_avec_parties(self.request.user, self.projet)
 
 
 class ConventionFormView(ServiceFormView):
@@ -207,11 +201,7 @@ def taches_partenaires(*, user, projet, adhesion) -> dict | None:
     if adhesion is None or not peut(adhesion.role, "partenaires.voir"):
         return None
     aujourdhui = date.today()
-    conventions = list(conventions_a_echeance(Convention.objects.visible_to(user, projet=projet), aujourdhui).order_by("date_fin", "pk"))
-    organisations = Organisation.objects.visible_to(user, projet=projet)
-    if adhesion.role == Role.PARTENAIRE:  # a partner watches its own certificate, not the others'
-        organisations = organisations.filter(pk=adhesion.organisation_id)
-    qualiopi = list(qualiopi_a_echeance(organisations, aujourdhui).order_by("qualiopi_expiration", "pk"))
+    conventions, qualiopi = selectors.echeances(user, projet, adhesion, aujourdhui)
     return {
         "template": "partenaires/_todo.html",
         "conventions": conventions,
