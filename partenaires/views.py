@@ -1,4 +1,5 @@
-"""Partners' pages: organisations, contacts, conventions (and their files), home to-do.
+"""Partners' pages: organisations, contacts, conventions (and their files). The home to-do's
+block is in ``home.py``.
 
 Thin views: ``ProjetMixin`` checks the project (404) and the capability (403: the financeur
 has no ``partenaires.voir``), every row is read through ``visible_to`` (``self.scoped(Model)``;
@@ -19,7 +20,6 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
-from conciergerie.roles import peut
 
 from . import selectors, services
 from .filters import OrganisationFilter
@@ -191,21 +191,3 @@ class ConventionFichierView(ProjetMixin, View):
             raise Http404("Fichier introuvable.") from error
         nom = os.path.basename(convention.fichier.name)
         return FileResponse(fichier, as_attachment=True, filename=nom, content_type="application/pdf")
-
-
-# ---------------------------------------------------------------- home to-do
-
-
-def taches_partenaires(*, user, projet, adhesion) -> dict | None:
-    """The home page's to-do lines about partners (two queries, whatever the number of rows)."""
-    if adhesion is None or not peut(adhesion.role, "partenaires.voir"):
-        return None
-    aujourdhui = date.today()
-    conventions, qualiopi = selectors.echeances(user, projet, adhesion, aujourdhui)
-    return {
-        "template": "partenaires/_todo.html",
-        "conventions": conventions,
-        "qualiopi": qualiopi,
-        "aujourdhui": aujourdhui,
-        "projet": projet,
-    }
