@@ -1,9 +1,11 @@
-"""Form helpers shared by every app: French decimal input and messages.
+"""Form helpers shared by every app: French decimal input and messages, periods.
 
 ``DecimauxFrMixin`` makes every ``DecimalField`` of a form French: it accepts "2,5" as well as
 "2.5" (a localized text input with the decimal keyboard on tablets, rendered "2,5"), and checks
 its bounds with a message that prints a decimal comma ("Saisissez un nombre supérieur ou égal à
 0,01.") where Django's default prints "0.01".
+
+``PeriodeFormMixin`` (and ``valider_periode`` for the services) is the one "end ≥ start" check.
 """
 
 import re
@@ -11,7 +13,7 @@ from contextlib import suppress
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 ESPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -70,3 +72,32 @@ def _saisie_francaise(champ: forms.DecimalField) -> None:
     attrs = {k: v for k, v in champ.widget.attrs.items() if k not in ("step", "min", "max")}
     champ.widget = forms.TextInput(attrs={**attrs, "inputmode": "decimal", "autocomplete": "off"})
     champ.widget.is_localized = True
+
+
+MESSAGE_PERIODE = "La fin doit suivre le début."
+
+
+def valider_periode(debut, fin, *, champ_fin: str = "date_fin", message: str = MESSAGE_PERIODE) -> None:
+    """The end of a period may not precede its start (the same day is allowed): otherwise
+    ``ValidationError`` on ``champ_fin``. A missing date is not checked here."""
+    if debut and fin and fin < debut:
+        raise ValidationError({champ_fin: message})
+
+
+class PeriodeFormMixin:
+    """A form with a period (``periode``: its start and end fields): an end before the start is
+    refused next to the end field. ``message_periode``: ``MESSAGE_PERIODE``, or the wording of
+    the model's database constraint when it has its own (« La fin du financement doit suivre
+    son début. »), so that the form and the database say the same."""
+
+    periode = ("date_debut", "date_fin")
+    message_periode = MESSAGE_PERIODE
+
+    def clean(self):
+        data = super().clean()
+        debut, fin = self.periode
+        try:
+            valider_periode(data.get(debut), data.get(fin), champ_fin=fin, message=self.message_periode)
+        except ValidationError as erreur:
+            self.add_error(None, erreur)
+        return data

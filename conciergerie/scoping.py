@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from .roles import Role
+from .roles import Role, peut
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
@@ -39,6 +40,26 @@ def adhesion_for(user, projet) -> object | None:
         if adhesion.projet_id == projet_id:
             return adhesion
     return None
+
+
+MESSAGE_REFUS = "Votre rôle ne permet pas cette action."
+
+
+def exiger(user, projet, capacite: str, message: str = MESSAGE_REFUS):
+    """The one permission check, for views (``ProjetMixin``) and services alike: ``user``'s
+    active membership of ``projet`` (a project or its id), returned when its role holds
+    ``capacite``; otherwise ``PermissionDenied`` (a non-member too: a service has no 404 to give,
+    the views have given it before).
+
+    ``user=None`` is a write made by the system, not by a member (a management command, a
+    test of a service's own rules): there is no membership to check. The views always pass
+    ``request.user`` (an anonymous user has no membership, so it is refused)."""
+    if user is None:
+        return None
+    adhesion = adhesion_for(user, projet)
+    if adhesion is None or not peut(adhesion.role, capacite):
+        raise PermissionDenied(message)
+    return adhesion
 
 
 class TenantQuerySet(models.QuerySet):

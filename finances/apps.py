@@ -7,11 +7,11 @@ class FinancesConfig(AppConfig):
     verbose_name = "Finances et bénévolat"
 
     def ready(self):
-        from conciergerie import home
+        from conciergerie.home import register
 
         from .home import taches_finances
 
-        home.register(taches_finances)
+        register(taches_finances)
 
         from conciergerie.imports import register as register_import
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 
-from conciergerie.forms import DecimauxFrMixin, maximum_fr, nombre_fr
+from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, maximum_fr, nombre_fr
 from parcours.models import Apprenant, SessionFormation
 from partenaires.models import Organisation
 
@@ -39,7 +39,9 @@ class ProjetFormMixin:
             self.fields["financement"].queryset = Financement.objects.visible_to(user, projet=projet)
 
 
-class FinancementForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+class FinancementForm(PeriodeFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+    message_periode = "La fin du financement doit suivre son début."
+
     class Meta:
         model = Financement
         fields = [
@@ -53,12 +55,6 @@ class FinancementForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
             "plafond_ingenierie",
         ]
         widgets = {"date_debut": DATE, "date_fin": DATE}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
-            self.add_error("date_fin", "La fin du financement doit suivre son début.")
-        return data
 
 
 class LigneBudgetForm(DecimauxFrMixin, forms.ModelForm):

@@ -1,21 +1,85 @@
-"""Writes of the finances app (keyword-only functions). Reads and money rules: selectors.py."""
+"""Writes of the finances app (keyword-only functions). Reads and money rules: selectors.py.
+
+Every create and edit of the finance pages goes through here, one transaction each: each
+function first checks that ``by`` holds ``finances.modifier`` in the project
+(``conciergerie.scoping.exiger``, ``PermissionDenied`` otherwise), then validates the row
+(``full_clean``: the model's rules, with French messages next to the field) and saves it. A
+broken rule raises ``ValidationError`` and nothing is written.
+"""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Depense, TempsBenevole
+from conciergerie.scoping import exiger
+
+from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
 from .validators import valider_justificatif
 
+CAPACITE = "finances.modifier"
 
+
+def _enregistrer(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def enregistrer_financement(*, financement: Financement, projet, by) -> Financement:
+    """Create or edit a funding of ``projet`` (its funder an organisation of the project)."""
+    exiger(by, projet, CAPACITE)
+    financement.projet = projet
+    return _enregistrer(financement)
+
+
+@transaction.atomic
+def enregistrer_ligne_budget(*, ligne: LigneBudget, financement: Financement, by) -> LigneBudget:
+    """Create or edit a budget line of ``financement``."""
+    exiger(by, financement.projet_id, CAPACITE)
+    ligne.financement = financement
+    return _enregistrer(ligne)
+
+
+@transaction.atomic
+def enregistrer_depense(*, depense: Depense, by, financement: Financement | None = None, nouveau_justificatif=None) -> Depense:
+    """Create or edit an expense; a new receipt is checked again here (type by content, size).
+
+    ``financement``: the funding of the expense's line, when the caller has read it already
+    (``visible_to``); the line must belong to it."""
+    financement = financement or depense.ligne.financement
+    exiger(by, financement.projet_id, CAPACITE)
+    if depense.ligne.financement_id != financement.pk:
+        raise ValidationError({"ligne": "Cette ligne de budget n'appartient pas à ce financement."})
+    if nouveau_justificatif is not None:
+        valider_justificatif(nouveau_justificatif)
+    return _enregistrer(depense)
+
+
+@transaction.atomic
+def enregistrer_versement(*, versement: Versement, financement: Financement, by) -> Versement:
+    """Create or edit a payment of ``financement``."""
+    exiger(by, financement.projet_id, CAPACITE)
+    versement.financement = financement
+    return _enregistrer(versement)
+
+
+@transaction.atomic
 def saisir_temps_benevole(*, projet, by, **champs) -> TempsBenevole:
     """One line of volunteer time (the quick entry). The rate defaults to the project's."""
+    exiger(by, projet, CAPACITE)
     champs.setdefault("taux_horaire", projet.taux_horaire_benevolat)
-    temps = TempsBenevole(projet=projet, **champs)
-    temps.full_clean()
-    temps.save()
-    return temps
+    return _enregistrer(TempsBenevole(projet=projet, **champs))
+
+
+@transaction.atomic
+def enregistrer_temps_benevole(*, temps: TempsBenevole, projet, by) -> TempsBenevole:
+    """Edit a line of volunteer time of ``projet``."""
+    exiger(by, projet, CAPACITE)
+    temps.projet = projet
+    return _enregistrer(temps)
 
 
 @transaction.atomic
@@ -26,6 +90,7 @@ def saisir_semaine(
 
     All or nothing: one transaction; the form has already checked every cell.
     """
+    exiger(by, projet, CAPACITE)
     crees = []
     for ligne in lignes:
         for jour, heures in ligne["heures"]:
@@ -47,10 +112,10 @@ def saisir_semaine(
     return TempsBenevole.objects.bulk_create(crees)
 
 
-def enregistrer_depense(*, depense: Depense, by, nouveau_justificatif=None) -> Depense:
-    """Save an expense; a new receipt is checked again here (type by content, size)."""
-    if nouveau_justificatif is not None:
-        valider_justificatif(nouveau_justificatif)
-    depense.full_clean()
-    depense.save()
-    return depense
+@transaction.atomic
+def enregistrer_partage(*, partage: PartageValeur, projet, by) -> PartageValeur:
+    """Create or edit a value sharing of ``projet`` (its organisation, session and learner in
+    the project: ``PartageValeur.clean``)."""
+    exiger(by, projet, CAPACITE)
+    partage.projet = projet
+    return _enregistrer(partage)

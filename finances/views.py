@@ -1,4 +1,5 @@
-"""Finance pages and forms. Thin: permission (ProjetMixin), form, service, render.
+"""Finance pages and forms. Thin: permission (ProjetMixin), form, service (every write goes
+through ``services.py``; the form pages are ``ServiceFormView``s), render.
 
 Reads go through ``self.scoped(Model)`` (visible_to): a financeur sees only the fundings of
 its organisation and their lines, expenses and payments; never a volunteer's name (the
@@ -6,17 +7,16 @@ TempsBenevole rows are not visible to it — the page shows the aggregates from 
 """
 
 import os
+from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import DetailView, TemplateView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, ServiceFormView
 
 from . import selectors, services
 from .forms import (
@@ -85,131 +85,96 @@ class FinancementDetailView(ProjetMixin, DetailView):
         return context
 
 
-class FinancesFormMixin(ProjetMixin):
+def _url_financement(projet, financement_id) -> str:
+    return reverse("financement_detail", args=[projet.pk, financement_id])
+
+
+class FinancementFormView(ServiceFormView):
+    """Create (``financement_create``) or edit (``financement_update``) a funding."""
+
     capacite = "finances.modifier"
-    template_name = "finances/form.html"
-    titre = ""
+    modele = Financement
+    form_class = FinancementForm
+    liste, detail = "finances", "financement_detail"
+    titre, titre_modification = "Nouveau financement", "Modifier le financement"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["titre"] = self.titre
-        context["retour"] = self.get_success_url()
-        return context
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, "Enregistré.")
-        return response
-
-
-class ProjetFormKwargsMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
+    def get_sous_titre(self):
+        return str(self.objet) if self.objet is not None else ""
 
-class FinancementCreateView(ProjetFormKwargsMixin, FinancesFormMixin, CreateView):
-    form_class = FinancementForm
-    titre = "Nouveau financement"
-
-    def form_valid(self, form):
-        form.instance.projet = self.projet
-        return super().form_valid(form)
-
-    def get_success_url(self):
-        if getattr(self, "object", None):
-            return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.object.pk})
-        return reverse("finances", kwargs={"projet_id": self.projet.pk})
+    def enregistrer(self, form):
+        return services.enregistrer_financement(financement=form.instance, projet=self.projet, by=self.request.user)
 
 
-class FinancementUpdateView(ProjetFormKwargsMixin, FinancesFormMixin, UpdateView):
-    form_class = FinancementForm
-    titre = "Modifier le financement"
+class DuFinancementMixin:
+    """The rows of one funding (budget lines, expenses, payments), created under
+    ``/financements/<financement_pk>/`` and edited under their own ``pk``: ``financement`` is
+    read once, through visible_to for a new row (404 for another's), the edited row's own
+    otherwise; the page of a new row names it, the way back and the redirect lead to its page."""
+
+    capacite = "finances.modifier"
+
+    def financement_de(self, objet):
+        return objet.financement
 
     def get_queryset(self):
-        return self.scoped(Financement)
+        return super().get_queryset().select_related("financement")
+
+    @cached_property
+    def financement(self):
+        if self.objet is not None:
+            return self.financement_de(self.objet)
+        return get_object_or_404(self.scoped(Financement), pk=self.kwargs["financement_pk"])
+
+    def get_sous_titre(self):
+        return str(self.financement) if self.objet is None else ""
+
+    def get_retour_url(self):
+        return _url_financement(self.projet, self.financement.pk)
 
     def get_success_url(self):
-        return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.object.pk})
-
-
-class DuFinancementMixin(FinancesFormMixin):
-    """Create views under /financements/<financement_pk>/: the funding read through visible_to."""
-
-    def get_financement(self):
-        if not hasattr(self, "_financement"):
-            self._financement = get_object_or_404(self.scoped(Financement), pk=self.kwargs["financement_pk"])
-        return self._financement
-
-    def get(self, request, *args, **kwargs):
-        self.get_financement()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.get_financement()
-        return super().post(request, *args, **kwargs)
+        return self.get_retour_url()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["financement"] = self.get_financement()
-        return context
-
-    def get_success_url(self):
-        return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.get_financement().pk})
+        return super().get_context_data(financement=self.financement, **kwargs)
 
 
-class LigneBudgetCreateView(DuFinancementMixin, CreateView):
+class LigneBudgetFormView(DuFinancementMixin, ServiceFormView):
+    modele = LigneBudget
     form_class = LigneBudgetForm
-    titre = "Nouvelle ligne de budget"
+    titre, titre_modification = "Nouvelle ligne de budget", "Modifier la ligne de budget"
 
-    def form_valid(self, form):
-        form.instance.financement = self.get_financement()
-        return super().form_valid(form)
-
-
-class LigneBudgetUpdateView(FinancesFormMixin, UpdateView):
-    form_class = LigneBudgetForm
-    titre = "Modifier la ligne de budget"
-
-    def get_queryset(self):
-        return self.scoped(LigneBudget)
-
-    def get_success_url(self):
-        return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.object.financement_id})
+    def enregistrer(self, form):
+        return services.enregistrer_ligne_budget(ligne=form.instance, financement=self.financement, by=self.request.user)
 
 
-class DepenseFormMixin:
+class DepenseFormView(DuFinancementMixin, ServiceFormView):
+    """An expense and its receipt (checked by the form, then by the service)."""
+
+    modele = Depense
     form_class = DepenseForm
+    titre, titre_modification = "Nouvelle dépense", "Modifier la dépense"
+    message = "Dépense enregistrée."
 
-    def form_valid(self, form):
-        nouveau = self.request.FILES.get("justificatif")
-        try:
-            with transaction.atomic():
-                self.object = services.enregistrer_depense(depense=form.instance, by=self.request.user, nouveau_justificatif=nouveau)
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-            return self.form_invalid(form)
-        messages.success(self.request, "Dépense enregistrée.")
-        return redirect(self.get_success_url())
-
-
-class DepenseCreateView(DepenseFormMixin, DuFinancementMixin, CreateView):
-    titre = "Nouvelle dépense"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "financement": self.get_financement()}
-
-
-class DepenseUpdateView(DepenseFormMixin, FinancesFormMixin, UpdateView):
-    titre = "Modifier la dépense"
+    def financement_de(self, depense):
+        return depense.ligne.financement
 
     def get_queryset(self):
-        return self.scoped(Depense).select_related("ligne")
+        return self.scoped(Depense).select_related("ligne__financement")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "financement": self.object.ligne.financement}
+        # the funding is read before the form binds the data (which may change the line)
+        return {**super().get_form_kwargs(), "financement": self.financement}
 
-    def get_success_url(self):
-        return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.object.ligne.financement_id})
+    def enregistrer(self, form):
+        return services.enregistrer_depense(
+            depense=form.instance,
+            financement=self.financement,
+            by=self.request.user,
+            nouveau_justificatif=self.request.FILES.get("justificatif"),
+        )
 
 
 class JustificatifView(ProjetMixin, DetailView):
@@ -231,31 +196,25 @@ class JustificatifView(ProjetMixin, DetailView):
         return FileResponse(depense.justificatif.open("rb"), as_attachment=True, filename=os.path.basename(depense.justificatif.name))
 
 
-class VersementCreateView(DuFinancementMixin, CreateView):
+class VersementFormView(DuFinancementMixin, ServiceFormView):
+    modele = Versement
     form_class = VersementForm
-    titre = "Nouveau versement"
+    titre, titre_modification = "Nouveau versement", "Modifier le versement"
 
-    def form_valid(self, form):
-        form.instance.financement = self.get_financement()
-        return super().form_valid(form)
-
-
-class VersementUpdateView(FinancesFormMixin, UpdateView):
-    form_class = VersementForm
-    titre = "Modifier le versement"
-
-    def get_queryset(self):
-        return self.scoped(Versement)
-
-    def get_success_url(self):
-        return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": self.object.financement_id})
+    def enregistrer(self, form):
+        return services.enregistrer_versement(versement=form.instance, financement=self.financement, by=self.request.user)
 
 
-class TempsBenevoleCreateView(ProjetFormKwargsMixin, FinancesFormMixin, CreateView):
-    """The quick entry: one line of volunteer time."""
+class TempsBenevoleCreateView(ServiceFormView):
+    """The quick entry: one line of volunteer time (``?financement=`` chooses its funding)."""
 
+    capacite = "finances.modifier"
     form_class = TempsBenevoleForm
+    liste = "finances"
     titre = "Saisir du temps bénévole"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
     def get_initial(self):
         initial = super().get_initial()
@@ -263,42 +222,52 @@ class TempsBenevoleCreateView(ProjetFormKwargsMixin, FinancesFormMixin, CreateVi
             initial["financement"] = int(self.request.GET["financement"])
         return initial
 
-    def form_valid(self, form):
-        self.object = services.saisir_temps_benevole(
-            projet=self.projet, by=self.request.user, **{k: v for k, v in form.cleaned_data.items()}
-        )
-        messages.success(self.request, f"{self.object.heures} h enregistrées pour {self.object.personne}.")
-        return redirect(self.get_success_url())
+    def enregistrer(self, form):
+        return services.saisir_temps_benevole(projet=self.projet, by=self.request.user, **form.cleaned_data)
+
+    def message_succes(self):
+        return f"{self.resultat.heures} h enregistrées pour {self.resultat.personne}."
 
     def get_success_url(self):
-        objet = getattr(self, "object", None)
-        if objet and objet.financement_id:
-            return reverse("financement_detail", kwargs={"projet_id": self.projet.pk, "pk": objet.financement_id})
-        return reverse("finances", kwargs={"projet_id": self.projet.pk})
+        if self.resultat.financement_id:
+            return _url_financement(self.projet, self.resultat.financement_id)
+        return reverse("finances", args=[self.projet.pk])
 
 
-class TempsBenevoleUpdateView(ProjetFormKwargsMixin, FinancesFormMixin, UpdateView):
-    form_class = TempsBenevoleForm
-    titre = "Modifier le temps bénévole"
-
-    def get_queryset(self):
-        return self.scoped(TempsBenevole)
-
-    def get_success_url(self):
-        return reverse("finances", kwargs={"projet_id": self.projet.pk})
-
-
-class SemaineView(ProjetMixin, FormView):
-    """The week grid: persons × 7 days, saved in one transaction or not at all."""
-
+class TempsBenevoleUpdateView(ServiceFormView):
     capacite = "finances.modifier"
-    template_name = "finances/semaine.html"
-    form_class = SemaineForm
+    modele = TempsBenevole
+    form_class = TempsBenevoleForm
+    liste = "finances"
+    titre_modification = "Modifier le temps bénévole"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
-    def get_formset(self):
+    def get_retour_url(self):
+        return reverse("finances", args=[self.projet.pk])
+
+    def enregistrer(self, form):
+        return services.enregistrer_temps_benevole(temps=form.instance, projet=self.projet, by=self.request.user)
+
+    def get_success_url(self):
+        return self.get_retour_url()
+
+
+class SemaineView(ServiceFormView):
+    """The week grid: persons × 7 days, saved in one transaction or not at all (a page of its
+    own: the common part, then a formset of lines)."""
+
+    capacite = "finances.modifier"
+    template_name = "finances/semaine.html"
+    form_class = SemaineForm
+    liste = "finances"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
+
+    @cached_property
+    def formset(self):
         from partenaires.models import Organisation
 
         organisations = Organisation.objects.visible_to(self.request.user, projet=self.projet)
@@ -306,24 +275,28 @@ class SemaineView(ProjetMixin, FormView):
         return LigneSemaineFormSet(data, prefix="lignes", form_kwargs={"organisations": organisations})
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("formset", self.get_formset())
-        return context
+        return super().get_context_data(formset=self.formset, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        form, formset = self.get_form(), self.get_formset()
-        if not (form.is_valid() and formset.is_valid()):
-            messages.error(request, "La grille contient des erreurs : rien n'a été enregistré.")
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        form = self.get_form()
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        messages.error(self.request, "La grille contient des erreurs : rien n'a été enregistré.")
+        return super().form_invalid(form)
+
+    def enregistrer(self, form):
         data = form.cleaned_data
         lignes = [
             {"personne": f.cleaned_data["personne"], "organisation": f.cleaned_data.get("organisation"), "heures": f.heures()}
-            for f in formset.forms
+            for f in self.formset.forms
             if f.cleaned_data and f.heures()
         ]
-        crees = services.saisir_semaine(
+        return services.saisir_semaine(
             projet=self.projet,
-            by=request.user,
+            by=self.request.user,
             lundi=data["lundi"],
             activite=data["activite"],
             taux_horaire=data["taux_horaire"],
@@ -331,32 +304,34 @@ class SemaineView(ProjetMixin, FormView):
             financement=data.get("financement"),
             lignes=lignes,
         )
-        messages.success(
-            request, f"{len(crees)} saisie{'s' if len(crees) > 1 else ''} de temps bénévole enregistrée{'s' if len(crees) > 1 else ''}."
-        )
-        if data.get("financement"):
-            return redirect("financement_detail", projet_id=self.projet.pk, pk=data["financement"].pk)
-        return redirect("finances", projet_id=self.projet.pk)
 
-
-class PartageValeurCreateView(ProjetFormKwargsMixin, FinancesFormMixin, CreateView):
-    form_class = PartageValeurForm
-    titre = "Nouveau partage de valeur"
-
-    def form_valid(self, form):
-        form.instance.projet = self.projet
-        return super().form_valid(form)
+    def message_succes(self):
+        n = len(self.resultat)
+        return f"{n} saisie{'s' if n > 1 else ''} de temps bénévole enregistrée{'s' if n > 1 else ''}."
 
     def get_success_url(self):
-        return reverse("finances", kwargs={"projet_id": self.projet.pk}) + "#partage"
+        # the lines saved share the week's funding (the grid has at least one)
+        if self.resultat and self.resultat[0].financement_id:
+            return _url_financement(self.projet, self.resultat[0].financement_id)
+        return reverse("finances", args=[self.projet.pk])
 
 
-class PartageValeurUpdateView(ProjetFormKwargsMixin, FinancesFormMixin, UpdateView):
+class PartageValeurFormView(ServiceFormView):
+    """Create (``partage_create``) or edit (``partage_update``) a value sharing."""
+
+    capacite = "finances.modifier"
+    modele = PartageValeur
     form_class = PartageValeurForm
-    titre = "Modifier le partage de valeur"
+    titre, titre_modification = "Nouveau partage de valeur", "Modifier le partage de valeur"
 
-    def get_queryset(self):
-        return self.scoped(PartageValeur)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
+
+    def get_retour_url(self):
+        return reverse("finances", args=[self.projet.pk]) + "#partage"
+
+    def enregistrer(self, form):
+        return services.enregistrer_partage(partage=form.instance, projet=self.projet, by=self.request.user)
 
     def get_success_url(self):
-        return reverse("finances", kwargs={"projet_id": self.projet.pk}) + "#partage"
+        return self.get_retour_url()

@@ -9,7 +9,7 @@ class ParcoursConfig(AppConfig):
     def ready(self):
         from conciergerie.home import register
 
-        from .views import taches_parcours
+        from .home import taches_parcours
 
         register(taches_parcours)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
-from conciergerie.forms import DecimauxFrMixin
+from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin
 from conciergerie.roles import Role
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
@@ -237,9 +237,11 @@ class SortieForm(forms.Form):
         return date
 
 
-class SessionFormationForm(forms.ModelForm):
+class SessionFormationForm(PeriodeFormMixin, forms.ModelForm):
     """An OF's session the conciergerie helps to fill: organisation among the consortium's
     training organisations, dates in order, places consistent (French messages next to the field)."""
+
+    message_periode = "La fin de la session doit suivre son début."
 
     class Meta:
         model = SessionFormation
@@ -263,10 +265,7 @@ class SessionFormationForm(forms.ModelForm):
         self.fields["organisation"].help_text = "Un organisme de formation membre du consortium."
 
     def clean(self):
-        data = super().clean()
-        debut, fin = data.get("date_debut"), data.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La fin de la session doit suivre son début.")
+        data = super().clean()  # the period (PeriodeFormMixin)
         mini, maxi, conciergerie = data.get("places_min"), data.get("places_max"), data.get("places_conciergerie")
         if mini is not None and maxi is not None and mini > maxi:
             self.add_error("places_min", "Le minimum de places dépasse le maximum.")

@@ -2,12 +2,17 @@
 
 Views validate with the forms (parcours/forms.py) and call these; a refused form never
 reaches them, and a rule broken here raises ``ValidationError`` before anything is written.
+Each first checks that ``by`` holds the capability in the row's project
+(``conciergerie.scoping.exiger``, ``PermissionDenied`` otherwise): ``apprenants.modifier``,
+``etapes.modifier`` for editing a step or its status (a partner's, at its organisation).
 """
 
 from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from conciergerie.scoping import exiger
 
 from .models import (
     STATUTS_AVEC_MOTIF,
@@ -22,6 +27,9 @@ from .models import (
     date_suivi_6_mois,
 )
 
+MODIFIER = "apprenants.modifier"
+MODIFIER_ETAPES = "etapes.modifier"
+
 
 def _save(instance, by):
     if by is not None:
@@ -33,6 +41,7 @@ def _save(instance, by):
 
 @transaction.atomic
 def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
+    exiger(by, projet, MODIFIER)
     apprenant.projet = projet
     return _save(apprenant, by)
 
@@ -40,12 +49,14 @@ def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
 @transaction.atomic
 def enregistrer_session(*, session: SessionFormation, projet, by) -> SessionFormation:
     """Create or edit a training session of the project."""
+    exiger(by, projet, MODIFIER)
     session.projet = projet
     return _save(session, by)
 
 
 @transaction.atomic
 def enregistrer_parcours(*, parcours: Parcours, apprenant: Apprenant, by) -> Parcours:
+    exiger(by, apprenant.projet_id, MODIFIER)
     parcours.apprenant = apprenant
     parcours.projet_id = apprenant.projet_id
     return _save(parcours, by)
@@ -53,6 +64,8 @@ def enregistrer_parcours(*, parcours: Parcours, apprenant: Apprenant, by) -> Par
 
 @transaction.atomic
 def enregistrer_etape(*, etape: Etape, parcours: Parcours, by) -> Etape:
+    """Create a step (``apprenants.modifier``) or edit one (``etapes.modifier``)."""
+    exiger(by, parcours.projet_id, MODIFIER_ETAPES if etape.pk else MODIFIER)
     etape.parcours = parcours
     etape.projet_id = parcours.projet_id
     if etape.statut not in STATUTS_AVEC_MOTIF:
@@ -62,6 +75,7 @@ def enregistrer_etape(*, etape: Etape, parcours: Parcours, by) -> Etape:
 
 @transaction.atomic
 def changer_statut_etape(*, etape: Etape, statut: str, motif: str = "", by) -> Etape:
+    exiger(by, etape.projet_id, MODIFIER_ETAPES)
     motif = (motif or "").strip()
     if statut in STATUTS_AVEC_MOTIF and not motif:
         raise ValidationError({"motif": "Indiquez le motif du blocage ou de l'abandon."})
@@ -77,6 +91,7 @@ MESSAGE_FREIN_LEVE_AVANT = "Le frein ne peut pas être levé avant d'avoir été
 @transaction.atomic
 def enregistrer_frein(*, frein: Frein, apprenant: Apprenant, by) -> Frein:
     """Create or edit an obstacle: a lifted one has its date, never before it was identified."""
+    exiger(by, apprenant.projet_id, MODIFIER)
     frein.apprenant = apprenant
     frein.projet_id = apprenant.projet_id
     if not frein.leve:
@@ -90,6 +105,7 @@ def enregistrer_frein(*, frein: Frein, apprenant: Apprenant, by) -> Frein:
 
 @transaction.atomic
 def lever_frein(*, frein: Frein, date: Date, by) -> Frein:
+    exiger(by, frein.projet_id, MODIFIER)
     frein.leve = True
     frein.leve_le = date
     return _save(frein, by)
@@ -98,6 +114,7 @@ def lever_frein(*, frein: Frein, date: Date, by) -> Frein:
 @transaction.atomic
 def close_parcours(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
     """Record the exit outcome, close the path and schedule its 6-month follow-up."""
+    exiger(by, parcours.projet_id, MODIFIER)
     if parcours.statut == StatutParcours.CLOTURE or parcours.sorties.filter(type=TypeSortie.SORTIE).exists():
         raise ValidationError("Ce parcours est déjà clôturé.")
     if date < parcours.date_debut:
@@ -118,6 +135,7 @@ def close_parcours(*, parcours: Parcours, resultat: str, date: Date, by, comment
 @transaction.atomic
 def enregistrer_suivi(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
     """Record the 6-month follow-up of a closed path."""
+    exiger(by, parcours.projet_id, MODIFIER)
     if parcours.statut != StatutParcours.CLOTURE or not parcours.date_fin:
         raise ValidationError("Clôturez le parcours avant d'enregistrer son suivi à 6 mois.")
     if parcours.sorties.filter(type=TypeSortie.SUIVI_6_MOIS).exists():
@@ -141,6 +159,7 @@ def enregistrer_suivi(*, parcours: Parcours, resultat: str, date: Date, by, comm
 def modifier_sortie(*, sortie: Sortie, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
     """Edit an outcome. Moving the exit date moves the path's end and its planned 6-month
     follow-up with it; a follow-up never precedes the exit."""
+    exiger(by, sortie.projet_id, MODIFIER)
     parcours = sortie.parcours
     if sortie.type == TypeSortie.SORTIE:
         if date < parcours.date_debut:

@@ -4,9 +4,9 @@ from . import views
 
 urlpatterns = [
     path("apprenants/", views.ApprenantListView.as_view(), name="apprenant_list"),
-    path("apprenants/nouveau/", views.ApprenantCreateView.as_view(), name="apprenant_create"),
+    path("apprenants/nouveau/", views.ApprenantFormView.as_view(), name="apprenant_create"),
     path("apprenants/<int:pk>/", views.ApprenantDetailView.as_view(), name="apprenant_detail"),
-    path("apprenants/<int:pk>/modifier/", views.ApprenantUpdateView.as_view(), name="apprenant_update"),
+    path("apprenants/<int:pk>/modifier/", views.ApprenantFormView.as_view(), name="apprenant_update"),
     path("apprenants/<int:pk>/parcours/nouveau/", views.ParcoursCreateView.as_view(), name="parcours_create"),
     path("apprenants/<int:pk>/freins/nouveau/", views.FreinCreateView.as_view(), name="frein_create"),
     path("parcours/<int:pk>/modifier/", views.ParcoursUpdateView.as_view(), name="parcours_update"),

@@ -1,31 +1,28 @@
 """Coordinator pages for learners, paths, steps, obstacles and outcomes.
 
 Thin views: ``ProjetMixin`` checks the project (404) and the role's capability (403), every
-object is read through ``self.scoped(Model)`` (``visible_to``), forms validate and the writes
-are in ``services.py``.
+object is read through ``visible_to`` (``self.scoped(Model)``; the query sets of the lists and
+pages are in ``selectors.py``), forms validate and the writes go through ``services.py`` (the
+form pages are ``ServiceFormView``s). The home to-do's block is in ``home.py``.
 """
 
-from datetime import date, timedelta
-from itertools import chain
+from datetime import date
+from functools import cached_property
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Window
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from conciergerie.mixins import ProjetMixin, erreurs_vers_form
-from conciergerie.roles import peut
+from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
 
-from . import services
-from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre, parcours_sans_etape, suivis_dus
+from . import selectors, services
+from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre
 from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, ParcoursForm, SortieForm, StatutEtapeForm
-from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, StatutParcours, TypeSortie
-
-HISTORIQUE_MAX = 20
-
+from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, TypeSortie
 
 # ---------------------------------------------------------------- learners list
 
@@ -47,8 +44,7 @@ class ApprenantListView(ProjetMixin, ListView):
         self.complet = self.peut("apprenants.modifier")
         self.cles = [cle for cle, _ in COLONNES if self.complet or cle in COLONNES_IDENTITE]
         self.tri, champs = ordre(self.request.GET.get("tri"), self.cles)
-        parcours = self.scoped(Parcours).order_by("-date_debut", "pk")
-        base = self.scoped(Apprenant).select_related("prescripteur").prefetch_related(Prefetch("parcours", queryset=parcours))
+        base = selectors.apprenants(self.request.user, self.projet)
         self.filterset = ApprenantFilter(
             self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet, complet=self.complet
         )
@@ -81,68 +77,13 @@ class ApprenantListView(ProjetMixin, ListView):
 # ---------------------------------------------------------------- learner page
 
 
-def _historique(apprenant, parcours_ids, avec_freins: bool):
-    """Who changed what and when: the latest records of the learner and of its rows."""
-    sources = [
-        Apprenant.history.filter(id=apprenant.pk),
-        Parcours.history.filter(apprenant_id=apprenant.pk),
-        Etape.history.filter(parcours_id__in=parcours_ids),
-        Sortie.history.filter(parcours_id__in=parcours_ids),
-    ]
-    if avec_freins:
-        sources.append(Frein.history.filter(apprenant_id=apprenant.pk))
-    records = chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:HISTORIQUE_MAX] for qs in sources)
-    lignes = []
-    for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORIQUE_MAX]:
-        user = record.history_user
-        lignes.append(
-            {
-                "date": record.history_date,
-                "qui": (user.get_full_name() or user.username) if user else "système",
-                "action": ACTIONS.get(record.history_type, "modification"),
-                "objet": record.instance_type._meta.verbose_name,
-                "libelle": _libelle(record),
-            }
-        )
-    return lignes
-
-
-ACTIONS = {"+": "création", "~": "modification", "-": "suppression"}
-
-
-def _libelle(record) -> str:
-    """A label read from the record's own fields (no query per row)."""
-    model = record.instance_type
-    if model is Apprenant:
-        return f"{record.prenom} {record.nom}"
-    if model is Parcours:
-        return f"{record.intitule} ({record.get_statut_display()})"
-    if model is Etape:
-        libelle = record.get_type_display() + (f" — {record.intitule}" if record.intitule else "")
-        return f"{libelle} ({record.get_statut_display()})"
-    if model is Frein:
-        return f"{record.get_type_display()}{' (levé)' if record.leve else ''}"
-    return f"{record.get_type_display()} : {record.get_resultat_display()}"
-
-
 class ApprenantDetailView(ProjetMixin, DetailView):
     capacite = "apprenants.voir"
     template_name = "parcours/apprenant_detail.html"
     context_object_name = "apprenant"
 
     def get_queryset(self):
-        etapes = self.scoped(Etape).select_related("organisation", "session")
-        parcours = self.scoped(Parcours).prefetch_related(Prefetch("etapes", queryset=etapes))
-        prefetches = [Prefetch("parcours", queryset=parcours)]
-        if self.peut("apprenants.modifier"):
-            recit_model = Apprenant.recits.rel.related_model
-            recits = recit_model.objects.visible_to(self.request.user, projet=self.projet).order_by("-date")
-            prefetches += [
-                Prefetch("parcours__sorties", queryset=self.scoped(Sortie)),
-                Prefetch("freins", queryset=self.scoped(Frein)),
-                Prefetch("recits", queryset=recits),
-            ]
-        return self.scoped(Apprenant).select_related("prescripteur", "prescripteur_contact").prefetch_related(*prefetches)
+        return selectors.apprenants_avec_fiche(self.request.user, self.projet, complet=self.peut("apprenants.modifier"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -153,7 +94,7 @@ class ApprenantDetailView(ProjetMixin, DetailView):
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
         if complet:
             parcours_ids = [p.pk for p in apprenant.parcours.all()]
-            context["historique"] = _historique(apprenant, parcours_ids, avec_freins=True)
+            context["historique"] = selectors.historique(apprenant, parcours_ids, avec_freins=True)
             context["frein_form"] = FreinForm()
         return context
 
@@ -161,174 +102,117 @@ class ApprenantDetailView(ProjetMixin, DetailView):
 # ---------------------------------------------------------------- forms (create / edit)
 
 
-class ServiceFormView(ProjetMixin, FormView):
-    """A form whose valid data goes to a service; a refused form or service changes nothing."""
+def _url_apprenant(projet, apprenant_id, ancre="") -> str:
+    url = reverse("apprenant_detail", args=[projet.pk, apprenant_id])
+    return f"{url}#{ancre}" if ancre else url
+
+
+class ApprenantFormView(ServiceFormView):
+    """Create (``apprenant_create``) or edit (``apprenant_update``) a learner."""
 
     capacite = "apprenants.modifier"
-    template_name = "parcours/parcours_form.html"
-    titre = ""
-
-    def enregistrer(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.objet = self.enregistrer(form)
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.message_succes())
-        return HttpResponseRedirect(self.get_success_url())
-
-    def message_succes(self):
-        return "Enregistré."
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["titre"] = self.get_titre()
-        context["retour"] = self.get_retour_url()
-        return context
-
-    def get_titre(self):
-        return self.titre
-
-    def get_retour_url(self):
-        return reverse("apprenant_list", args=[self.projet.pk])
-
-    def apprenant_url(self, apprenant_id, ancre=""):
-        url = reverse("apprenant_detail", args=[self.projet.pk, apprenant_id])
-        return f"{url}#{ancre}" if ancre else url
-
-
-class ApprenantCreateView(ServiceFormView):
+    modele = Apprenant
+    form_class = ApprenantForm
+    liste, detail = "apprenant_list", "apprenant_detail"
     titre = "Nouvel apprenant"
 
-    def get_form(self, form_class=None):
-        return ApprenantForm(**self.get_form_kwargs(), projet=self.projet, user=self.request.user, voir_rqth=self.peut("rqth.voir"))
-
-    def get_instance(self):
-        return None
-
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_instance()
-        return kwargs
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user, "voir_rqth": self.peut("rqth.voir")}
 
     def enregistrer(self, form):
-        apprenant = form.save(commit=False)
-        return services.enregistrer_apprenant(apprenant=apprenant, projet=self.projet, by=self.request.user)
+        return services.enregistrer_apprenant(apprenant=form.save(commit=False), projet=self.projet, by=self.request.user)
 
     def message_succes(self):
-        return f"Apprenant {self.objet} enregistré."
-
-    def get_success_url(self):
-        return self.apprenant_url(self.objet.pk)
-
-
-class ApprenantUpdateView(ApprenantCreateView):
-    def get_instance(self):
-        if not hasattr(self, "_apprenant"):
-            self._apprenant = get_object_or_404(self.scoped(Apprenant), pk=self.kwargs["pk"])
-        return self._apprenant
-
-    def get_titre(self):
-        return f"Modifier {self.get_instance()}"
-
-    def get_retour_url(self):
-        return self.apprenant_url(self.get_instance().pk)
+        return f"Apprenant {self.resultat} enregistré."
 
 
 class ParcoursCreateView(ServiceFormView):
+    """A new path of the learner ``pk``."""
+
+    capacite = "apprenants.modifier"
+    form_class = ParcoursForm
     titre = "Nouveau parcours"
 
-    def get_apprenant(self):
-        if not hasattr(self, "_apprenant"):
-            self._apprenant = get_object_or_404(self.scoped(Apprenant), pk=self.kwargs["pk"])
-        return self._apprenant
+    @cached_property
+    def apprenant(self):
+        return get_object_or_404(self.scoped(Apprenant), pk=self.kwargs["pk"])
 
-    def get_form(self, form_class=None):
-        return ParcoursForm(**self.get_form_kwargs(), projet=self.projet)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet}
 
     def get_initial(self):
         return {"date_debut": date.today(), "referent": self.request.user.pk}
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_parcours()
-        return kwargs
-
-    def get_parcours(self):
-        return None
-
     def get_titre(self):
-        return f"{self.titre} — {self.get_apprenant()}"
+        return f"{self.titre} — {self.apprenant}"
 
     def enregistrer(self, form):
-        return services.enregistrer_parcours(parcours=form.save(commit=False), apprenant=self.get_apprenant(), by=self.request.user)
+        return services.enregistrer_parcours(parcours=form.save(commit=False), apprenant=self.apprenant, by=self.request.user)
 
     def message_succes(self):
-        return f"Parcours « {self.objet.intitule} » enregistré."
+        return f"Parcours « {self.resultat.intitule} » enregistré."
 
     def get_retour_url(self):
-        return self.apprenant_url(self.get_apprenant().pk)
+        return _url_apprenant(self.projet, self.apprenant.pk)
 
     def get_success_url(self):
-        return self.apprenant_url(self.objet.apprenant_id, f"parcours-{self.objet.pk}")
+        return _url_apprenant(self.projet, self.resultat.apprenant_id, f"parcours-{self.resultat.pk}")
 
 
 class ParcoursObjetMixin:
-    """Views on one path (``pk``), read through visible_to."""
+    """Views on one path (``pk``), read through visible_to with its learner."""
 
-    def get_parcours(self):
-        if not hasattr(self, "_parcours"):
-            self._parcours = get_object_or_404(self.scoped(Parcours).select_related("apprenant"), pk=self.kwargs["pk"])
-        return self._parcours
+    @cached_property
+    def parcours(self):
+        return get_object_or_404(self.scoped(Parcours).select_related("apprenant"), pk=self.kwargs["pk"])
 
-    def get_apprenant(self):
-        return self.get_parcours().apprenant
+    @property
+    def apprenant(self):
+        return self.parcours.apprenant
 
 
 class ParcoursUpdateView(ParcoursObjetMixin, ParcoursCreateView):
     titre = "Modifier le parcours"
+
+    @property
+    def objet(self):
+        return self.parcours
 
     def get_initial(self):
         return {}
 
 
 class EtapeCreateView(ParcoursObjetMixin, ServiceFormView):
+    """A new step of the path ``pk``."""
+
+    capacite = "apprenants.modifier"
+    form_class = EtapeForm
     titre = "Nouvelle étape"
-
-    def get_form(self, form_class=None):
-        return EtapeForm(**self.get_form_kwargs(), projet=self.projet, user=self.request.user, organisation_id=self.organisation_imposee())
-
-    def organisation_imposee(self):
-        return None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_etape()
-        return kwargs
+        return {**kwargs, "projet": self.projet, "user": self.request.user, "organisation_id": self.organisation_imposee()}
 
-    def get_etape(self):
+    def organisation_imposee(self):
         return None
 
     def get_initial(self):
         return {"date_debut": date.today()}
 
     def get_titre(self):
-        return f"{self.titre} — {self.get_parcours()}"
+        return f"{self.titre} — {self.parcours}"
 
     def enregistrer(self, form):
-        return services.enregistrer_etape(etape=form.save(commit=False), parcours=self.get_parcours(), by=self.request.user)
+        return services.enregistrer_etape(etape=form.save(commit=False), parcours=self.parcours, by=self.request.user)
 
     def message_succes(self):
-        return f"Étape « {self.objet.get_type_display()} » enregistrée."
+        return f"Étape « {self.resultat.get_type_display()} » enregistrée."
 
     def get_retour_url(self):
-        return self.apprenant_url(self.get_apprenant().pk, f"parcours-{self.get_parcours().pk}")
+        return _url_apprenant(self.projet, self.apprenant.pk, f"parcours-{self.parcours.pk}")
 
     def get_success_url(self):
-        return self.apprenant_url(self.get_apprenant().pk, f"etape-{self.objet.pk}")
+        return _url_apprenant(self.projet, self.apprenant.pk, f"etape-{self.resultat.pk}")
 
 
 class EtapeObjetMixin:
@@ -336,14 +220,18 @@ class EtapeObjetMixin:
 
     capacite = "etapes.modifier"
 
-    def get_etape(self):
-        if not hasattr(self, "_etape"):
-            qs = self.scoped(Etape).select_related("parcours__apprenant", "organisation")
-            self._etape = get_object_or_404(qs, pk=self.kwargs["pk"])
-        return self._etape
+    @cached_property
+    def etape(self):
+        qs = self.scoped(Etape).select_related("parcours__apprenant", "organisation")
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
 
-    def get_parcours(self):
-        return self.get_etape().parcours
+    @property
+    def objet(self):
+        return self.etape
+
+    @property
+    def parcours(self):
+        return self.etape.parcours
 
     def organisation_imposee(self):
         if self.peut("apprenants.modifier"):
@@ -359,13 +247,14 @@ class EtapeUpdateView(EtapeObjetMixin, EtapeCreateView):
 
 
 class EtapeStatutView(EtapeObjetMixin, ProjetMixin, TemplateView):
-    """One-click status change from the timeline: htmx gets the step's fragment back."""
+    """One-click status change from the timeline: htmx gets the step's fragment back (not a form
+    page: the step's fragment, or its page, shown again with the reason of a refusal)."""
 
     template_name = "parcours/etape_statut.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        etape = self.get_etape()
+        etape = self.etape
         context.update(
             e=etape,
             statut_choices=StatutEtape.choices,
@@ -381,7 +270,7 @@ class EtapeStatutView(EtapeObjetMixin, ProjetMixin, TemplateView):
         return [self.template_name]
 
     def post(self, request, *args, **kwargs):
-        etape = self.get_etape()
+        etape = self.etape
         form = StatutEtapeForm(request.POST)
         if form.is_valid():
             try:
@@ -393,100 +282,110 @@ class EtapeStatutView(EtapeObjetMixin, ProjetMixin, TemplateView):
         if form.is_valid():
             if not request.htmx:
                 messages.success(request, f"Statut de l'étape : {etape.get_statut_display()}.")
-                return HttpResponseRedirect(
-                    reverse("apprenant_detail", args=[self.projet.pk, etape.parcours.apprenant_id]) + f"#etape-{etape.pk}"
-                )
+                return HttpResponseRedirect(_url_apprenant(self.projet, etape.parcours.apprenant_id, f"etape-{etape.pk}"))
             return self.render_to_response(self.get_context_data(**kwargs))
         etape.refresh_from_db()
         return self.render_to_response(self.get_context_data(statut_form=form, **kwargs), status=200 if request.htmx else 400)
 
 
 class FreinCreateView(ServiceFormView):
+    """A new obstacle of the learner ``pk``."""
+
+    capacite = "apprenants.modifier"
+    form_class = FreinForm
     titre = "Nouveau frein"
 
-    def get_apprenant(self):
-        if not hasattr(self, "_apprenant"):
-            self._apprenant = get_object_or_404(self.scoped(Apprenant), pk=self.kwargs["pk"])
-        return self._apprenant
-
-    def get_form(self, form_class=None):
-        return FreinForm(**self.get_form_kwargs())
+    @cached_property
+    def apprenant(self):
+        return get_object_or_404(self.scoped(Apprenant), pk=self.kwargs["pk"])
 
     def get_titre(self):
-        return f"{self.titre} — {self.get_apprenant()}"
+        return f"{self.titre} — {self.apprenant}"
 
     def enregistrer(self, form):
-        return services.enregistrer_frein(frein=form.save(commit=False), apprenant=self.get_apprenant(), by=self.request.user)
+        return services.enregistrer_frein(frein=form.save(commit=False), apprenant=self.apprenant, by=self.request.user)
 
     def message_succes(self):
-        return f"Frein « {self.objet.get_type_display()} » ajouté."
+        return f"Frein « {self.resultat.get_type_display()} » ajouté."
 
     def get_retour_url(self):
-        return self.apprenant_url(self.get_apprenant().pk, "freins")
+        return _url_apprenant(self.projet, self.apprenant.pk, "freins")
 
     def get_success_url(self):
         return self.get_retour_url()
 
 
 class FreinUpdateView(FreinCreateView):
+    modele = Frein
+    form_class = FreinModificationForm
     titre = "Modifier le frein"
 
-    def get_frein(self):
-        if not hasattr(self, "_frein"):
-            self._frein = get_object_or_404(self.scoped(Frein).select_related("apprenant"), pk=self.kwargs["pk"])
-        return self._frein
+    def get_queryset(self):
+        return super().get_queryset().select_related("apprenant")
 
-    def get_apprenant(self):
-        return self.get_frein().apprenant
-
-    def get_form(self, form_class=None):
-        return FreinModificationForm(**self.get_form_kwargs(), instance=self.get_frein())
+    @property
+    def apprenant(self):
+        return self.objet.apprenant
 
     def message_succes(self):
-        return f"Frein « {self.objet.get_type_display()} » modifié."
+        return f"Frein « {self.resultat.get_type_display()} » modifié."
 
 
-class FreinLeverView(ProjetMixin, TemplateView):
+class FreinLeverView(ServiceFormView):
+    """Lift an obstacle today: a page with one button (``parcours/frein_lever.html``), an
+    empty form posted; an obstacle already lifted stays as it is."""
+
     capacite = "apprenants.modifier"
+    modele = Frein
+    form_class = forms.Form
     template_name = "parcours/frein_lever.html"
 
-    def get_frein(self):
-        return get_object_or_404(self.scoped(Frein).select_related("apprenant"), pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return super().get_queryset().select_related("apprenant")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["frein"] = self.get_frein()
-        return context
+        return super().get_context_data(frein=self.objet, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        frein = self.get_frein()
-        if not frein.leve:
-            services.lever_frein(frein=frein, date=date.today(), by=request.user)
-            messages.success(request, f"Frein « {frein.get_type_display()} » levé.")
-        return HttpResponseRedirect(reverse("apprenant_detail", args=[self.projet.pk, frein.apprenant_id]) + "#freins")
+    def enregistrer(self, form):
+        if self.objet.leve:
+            return None
+        return services.lever_frein(frein=self.objet, date=date.today(), by=self.request.user)
+
+    def message_succes(self):
+        return f"Frein « {self.resultat.get_type_display()} » levé." if self.resultat else ""
+
+    def get_retour_url(self):
+        return _url_apprenant(self.projet, self.objet.apprenant_id, "freins")
+
+    def get_success_url(self):
+        return self.get_retour_url()
 
 
 class ParcoursCloturerView(ParcoursObjetMixin, ServiceFormView):
+    capacite = "apprenants.modifier"
+    form_class = SortieForm
     titre = "Clôturer le parcours"
     suivi = False
 
-    def get_form(self, form_class=None):
-        return SortieForm(**self.get_form_kwargs(), parcours=self.get_parcours(), suivi=self.suivi)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parcours": self.parcours, "suivi": self.suivi}
 
     def get_initial(self):
         return {"date": date.today()}
 
     def get_titre(self):
-        return f"{self.titre} — {self.get_parcours()}"
+        return f"{self.titre} — {self.parcours}"
 
     def enregistrer(self, form):
-        return services.close_parcours(parcours=self.get_parcours(), by=self.request.user, **form.cleaned_data)
+        return services.close_parcours(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        return f"Parcours clôturé : {self.objet.get_resultat_display()}. Suivi à 6 mois prévu le {self.get_parcours().suivi_6_mois_le:%d/%m/%Y}."
+        return (
+            f"Parcours clôturé : {self.resultat.get_resultat_display()}. Suivi à 6 mois prévu le {self.parcours.suivi_6_mois_le:%d/%m/%Y}."
+        )
 
     def get_retour_url(self):
-        return self.apprenant_url(self.get_apprenant().pk, f"parcours-{self.get_parcours().pk}")
+        return _url_apprenant(self.projet, self.apprenant.pk, f"parcours-{self.parcours.pk}")
 
     def get_success_url(self):
         return self.get_retour_url()
@@ -497,95 +396,52 @@ class ParcoursSuiviView(ParcoursCloturerView):
     suivi = True
 
     def enregistrer(self, form):
-        return services.enregistrer_suivi(parcours=self.get_parcours(), by=self.request.user, **form.cleaned_data)
+        return services.enregistrer_suivi(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        return f"Suivi à 6 mois enregistré : {self.objet.get_resultat_display()}."
+        return f"Suivi à 6 mois enregistré : {self.resultat.get_resultat_display()}."
 
 
 class SortieUpdateView(ServiceFormView):
     """Edit an outcome (at the exit or at the 6-month follow-up); the type stays."""
 
-    def get_sortie(self):
-        if not hasattr(self, "_sortie"):
-            self._sortie = get_object_or_404(self.scoped(Sortie).select_related("parcours__apprenant"), pk=self.kwargs["pk"])
-        return self._sortie
+    capacite = "apprenants.modifier"
+    modele = Sortie
+    form_class = SortieForm
 
-    def get_form(self, form_class=None):
-        sortie = self.get_sortie()
+    def get_queryset(self):
+        return super().get_queryset().select_related("parcours__apprenant")
+
+    def get_form_kwargs(self):
+        sortie = self.objet
         suivi = sortie.type == TypeSortie.SUIVI_6_MOIS
         suivi_enregistre = None
         if not suivi:
             suivi_enregistre = self.scoped(Sortie).filter(parcours_id=sortie.parcours_id, type=TypeSortie.SUIVI_6_MOIS).first()
-        return SortieForm(**self.get_form_kwargs(), parcours=sortie.parcours, suivi=suivi, suivi_enregistre=suivi_enregistre)
+        return {**super().get_form_kwargs(), "parcours": sortie.parcours, "suivi": suivi, "suivi_enregistre": suivi_enregistre}
 
     def get_initial(self):
-        sortie = self.get_sortie()
+        sortie = self.objet
         return {"resultat": sortie.resultat, "date": sortie.date, "commentaire": sortie.commentaire}
 
     def get_titre(self):
-        sortie = self.get_sortie()
+        sortie = self.objet
         moment = "le suivi à 6 mois" if sortie.type == TypeSortie.SUIVI_6_MOIS else "la sortie"
         return f"Modifier {moment} — {sortie.parcours}"
 
     def enregistrer(self, form):
-        return services.modifier_sortie(sortie=self.get_sortie(), by=self.request.user, **form.cleaned_data)
+        return services.modifier_sortie(sortie=self.objet, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        message = f"{self.objet.get_type_display()} : {self.objet.get_resultat_display()}, le {self.objet.date:%d/%m/%Y}."
-        parcours = self.objet.parcours
-        if self.objet.type == TypeSortie.SORTIE and parcours.suivi_6_mois_le:
+        message = f"{self.resultat.get_type_display()} : {self.resultat.get_resultat_display()}, le {self.resultat.date:%d/%m/%Y}."
+        parcours = self.resultat.parcours
+        if self.resultat.type == TypeSortie.SORTIE and parcours.suivi_6_mois_le:
             message += f" Suivi à 6 mois prévu le {parcours.suivi_6_mois_le:%d/%m/%Y}."
         return message
 
     def get_retour_url(self):
-        parcours = self.get_sortie().parcours
-        return self.apprenant_url(parcours.apprenant_id, f"parcours-{parcours.pk}")
+        parcours = self.objet.parcours
+        return _url_apprenant(self.projet, parcours.apprenant_id, f"parcours-{parcours.pk}")
 
     def get_success_url(self):
         return self.get_retour_url()
-
-
-# ---------------------------------------------------------------- home to-do
-
-
-#: lines shown per block of the home to-do; the rest is a link to the filtered learners list
-LIGNES_TODO = 15
-
-
-def premieres_lignes(queryset, limite: int = LIGNES_TODO) -> tuple[list, int]:
-    """The first ``limite`` rows and the total, in one query (a window count over the whole
-    result, computed before the LIMIT)."""
-    lignes = list(queryset.annotate(total_lignes=Window(Count("pk")))[:limite])
-    return lignes, (lignes[0].total_lignes if lignes else 0)
-
-
-def taches_parcours(*, user, projet, adhesion) -> dict | None:
-    """The home page's to-do lines about learners (three queries, whatever the number of rows):
-    the first ``LIGNES_TODO`` of each block and its total."""
-    if adhesion is None or not peut(adhesion.role, "apprenants.voir"):
-        return None
-    parcours = Parcours.objects.visible_to(user, projet=projet).select_related("apprenant")
-    aujourdhui = date.today()
-    suivis, nb_suivis = premieres_lignes(suivis_dus(parcours, aujourdhui).order_by("suivi_6_mois_le", "pk"))
-    bloquees, nb_bloquees = premieres_lignes(
-        Etape.objects.visible_to(user, projet=projet)
-        .filter(statut=StatutEtape.BLOQUEE)
-        .select_related("parcours__apprenant", "organisation")
-        .order_by("modifie_le", "pk")
-    )
-    dormants, nb_dormants = premieres_lignes(parcours_sans_etape(parcours, aujourdhui).order_by("date_debut", "pk"))
-    return {
-        "template": "parcours/_todo.html",
-        "suivis": suivis,
-        "nb_suivis": nb_suivis,
-        "bloquees": bloquees,
-        "nb_bloquees": nb_bloquees,
-        "dormants": dormants,
-        "nb_dormants": nb_dormants,
-        "aujourdhui": aujourdhui,
-        "bientot": aujourdhui + timedelta(days=30),
-        "peut_modifier": peut(adhesion.role, "apprenants.modifier"),
-        "projet": projet,
-        "statut_cloture": StatutParcours.CLOTURE,
-    }

@@ -9,18 +9,15 @@ Places left = ``places_max`` − placed (never below 0), an upper bound since th
 session too.
 """
 
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from conciergerie.mixins import ProjetMixin
+from conciergerie.mixins import ProjetMixin, ServiceFormView
 from partenaires.models import Organisation
 
-from . import services
+from . import selectors, services
 from .forms import SessionFormationForm
-from .models import Apprenant, Etape, SessionFormation, StatutEtape, StatutParcours
-from .views import ServiceFormView
+from .models import SessionFormation, StatutEtape
 
 
 def bilan_places(session, placees: int) -> dict:
@@ -41,7 +38,7 @@ class SessionFormationListView(ProjetMixin, ListView):
     context_object_name = "sessions"
 
     def get_queryset(self):
-        sessions = self.scoped(SessionFormation).select_related("organisation").avec_placees()
+        sessions = selectors.sessions(self.request.user, self.projet)
         organisation = self.request.GET.get("organisation", "")
         self.organisation = None
         if organisation.isdigit():
@@ -69,52 +66,32 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        etapes = list(
-            self.scoped(Etape)
-            .filter(session=self.object)
-            .select_related("parcours__apprenant")
-            .order_by("parcours__apprenant__nom", "parcours__apprenant__prenom", "pk")
-        )
+        etapes = selectors.etapes_de_session(self.request.user, self.projet, self.object)
         placees = {e.parcours.apprenant_id for e in etapes if e.statut != StatutEtape.ABANDONNEE}
         context.update(etapes=etapes, bilan=bilan_places(self.object, len(placees)))
         return context
 
 
-class SessionFormationCreateView(ServiceFormView):
-    """Log an OF's session (the coordinator's; a partner only reads its organisation's)."""
+class SessionFormationFormView(ServiceFormView):
+    """Log (``sessionformation_create``) or edit (``sessionformation_update``) an OF's session
+    (the coordinator's; a partner only reads its organisation's)."""
 
-    titre = "Nouvelle session de formation"
+    capacite = "apprenants.modifier"
+    modele = SessionFormation
+    form_class = SessionFormationForm
+    liste, detail = "sessionformation_list", "sessionformation_detail"
 
-    def get_session(self):
-        return None
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
-    def get_form(self, form_class=None):
-        return SessionFormationForm(**self.get_form_kwargs(), instance=self.get_session(), projet=self.projet, user=self.request.user)
+    def get_titre(self):
+        return f"Modifier la session « {self.objet.intitule} »" if self.objet else "Nouvelle session de formation"
 
     def enregistrer(self, form):
         return services.enregistrer_session(session=form.save(commit=False), projet=self.projet, by=self.request.user)
 
     def message_succes(self):
-        return f"Session « {self.objet.intitule} » enregistrée."
-
-    def get_retour_url(self):
-        return reverse("sessionformation_list", args=[self.projet.pk])
-
-    def get_success_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.pk])
-
-
-class SessionFormationUpdateView(SessionFormationCreateView):
-    def get_session(self):
-        if not hasattr(self, "_session"):
-            self._session = get_object_or_404(self.scoped(SessionFormation), pk=self.kwargs["pk"])
-        return self._session
-
-    def get_titre(self):
-        return f"Modifier la session « {self.get_session().intitule} »"
-
-    def get_retour_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.get_session().pk])
+        return f"Session « {self.resultat.intitule} » enregistrée."
 
 
 class OrganisationApprenantsView(ProjetMixin, ListView):
@@ -132,16 +109,7 @@ class OrganisationApprenantsView(ProjetMixin, ListView):
 
     def get_queryset(self):
         self.organisation = get_object_or_404(Organisation.objects.visible_to(self.request.user, projet=self.projet), pk=self.kwargs["pk"])
-        etapes = self.scoped(Etape).filter(organisation=self.organisation)
-        return (
-            self.scoped(Apprenant)
-            .filter(pk__in=etapes.values("parcours__apprenant_id"))
-            .annotate(
-                nb_etapes=Count("parcours__etapes", filter=Q(parcours__etapes__organisation=self.organisation), distinct=True),
-                en_cours=Count("parcours", filter=Q(parcours__statut=StatutParcours.EN_COURS), distinct=True),
-            )
-            .order_by("nom", "prenom", "pk")
-        )
+        return selectors.apprenants_de_organisation(self.request.user, self.projet, self.organisation)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(organisation=self.organisation, **kwargs)

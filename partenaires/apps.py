@@ -9,7 +9,7 @@ class PartenairesConfig(AppConfig):
     def ready(self):
         from conciergerie.home import register
 
-        from .views import taches_partenaires
+        from .home import taches_partenaires
 
         register(taches_partenaires)
 

@@ -4,6 +4,8 @@ import re
 
 from django import forms
 
+from conciergerie.forms import PeriodeFormMixin
+
 from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
 
 TAILLE_MAX_CONVENTION = 10 * 1024 * 1024  # 10 Mo
@@ -83,7 +85,7 @@ class ContactForm(forms.ModelForm):
         fields = ["prenom", "nom", "fonction", "email", "telephone", "est_referent"]
 
 
-class ConventionForm(forms.ModelForm):
+class ConventionForm(PeriodeFormMixin, forms.ModelForm):
     class Meta:
         model = Convention
         fields = ["type", "intitule", "parties", "date_signature", "date_debut", "date_fin", "montant", "fichier"]
@@ -108,10 +110,7 @@ class ConventionForm(forms.ModelForm):
         return fichier
 
     def clean(self):
-        cleaned = super().clean()
-        debut, fin = cleaned.get("date_debut"), cleaned.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La fin doit suivre le début.")
+        cleaned = super().clean()  # the period (PeriodeFormMixin)
         montant = cleaned.get("montant")
         if montant is not None and montant < 0:
             self.add_error("montant", "Le montant ne peut pas être négatif.")

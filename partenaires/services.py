@@ -1,17 +1,26 @@
-"""Writes of the partners' pages (plain functions, keyword arguments only)."""
+"""Writes of the partners' pages (plain functions, keyword arguments only).
+
+Each checks that ``by`` holds ``partenaires.modifier`` in the row's project
+(``conciergerie.scoping.exiger``, ``PermissionDenied`` otherwise) before anything else.
+"""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from conciergerie.scoping import exiger
+
 from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
+
+CAPACITE = "partenaires.modifier"
 
 
 @transaction.atomic
-def enregistrer_organisation(*, organisation: Organisation, role_consortium: str = "") -> Organisation:
+def enregistrer_organisation(*, organisation: Organisation, role_consortium: str = "", by) -> Organisation:
     """Save an organisation (already validated by its form) and its role in the consortium:
     ``""`` takes it out of the consortium, a role adds or updates its ``MembreConsortium``."""
+    exiger(by, organisation.projet_id, CAPACITE)
     organisation.full_clean()
     organisation.save()
     membre = MembreConsortium.objects.filter(projet_id=organisation.projet_id, organisation=organisation).first()
@@ -32,7 +41,8 @@ def enregistrer_organisation(*, organisation: Organisation, role_consortium: str
     return organisation
 
 
-def enregistrer_contact(*, contact: Contact, organisation: Organisation) -> Contact:
+def enregistrer_contact(*, contact: Contact, organisation: Organisation, by) -> Contact:
+    exiger(by, organisation.projet_id, CAPACITE)
     contact.organisation = organisation
     contact.full_clean()
     contact.save()
@@ -40,8 +50,9 @@ def enregistrer_contact(*, contact: Contact, organisation: Organisation) -> Cont
 
 
 @transaction.atomic
-def enregistrer_convention(*, convention: Convention, parties) -> Convention:
+def enregistrer_convention(*, convention: Convention, parties, by) -> Convention:
     """Save a convention and its signatories; the parties must belong to its project."""
+    exiger(by, convention.projet_id, CAPACITE)
     if any(partie.projet_id != convention.projet_id for partie in parties):
         raise ValidationError({"parties": "Une partie n'appartient pas à ce projet."})
     convention.full_clean(exclude=["fichier"])  # the file was checked by the form (PDF, 10 Mo)

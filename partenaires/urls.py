@@ -4,13 +4,13 @@ from . import views
 
 urlpatterns = [
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
-    path("organisations/nouvelle/", views.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisations/nouvelle/", views.OrganisationFormView.as_view(), name="organisation_create"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
-    path("organisations/<int:pk>/modifier/", views.OrganisationUpdateView.as_view(), name="organisation_update"),
+    path("organisations/<int:pk>/modifier/", views.OrganisationFormView.as_view(), name="organisation_update"),
     path("organisations/<int:pk>/contacts/nouveau/", views.ContactCreateView.as_view(), name="contact_create"),
     path("contacts/<int:pk>/modifier/", views.ContactUpdateView.as_view(), name="contact_update"),
-    path("conventions/nouvelle/", views.ConventionCreateView.as_view(), name="convention_create"),
+    path("conventions/nouvelle/", views.ConventionFormView.as_view(), name="convention_create"),
     path("conventions/<int:pk>/", views.ConventionDetailView.as_view(), name="convention_detail"),
-    path("conventions/<int:pk>/modifier/", views.ConventionUpdateView.as_view(), name="convention_update"),
+    path("conventions/<int:pk>/modifier/", views.ConventionFormView.as_view(), name="convention_update"),
     path("conventions/<int:pk>/fichier/", views.ConventionFichierView.as_view(), name="convention_fichier"),
 ]

@@ -11,13 +11,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from conciergerie.forms import PeriodeFormMixin
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
 from partenaires.models import Contact, Organisation
 
 from .models import Activite, Copil, Recit, TypeActivite, TypeRecit
-from .services import message_consentement
+from .services import MESSAGE_PERIODE_COPIL, message_consentement
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
@@ -104,7 +105,10 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{contact} ({contact.organisation.nom})"
 
 
-class CopilForm(forms.ModelForm):
+class CopilForm(PeriodeFormMixin, forms.ModelForm):
+    periode = ("periode_debut", "periode_fin")
+    message_periode = MESSAGE_PERIODE_COPIL
+
     participants = ParticipantsField(
         label="Participants",
         queryset=Contact.objects.none(),
@@ -145,13 +149,6 @@ class CopilForm(forms.ModelForm):
         self.instance.projet = projet
         contacts = Contact.objects.visible_to(user, projet=projet).select_related("organisation")
         self.fields["participants"].queryset = contacts.order_by("organisation__nom", "nom", "prenom", "pk")
-
-    def clean(self):
-        cleaned = super().clean()
-        debut, fin = cleaned.get("periode_debut"), cleaned.get("periode_fin")
-        if debut and fin and fin < debut:
-            self.add_error("periode_fin", "La fin de la période doit suivre son début.")
-        return cleaned
 
 
 # ---------------------------------------------------------------- lists' filters

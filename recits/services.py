@@ -3,19 +3,26 @@ one transaction each.
 
 Views validate with the forms (recits/forms.py) and call these; the rules are checked here
 again (the learners' consent, every linked row in the same project) and a broken rule raises
-``ValidationError`` before anything is written. Volunteer time is written by
-``finances.services`` (recits may import finances, never the other way round).
+``ValidationError`` before anything is written. Each first checks that ``by`` holds
+``recits.modifier`` in the project (``conciergerie.scoping.exiger``, ``PermissionDenied``
+otherwise). Volunteer time is written by ``finances.services`` (recits may import finances,
+never the other way round).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from conciergerie.forms import valider_periode
 from conciergerie.imports import normaliser
+from conciergerie.scoping import exiger
 from finances.models import TempsBenevole
 from finances.services import saisir_temps_benevole
 from parcours.models import Apprenant
 
 from .models import Activite, Copil, Recit
+
+CAPACITE = "recits.modifier"
+MESSAGE_PERIODE_COPIL = "La fin de la période doit suivre son début."  # the model's constraint's
 
 
 def message_consentement(apprenants) -> str:
@@ -69,6 +76,7 @@ def _enregistrer(instance, projet):
 @transaction.atomic
 def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=(), activites=()) -> Recit:
     """Save a récit and its links. Naming a learner requires that learner's recorded consent."""
+    exiger(by, projet, CAPACITE)
     apprenants, organisations, activites = list(apprenants), list(organisations), list(activites)
     _meme_projet(
         projet,
@@ -95,6 +103,7 @@ def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=
 
 @transaction.atomic
 def enregistrer_activite(*, activite: Activite, projet, by, organisations=()) -> Activite:
+    exiger(by, projet, CAPACITE)
     organisations = list(organisations)
     _meme_projet(projet, organisations=(organisations, "Une des organisations choisies n'appartient pas à ce projet."))
     _enregistrer(activite, projet)
@@ -105,6 +114,7 @@ def enregistrer_activite(*, activite: Activite, projet, by, organisations=()) ->
 @transaction.atomic
 def saisir_temps_activite(*, activite: Activite, projet, by, **champs) -> TempsBenevole:
     """One line of volunteer time logged against an activity (through finances.services)."""
+    exiger(by, projet, CAPACITE)
     if activite.projet_id != projet.pk:
         raise ValidationError("Cette activité n'appartient pas à ce projet.")
     organisation, financement = champs.get("organisation"), champs.get("financement")
@@ -120,11 +130,11 @@ def saisir_temps_activite(*, activite: Activite, projet, by, **champs) -> TempsB
 
 @transaction.atomic
 def enregistrer_copil(*, copil: Copil, projet, by, participants=()) -> Copil:
+    exiger(by, projet, CAPACITE)
     participants = list(participants)
     if any(contact.organisation.projet_id != projet.pk for contact in participants):
         raise ValidationError({"participants": "Un des participants choisis n'est pas un contact de ce projet."})
-    if copil.periode_debut and copil.periode_fin and copil.periode_fin < copil.periode_debut:
-        raise ValidationError({"periode_fin": "La fin de la période doit suivre son début."})
+    valider_periode(copil.periode_debut, copil.periode_fin, champ_fin="periode_fin", message=MESSAGE_PERIODE_COPIL)
     _enregistrer(copil, projet)
     copil.participants.set(participants)
     return copil

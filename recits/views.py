@@ -2,25 +2,23 @@
 meetings — lists, pages, create and edit.
 
 Thin views: ``ProjetMixin`` checks the project (404) and the capability (403), every row is
-read through ``self.scoped(Model)`` (``visible_to``), forms validate and the writes are in
-``services.py``. Récits are the conciergerie's own (``recits.modifier``); activities and
+read through ``self.scoped(Model)`` (``visible_to``), forms validate and the writes go through
+``services.py`` (the form pages are ``ServiceFormView``s). Récits are the conciergerie's own (``recits.modifier``); activities and
 COPIL meetings are read with ``tableau_de_bord.voir`` (the funder reads them too) and written
 with ``recits.modifier``. The funder never sees a volunteer's name: on an activity's page it
 gets the volunteer totals only (``finances.selectors``), computed after the checks above.
 """
 
 from collections import Counter
+from functools import cached_property
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Sum
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
-from conciergerie.mixins import ProjetMixin, erreurs_vers_form
+from conciergerie.mixins import ProjetMixin, ServiceFormView
 from finances import selectors
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
@@ -47,54 +45,6 @@ class FiltreListMixin:
         params.pop("page", None)
         context["query_string"] = params.urlencode()
         context["filter"] = self.filterset
-        return context
-
-
-class EcritureView(ProjetMixin, FormView):
-    """Create (no ``pk``) or edit (``pk``, read through visible_to) one row through a service;
-    a refused form or service changes nothing."""
-
-    capacite = "recits.modifier"
-    modele = None
-    liste = ""  # URL name of the list (the way back from a creation)
-    detail = ""  # URL name of the row's page
-
-    def get_objet(self):
-        if "pk" not in self.kwargs:
-            return None
-        if not hasattr(self, "_objet"):
-            self._objet = get_object_or_404(self.scoped(self.modele), pk=self.kwargs["pk"])
-        return self._objet
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(projet=self.projet, user=self.request.user, instance=self.get_objet())
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            self.objet = self.enregistrer(form)
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.message_succes())
-        return HttpResponseRedirect(reverse(self.detail, args=[self.projet.pk, self.objet.pk]))
-
-    def enregistrer(self, form):
-        raise NotImplementedError
-
-    def message_succes(self):
-        return "Enregistré."
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        objet = self.get_objet()
-        if objet is None:
-            context["titre"] = self.titre_creation
-            context["retour"] = reverse(self.liste, args=[self.projet.pk])
-        else:
-            context["titre"] = f"Modifier {objet}"
-            context["retour"] = reverse(self.detail, args=[self.projet.pk, objet.pk])
         return context
 
 
@@ -128,17 +78,21 @@ class RecitDetailView(ProjetMixin, DetailView):
         )
 
 
-class RecitFormView(EcritureView):
+class RecitFormView(ServiceFormView):
+    capacite = "recits.modifier"
     modele = Recit
     form_class = RecitForm
-    template_name = "recits/recit_form.html"
     liste, detail = "recit_list", "recit_detail"
-    titre_creation = "Nouveau récit"
+    titre = "Nouveau récit"
+    sous_titre = "Un apprenant ne peut être nommé dans un récit que si son consentement est enregistré sur sa fiche."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
     def get_initial(self):
         initial = super().get_initial()
         activite = self.request.GET.get("activite", "")
-        if self.get_objet() is None and activite.isdigit():
+        if self.objet is None and activite.isdigit():
             initial["activites"] = [int(activite)]
         return initial
 
@@ -154,7 +108,7 @@ class RecitFormView(EcritureView):
         )
 
     def message_succes(self):
-        return f"Récit « {self.objet.titre} » enregistré."
+        return f"Récit « {self.resultat.titre} » enregistré."
 
 
 # ---------------------------------------------------------------- activités
@@ -199,12 +153,16 @@ class ActiviteDetailView(ProjetMixin, DetailView):
         return context
 
 
-class ActiviteFormView(EcritureView):
+class ActiviteFormView(ServiceFormView):
+    capacite = "recits.modifier"
     modele = Activite
     form_class = ActiviteForm
-    template_name = "recits/activite_form.html"
     liste, detail = "activite_list", "activite_detail"
-    titre_creation = "Nouvelle activité"
+    titre = "Nouvelle activité"
+    sous_titre = "Ateliers, réunions partenaires, comités, événements, informations collectives."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
     def enregistrer(self, form):
         return services.enregistrer_activite(
@@ -215,47 +173,44 @@ class ActiviteFormView(EcritureView):
         )
 
     def message_succes(self):
-        return f"Activité « {self.objet.intitule} » enregistrée."
+        return f"Activité « {self.resultat.intitule} » enregistrée."
 
 
-class ActiviteTempsView(ProjetMixin, FormView):
+class ActiviteTempsView(ServiceFormView):
     """Volunteer time logged against an activity: the short form of the activity's page posts
     here (and the form has a page of its own, shown again with its errors)."""
 
     capacite = "recits.modifier"
     form_class = TempsActiviteForm
-    template_name = "recits/activite_temps_form.html"
+    sous_titre = "Le temps est enregistré au taux horaire du projet et rattaché à cette activité."
 
-    def get_activite(self):
-        if not hasattr(self, "_activite"):
-            self._activite = get_object_or_404(self.scoped(Activite), pk=self.kwargs["pk"])
-        return self._activite
+    @cached_property
+    def activite(self):
+        return get_object_or_404(self.scoped(Activite), pk=self.kwargs["pk"])
 
     def get_initial(self):
-        return {"date": self.get_activite().date}
+        return {"date": self.activite.date}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
-    def form_valid(self, form):
-        activite = self.get_activite()
-        try:
-            temps = services.saisir_temps_activite(activite=activite, projet=self.projet, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{number_format(temps.heures)} h de bénévolat enregistrées pour « {activite.intitule} ».")
-        return HttpResponseRedirect(reverse("activite_detail", args=[self.projet.pk, activite.pk]) + "#benevolat")
+    def get_titre(self):
+        return f"Temps bénévole — {self.activite}"
+
+    def get_retour_url(self):
+        return reverse("activite_detail", args=[self.projet.pk, self.activite.pk])
+
+    def enregistrer(self, form):
+        return services.saisir_temps_activite(activite=self.activite, projet=self.projet, by=self.request.user, **form.cleaned_data)
+
+    def message_succes(self):
+        return f"{number_format(self.resultat.heures)} h de bénévolat enregistrées pour « {self.activite.intitule} »."
+
+    def get_success_url(self):
+        return self.get_retour_url() + "#benevolat"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        activite = self.get_activite()
-        context.update(
-            activite=activite,
-            titre=f"Temps bénévole — {activite}",
-            retour=reverse("activite_detail", args=[self.projet.pk, activite.pk]),
-        )
-        return context
+        return super().get_context_data(activite=self.activite, **kwargs)
 
 
 # ---------------------------------------------------------------- COPIL
@@ -297,12 +252,16 @@ class CopilDetailView(ProjetMixin, DetailView):
         return context
 
 
-class CopilFormView(EcritureView):
+class CopilFormView(ServiceFormView):
+    capacite = "recits.modifier"
     modele = Copil
     form_class = CopilForm
-    template_name = "recits/copil_form.html"
     liste, detail = "copil_list", "copil_detail"
-    titre_creation = "Nouveau COPIL"
+    titre = "Nouveau COPIL"
+    sous_titre = "Comité de pilotage : la période couverte fixe les chiffres et les récits présentés."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
 
     def enregistrer(self, form):
         return services.enregistrer_copil(
@@ -313,4 +272,4 @@ class CopilFormView(EcritureView):
         )
 
     def message_succes(self):
-        return f"{self.objet} enregistré."
+        return f"{self.resultat} enregistré."

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from parcours import services
 from parcours.filters import parcours_sans_etape
+from parcours.home import LIGNES_TODO, taches_parcours
 from parcours.models import Etape, Parcours, Sortie, StatutParcours, TypeSortie
-from parcours.views import LIGNES_TODO, taches_parcours
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,22 @@
+"""The partners' block of the project home to-do (registered in PartenairesConfig.ready)."""
+
+from datetime import date
+
+from conciergerie.roles import peut
+
+from . import selectors
+
+
+def taches_partenaires(*, user, projet, adhesion) -> dict | None:
+    """The home page's to-do lines about partners (two queries, whatever the number of rows)."""
+    if adhesion is None or not peut(adhesion.role, "partenaires.voir"):
+        return None
+    aujourdhui = date.today()
+    conventions, qualiopi = selectors.echeances(user, projet, adhesion, aujourdhui)
+    return {
+        "template": "partenaires/_todo.html",
+        "conventions": conventions,
+        "qualiopi": qualiopi,
+        "aujourdhui": aujourdhui,
+        "projet": projet,
+    }
