@@ -11,7 +11,7 @@ name, and:
   of its records, created right after it and pointing at it;
 - ``"puis"``: fields changed after the creation, saved again (the history keeps both versions);
 - ``"cloture"`` (a path): ``{"resultat", "date"}``, closed as a coordinator closes it
-  (``parcours.services.close_parcours``: its exit and its 6-month follow-up date);
+  (``parcours.services.cloturer_parcours``: its exit and its 6-month follow-up date);
 - ``"#"``: a comment.
 
 The ``projet`` of every record that has one is the file's project (its ``conciergerie.Projet``).
@@ -31,7 +31,7 @@ from django.db import models
 from django.utils import timezone
 
 from conciergerie.models import Projet
-from parcours.services import close_parcours
+from parcours.services import cloturer_parcours
 
 DONNEES = Path(__file__).resolve().parent / "donnees"
 COMPTES = DONNEES / "comptes.json"
@@ -70,8 +70,8 @@ def charger_comptes(chemin: Path, mot_de_passe: str) -> dict:
 class Chargeur:
     """Loads project files one after the other; their users are the accounts given."""
 
-    def __init__(self, aujourdhui: date, comptes: dict):
-        self.aujourdhui = aujourdhui
+    def __init__(self, aujourd_hui: date, comptes: dict):
+        self.aujourd_hui = aujourd_hui
         self.comptes = comptes
 
     def charger(self, chemin: Path) -> Projet:
@@ -122,7 +122,7 @@ class Chargeur:
             save(objet)
         if "cloture" in enregistrement:
             sortie = enregistrement["cloture"]
-            close_parcours(parcours=objet, resultat=sortie["resultat"], date=self.jour(sortie["date"]), by=None)
+            cloturer_parcours(parcours=objet, resultat=sortie["resultat"], date=self.jour(sortie["date"]), by=None)
         return objet
 
     def valeur(self, champ, valeur):
@@ -139,7 +139,7 @@ class Chargeur:
 
     def jour(self, texte: str) -> date:
         relatif = JOUR_RELATIF.fullmatch(texte)
-        return self.aujourdhui + timedelta(days=int(relatif[1] or 0)) if relatif else date.fromisoformat(texte)
+        return self.aujourd_hui + timedelta(days=int(relatif[1] or 0)) if relatif else date.fromisoformat(texte)
 
     def objet(self, modele, cle: str):
         try:
@@ -148,10 +148,10 @@ class Chargeur:
             raise ValueError(f"{modele._meta.label} « {cle} » : aucun enregistrement de ce fichier n'a cette clé (« @ »).") from None
 
 
-def charger(aujourdhui: date, mot_de_passe: str) -> dict:
+def charger(aujourd_hui: date, mot_de_passe: str) -> dict:
     """Every file, in one go (the caller's transaction): the accounts, by username."""
     comptes = charger_comptes(COMPTES, mot_de_passe)
-    chargeur = Chargeur(aujourdhui, comptes)
+    chargeur = Chargeur(aujourd_hui, comptes)
     for chemin in PROJETS:
         chargeur.charger(chemin)
     return comptes

@@ -19,6 +19,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import connections
 from django.db.models import F, Sum
 from django.db.models.functions import Round
+from django.utils import timezone
 
 from .models import CENT, CategorieBudget, Depense, LigneBudget, TempsBenevole, Versement, arrondi_centime
 
@@ -225,13 +226,13 @@ class Synthese:
     tresorerie: Tresorerie
 
 
-def syntheses(financements: list, *, today: date | None = None) -> list[Synthese]:
+def syntheses(financements: list, *, aujourd_hui: date | None = None) -> list[Synthese]:
     """The figures of each funding, in a constant number of queries (4, whatever the count).
 
     The caller passes fundings it read through ``visible_to``; the rows summed here belong to
     them (aggregates only, no volunteer's name leaves this function).
     """
-    today = today or date.today()
+    aujourd_hui = aujourd_hui or timezone.localdate()
     ids = [f.pk for f in financements]
     prevus = defaultdict(lambda: ZERO)
     for row in LigneBudget.objects.filter(financement_id__in=ids).values("financement_id", "categorie").annotate(s=Sum("montant_prevu")):
@@ -271,7 +272,7 @@ def syntheses(financements: list, *, today: date | None = None) -> list[Synthese
                     montant_accorde=f.montant_accorde,
                     plafond=f.plafond_ingenierie,
                 ),
-                tresorerie=tresorerie(f, versements[f.pk], today=today),
+                tresorerie=tresorerie(f, versements[f.pk], aujourd_hui=aujourd_hui),
             )
         )
     return resultat
@@ -312,7 +313,7 @@ def totaliser(liste: Iterable[Synthese]) -> Totaux:
     )
 
 
-def tresorerie(financement, versements: list, *, today: date) -> Tresorerie:
+def tresorerie(financement, versements: list, *, aujourd_hui: date) -> Tresorerie:
     recu = sum((v.montant for v in versements if v.date_reception), ZERO)
     demande = sum((v.montant for v in versements if v.date_demande and not v.date_reception), ZERO)
     echeances = [v for v in versements if not v.date_demande and not v.date_reception]
@@ -325,11 +326,11 @@ def tresorerie(financement, versements: list, *, today: date) -> Tresorerie:
     )
 
 
-def versement_a_demander(versement, *, today: date) -> bool:
+def versement_a_demander(versement, *, aujourd_hui: date) -> bool:
     """Not requested yet and its deadline is within 45 days (or passed)."""
     return (
         versement.date_demande is None
         and versement.date_reception is None
         and versement.date_limite_demande is not None
-        and versement.date_limite_demande <= today + DELAI_VERSEMENT
+        and versement.date_limite_demande <= aujourd_hui + DELAI_VERSEMENT
     )

@@ -22,7 +22,7 @@ OUI_NON = [("", "—"), ("oui", "Oui"), ("non", "Non")]
 
 def suivis_dus(parcours, au: date | None = None):
     """Closed paths whose 6-month follow-up falls within 30 days (or is overdue) and is not recorded."""
-    au = au or date.today()
+    au = au or timezone.localdate()
     suivi_fait = Sortie.objects.filter(parcours=OuterRef("pk"), type=TypeSortie.SUIVI_6_MOIS)
     return parcours.filter(
         statut=StatutParcours.CLOTURE, suivi_6_mois_le__isnull=False, suivi_6_mois_le__lte=au + timedelta(days=JOURS_SUIVI)
@@ -32,7 +32,7 @@ def suivis_dus(parcours, au: date | None = None):
 def parcours_sans_etape(parcours, au: date | None = None):
     """Paths in progress, started 60 days ago or more, without a step started or touched
     since (a path opened last week without a step yet is not dormant)."""
-    au = au or date.today()
+    au = au or timezone.localdate()
     depuis = au - timedelta(days=JOURS_SANS_ETAPE)
     recente = Etape.objects.filter(parcours=OuterRef("pk")).filter(
         Q(date_debut__gte=depuis) | Q(modifie_le__gte=timezone.now() - timedelta(days=JOURS_SANS_ETAPE))
@@ -75,9 +75,9 @@ class ApprenantFilter(django_filters.FilterSet):
     #: partner: identity and its steps only) may neither see nor use to narrow the list
     FILTRES_SITUATION = ("prescripteur", "qpv", "zrr", "situation_entree", "date_entree", "suivi_du")
 
-    def __init__(self, data=None, queryset=None, *, user, projet, complet: bool = True, **kwargs):
+    def __init__(self, data=None, queryset=None, *, user, projet, dossier_complet: bool = True, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        if not complet:
+        if not dossier_complet:
             for nom in self.FILTRES_SITUATION:
                 del self.filters[nom]
         # the path of a step is narrowed to the project too (a path is in its learner's project,

@@ -70,7 +70,7 @@ class ApprenantForm(forms.ModelForm):
 
 class ParcoursForm(forms.ModelForm):
     """A path's objective, referent and start; once created, its status between « en cours » and
-    « suspendu » (a path is closed by recording its exit, ``services.close_parcours``)."""
+    « suspendu » (a path is closed by recording its exit, ``services.cloturer_parcours``)."""
 
     class Meta:
         model = Parcours

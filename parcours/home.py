@@ -1,8 +1,9 @@
 """The learners' block of the project home to-do (registered in ParcoursConfig.ready)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Window
+from django.utils import timezone
 
 from conciergerie.roles import peut
 
@@ -26,15 +27,15 @@ def taches_parcours(*, user, projet, adhesion) -> dict | None:
     if adhesion is None or not peut(adhesion.role, "apprenants.voir"):
         return None
     parcours = Parcours.objects.visible_to(user, projet=projet).select_related("apprenant")
-    aujourdhui = date.today()
-    suivis, nb_suivis = premieres_lignes(suivis_dus(parcours, aujourdhui).order_by("suivi_6_mois_le", "pk"))
+    aujourd_hui = timezone.localdate()
+    suivis, nb_suivis = premieres_lignes(suivis_dus(parcours, aujourd_hui).order_by("suivi_6_mois_le", "pk"))
     bloquees, nb_bloquees = premieres_lignes(
         Etape.objects.visible_to(user, projet=projet)
         .filter(statut=StatutEtape.BLOQUEE)
         .select_related("parcours__apprenant", "organisation")
         .order_by("modifie_le", "pk")
     )
-    dormants, nb_dormants = premieres_lignes(parcours_sans_etape(parcours, aujourdhui).order_by("date_debut", "pk"))
+    dormants, nb_dormants = premieres_lignes(parcours_sans_etape(parcours, aujourd_hui).order_by("date_debut", "pk"))
     return {
         "template": "parcours/_todo.html",
         "suivis": suivis,
@@ -43,8 +44,8 @@ def taches_parcours(*, user, projet, adhesion) -> dict | None:
         "nb_bloquees": nb_bloquees,
         "dormants": dormants,
         "nb_dormants": nb_dormants,
-        "aujourdhui": aujourdhui,
-        "bientot": aujourdhui + timedelta(days=30),
+        "aujourd_hui": aujourd_hui,
+        "bientot": aujourd_hui + timedelta(days=30),
         "peut_modifier": peut(adhesion.role, "apprenants.modifier"),
         "projet": projet,
         "statut_cloture": StatutParcours.CLOTURE,

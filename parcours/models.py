@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from conciergerie.roles import Role
@@ -71,7 +72,7 @@ class Apprenant(ProjetScopedMixin):
     zrr = models.BooleanField("habite en ZRR", default=False)
     situation_entree = models.CharField("situation à l'entrée", max_length=20, choices=Situation.choices)
     niveau_qualification = models.CharField("niveau de qualification", max_length=10, choices=NiveauQualification.choices, blank=True)
-    date_entree = models.DateField("entrée dans la conciergerie", default=date.today)
+    date_entree = models.DateField("entrée dans la conciergerie", default=timezone.localdate)
     prescripteur = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="apprenants_prescrits")
     prescripteur_contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="contact prescripteur"
@@ -114,13 +115,13 @@ class Apprenant(ProjetScopedMixin):
     def clean(self):
         if self.consentement_recit and not self.consentement_date:
             raise ValidationError({"consentement_date": "Indiquez la date du consentement."})
-        if self.date_naissance and self.date_naissance > date.today():
+        if self.date_naissance and self.date_naissance > timezone.localdate():
             raise ValidationError({"date_naissance": "La date de naissance est dans le futur."})
 
     def age(self, au: date | None = None) -> int | None:
         if not self.date_naissance:
             return None
-        return relativedelta(au or date.today(), self.date_naissance).years
+        return relativedelta(au or timezone.localdate(), self.date_naissance).years
 
 
 #: The fields of a learner's record that people fill in, in the order of the learner form
@@ -396,7 +397,7 @@ class Frein(ProjetScopedMixin):
     apprenant = models.ForeignKey(Apprenant, on_delete=models.CASCADE, related_name="freins")
     type = models.CharField("type", max_length=20, choices=TypeFrein.choices)
     commentaire = models.CharField("commentaire", max_length=300, blank=True)
-    identifie_le = models.DateField("identifié le", default=date.today)
+    identifie_le = models.DateField("identifié le", default=timezone.localdate)
     leve = models.BooleanField("levé", default=False)
     leve_le = models.DateField("levé le", null=True, blank=True)
 

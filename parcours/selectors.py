@@ -22,20 +22,17 @@ def apprenants(user, projet):
     )
 
 
-def apprenants_avec_fiche(user, projet, *, complet: bool):
-    """The learner page: its paths and their steps; with ``complet`` (``apprenants.modifier``)
-    also the outcomes, obstacles and récits (the récits' model is reached through the relation:
-    this app may not import ``recits``)."""
+def apprenants_avec_fiche(user, projet, *, dossier_complet: bool):
+    """The learner page: its paths and their steps; with ``dossier_complet`` (``apprenants.modifier``)
+    also the outcomes and obstacles (the récits naming the learner are the ``recits`` app's
+    section of the page, ``conciergerie.sections``)."""
     etapes = Etape.objects.visible_to(user, projet=projet).select_related("organisation", "session")
     parcours = Parcours.objects.visible_to(user, projet=projet).prefetch_related(Prefetch("etapes", queryset=etapes))
     prefetches = [Prefetch("parcours", queryset=parcours)]
-    if complet:
-        recit_model = Apprenant.recits.rel.related_model
-        recits = recit_model.objects.visible_to(user, projet=projet).order_by("-date")
+    if dossier_complet:
         prefetches += [
             Prefetch("parcours__sorties", queryset=Sortie.objects.visible_to(user, projet=projet)),
             Prefetch("freins", queryset=Frein.objects.visible_to(user, projet=projet)),
-            Prefetch("recits", queryset=recits),
         ]
     return (
         Apprenant.objects.visible_to(user, projet=projet)

@@ -112,7 +112,7 @@ def lever_frein(*, frein: Frein, date: Date, by) -> Frein:
 
 
 @transaction.atomic
-def close_parcours(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
+def cloturer_parcours(*, parcours: Parcours, resultat: str, date: Date, by, commentaire: str = "") -> Sortie:
     """Record the exit outcome, close the path and schedule its 6-month follow-up."""
     exiger(by, parcours.projet_id, MODIFIER)
     if parcours.statut == StatutParcours.CLOTURE or parcours.sorties.filter(type=TypeSortie.SORTIE).exists():

@@ -6,7 +6,6 @@ pages are in ``selectors.py``), forms validate and the writes go through ``servi
 form pages are ``ServiceFormView``s). The home to-do's block is in ``home.py``.
 """
 
-from datetime import date
 from functools import cached_property
 
 from django import forms
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
@@ -41,12 +41,12 @@ class ApprenantListView(ProjetMixin, ListView):
 
     def get_queryset(self):
         # a partner sees identity and its steps only: no situation column, filter or sort
-        self.complet = self.peut("apprenants.modifier")
-        self.cles = [cle for cle, _ in COLONNES if self.complet or cle in COLONNES_IDENTITE]
+        self.dossier_complet = self.peut("apprenants.modifier")
+        self.cles = [cle for cle, _ in COLONNES if self.dossier_complet or cle in COLONNES_IDENTITE]
         self.tri, champs = ordre(self.request.GET.get("tri"), self.cles)
         base = selectors.apprenants(self.request.user, self.projet)
         self.filterset = ApprenantFilter(
-            self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet, complet=self.complet
+            self.request.GET or None, queryset=base, user=self.request.user, projet=self.projet, dossier_complet=self.dossier_complet
         )
         return self.filterset.qs.order_by(*champs)
 
@@ -70,7 +70,7 @@ class ApprenantListView(ProjetMixin, ListView):
                     "descendant": self.tri == f"-{cle}",
                 }
             )
-        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri, complet=self.complet)
+        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri, dossier_complet=self.dossier_complet)
         return context
 
 
@@ -83,16 +83,16 @@ class ApprenantDetailView(ProjetMixin, DetailView):
     context_object_name = "apprenant"
 
     def get_queryset(self):
-        return selectors.apprenants_avec_fiche(self.request.user, self.projet, complet=self.peut("apprenants.modifier"))
+        return selectors.apprenants_avec_fiche(self.request.user, self.projet, dossier_complet=self.peut("apprenants.modifier"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         apprenant = self.object
-        complet = self.peut("apprenants.modifier")
-        context["complet"] = complet
+        dossier_complet = self.peut("apprenants.modifier")
+        context["dossier_complet"] = dossier_complet
         context["statut_choices"] = StatutEtape.choices
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
-        if complet:
+        if dossier_complet:
             parcours_ids = [p.pk for p in apprenant.parcours.all()]
             context["historique"] = selectors.historique(apprenant, parcours_ids, avec_freins=True)
             context["frein_form"] = FreinForm()
@@ -141,7 +141,7 @@ class ParcoursCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "projet": self.projet}
 
     def get_initial(self):
-        return {"date_debut": date.today(), "referent": self.request.user.pk}
+        return {"date_debut": timezone.localdate(), "referent": self.request.user.pk}
 
     def get_titre(self):
         return f"{self.titre} — {self.apprenant}"
@@ -197,7 +197,7 @@ class EtapeCreateView(ParcoursObjetMixin, ServiceFormView):
         return None
 
     def get_initial(self):
-        return {"date_debut": date.today()}
+        return {"date_debut": timezone.localdate()}
 
     def get_titre(self):
         return f"{self.titre} — {self.parcours}"
@@ -349,7 +349,7 @@ class FreinLeverView(ServiceFormView):
     def enregistrer(self, form):
         if self.objet.leve:
             return None
-        return services.lever_frein(frein=self.objet, date=date.today(), by=self.request.user)
+        return services.lever_frein(frein=self.objet, date=timezone.localdate(), by=self.request.user)
 
     def message_succes(self):
         return f"Frein « {self.resultat.get_type_display()} » levé." if self.resultat else ""
@@ -371,13 +371,13 @@ class ParcoursCloturerView(ParcoursObjetMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "parcours": self.parcours, "suivi": self.suivi}
 
     def get_initial(self):
-        return {"date": date.today()}
+        return {"date": timezone.localdate()}
 
     def get_titre(self):
         return f"{self.titre} — {self.parcours}"
 
     def enregistrer(self, form):
-        return services.close_parcours(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
+        return services.cloturer_parcours(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
         return (

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import django_filters
 from django.db.models import Case, CharField, Q, Value, When
+from django.utils import timezone
 
 from .models import Organisation, TypeOrganisation
 
@@ -13,7 +14,7 @@ JOURS_ECHEANCE = 60
 def avec_alerte_qualiopi(organisations, au: date | None = None):
     """Annotate ``alerte_qualiopi``: "expire" (red) when the certificate has expired,
     "bientot" (orange) when it expires within 60 days, "" otherwise."""
-    au = au or date.today()
+    au = au or timezone.localdate()
     return organisations.annotate(
         alerte_qualiopi=Case(
             When(qualiopi_expiration__lt=au, then=Value("expire")),
@@ -26,7 +27,7 @@ def avec_alerte_qualiopi(organisations, au: date | None = None):
 
 def qualiopi_a_echeance(organisations, au: date | None = None):
     """Training organisations whose Qualiopi certificate expires within 60 days or has expired."""
-    au = au or date.today()
+    au = au or timezone.localdate()
     return avec_alerte_qualiopi(
         organisations.filter(type=TypeOrganisation.ORGANISME_FORMATION, qualiopi_expiration__lte=au + timedelta(days=JOURS_ECHEANCE)),
         au,
@@ -35,7 +36,7 @@ def qualiopi_a_echeance(organisations, au: date | None = None):
 
 def conventions_a_echeance(conventions, au: date | None = None):
     """Conventions ending between today and 60 days from now."""
-    au = au or date.today()
+    au = au or timezone.localdate()
     return conventions.filter(date_fin__gte=au, date_fin__lte=au + timedelta(days=JOURS_ECHEANCE))
 
 

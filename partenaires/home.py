@@ -1,6 +1,6 @@
 """The partners' block of the project home to-do (registered in PartenairesConfig.ready)."""
 
-from datetime import date
+from django.utils import timezone
 
 from conciergerie.roles import peut
 
@@ -11,12 +11,12 @@ def taches_partenaires(*, user, projet, adhesion) -> dict | None:
     """The home page's to-do lines about partners (two queries, whatever the number of rows)."""
     if adhesion is None or not peut(adhesion.role, "partenaires.voir"):
         return None
-    aujourdhui = date.today()
-    conventions, qualiopi = selectors.echeances(user, projet, adhesion, aujourdhui)
+    aujourd_hui = timezone.localdate()
+    conventions, qualiopi = selectors.echeances(user, projet, adhesion, aujourd_hui)
     return {
         "template": "partenaires/_todo.html",
         "conventions": conventions,
         "qualiopi": qualiopi,
-        "aujourdhui": aujourdhui,
+        "aujourd_hui": aujourd_hui,
         "projet": projet,
     }

@@ -4,10 +4,9 @@ Each checks that ``by`` holds ``partenaires.modifier`` in the row's project
 (``conciergerie.scoping.exiger``, ``PermissionDenied`` otherwise) before anything else.
 """
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from conciergerie.scoping import exiger
 
@@ -35,7 +34,7 @@ def enregistrer_organisation(*, organisation: Organisation, role_consortium: str
         if autre_chef.exists():
             raise ValidationError({"role_consortium": "Le consortium a déjà un chef de file."})
     if membre is None:
-        membre = MembreConsortium(projet_id=organisation.projet_id, organisation=organisation, date_entree=date.today())
+        membre = MembreConsortium(projet_id=organisation.projet_id, organisation=organisation, date_entree=timezone.localdate())
     membre.role = role_consortium
     membre.save()
     return organisation

@@ -10,12 +10,12 @@ organisation page loads them with htmx from ``parcours/views_sessions.py``.
 """
 
 import os
-from datetime import date
 from functools import cached_property
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -62,7 +62,7 @@ class OrganisationDetailView(ProjetMixin, DetailView):
         organisation = self.object
         context["membre"] = organisation.membres[0] if organisation.membres else None
         context["referents"] = [c for c in organisation.contacts_visibles if c.est_referent]
-        context["aujourdhui"] = date.today()
+        context["aujourd_hui"] = timezone.localdate()
         return context
 
 

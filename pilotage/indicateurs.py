@@ -303,7 +303,7 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
         .values_list("projet_id", "cle", "nb")
         .order_by()
     )
-    # an exit in the period closes a path that overlaps it (``close_parcours``): its learner is
+    # an exit in the period closes a path that overlaps it (``cloturer_parcours``): its learner is
     # accompanied; the definition itself (entered in the period, or any path overlapping it)
     # stays as the fallback, as hashed sub-plans that PostgreSQL then rarely runs
     accompagne = (

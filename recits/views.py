@@ -143,7 +143,7 @@ class ActiviteDetailView(ProjetMixin, DetailView):
         context["benevolat"] = selectors.cumuler_benevolat(lignes.values_list("heures", "taux_horaire", "valorise"))
         # the hours for every reader; their value in euros, summed over every funding, is money a
         # funder does not see (it sees the money of its own fundings only, on the finance page)
-        context["montants_benevolat"] = self.peut("finances.modifier")
+        context["voit_montants_benevolat"] = self.peut("finances.modifier")
         if self.peut("recits.modifier"):
             # named volunteer lines: the conciergerie's own business (never the funder's)
             temps = self.scoped(TempsBenevole).filter(activites=activite).select_related("organisation", "financement")

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from conciergerie.models import Adhesion, Projet, ResumeEnvoye
 from conciergerie.roles import Role
@@ -19,7 +20,7 @@ from partenaires import models as part
 from pilotage import models as pil
 from recits import models as rec
 
-TODAY = D.today()
+TODAY = timezone.localdate()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

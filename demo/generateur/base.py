@@ -15,6 +15,7 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from conciergerie.models import Adhesion, Projet
 from parcours.models import Apprenant, Etape, ResultatSortie, TypeEtape
@@ -108,7 +109,7 @@ class Taille:
     projets: int = 204
     apprenants: int = 60_000
     graine: int = 42
-    au: date = field(default_factory=date.today)
+    au: date = field(default_factory=timezone.localdate)
     historique: bool = True
 
     def signature(self) -> str:

@@ -1,7 +1,8 @@
 """The dependency chain beyond Python imports (which `lint-imports` checks in `make test`, see
 pyproject.toml): a template, a template name or a URL name used by an app belongs to that app or
 to an app on its left. A lower app reaches a higher one only through a documented hook (the home
-providers, the COPIL page's sections…), listed in EXCEPTIONS with its reason.
+providers, the page sections of ``conciergerie/sections.py``); an exception would be listed in
+EXCEPTIONS with its reason (there is none).
 
 Apps, left to right: conciergerie <- partenaires <- parcours <- finances <- recits <- pilotage <- demo.
 The project's composition root (``templates/layout/``, the error pages, ``conciergerie/urls.py``,
@@ -19,12 +20,7 @@ CHAINE = ["conciergerie", "partenaires", "parcours", "finances", "recits", "pilo
 RANG = {app: i for i, app in enumerate(CHAINE)}
 
 #: (file relative to the root, what it names) -> why a lower app may name a higher one there
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    (
-        "templates/parcours/apprenant_detail.html",
-        "recit_detail",
-    ): "the learner page lists the récits naming the learner (to become a section)",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 URL = re.compile(r"""\{%\s*url\s+["']([\w:-]+)["']""")
 TEMPLATE_HTML = re.compile(r"""\{%\s*(?:include|extends)\s+["']([\w/.-]+\.html)["']""")

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from parcours.models import Etape, Parcours, Sortie
@@ -27,7 +28,7 @@ def icifornie():
 
 
 def test_coordinator_logs_a_whole_path(connecter, icifornie):
-    today = date.today()
+    today = timezone.localdate()
     debut = today - relativedelta(months=8)
     sortie = today - relativedelta(months=5, days=15)  # follow-up due in about two weeks
 

@@ -25,13 +25,13 @@ def parcours(cabinet):
 
 
 def test_close_parcours_service(cabinet, parcours):
-    sortie = services.close_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 8, 31), by=cabinet["coord"])
+    sortie = services.cloturer_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 8, 31), by=cabinet["coord"])
     parcours.refresh_from_db()
     assert (sortie.type, sortie.resultat, sortie.date) == (TypeSortie.SORTIE, "formation_qualifiante", date(2025, 8, 31))
     assert parcours.statut == StatutParcours.CLOTURE and parcours.date_fin == date(2025, 8, 31)
     assert parcours.suivi_6_mois_le == date(2026, 2, 28)
     with pytest.raises(ValidationError):
-        services.close_parcours(parcours=parcours, resultat="abandon", date=date(2025, 9, 1), by=cabinet["coord"])
+        services.cloturer_parcours(parcours=parcours, resultat="abandon", date=date(2025, 9, 1), by=cabinet["coord"])
     assert Sortie.objects.count() == 1
 
 
@@ -60,7 +60,7 @@ def test_closing_twice_is_refused_without_change(cabinet, parcours):
 
 
 def test_follow_up_form(cabinet, parcours):
-    services.close_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 6, 30), by=cabinet["coord"])
+    services.cloturer_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 6, 30), by=cabinet["coord"])
     url = reverse("parcours_suivi", args=[parcours.projet_id, parcours.pk])
     response = cabinet["client"].post(url, {"resultat": "emploi_durable", "date": "2025-06-01"})
     assert response.context["form"].errors["date"] == ["Le suivi ne peut pas précéder la sortie du parcours."]
@@ -86,7 +86,7 @@ def test_follow_up_of_an_open_path_is_refused(cabinet, parcours):
 
 @pytest.fixture
 def cloture(cabinet, parcours):
-    sortie = services.close_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 6, 30), by=cabinet["coord"])
+    sortie = services.cloturer_parcours(parcours=parcours, resultat="formation_qualifiante", date=date(2025, 6, 30), by=cabinet["coord"])
     parcours.refresh_from_db()
     return sortie
 
@@ -183,7 +183,7 @@ def _accueil(client, projet):
 
 def test_home_todo_lists_follow_ups_blocked_steps_and_dormant_paths(cabinet):
     projet = cabinet["projet"]
-    today = date.today()
+    today = timezone.localdate()
     du = f.ParcoursFactory(
         apprenant__projet=projet,
         apprenant__nom="Suividu",
@@ -249,7 +249,7 @@ def _dormants(projet, au=None):
 
 def test_a_path_opened_today_without_a_step_is_not_dormant(cabinet):
     projet = cabinet["projet"]
-    nouveau = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Toutneuf", date_debut=date.today())
+    nouveau = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Toutneuf", date_debut=timezone.localdate())
     assert _dormants(projet) == []
     html = _accueil(cabinet["client"], projet)
     assert "Toutneuf" not in html and f"#parcours-{nouveau.pk}" not in html
@@ -257,9 +257,9 @@ def test_a_path_opened_today_without_a_step_is_not_dormant(cabinet):
 
 def test_a_path_opened_61_days_ago_without_a_step_is_dormant(cabinet):
     projet = cabinet["projet"]
-    vieux = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Oublie", date_debut=date.today() - timedelta(days=61))
-    f.ParcoursFactory(apprenant__projet=projet, date_debut=date.today() - timedelta(days=59))  # not yet
-    f.ParcoursFactory(apprenant__projet=projet, date_debut=date.today() - timedelta(days=61), statut="suspendu")  # not in progress
+    vieux = f.ParcoursFactory(apprenant__projet=projet, apprenant__nom="Oublie", date_debut=timezone.localdate() - timedelta(days=61))
+    f.ParcoursFactory(apprenant__projet=projet, date_debut=timezone.localdate() - timedelta(days=59))  # not yet
+    f.ParcoursFactory(apprenant__projet=projet, date_debut=timezone.localdate() - timedelta(days=61), statut="suspendu")  # not in progress
     f.ParcoursFactory(apprenant__projet=projet, cloture=True)  # closed
     assert _dormants(projet) == [vieux]
     html = _accueil(cabinet["client"], projet)
@@ -290,7 +290,7 @@ def test_home_todo_is_not_for_funders_and_partner_sees_its_own(cabinet, login):
 @pytest.mark.parametrize("n", [5, 50])
 def test_home_todo_constant_queries(cabinet, django_assert_num_queries, n):
     projet = cabinet["projet"]
-    today = date.today()
+    today = timezone.localdate()
     for i in range(n):
         f.EtapeFactory(parcours__apprenant__projet=projet, bloquee=True, organisation=cabinet["of"], date_debut=today - timedelta(days=100))
         f.ParcoursFactory(
@@ -309,7 +309,7 @@ def test_home_todo_constant_queries(cabinet, django_assert_num_queries, n):
 
 def test_home_todo_shows_the_first_lines_and_links_to_the_whole_list(cabinet):
     projet = cabinet["projet"]
-    today = date.today()
+    today = timezone.localdate()
     n = LIGNES_TODO + 3
     for i in range(n):
         f.ParcoursFactory(apprenant__projet=projet, date_debut=today - timedelta(days=200 + i), apprenant__nom=f"Dormant{i:02d}")

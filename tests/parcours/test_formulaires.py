@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.models import Apprenant, Etape, Frein, Parcours
 from tests import factories as f
@@ -315,7 +316,7 @@ def test_add_and_lift_an_obstacle(cabinet):
     response = cabinet["client"].post(reverse("frein_lever", args=[apprenant.projet_id, frein.pk]))
     assert response.status_code == 302
     frein.refresh_from_db()
-    assert frein.leve and frein.leve_le == date.today()
+    assert frein.leve and frein.leve_le == timezone.localdate()
 
 
 def test_obstacle_needs_a_type(cabinet):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.models import StatutEtape
 from tests import factories as f
@@ -40,7 +41,7 @@ def test_filters(cabinet):
     c = f.ApprenantFactory(projet=projet, nom="Charlie", date_entree=date(2025, 9, 10))
     f.EtapeFactory(parcours__apprenant=a, organisation=of, certifiante=True)
     f.EtapeFactory(parcours__apprenant=b, bloquee=True, organisation=cabinet["tiers_lieu"])
-    f.SortieFactory(parcours__apprenant=c, parcours__suivi_6_mois_le=date.today() + timedelta(days=10))
+    f.SortieFactory(parcours__apprenant=c, parcours__suivi_6_mois_le=timezone.localdate() + timedelta(days=10))
     client = cabinet["client"]
     assert _noms(client.get(_url(projet, type_etape="formation_certifiante"))) == ["Alpha"]
     assert _noms(client.get(_url(projet, organisation=of.pk))) == ["Alpha"]
@@ -59,7 +60,7 @@ def test_filters(cabinet):
 
 def test_follow_up_done_is_no_longer_due(cabinet):
     projet = cabinet["projet"]
-    sortie = f.SortieFactory(parcours__apprenant__projet=projet, parcours__suivi_6_mois_le=date.today())
+    sortie = f.SortieFactory(parcours__apprenant__projet=projet, parcours__suivi_6_mois_le=timezone.localdate())
     assert len(_noms(cabinet["client"].get(_url(projet, suivi_du="oui")))) == 1
     f.SortieFactory(parcours=sortie.parcours, suivi=True)
     assert _noms(cabinet["client"].get(_url(projet, suivi_du="oui"))) == []

@@ -1,10 +1,11 @@
 """The home to-do about partners: conventions ending and Qualiopi certificates expiring within 60
 days (or expired), each line a link to where it is dealt with; a partner sees its own only."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories as f
 
@@ -23,7 +24,7 @@ def _bloc(html):
 @pytest.fixture
 def consortium(monde):
     projet = monde["A"]
-    today = date.today()
+    today = timezone.localdate()
     of_partenaire = monde["adhesions"]["partenaire"].organisation
     of_partenaire.type, of_partenaire.qualiopi_expiration = "organisme_formation", today + timedelta(days=20)
     of_partenaire.save()

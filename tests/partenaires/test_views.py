@@ -1,6 +1,6 @@
 """Partners' pages: list and filter, organisation page, create/edit, conventions and files."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partenaires.models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium, TypeOrganisation
 from tests import factories as f
@@ -51,7 +52,7 @@ def test_list_search_and_pagination_keeps_filters(monde, login):
 
 
 def test_list_qualiopi_badges(monde, login):
-    today = date.today()
+    today = timezone.localdate()
     f.OrganisationFactory(projet=monde["A"], of=True, nom="OF expire", qualiopi_expiration=today - timedelta(days=1))
     f.OrganisationFactory(projet=monde["A"], of=True, nom="OF bientot", qualiopi_expiration=today + timedelta(days=59))
     content = _coord(monde, login).get(_url("organisation_list", monde)).content.decode()

@@ -6,11 +6,10 @@ to show. Running it twice changes nothing: the data is loaded in one transaction
 Icifornie project does not exist yet.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from conciergerie.models import Projet
 from demo.chargement import PROJETS, charger, nom_du_projet
@@ -36,7 +35,7 @@ class Command(BaseCommand):
             self.stdout.write("Les données de démonstration sont déjà chargées.")
             return
         with transaction.atomic():
-            comptes = charger(date.today(), MOT_DE_PASSE)
+            comptes = charger(timezone.localdate(), MOT_DE_PASSE)
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration chargées. Comptes (mot de passe « {MOT_DE_PASSE} ») : {', '.join(comptes)}.")
         )
