@@ -18,13 +18,12 @@ import logging
 from dataclasses import dataclass, field
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.utils import translation
 from import_export.results import RowResult
 
-from ..roles import peut
-from ..scoping import adhesion_for
+from ..scoping import exiger
 from .lecture import ImportRefuse, Tableau, lire
 from .registre import type_import
 from .resource import ProjetResource
@@ -143,9 +142,7 @@ def preparer(resource: ProjetResource, tableau: Tableau) -> tuple[tablib.Dataset
 
 
 def _verifier_droit(by, projet):
-    adhesion = adhesion_for(by, projet)
-    if adhesion is None or not peut(adhesion.role, "imports.faire"):
-        raise PermissionDenied("Seul un administrateur du projet peut importer des fichiers.")
+    exiger(by, projet, "imports.faire", "Seul un administrateur du projet peut importer des fichiers.")
 
 
 def _libelle_colonne(resource, attribut) -> str:

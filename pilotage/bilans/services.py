@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from conciergerie.models import Projet
 from conciergerie.roles import peut
-from conciergerie.scoping import adhesion_for, adhesions_of
+from conciergerie.scoping import adhesions_of, exiger
 
 from .. import jobs
 from ..indicateurs import Periode
@@ -55,17 +55,21 @@ def _mettre_en_file(bilan: BilanExcel) -> None:
     generer_bilan_excel.delay_on_commit(bilan.pk)
 
 
+def _exiger_bilan(by, projet, *, donnees_personnelles: bool) -> None:
+    """A project bilan needs the dashboard and the learners (``peut_generer``); with personal data,
+    ``exports.donnees_personnelles`` too. The one check (``exiger``), capability by capability."""
+    exiger(by, projet, "tableau_de_bord.voir", MESSAGE_ROLE)
+    exiger(by, projet, "apprenants.voir", MESSAGE_ROLE)
+    if donnees_personnelles:
+        exiger(by, projet, "exports.donnees_personnelles", MESSAGE_DONNEES_PERSONNELLES)
+
+
 def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = False, by) -> BilanExcel:
     """Create a bilan job and enqueue it after commit. The row is the record of the export (who,
     when, which period, with or without personal data). Refused (``PermissionDenied``, nothing
     created) unless ``by`` may generate it; personal data needs ``exports.donnees_personnelles``.
     The same request by the same person while the first is still waiting or running returns it."""
-    adhesion = adhesion_for(by, projet)
-    role = getattr(adhesion, "role", None)
-    if not peut_generer(role):
-        raise PermissionDenied(MESSAGE_ROLE)
-    if donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
-        raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+    _exiger_bilan(by, projet, donnees_personnelles=donnees_personnelles)
     if periode.fin < periode.debut:
         raise ValidationError(MESSAGE_PERIODE)
     with transaction.atomic():
@@ -132,11 +136,7 @@ def relancer_bilan(*, bilan: BilanExcel, by) -> BilanExcel:
         if not BilanExcel.objects.de_plusieurs_projets(by).filter(pk=bilan.pk).exists():
             raise PermissionDenied(MESSAGE_PROJETS)
     else:
-        role = getattr(adhesion_for(by, bilan.projet_id), "role", None)
-        if not peut_generer(role):
-            raise PermissionDenied(MESSAGE_ROLE)
-        if bilan.donnees_personnelles and not peut(role, "exports.donnees_personnelles"):
-            raise PermissionDenied(MESSAGE_DONNEES_PERSONNELLES)
+        _exiger_bilan(by, bilan.projet_id, donnees_personnelles=bilan.donnees_personnelles)
     demandeur = bilan.demande_par
     return jobs.remettre_en_file(job=bilan, by=demandeur, mettre_en_file=_mettre_en_file)
 
