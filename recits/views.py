@@ -12,19 +12,16 @@ gets the volunteer totals only (``finances.selectors``), computed after the chec
 from collections import Counter
 from functools import cached_property
 
-from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
-from finances import selectors
+from finances import selectors as selectors_finances
 from finances.models import TempsBenevole
-from parcours.models import Apprenant
-from partenaires.models import Contact, Organisation
 
-from . import services
+from . import selectors, services
 from .forms import ActiviteFilter, ActiviteForm, CopilForm, RecitFilter, RecitForm, TempsActiviteForm
 from .models import Activite, Copil, Recit
 
@@ -58,7 +55,7 @@ class RecitListView(FiltreListMixin, ProjetMixin, ListView):
     filterset_class = RecitFilter
 
     def get_queryset(self):
-        return self.filtrer(self.scoped(Recit).select_related("auteur")).order_by("-date", "-pk")
+        return self.filtrer(selectors.recits(self.request.user, self.projet)).order_by("-date", "-pk")
 
 
 class RecitDetailView(ProjetMixin, DetailView):
@@ -67,15 +64,7 @@ class RecitDetailView(ProjetMixin, DetailView):
     context_object_name = "recit"
 
     def get_queryset(self):
-        return (
-            self.scoped(Recit)
-            .select_related("auteur")
-            .prefetch_related(
-                Prefetch("apprenants", queryset=self.scoped(Apprenant).order_by("nom", "prenom")),
-                Prefetch("organisations", queryset=self.scoped(Organisation).order_by("nom")),
-                Prefetch("activites", queryset=self.scoped(Activite).order_by("-date")),
-            )
-        )
+        return selectors.recit_avec_liens(self.request.user, self.projet)
 
 
 class RecitFormView(ServiceFormView):
@@ -121,10 +110,7 @@ class ActiviteListView(FiltreListMixin, ProjetMixin, ListView):
     filterset_class = ActiviteFilter
 
     def get_queryset(self):
-        organisations = self.scoped(Organisation).order_by("nom")
-        # hours only, summed by the database: no volunteer's row leaves the query
-        activites = self.scoped(Activite).annotate(heures_benevoles=Sum("temps_benevoles__heures"))
-        return self.filtrer(activites.prefetch_related(Prefetch("organisations", queryset=organisations))).order_by("-date", "-pk")
+        return self.filtrer(selectors.activites_avec_heures(self.request.user, self.projet)).order_by("-date", "-pk")
 
 
 class ActiviteDetailView(ProjetMixin, DetailView):
@@ -133,21 +119,21 @@ class ActiviteDetailView(ProjetMixin, DetailView):
     context_object_name = "activite"
 
     def get_queryset(self):
-        return self.scoped(Activite).prefetch_related(Prefetch("organisations", queryset=self.scoped(Organisation).order_by("nom")))
+        return selectors.activites_avec_organisations(self.request.user, self.projet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activite = self.object
         # the totals: an aggregate of the activity's lines, after the project and capability checks
         lignes = TempsBenevole.objects.of_projet(self.projet).filter(activites=activite)
-        context["benevolat"] = selectors.cumuler_benevolat(lignes.values_list("heures", "taux_horaire", "valorise"))
+        context["benevolat"] = selectors_finances.cumuler_benevolat(lignes.values_list("heures", "taux_horaire", "valorise"))
         # the hours for every reader; their value in euros, summed over every funding, is money a
         # funder does not see (it sees the money of its own fundings only, on the finance page)
         context["voit_montants_benevolat"] = self.peut("finances.modifier")
         if self.peut("recits.modifier"):
             # named volunteer lines: the conciergerie's own business (never the funder's)
             temps = self.scoped(TempsBenevole).filter(activites=activite).select_related("organisation", "financement")
-            context["temps"] = [(t, selectors.valorisation(t.heures, t.taux_horaire)) for t in temps.order_by("-date", "-pk")]
+            context["temps"] = [(t, selectors_finances.valorisation(t.heures, t.taux_horaire)) for t in temps.order_by("-date", "-pk")]
             context["temps_form"] = TempsActiviteForm(projet=self.projet, user=self.request.user, initial={"date": activite.date})
             context["recits"] = self.scoped(Recit).filter(activites=activite).order_by("-date", "-pk")
         return context
@@ -223,7 +209,7 @@ class CopilListView(ProjetMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return self.scoped(Copil).annotate(nb_participants=Count("participants")).order_by("-date", "-pk")
+        return selectors.copils(self.request.user, self.projet).order_by("-date", "-pk")
 
 
 class CopilDetailView(ProjetMixin, DetailView):
@@ -232,13 +218,9 @@ class CopilDetailView(ProjetMixin, DetailView):
     context_object_name = "copil"
 
     def get_queryset(self):
-        # The participants are the professionals who sat at the COPIL. Who may read the contacts
-        # (partenaires.voir) sees their names and functions; a funder sees only the organisations
-        # that took part and how many people each sent (no person's data for funders). Only the
-        # contacts of this project, and no e-mail nor phone shown.
-        participants = Contact.objects.filter(organisation__projet=self.projet).select_related("organisation")
-        participants = participants.order_by("organisation__nom", "nom", "prenom")
-        return self.scoped(Copil).prefetch_related(Prefetch("participants", queryset=participants))
+        # who may read the contacts (partenaires.voir) sees the participants' names and functions;
+        # a funder sees only the organisations and how many people each sent (no e-mail nor phone)
+        return selectors.copil_avec_participants(self.request.user, self.projet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
