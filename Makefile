@@ -4,6 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# The settings fail closed (DEBUG off when unset, and then a real SECRET_KEY is mandatory): the
+# commands below run the embedded default, a developer's machine, so they turn DEBUG on unless
+# the caller's environment says otherwise. pytest sets it too (pyproject.toml, [tool.pytest_env]).
+DEBUG ?= 1
+export DEBUG
 
 .PHONY: run test install install-dev migrate demo worker bench clean
 

@@ -1,8 +1,9 @@
 """Settings, read from environment variables only (see .env.example).
 
-Embedded default (nothing set): DEBUG on, an SQLite file under var/, Celery eager, files under
-var/media. Real deployment: DATABASE_URL (PostgreSQL, psycopg 3), REDIS_URL, SECRET_KEY,
-ALLOWED_HOSTS, DEBUG=0.
+Fail closed: DEBUG is off unless DEBUG=1 is set, and then SECRET_KEY is mandatory and must be a
+real one. The embedded default (`make run`, `make test`: DEBUG=1): an SQLite file under var/,
+Celery eager, files under var/media. Real deployment: DATABASE_URL (PostgreSQL, psycopg 3),
+REDIS_URL, SECRET_KEY, ALLOWED_HOSTS.
 """
 
 import os
@@ -26,13 +27,37 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
+
+#: the placeholder of .env.example, refused like any key anyone can read (tests check it is the file's)
+SECRET_KEY_EXEMPLE = "a-remplacer-par-une-cle-aleatoire-generee-voir-la-commande-ci-dessus"  # noqa: S105
+COMMANDE_POUR_EN_GENERER = 'python -c "from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())"'
+
+
+def verifier_secret_key(cle: str) -> None:
+    """Refuse, at startup, a key that anyone could guess: what ``check --deploy`` warns about
+    (security.W009: under 50 characters, fewer than 5 different ones, Django's ``django-insecure-``
+    prefix) and the placeholder of .env.example."""
+    if cle == SECRET_KEY_EXEMPLE:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY est encore celle d'exemple de .env.example : générez-en une avec {COMMANDE_POUR_EN_GENERER}"
+        )
+    if len(cle) < 50 or len(set(cle)) < 5 or cle.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY est trop faible : il faut 50 caractères au moins, variés, sans le préfixe « django-insecure- ». "
+            f"Générez-en une avec {COMMANDE_POUR_EN_GENERER}"
+        )
+
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY est obligatoire lorsque DEBUG est désactivé (voir .env.example).")
+if SECRET_KEY:
+    verifier_secret_key(SECRET_KEY)
+elif DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+else:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY est obligatoire lorsque DEBUG est désactivé (DEBUG=1 pour développer, voir .env.example) : {COMMANDE_POUR_EN_GENERER}"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
