@@ -12,7 +12,8 @@ RUN groupadd --system --gid 10001 conciergerie \
     && mkdir -p /data/media && chown conciergerie:conciergerie /data/media
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# every package pinned with its hashes (requirements.in compiled by `make lock`)
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
 USER conciergerie:conciergerie
