@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "csp",
     "conciergerie",
     "partenaires",
     "parcours",
@@ -85,6 +87,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (below) and Permissions-Policy on every response; Cache-Control
+    # "private, no-store" on every response to a logged-in user (conciergerie.middleware)
+    "csp.middleware.CSPMiddleware",
+    "conciergerie.middleware.EnTetesSecuriteMiddleware",
     # static files served by the app itself (gunicorn in docker-compose.yml has no web server in
     # front of it): compressed, cached, before the login check
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -219,6 +225,44 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): the app's own scripts and stylesheets only — no inline
+# script, handler or style attribute, no eval (htmx is told not to use it: layout/base.html) —,
+# nothing to embed it, no plugin, forms posted to the app only. The SVG charts use presentation
+# attributes (fill, font-family), which style-src does not govern; the two templates with style
+# attributes are not pages (the COPIL PDF, rendered by WeasyPrint, and the daily e-mail).
+# tests/conciergerie/test_en_tetes.py scans the templates for what this policy would block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy: the browser features the app never uses, denied to it and to anything it
+# would embed (conciergerie.middleware.EnTetesSecuriteMiddleware)
+PERMISSIONS_POLICY_REFUSEES = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Uploads
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
