@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # idle and absolute session limits (below), after the messages: the login page says why
+    "conciergerie.limites_session.LimitesSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -212,6 +214,22 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 
 # Security (check --deploy passes once DEBUG is off and HTTPS is in front).
+
+
+def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
+    """A positive whole number of minutes or hours from the environment, in seconds."""
+    valeur = os.environ.get(name) or str(default)
+    if not valeur.isdigit() or int(valeur) <= 0:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier de {libelle} supérieur à 0 (reçu : {valeur!r}).")
+    return int(valeur) * unite
+
+
+# A session ends after this long without a request, and this long after login, whichever comes
+# first (conciergerie.limites_session); the login page says so. The cookie and the session row
+# live no longer than the absolute limit (each write of the activity time pushes them forward).
+SESSION_INACTIVITE_MAX = env_duree("SESSION_INACTIVITE_MINUTES", 120, 60, "minutes")
+SESSION_DUREE_MAX = env_duree("SESSION_DUREE_MAX_HEURES", 12, 3600, "heures")
+SESSION_COOKIE_AGE = SESSION_DUREE_MAX
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
