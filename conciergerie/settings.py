@@ -266,7 +266,6 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY_REFUSEES = [
     "accelerometer",
     "autoplay",
-    "bluetooth",
     "camera",
     "display-capture",
     "geolocation",
