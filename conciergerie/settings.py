@@ -28,6 +28,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
+    """A positive whole number of minutes or hours from the environment, in seconds."""
+    valeur = os.environ.get(name) or str(default)
+    if not valeur.isdigit() or int(valeur) <= 0:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier de {libelle} supérieur à 0 (reçu : {valeur!r}).")
+    return int(valeur) * unite
+
+
 DEBUG = env_bool("DEBUG", False)
 
 #: the placeholder of .env.example, refused like any key anyone can read (tests check it is the file's)
@@ -214,16 +222,6 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 
 # Security (check --deploy passes once DEBUG is off and HTTPS is in front).
-
-
-def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
-    """A positive whole number of minutes or hours from the environment, in seconds."""
-    valeur = os.environ.get(name) or str(default)
-    if not valeur.isdigit() or int(valeur) <= 0:
-        raise ImproperlyConfigured(f"{name} doit être un nombre entier de {libelle} supérieur à 0 (reçu : {valeur!r}).")
-    return int(valeur) * unite
-
-
 # A session ends after this long without a request, and this long after login, whichever comes
 # first (conciergerie.limites_session); the login page says so. The cookie and the session row
 # live no longer than the absolute limit (each write of the activity time pushes them forward).
