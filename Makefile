@@ -4,23 +4,43 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# The settings fail closed (DEBUG off when unset, and then a real SECRET_KEY is mandatory): the
+# commands below run the embedded default, a developer's machine, so they turn DEBUG on unless
+# the caller's environment says otherwise. pytest sets it too (pyproject.toml, [tool.pytest_env]).
+DEBUG ?= 1
+export DEBUG
 
-.PHONY: run test install install-dev migrate demo worker bench clean
+.PHONY: run test install install-dev lock migrate demo worker bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The lock files pin every package, indirect ones included, with its hashes: pip refuses any
+# other file (--require-hashes).
 $(VENV)/.installed: requirements.txt | $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+## The lock files: requirements.in and requirements-dev.in (the packages we ask for) compiled by
+## pip-tools, in a venv of its own, into requirements.txt and requirements-dev.txt (every package,
+## indirect ones included, pinned with its hashes; the dev file at the versions of the runtime one).
+## Pins already in the lock files are kept: `make lock LOCK_ARGS=--upgrade` (or
+## `LOCK_ARGS="--upgrade-package django"`) moves them. Run it after changing a .in file.
+LOCK_VENV ?= .venv-lock
+PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -50,4 +70,4 @@ bench: install-dev
 	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) var .pytest_cache

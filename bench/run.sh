@@ -17,7 +17,7 @@ BENCH_DIR="${BENCH_DIR:-$RACINE/var/bench}"
 mkdir -p "$BENCH_DIR"
 
 # production-like settings: no DEBUG (no query log, no debug templates), plain HTTP on loopback
-export DJANGO_SETTINGS_MODULE=conciergerie.settings DEBUG=0 SECRET_KEY="${SECRET_KEY:-bench-local-$RANDOM$RANDOM$RANDOM}"
+export DJANGO_SETTINGS_MODULE=conciergerie.settings DEBUG=0 SECRET_KEY="${SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')}"
 export ALLOWED_HOSTS="127.0.0.1,localhost,testserver" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
 export MEDIA_ROOT="$BENCH_DIR/media" VAR_DIR="$BENCH_DIR" LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 

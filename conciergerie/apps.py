@@ -19,5 +19,10 @@ class ConciergerieConfig(AppConfig):
     verbose_name = "Conciergerie (projets et adhésions)"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .limites_session import noter_connexion
+
+        user_logged_in.connect(noter_connexion, dispatch_uid="conciergerie.noter_connexion")
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

@@ -4,6 +4,12 @@ Each upload has its own limit, checked by its form with a precise message (5 Mo 
 a receipt, 10 Mo for a signed convention), but a form only sees a file once Django has received
 and spooled all of it to disk. A body announced above ``TAILLE_MAX_REQUETE`` is answered at once
 with a 413 in French and nothing is read nor written.
+
+``EnTetesSecuriteMiddleware`` adds the Permissions-Policy header to every response, and
+``Cache-Control: private, no-store`` to every response to a logged-in user: pages and downloads
+alike hold personal data (a learner's page, a receipt, a bilan), and one rule for all of them
+cannot forget a new view. Static files are served by whitenoise before the user is known, and
+keep their long cache.
 """
 
 from django.conf import settings
@@ -25,3 +31,19 @@ class LimiteTailleRequeteMiddleware:
             contenu = render_to_string("413.html", {"limite_mo": limite // (1024 * 1024)})
             return HttpResponse(contenu, status=413)
         return self.get_response(request)
+
+
+class EnTetesSecuriteMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(f"{fonction}=()" for fonction in settings.PERMISSIONS_POLICY_REFUSEES)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        # request.user is there once AuthenticationMiddleware has run (not for a static file, nor
+        # a body refused before it is read)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -15,7 +15,6 @@ from django.forms.models import BaseModelForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView
 
 from .roles import peut
@@ -25,16 +24,13 @@ from .scoping import adhesion_for, exiger
 def memoriser_projet(request, projet) -> None:
     """Remember the last project opened (the home page goes back to it).
 
-    The session is written only when something changes: assigning a key marks it modified, and
+    The session is written only when the project changes: assigning a key marks it modified, and
     the session middleware then saves it (an UPDATE in its own transaction, the cookie sent
-    again) on every page. Once a day at most, it is written anyway, so that the session's expiry
-    still slides forward for someone who works in one project every day, as it did when every
-    project page wrote it.
+    again) on every page. Its expiry slides forward with the activity time, written every few
+    minutes at most (conciergerie.limites_session).
     """
-    aujourd_hui = timezone.localdate().isoformat()
-    if request.session.get("projet_id") != projet.pk or request.session.get("vu_le") != aujourd_hui:
+    if request.session.get("projet_id") != projet.pk:
         request.session["projet_id"] = projet.pk
-        request.session["vu_le"] = aujourd_hui
 
 
 def resolve_projet(request, projet_id, capacite: str):

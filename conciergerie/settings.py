@@ -1,8 +1,9 @@
 """Settings, read from environment variables only (see .env.example).
 
-Embedded default (nothing set): DEBUG on, an SQLite file under var/, Celery eager, files under
-var/media. Real deployment: DATABASE_URL (PostgreSQL, psycopg 3), REDIS_URL, SECRET_KEY,
-ALLOWED_HOSTS, DEBUG=0.
+Fail closed: DEBUG is off unless DEBUG=1 is set, and then SECRET_KEY is mandatory and must be a
+real one. The embedded default (`make run`, `make test`: DEBUG=1): an SQLite file under var/,
+Celery eager, files under var/media. Real deployment: DATABASE_URL (PostgreSQL, psycopg 3),
+REDIS_URL, SECRET_KEY, ALLOWED_HOSTS.
 """
 
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,13 +28,45 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
+    """A positive whole number of minutes or hours from the environment, in seconds."""
+    valeur = os.environ.get(name) or str(default)
+    if not valeur.isdigit() or int(valeur) <= 0:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier de {libelle} supérieur à 0 (reçu : {valeur!r}).")
+    return int(valeur) * unite
+
+
+DEBUG = env_bool("DEBUG", False)
+
+#: the placeholder of .env.example, refused like any key anyone can read (tests check it is the file's)
+SECRET_KEY_EXEMPLE = "a-remplacer-par-une-cle-aleatoire-generee-voir-la-commande-ci-dessus"  # noqa: S105
+COMMANDE_POUR_EN_GENERER = 'python -c "from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())"'
+
+
+def verifier_secret_key(cle: str) -> None:
+    """Refuse, at startup, a key that anyone could guess: what ``check --deploy`` warns about
+    (security.W009: under 50 characters, fewer than 5 different ones, Django's ``django-insecure-``
+    prefix) and the placeholder of .env.example."""
+    if cle == SECRET_KEY_EXEMPLE:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY est encore celle d'exemple de .env.example : générez-en une avec {COMMANDE_POUR_EN_GENERER}"
+        )
+    if len(cle) < 50 or len(set(cle)) < 5 or cle.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY est trop faible : il faut 50 caractères au moins, variés, sans le préfixe « django-insecure- ». "
+            f"Générez-en une avec {COMMANDE_POUR_EN_GENERER}"
+        )
+
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY est obligatoire lorsque DEBUG est désactivé (voir .env.example).")
+if SECRET_KEY:
+    verifier_secret_key(SECRET_KEY)
+elif DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+else:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY est obligatoire lorsque DEBUG est désactivé (DEBUG=1 pour développer, voir .env.example) : {COMMANDE_POUR_EN_GENERER}"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -49,6 +83,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "csp",
     "conciergerie",
     "partenaires",
     "parcours",
@@ -60,6 +95,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (below) and Permissions-Policy on every response; Cache-Control
+    # "private, no-store" on every response to a logged-in user (conciergerie.middleware)
+    "csp.middleware.CSPMiddleware",
+    "conciergerie.middleware.EnTetesSecuriteMiddleware",
     # static files served by the app itself (gunicorn in docker-compose.yml has no web server in
     # front of it): compressed, cached, before the login check
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # idle and absolute session limits (below), after the messages: the login page says why
+    "conciergerie.limites_session.LimitesSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -181,6 +222,12 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 
 # Security (check --deploy passes once DEBUG is off and HTTPS is in front).
+# A session ends after this long without a request, and this long after login, whichever comes
+# first (conciergerie.limites_session); the login page says so. The cookie and the session row
+# live no longer than the absolute limit (each write of the activity time pushes them forward).
+SESSION_INACTIVITE_MAX = env_duree("SESSION_INACTIVITE_MINUTES", 120, 60, "minutes")
+SESSION_DUREE_MAX = env_duree("SESSION_DUREE_MAX_HEURES", 12, 3600, "heures")
+SESSION_COOKIE_AGE = SESSION_DUREE_MAX
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -194,6 +241,43 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): the app's own scripts and stylesheets only — no inline
+# script, handler or style attribute, no eval (htmx is told not to use it: layout/base.html) —,
+# nothing to embed it, no plugin, forms posted to the app only. The SVG charts use presentation
+# attributes (fill, font-family), which style-src does not govern; the two templates with style
+# attributes are not pages (the COPIL PDF, rendered by WeasyPrint, and the daily e-mail).
+# tests/conciergerie/test_en_tetes.py scans the templates for what this policy would block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy: the browser features the app never uses, denied to it and to anything it
+# would embed (conciergerie.middleware.EnTetesSecuriteMiddleware)
+PERMISSIONS_POLICY_REFUSEES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Uploads
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

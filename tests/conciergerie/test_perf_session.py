@@ -1,14 +1,13 @@
 """The session remembers the last project opened without being saved on every page
-(``conciergerie.mixins.memoriser_projet``): saved when the project changes, and once a day."""
-
-from datetime import date
+(``conciergerie.mixins.memoriser_projet``): saved when the project changes, and when the time of
+the last activity is a few minutes old (``conciergerie.limites_session``)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conciergerie import mixins
+from conciergerie import limites_session
 from tests import factories as f
 
 
@@ -44,13 +43,18 @@ def test_la_session_n_est_ecrite_que_quand_le_projet_change(deux_projets):
     assert client.get(reverse("accueil")).url == reverse("projet_accueil", args=[b.pk])
 
 
-def test_la_session_est_prolongee_une_fois_par_jour(deux_projets, monkeypatch):
+def test_l_activite_est_notee_au_plus_toutes_les_cinq_minutes(deux_projets):
     client, a = deux_projets["client"], deux_projets["a"]
     url = reverse("apprenant_list", args=[a.pk])
-    monkeypatch.setattr(mixins.timezone, "localdate", lambda: date(2025, 3, 3))
-    assert _sauvegardes(client, url) == 1
+    assert limites_session.pas_activite() == 300  # idle limit of 2 h
+    assert _sauvegardes(client, url) == 1  # the project
     assert _sauvegardes(client, url) == 0
-    monkeypatch.setattr(mixins.timezone, "localdate", lambda: date(2025, 3, 4))
-    assert _sauvegardes(client, url) == 1  # the expiry slides forward, as when every page wrote it
+    session = client.session
+    session[limites_session.ACTIVITE_LE] -= 299
+    session.save()
+    assert _sauvegardes(client, url) == 0
+    session[limites_session.ACTIVITE_LE] -= 1
+    session.save()
+    assert _sauvegardes(client, url) == 1  # the activity time, and the expiry slides forward
     assert _sauvegardes(client, url) == 0
     assert client.session["projet_id"] == a.pk

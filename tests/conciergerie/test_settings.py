@@ -1,19 +1,59 @@
-"""Settings come from the environment; production refuses to start without a secret."""
+"""Settings come from the environment and fail closed: DEBUG is off unless set, and then the app
+refuses to start without a real secret."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
+CLE_SOLIDE = "k8#Zq2v!pR7wL0sX4mN9bT3yH6jD1fG5cV8eA2uQ7iO0-prod-like-secret-0123456789"
+#: what the caller's shell may export that would change what these subprocesses see
+VARIABLES_DU_TEST = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "ALLOWED_HOSTS"}
 
 
 def run_manage(*args, **env):
-    full_env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    full_env = {k: v for k, v in os.environ.items() if k not in VARIABLES_DU_TEST and not k.startswith("SECURE_")}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def valeurs_env_example() -> dict[str, str]:
+    """The variables .env.example sets (KEY=value lines), as docker compose reads the .env made from it."""
+    valeurs = {}
+    for ligne in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if ligne.strip() and not ligne.lstrip().startswith("#"):
+            cle, _, valeur = ligne.partition("=")
+            valeurs[cle.strip()] = valeur.strip()
+    return valeurs
+
+
+def environnement_compose(service: str, shell: dict[str, str]) -> dict[str, str]:
+    """The environment docker compose gives ``service`` after `cp .env.example .env`: the
+    ``env_file`` (.env), overridden by ``environment:``, whose ``${VAR}``, ``${VAR:-défaut}`` and
+    ``${VAR:?message}`` read the shell first, then .env (compose's rules)."""
+    fichier_env = valeurs_env_example()
+    sources = {**fichier_env, **shell}
+
+    def substituer(valeur: str) -> str:
+        def un(m):
+            nom, op, reste = m.group(1), m.group(2), m.group(3)
+            if op == ":-":
+                return sources.get(nom) or reste
+            if op == ":?":
+                assert sources.get(nom), f"docker compose refuserait : {reste}"
+            return sources.get(nom, "")
+
+        return re.sub(r"\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}", un, str(valeur)).replace("$$", "$")
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    definition = compose["services"][service]
+    assert definition["env_file"] == ".env"
+    return {**fichier_env, **{cle: substituer(valeur) for cle, valeur in definition["environment"].items()}}
 
 
 def test_check_deploy_passes_with_production_variables(tmp_path):
@@ -31,10 +71,73 @@ def test_check_deploy_passes_with_production_variables(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_passes_with_the_environment_docker_compose_gives(tmp_path):
+    """The web container's environment, as `cp .env.example .env` then `docker compose up` with a
+    real key and host make it: `check --deploy` warns about nothing."""
+    env = environnement_compose("web", {"SECRET_KEY": CLE_SOLIDE, "ALLOWED_HOSTS": "conciergerie.example.org"})
+    assert env["DEBUG"] == "0"
+    assert env["ALLOWED_HOSTS"] == "conciergerie.example.org,localhost"
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", VAR_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_the_example_file_copied_as_is_does_not_start(tmp_path):
+    """`cp .env.example .env` and nothing else: compose finds a SECRET_KEY (the placeholder), the app
+    refuses it."""
+    env = environnement_compose("web", {})
+    assert env["SECRET_KEY"] == valeurs_env_example()["SECRET_KEY"]
+    result = run_manage("check", VAR_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY est encore celle d'exemple de .env.example" in result.stderr
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY est obligatoire" in result.stderr
+    assert "get_random_secret_key" in result.stderr  # says how to make one
+
+
+def test_debug_is_off_when_the_variable_is_missing(tmp_path):
+    sans_cle = run_manage("check", ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
+    assert sans_cle.returncode != 0
+    assert "SECRET_KEY est obligatoire" in sans_cle.stderr
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT)"
+    avec_cle = run_manage("shell", "--verbosity", "0", "-c", code, SECRET_KEY=CLE_SOLIDE, ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
+    assert avec_cle.returncode == 0, avec_cle.stderr
+    assert avec_cle.stdout.split() == ["False", "True", "True"]
+    activee = run_manage("shell", "--verbosity", "0", "-c", code, DEBUG="1", VAR_DIR=str(tmp_path))
+    assert activee.returncode == 0, activee.stderr
+    assert activee.stdout.split()[0] == "True"
+
+
+def test_the_example_key_is_refused(tmp_path):
+    from django.conf import settings
+
+    cle = valeurs_env_example()["SECRET_KEY"]
+    assert cle == settings.SECRET_KEY_EXEMPLE
+    assert len(cle) >= 50  # refused as the example's, not for its length
+    result = run_manage("check", DEBUG="0", SECRET_KEY=cle, ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY est encore celle d'exemple de .env.example" in result.stderr
+    # with DEBUG on too: a key given is a real one or none
+    assert run_manage("check", DEBUG="1", SECRET_KEY=cle, VAR_DIR=str(tmp_path)).returncode != 0
+
+
+@pytest.mark.parametrize(
+    "cle",
+    [
+        "change-me-to-a-long-random-string",  # the example of before, 33 characters
+        "x" * 49 + "é",  # 50 characters, 2 different ones
+        "django-insecure-" + CLE_SOLIDE,  # what startproject writes for development
+    ],
+)
+def test_a_weak_key_is_refused(tmp_path, cle):
+    result = run_manage("check", DEBUG="0", SECRET_KEY=cle, ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY est trop faible" in result.stderr
 
 
 def test_embedded_default_is_french_paris_sqlite_and_eager(settings):

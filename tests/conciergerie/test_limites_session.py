@@ -1,0 +1,116 @@
+"""A session ends after 2 h without activity or 12 h after login (conciergerie.limites_session),
+both set from the environment; the login page says why."""
+
+import time
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from conciergerie import limites_session as ls
+from tests import factories as f
+from tests.conciergerie.test_settings import run_manage
+
+
+@pytest.fixture
+def coord(db, login):
+    adhesion = f.AdhesionFactory(coordinateur=True)
+    return {"client": login(adhesion.user), "projet": adhesion.projet, "user": adhesion.user}
+
+
+def _reculer(client, **secondes):
+    """Move the session's stored times back."""
+    session = client.session
+    for cle, delta in secondes.items():
+        session[cle] -= delta
+    session.save()
+
+
+def _page(coord):
+    return reverse("apprenant_list", args=[coord["projet"].pk])
+
+
+def test_login_stores_its_time_and_the_activity(coord):
+    session = coord["client"].session
+    assert abs(session[ls.CONNEXION_LE] - time.time()) < 5
+    assert session[ls.ACTIVITE_LE] == session[ls.CONNEXION_LE]
+
+
+def test_the_default_limits_are_2_h_idle_and_12_h_in_all(settings):
+    assert settings.SESSION_INACTIVITE_MAX == 2 * 3600
+    assert settings.SESSION_DUREE_MAX == 12 * 3600
+    assert settings.SESSION_COOKIE_AGE == 12 * 3600  # the cookie and the row never outlive a session
+
+
+def test_idle_limit(coord):
+    client, url = coord["client"], _page(coord)
+    _reculer(client, connexion_le=2 * 3600 - 60, activite_le=2 * 3600 - 60)  # 1 h 59 without a request
+    assert client.get(url).status_code == 200
+    assert client.session[ls.ACTIVITE_LE] >= time.time() - 5  # the activity is noted again
+    _reculer(client, activite_le=2 * 3600 + 1)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('connexion')}?next={url}"
+    assert SESSION_KEY not in client.session  # logged out
+    connexion = client.get(response.url)
+    assert "Votre session a expiré après 2 h sans activité. Reconnectez-vous pour continuer." in connexion.content.decode()
+    assert client.get(url).status_code == 302  # and stays out
+
+
+def test_absolute_limit_even_when_active(coord):
+    client, url = coord["client"], _page(coord)
+    _reculer(client, connexion_le=12 * 3600 - 60)
+    assert client.get(url).status_code == 200
+    _reculer(client, connexion_le=61)  # 12 h 00 min 01 s after login, active a minute ago
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("connexion"))
+    page = client.get(response.url, follow=True).content.decode()
+    assert "Votre session a expiré : une connexion dure au plus 12 h. Reconnectez-vous pour continuer." in page
+
+
+def test_a_session_without_times_is_closed(coord):
+    session = coord["client"].session
+    del session[ls.CONNEXION_LE], session[ls.ACTIVITE_LE]
+    session.save()
+    response = coord["client"].get(_page(coord))
+    assert response.status_code == 302 and response.url.startswith(reverse("connexion"))
+
+
+def test_an_htmx_request_sends_the_whole_page_to_the_login(coord):
+    client, url = coord["client"], _page(coord)
+    _reculer(client, activite_le=3 * 3600)
+    response = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{url}?q=Nom"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('connexion')}?next=%2Fp%2F{coord['projet'].pk}%2Fapprenants%2F%3Fq%3DNom"
+    assert SESSION_KEY not in client.session
+
+
+def test_logging_in_again_starts_a_new_session(coord, client):
+    _reculer(coord["client"], connexion_le=13 * 3600, activite_le=13 * 3600)
+    assert coord["client"].get(_page(coord)).status_code == 302
+    user = coord["user"]
+    user.set_password("motdepasse")
+    user.save()
+    response = client.post(reverse("connexion"), {"username": user.username, "password": "motdepasse"})
+    assert response.status_code == 302
+    assert abs(client.session[ls.CONNEXION_LE] - time.time()) < 5
+    assert client.get(_page(coord)).status_code == 200
+
+
+@pytest.mark.parametrize(("secondes", "texte"), [(7200, "2 h"), (1800, "30 min"), (5400, "1 h 30"), (43200, "12 h"), (300, "5 min")])
+def test_durations_read_in_french(secondes, texte):
+    assert ls.duree_lisible(secondes) == texte
+
+
+def test_the_limits_come_from_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings; print(settings.SESSION_INACTIVITE_MAX, settings.SESSION_DUREE_MAX, settings.SESSION_COOKIE_AGE)"
+    )
+    env = {"DEBUG": "1", "VAR_DIR": str(tmp_path)}
+    result = run_manage("shell", "--verbosity", "0", "-c", code, SESSION_INACTIVITE_MINUTES="30", SESSION_DUREE_MAX_HEURES="8", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1800", "28800", "28800"]
+    refus = run_manage("check", SESSION_INACTIVITE_MINUTES="deux heures", **env)
+    assert refus.returncode != 0
+    assert "SESSION_INACTIVITE_MINUTES doit être un nombre entier de minutes supérieur à 0" in refus.stderr
