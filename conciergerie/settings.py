@@ -99,7 +99,9 @@ WSGI_APPLICATION = "conciergerie.wsgi.application"
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept 60 s and checked before each request reuses one (CONN_HEALTH_CHECKS):
+    # after a PostgreSQL restart, a stale connection is replaced instead of failing the request.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT compilation (PostgreSQL's `jit`, on by default): it triggers on any plan whose
         # cost estimate passes 100 000 and costs 0.2–0.8 s per query — the roll-up's learners
