@@ -147,6 +147,27 @@ def test_les_connexions_postgresql_persistantes_sont_verifiees_avant_d_etre_reut
     assert base["CONN_HEALTH_CHECKS"] is True
 
 
+def test_les_anciennes_cles_secretes_se_lisent_dans_secret_key_fallbacks(tmp_path):
+    reglages = lire_reglages(
+        "SECRET_KEY", "SECRET_KEY_FALLBACKS", SECRET_KEY="nouvelle", SECRET_KEY_FALLBACKS=" ancienne-1, ancienne-2 ,", VAR_DIR=str(tmp_path)
+    )
+    assert reglages == {"SECRET_KEY": "nouvelle", "SECRET_KEY_FALLBACKS": ["ancienne-1", "ancienne-2"]}
+    assert lire_reglages("SECRET_KEY_FALLBACKS", VAR_DIR=str(tmp_path)) == {"SECRET_KEY_FALLBACKS": []}
+
+
+def test_une_session_signee_avec_l_ancienne_cle_reste_valide_pendant_la_rotation(client, settings, db):
+    """Rotating SECRET_KEY with the old one in SECRET_KEY_FALLBACKS keeps people logged in."""
+    from tests import factories as f
+
+    settings.SECRET_KEY = "ancienne-cle-" + "x" * 50
+    client.force_login(f.UserFactory())
+    assert client.get("/projets/").status_code == 200
+    settings.SECRET_KEY = "nouvelle-cle-" + "y" * 50
+    assert client.get("/projets/").status_code == 302  # without the fallback: logged out
+    settings.SECRET_KEY_FALLBACKS = ["ancienne-cle-" + "x" * 50]
+    assert client.get("/projets/").status_code == 200
+
+
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL seulement (DATABASE_URL)")
 def test_une_connexion_postgresql_coupee_est_remplacee_a_la_requete_suivante():
     """What a PostgreSQL restart does to a persistent connection: the server ends it. The next
