@@ -190,8 +190,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# the container's health check calls /sante/ over plain HTTP from inside (docker-compose.yml)
-SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# the container's health check calls /sante/pret/ over plain HTTP from inside (docker-compose.yml)
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^sante/pret/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
