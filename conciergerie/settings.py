@@ -122,6 +122,10 @@ else:
         }
     }
 
+# Backups (conciergerie/sauvegarde.py): the folder of pg_dump and pg_restore when they are not on
+# the PATH (Debian: /usr/lib/postgresql/<version>/bin, found without it)
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
