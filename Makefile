@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo worker bench clean
+SAUVEGARDES ?= var/sauvegardes
+
+.PHONY: run test install install-dev migrate demo worker bench sauvegarde clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +46,10 @@ test: install-dev
 
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO
+
+## A backup of the database and the files into $(SAUVEGARDES) (docs/exploitation.md), the 14 newest kept.
+sauvegarde: install
+	$(PY) manage.py sauvegarder --dossier $(SAUVEGARDES) --garder 14
 
 ## Figures at the national programme's size on PostgreSQL, load test included (docs/performance.md).
 bench: install-dev
