@@ -519,6 +519,11 @@ def restaurer(archive: Path, *, remplacer: bool = False, ecrire: Ecrire = print)
     if ecarts:
         raise ErreurSauvegarde("La base restaurée ne correspond pas au manifeste :\n  " + "\n  ".join(ecarts))
     ecrire(f"Vérifié : {len(comptes)} tables, {sum(comptes.values())} lignes, comme dans le manifeste.")
+    if en_plus := sorted(presentes - set(manifeste["tables"])):
+        ecrire(
+            "Attention : tables de la base absentes de l'archive, laissées telles quelles (une base recréée vide "
+            "n'en aurait pas) : " + ", ".join(en_plus)
+        )
 
     connues = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     appliquees = {(app, nom) for app, noms in manifeste["migrations"].items() for nom in noms}
