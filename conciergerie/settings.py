@@ -34,7 +34,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY est obligatoire lorsque DEBUG est désactivé (voir .env.example).")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 # Rotating the key (docs/exploitation.md): the old keys, comma-separated, still validate the
-# sessions, password-reset links and signed values made with them until they are removed.
+# sessions and signed values (the messages' cookie) made with them until they are removed.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
