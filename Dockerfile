@@ -1,7 +1,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# postgresql-client: pg_dump and pg_restore for `sauvegarder` / `restaurer` (bookworm's are 15, as
+# the db service of docker-compose.yml; pg_dump refuses a server newer than itself)
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 # The processes run as an unprivileged user; the code, the packages and the collected static
 # files belong to root and are read-only for it. It writes MEDIA_ROOT (/data/media, the `media`

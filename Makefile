@@ -10,7 +10,9 @@ HOST ?= 127.0.0.1:8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test install install-dev lock migrate demo worker bench clean
+SAUVEGARDES ?= var/sauvegardes
+
+.PHONY: run test install install-dev lock migrate demo worker bench sauvegarde clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +66,10 @@ test: install-dev
 
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO
+
+## A backup of the database and the files into $(SAUVEGARDES) (docs/exploitation.md), the 14 newest kept.
+sauvegarde: install
+	$(PY) manage.py sauvegarder --dossier $(SAUVEGARDES) --garder 14
 
 ## Figures at the national programme's size on PostgreSQL, load test included (docs/performance.md).
 bench: install-dev

@@ -67,6 +67,9 @@ else:
     raise ImproperlyConfigured(
         f"SECRET_KEY est obligatoire lorsque DEBUG est désactivé (DEBUG=1 pour développer, voir .env.example) : {COMMANDE_POUR_EN_GENERER}"
     )
+# Rotating the key (docs/exploitation.md): the old keys, comma-separated, still validate the
+# sessions and signed values (the messages' cookie) made with them until they are removed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -140,7 +143,9 @@ WSGI_APPLICATION = "conciergerie.wsgi.application"
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept 60 s and checked before each request reuses one (CONN_HEALTH_CHECKS):
+    # after a PostgreSQL restart, a stale connection is replaced instead of failing the request.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT compilation (PostgreSQL's `jit`, on by default): it triggers on any plan whose
         # cost estimate passes 100 000 and costs 0.2–0.8 s per query — the roll-up's learners
@@ -157,6 +162,10 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+
+# Backups (conciergerie/sauvegarde.py): the folder of pg_dump and pg_restore when they are not on
+# the PATH (Debian: /usr/lib/postgresql/<version>/bin, found without it)
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,8 +241,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# the container's health check calls /sante/ over plain HTTP from inside (docker-compose.yml)
-SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# the container's health check calls /sante/pret/ over plain HTTP from inside (docker-compose.yml)
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^sante/pret/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -11,6 +11,7 @@ urlpatterns = [
     path("projets/", views.mes_projets, name="mes_projets"),
     path("projets/changer/", views.changer_projet, name="changer_projet"),
     path("sante/", views.sante, name="sante"),
+    path("sante/pret/", views.sante_pret, name="sante_pret"),
     path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),
     path("p/<int:projet_id>/", include("parcours.urls")),
     path("p/<int:projet_id>/", include("parcours.urls_sessions")),

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
+from . import sante as controles
 from .mixins import ProjetMixin
 from .scoping import adhesions_of
 
@@ -44,8 +46,25 @@ def changer_projet(request):
 @login_not_required
 @require_GET
 def sante(request):
-    """Health check for the load balancer and docker-compose."""
+    """Liveness: the process answers (no database, no Redis). For a restart decision; whether the
+    instance can serve is ``sante_pret``."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def sante_pret(request):
+    """Readiness, for docker-compose's health check and the load balancer: 200 when the database
+    (and Redis, when used) answer and every migration is applied, else 503; the body (JSON)
+    gives each check's result (conciergerie/sante.py)."""
+    resultats = controles.verifier()
+    pret = all(r == controles.OK for r in resultats.values())
+    return JsonResponse(
+        {"pret": pret, "verifications": resultats},
+        status=200 if pret else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 class ProjetAccueilView(ProjetMixin, TemplateView):

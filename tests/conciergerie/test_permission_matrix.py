@@ -13,6 +13,8 @@ A non-member gets 404 (existence is not leaked), a member whose role forbids the
 a partner asking for a learner it does not follow 404. Anonymous users go to the login page.
 Every new view adds its rows: the core's here, an app's in ``tests/<app>/matrice.py`` which
 defines ``MATRICE`` (rows) and ``CIBLES`` (target name -> function(monde) -> URL kwargs).
+The few pages open without login (the login pages, the health checks) are rows of ``PUBLIQUES``;
+a test fails if a view exempt from login is missing from it.
 """
 
 import importlib
@@ -98,6 +100,51 @@ def test_anonymous_goes_to_login(monde, client, url_name, target):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("connexion"))
+
+
+# Pages open to everyone, logged in or not (views marked @login_not_required, which
+# LoginRequiredMiddleware lets through): (url name, {user kind or "anonyme": status}). A logged-in
+# user asking for the login page is sent home.
+ANONYME = "anonyme"
+PUBLIQUES = [
+    ("connexion", {ANONYME: 200, **tous(302)}),
+    ("admin:login", {ANONYME: 200, **tous(200)}),  # none of them is staff: the admin's login form
+    ("sante", {ANONYME: 200, **tous(200)}),  # liveness
+    ("sante_pret", {ANONYME: 200, **tous(200)}),  # readiness (conciergerie/sante.py)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "qui", "code"),
+    [pytest.param(u, qui, code, id=f"{u}-{qui}") for u, attendus in PUBLIQUES for qui, code in attendus.items()],
+)
+def test_public_pages(monde, client, login, settings, url_name, qui, code):
+    settings.REDIS_URL = ""  # readiness checks Redis only where one is used
+    if qui == ANONYME:
+        response = client.get(reverse(url_name))
+    else:
+        user = monde["outsider"] if qui == OUT else monde["users"][qui]
+        response = login(user).get(reverse(url_name))
+    assert response.status_code == code, f"{qui} sur {url_name}"
+
+
+def test_every_public_url_is_in_the_matrix():
+    """A view exempt from login (@login_not_required) that no row of PUBLIQUES mentions is a page
+    anybody can open that nobody checked."""
+    from django.urls import get_resolver
+
+    noms = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif getattr(p.callback, "login_required", True) is False:
+                noms.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns)
+    assert noms == {u for u, _ in PUBLIQUES}, "pages publiques absentes de la matrice des permissions"
 
 
 def test_every_project_url_is_in_the_matrix():

@@ -1,6 +1,7 @@
 """Settings come from the environment and fail closed: DEBUG is off unless set, and then the app
 refuses to start without a real secret."""
 
+import json
 import os
 import re
 import subprocess
@@ -221,3 +222,83 @@ def test_le_controle_de_sante_repond_en_http_meme_quand_https_est_exige(client, 
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/sante/").status_code == 200
     assert client.get("/connexion/").status_code == 301  # every other page goes to HTTPS
+
+
+def lire_reglages(*noms, **env):
+    """The settings a fresh process reads from ``env`` (nothing else of the test run's
+    environment that settings.py reads; DEBUG=1 unless ``env`` says otherwise), as JSON-able values."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(noms)!r}}}, default=str))"
+    )
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    full_env.update({"DEBUG": "1", **env, "DJANGO_SETTINGS_MODULE": "conciergerie.settings"})
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_les_connexions_postgresql_persistantes_sont_verifiees_avant_d_etre_reutilisees(tmp_path):
+    """A connection kept between requests (CONN_MAX_AGE) is checked first: after a PostgreSQL
+    restart, a stale one is replaced instead of failing the request."""
+    reglages = lire_reglages("DATABASES", DATABASE_URL="postgres://u:p@db.example.org:5432/conciergerie", VAR_DIR=str(tmp_path))
+    base = reglages["DATABASES"]["default"]
+    assert base["ENGINE"] == "django.db.backends.postgresql"
+    assert base["CONN_MAX_AGE"] == 60
+    assert base["CONN_HEALTH_CHECKS"] is True
+
+
+def test_les_anciennes_cles_secretes_se_lisent_dans_secret_key_fallbacks(tmp_path):
+    reglages = lire_reglages(
+        "SECRET_KEY", "SECRET_KEY_FALLBACKS", SECRET_KEY=CLE_SOLIDE, SECRET_KEY_FALLBACKS=" ancienne-1, ancienne-2 ,", VAR_DIR=str(tmp_path)
+    )
+    assert reglages == {"SECRET_KEY": CLE_SOLIDE, "SECRET_KEY_FALLBACKS": ["ancienne-1", "ancienne-2"]}
+    assert lire_reglages("SECRET_KEY_FALLBACKS", VAR_DIR=str(tmp_path)) == {"SECRET_KEY_FALLBACKS": []}
+
+
+def test_une_session_signee_avec_l_ancienne_cle_reste_valide_pendant_la_rotation(client, settings, db):
+    """Rotating SECRET_KEY with the old one in SECRET_KEY_FALLBACKS keeps people logged in."""
+    from tests import factories as f
+
+    settings.SECRET_KEY = "ancienne-cle-" + "x" * 50
+    client.force_login(f.UserFactory())
+    assert client.get("/projets/").status_code == 200
+    settings.SECRET_KEY = "nouvelle-cle-" + "y" * 50
+    assert client.get("/projets/").status_code == 302  # without the fallback: logged out
+    settings.SECRET_KEY_FALLBACKS = ["ancienne-cle-" + "x" * 50]
+    assert client.get("/projets/").status_code == 200
+
+
+@pytest.mark.postgresql
+def test_une_connexion_postgresql_coupee_est_remplacee_a_la_requete_suivante():
+    """What a PostgreSQL restart does to a persistent connection: the server ends it. The next
+    request (request_started closes unusable connections, then the first query checks the one it
+    reuses) opens a new one instead of failing. Run in a fresh process on the real database of
+    DATABASE_URL, outside pytest-django's test transaction."""
+    code = """
+import django, psycopg
+django.setup()
+from django.db import close_old_connections, connection
+from django.core.signals import request_finished, request_started
+
+def requete():
+    request_started.send(sender=None)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+    finally:
+        request_finished.send(sender=None)
+
+avant = requete()
+reglages = connection.get_connection_params()
+with psycopg.connect(**{k: v for k, v in reglages.items() if k not in {"cursor_factory", "context", "prepare_threshold"}}, autocommit=True) as autre:
+    autre.execute("SELECT pg_terminate_backend(%s)", [avant])
+apres = requete()
+print(avant != apres)
+"""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
+    env["DJANGO_SETTINGS_MODULE"] = "conciergerie.settings"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
