@@ -19,5 +19,7 @@ class ConciergerieConfig(AppConfig):
     verbose_name = "Conciergerie (projets et adhésions)"
 
     def ready(self):
+        from . import double_facteur  # noqa: F401  (its user_logged_in receiver)
+
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

@@ -39,7 +39,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site asks for a second factor (conciergerie/admin_site.py)
+    "conciergerie.admin_site.AdminDoubleFacteurConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "django_htmx",
     "import_export",
@@ -71,7 +74,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp)
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # who must pass the second factor opens nothing else until then (conciergerie/double_facteur.py)
+    "conciergerie.middleware.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -247,6 +254,13 @@ _ipware = adresse_client(REVERSE_PROXY_COUNT)
 AXES_IPWARE_META_PRECEDENCE_ORDER = _ipware["AXES_IPWARE_META_PRECEDENCE_ORDER"]
 AXES_IPWARE_PROXY_COUNT = _ipware["AXES_IPWARE_PROXY_COUNT"]
 IPWARE_STRICT = _ipware["IPWARE_STRICT"]
+
+# Second factor (django-otp, TOTP): required for platform staff and project administrators,
+# optional for everyone else (conciergerie/double_facteur.py).
+OTP_TOTP_ISSUER = "Conciergerie"
+# the admin's TOTP device pages never show a secret again (a lost phone: delete the device,
+# its owner enrols a new one at the next login)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Uploads
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

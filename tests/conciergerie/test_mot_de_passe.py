@@ -15,6 +15,7 @@ NOUVEAU = "Un-nouveau-mot-de-passe-2025"
 def test_le_lien_est_dans_l_en_tete(monde, login):
     html = login(monde["users"]["partenaire"]).get(reverse("projet_accueil", args=[monde["A"].pk])).content.decode()
     assert f'href="{reverse("mot_de_passe_modifier")}"' in html
+    assert f'href="{reverse("compte")}">Sécurité du compte</a>' in html
 
 
 def test_changer_son_mot_de_passe(login):
@@ -32,8 +33,8 @@ def test_changer_son_mot_de_passe(login):
     user.refresh_from_db()
     assert user.check_password(NOUVEAU)
     # this session goes on; the new password logs in, the old one no longer does
-    assert client.get(reverse("mes_projets")).status_code == 200
-    assert ailleurs.get(reverse("mes_projets")).url.startswith(reverse("connexion"))
+    assert client.get(reverse("compte")).status_code == 200
+    assert ailleurs.get(reverse("compte")).url.startswith(reverse("connexion"))
     assert se_connecter(Client(), "camille", NOUVEAU).status_code == 302
     assert se_connecter(Client(), "camille", "motdepasse").status_code == 200
 

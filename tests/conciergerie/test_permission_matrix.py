@@ -61,9 +61,15 @@ MATRICE_CORE = [
     ("import_modele", "modele_b", tous(404)),
     ("import_confirmer", "import_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
     ("import_confirmer", "import_b", tous(404)),
-    # the account (conciergerie/views_compte.py): any logged-in user, not tied to a project
+    # the account (conciergerie/views_compte.py): any logged-in user, not tied to a project. The
+    # administrator's session passed the second factor (the fixture), the others need none: the
+    # code page sends everyone on (302); turning it off takes POST only
+    ("compte", "compte", tous(200)),
     ("mot_de_passe_modifier", "compte", tous(200)),
     ("mot_de_passe_modifie", "compte", tous(200)),
+    ("double_facteur_verifier", "compte", tous(302)),
+    ("double_facteur_activer", "compte", tous(200)),
+    ("double_facteur_desactiver", "compte", tous(405)),
 ]
 
 CIBLES_IMPORTS = {
