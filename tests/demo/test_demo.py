@@ -176,3 +176,31 @@ def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client,
     assert re.search(rf"(^|\D){re.escape(accompagnes)}(\D|$)", texte)
     for apprenant in Apprenant.objects.filter(projet=icifornie):
         assert f"{apprenant.prenom} {apprenant.nom}" not in texte
+
+
+def test_demo_admin_gives_the_code_that_code_totp_demo_prints(demo, client, settings):
+    """`make run`: the administrator needs a second factor as any administrator does; its key is
+    the documented one and `python manage.py code_totp_demo admin` prints the code to type."""
+    import io
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = get_user_model().objects.get(username="admin")
+    appareil = TOTPDevice.objects.get(user=admin, confirmed=True)
+    assert appareil.bin_key == b32decode("CONCIERGERIEDEMOCONCIERGERIEDEMO")
+    sortie = io.StringIO()
+    call_command("code_totp_demo", "admin", stdout=sortie)
+    code = sortie.getvalue().strip()
+    assert code in {f"{totp(appareil.bin_key, drift=pas):06d}" for pas in (-1, 0)}  # 30 s steps: this one, or the one before
+    icifornie = Projet.objects.get(nom="Icifornie")
+    assert se_connecter(client, "admin", "demo").status_code == 302
+    assert client.get(f"/p/{icifornie.pk}/").url.startswith("/compte/double-facteur/")
+    assert client.post("/compte/double-facteur/", {"code": code, "next": f"/p/{icifornie.pk}/"}).url == f"/p/{icifornie.pk}/"
+    assert "<h1>Icifornie</h1>" in client.get(f"/p/{icifornie.pk}/").content.decode()
+    # the other accounts have none
+    assert TOTPDevice.objects.count() == 1
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("code_totp_demo", "admin")
