@@ -24,5 +24,7 @@ class ConciergerieConfig(AppConfig):
         from .limites_session import noter_connexion
 
         user_logged_in.connect(noter_connexion, dispatch_uid="conciergerie.noter_connexion")
+        from . import double_facteur  # noqa: F401  (its user_logged_in receiver)
+
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

@@ -1,4 +1,6 @@
-"""Refuse a request body larger than any form of the app accepts, before Django reads it.
+"""The project's middleware: the request size limit and the second factor's gate.
+
+**Size.** Refuse a request body larger than any form of the app accepts, before Django reads it.
 
 Each upload has its own limit, checked by its form with a precise message (5 Mo for an import or
 a receipt, 10 Mo for a signed convention), but a form only sees a file once Django has received
@@ -10,11 +12,20 @@ with a 413 in French and nothing is read nor written.
 alike hold personal data (a learner's page, a receipt, a bilan), and one rule for all of them
 cannot forget a new view. Static files are served by whitenoise before the user is known, and
 keep their long cache.
+
+**Second factor.** ``DoubleFacteurMiddleware``: the rules are in ``conciergerie/double_facteur.py``.
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import double_facteur
 
 
 class LimiteTailleRequeteMiddleware:
@@ -47,3 +58,30 @@ class EnTetesSecuriteMiddleware:
         if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+class DoubleFacteurMiddleware:
+    """A session that must pass the second factor (``double_facteur.code_attendu``) opens
+    nothing but the second factor's pages, logout and the public pages until it does: any other
+    page redirects to the code page (or to the enrolment page for who must have a device and has
+    none), then back to the page asked for. Installed after ``OTPMiddleware`` and
+    ``LoginRequiredMiddleware``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True) or getattr(view_func, "double_facteur_non_requis", False):
+            return None
+        if not double_facteur.code_attendu(request):
+            return None
+        cible = "double_facteur_verifier" if double_facteur.a_un_appareil(request.user) else "double_facteur_activer"
+        url = reverse(cible)
+        if request.method == "GET":
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)

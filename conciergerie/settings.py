@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,13 +76,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site asks for a second factor (conciergerie/admin_site.py)
+    "conciergerie.admin_site.AdminDoubleFacteurConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "django_htmx",
     "import_export",
@@ -111,13 +116,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp)
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # who must pass the second factor opens nothing else until then (conciergerie/double_facteur.py)
+    "conciergerie.middleware.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # idle and absolute session limits (below), after the messages: the login page says why
     "conciergerie.limites_session.LimitesSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last, as django-axes asks: turns a refused login (too many failures) into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conciergerie.urls"
@@ -172,6 +183,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out account or address before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "connexion"
@@ -288,6 +305,56 @@ PERMISSIONS_POLICY_REFUSEES = [
     "xr-spatial-tracking",
 ]
 
+# Login throttling (django-axes, docs/architecture.md "Login and second factor"): after
+# AXES_FAILURE_LIMIT failed logins for one username, or from one address, whatever the
+# usernames tried, that account or address is refused — the right password included — on
+# /connexion/ and /admin/login/ alike, until AXES_COOLOFF_MINUTES have passed since the last
+# failure, or an administrator lifts it (admin "Access attempts", or `manage.py
+# axes_reset_username <identifiant>` / `axes_reset_ip <adresse>`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# a login during the lockout is refused but does not restart the delay: the page's "wait N
+# minutes" stays true (an attacker who keeps trying gets no more guesses either way)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# a successful login does not wipe the failures: it would wipe the address's too, and any user
+# with an account could then reset the count between guesses at someone else's password
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "conciergerie.views_compte.verrouille"
+AXES_HTTP_RESPONSE_CODE = 429
+
+
+def adresse_client(mandataires: int) -> dict:
+    """django-ipware's settings, through which django-axes reads the client's address.
+
+    Without a proxy (``REVERSE_PROXY_COUNT=0``, the default) the address is the TCP peer's and
+    X-Forwarded-For, which anyone can write, is never read. Behind N reverse proxies that each
+    append the address they received the request from to X-Forwarded-For, the client is the
+    N-th address from the header's right: what a client wrote further left is ignored
+    (django-ipware counts the proxies listed in the header; the nearest one does not list
+    itself, hence N - 1; not strict, so that a longer header is read from the right)."""
+    if mandataires <= 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "AXES_IPWARE_PROXY_COUNT": None, "IPWARE_STRICT": True}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR",),
+        "AXES_IPWARE_PROXY_COUNT": mandataires - 1,
+        "IPWARE_STRICT": False,
+    }
+
+
+REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", "0"))
+_ipware = adresse_client(REVERSE_PROXY_COUNT)
+AXES_IPWARE_META_PRECEDENCE_ORDER = _ipware["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_COUNT = _ipware["AXES_IPWARE_PROXY_COUNT"]
+IPWARE_STRICT = _ipware["IPWARE_STRICT"]
+
+# Second factor (django-otp, TOTP): required for platform staff and project administrators,
+# optional for everyone else (conciergerie/double_facteur.py).
+OTP_TOTP_ISSUER = "Conciergerie"
+# the admin's TOTP device pages never show a secret again (a lost phone: delete the device,
+# its owner enrols a new one at the next login)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Uploads
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -301,5 +368,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO: keep its warnings (refused resources) only
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # django-axes logs every login at INFO: keep failures and lockouts (WARNING)
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

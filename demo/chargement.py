@@ -22,6 +22,7 @@ A date is ``AAAA-MM-JJ``, or counted from the day of loading: ``J`` (that day), 
 
 import json
 import re
+from base64 import b32decode
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conciergerie.models import Projet
 from parcours.services import cloturer_parcours
@@ -54,15 +56,23 @@ def save(objet):
 
 
 def charger_comptes(chemin: Path, mot_de_passe: str) -> dict:
-    """The accounts by username; an account that exists already is taken as it is."""
+    """The accounts by username; an account that exists already is taken as it is. An account's
+    ``"totp"`` (a base32 key, public as the password is) gives it a confirmed TOTP device: the
+    demo's administrator must give a code after the password, as any administrator does
+    (``code_totp_demo`` prints the current one)."""
     comptes = {}
     for champs in lire(chemin)["comptes"]:
         champs = dict(champs)
         username = champs.pop("username")
+        cle_totp = champs.pop("totp", None)
         user, cree = get_user_model().objects.get_or_create(username=username, defaults=champs)
         if cree:
             user.set_password(mot_de_passe)
             user.save()
+            if cle_totp:
+                TOTPDevice.objects.create(
+                    user=user, name="Application d'authentification (démo)", key=b32decode(cle_totp).hex(), confirmed=True
+                )
         comptes[username] = user
     return comptes
 

@@ -1,9 +1,9 @@
 import os
 
 import pytest
-from django.test import Client
 
 from tests import factories as f
+from tests.connexion import connecter
 
 
 @pytest.fixture(autouse=True)
@@ -16,15 +16,12 @@ def _test_settings(settings, tmp_path):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
-def _login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def login():
-    return _login
+    """``login(user)``: a client logged in as ``user``; if the user must use a second factor
+    (an administrator, staff), its session passed it (tests/connexion.py: a real confirmed
+    device in the session, as the code page leaves it)."""
+    return connecter
 
 
 @pytest.fixture

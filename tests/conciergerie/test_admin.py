@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests import factories as f
+from tests.connexion import connecter
 
 APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
 
@@ -22,7 +23,7 @@ def test_every_domain_model_is_registered():
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", domain_models(), ids=lambda m: m.__name__)
 def test_admin_changelist_add_and_change_open(client, model):
-    client.force_login(f.UserFactory(superuser=True))
+    connecter(f.UserFactory(superuser=True), client)  # the admin asks for a second factor
     # a row of each model so that the change page and list columns render
     f.ApprenantFactory()
     f.SortieFactory()
@@ -60,6 +61,7 @@ def test_admin_changelist_add_and_change_open(client, model):
 @pytest.mark.django_db
 def test_admin_refuses_project_users(client):
     adhesion = f.AdhesionFactory(administrateur=True)
-    client.force_login(adhesion.user)
+    connecter(adhesion.user, client)  # even with a second factor
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302  # to the admin login: project users use the app
+    assert response.url.startswith(reverse("admin:login"))

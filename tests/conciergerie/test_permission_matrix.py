@@ -7,7 +7,8 @@ role, project B, and an outsider. Objects:
 - "A" / "B": the project itself (project-level pages),
 - "apprenant_suivi": a learner of A with a step at the partner's organisation,
 - "apprenant_autre": a learner of A the partner does not follow,
-- "apprenant_etranger": a learner of B, asked for through project A's URL.
+- "apprenant_etranger": a learner of B, asked for through project A's URL;
+- "compte": no project (the account's pages, for any logged-in user, the outsider included).
 
 A non-member gets 404 (existence is not leaked), a member whose role forbids the page 403,
 a partner asking for a learner it does not follow 404. Anonymous users go to the login page.
@@ -28,6 +29,8 @@ from tests.matrice_outils import ADM, COORD, FIN, OUT, PART, membres, tous  # no
 # URL kwargs for each kind of target
 def cible(monde, nom):
     a, b = monde["A"], monde["B"]
+    if nom == "compte":
+        return {}
     if nom == "A":
         return {"projet_id": a.pk}
     if nom == "B":
@@ -60,6 +63,15 @@ MATRICE_CORE = [
     ("import_modele", "modele_b", tous(404)),
     ("import_confirmer", "import_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
     ("import_confirmer", "import_b", tous(404)),
+    # the account (conciergerie/views_compte.py): any logged-in user, not tied to a project. The
+    # administrator's session passed the second factor (the fixture), the others need none: the
+    # code page sends everyone on (302); turning it off takes POST only
+    ("compte", "compte", tous(200)),
+    ("mot_de_passe_modifier", "compte", tous(200)),
+    ("mot_de_passe_modifie", "compte", tous(200)),
+    ("double_facteur_verifier", "compte", tous(302)),
+    ("double_facteur_activer", "compte", tous(200)),
+    ("double_facteur_desactiver", "compte", tous(405)),
 ]
 
 CIBLES_IMPORTS = {
@@ -148,8 +160,8 @@ def test_every_public_url_is_in_the_matrix():
 
 
 def test_every_project_url_is_in_the_matrix():
-    """A URL under /p/<projet_id>/ or /synthese/ (the roll-up and the bilans spanning several
-    projects) that no row mentions is a view nobody checked."""
+    """A URL under /p/<projet_id>/, /synthese/ (the roll-up and the bilans spanning several
+    projects) or /compte/ (the account's pages) that no row mentions is a view nobody checked."""
     from django.urls import get_resolver
 
     noms = set()
@@ -159,7 +171,7 @@ def test_every_project_url_is_in_the_matrix():
             route = prefix + str(p.pattern)
             if hasattr(p, "url_patterns"):
                 walk(p.url_patterns, route)
-            elif route.startswith(("p/<int:projet_id>/", "synthese/")) and p.name:
+            elif route.startswith(("p/<int:projet_id>/", "synthese/", "compte/")) and p.name:
                 noms.add(p.name)
 
     walk(get_resolver().url_patterns)

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from conciergerie.models import Projet
 from parcours.models import Apprenant, Etape, StatutEtape, StatutSecu, TypeEtape
 from partenaires.models import MembreConsortium, RoleConsortium
+from tests.connexion import se_connecter
 
 APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
 
@@ -80,7 +81,7 @@ def test_demo_roles_see_what_the_issue_says(demo, client):
 
 
 def test_demo_accounts_log_in_and_see_the_home_page(demo, client):
-    assert client.login(username="coordinatrice", password="demo")
+    assert se_connecter(client, "coordinatrice", "demo").status_code == 302
     response = client.get("/", follow=True)
     assert response.status_code == 200
     content = response.content.decode()
@@ -96,13 +97,13 @@ def test_demo_accounts_log_in_and_see_the_home_page(demo, client):
 
 def test_partner_list_shows_only_afept_learners(demo, client):
     icifornie = Projet.objects.get(nom="Icifornie")
-    assert client.login(username="partenaire", password="demo")
+    assert se_connecter(client, "partenaire", "demo").status_code == 302
     html = client.get(f"/p/{icifornie.pk}/apprenants/").content.decode()
     assert "Marchand" in html  # Léa, in formation distribuée at AFEPT
     assert "Darrigade" not in html  # Marc has no step at AFEPT
     assert "Fourcade" not in html  # the other project's learner
     client.logout()
-    assert client.login(username="financeur", password="demo")
+    assert se_connecter(client, "financeur", "demo").status_code == 302
     assert client.get(f"/p/{icifornie.pk}/apprenants/").status_code == 403
 
 
@@ -120,7 +121,7 @@ def test_demo_region_funding_near_its_volunteer_cap(demo, client):
         Decimal("16762.50"),
     )
     assert (plafond.utilisation, plafond.niveau, plafond.au_dela) == (Decimal("92.01"), Niveau.ORANGE, Decimal("0"))
-    assert client.login(username="coordinatrice", password="demo")
+    assert se_connecter(client, "coordinatrice", "demo").status_code == 302
     detail = client.get(f"/p/{icifornie.pk}/financements/{region.pk}/").content.decode()
     assert '<figure class="jauge jauge-orange">' in detail
     assert "Plafond bientôt atteint : 92,01\u00a0% du plafond" in detail
@@ -130,7 +131,7 @@ def test_demo_region_funding_near_its_volunteer_cap(demo, client):
 
 def test_demo_programme_funder_sees_both_projects_side_by_side_and_no_learner_name(demo, client):
     """`make run`: the national programme's account opens the roll-up of the two consortia."""
-    assert client.login(username="programme", password="demo")
+    assert se_connecter(client, "programme", "demo").status_code == 302
     response = client.get("/synthese/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -156,14 +157,14 @@ def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client,
 
     icifornie = Projet.objects.get(nom="Icifornie")
     copil = Copil.objects.filter(projet=icifornie).latest("date")
-    assert client.login(username="coordinatrice", password="demo")
+    assert se_connecter(client, "coordinatrice", "demo").status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/p/{icifornie.pk}/copils/{copil.pk}/rapport/")
     rapport = RapportCopil.objects.get(copil=copil)
     assert rapport.statut == StatutRapport.PRET, rapport.erreur
     client.logout()
 
-    assert client.login(username="financeur", password="demo")
+    assert se_connecter(client, "financeur", "demo").status_code == 302
     periode = {"debut": f"{copil.periode_debut:%Y-%m-%d}", "fin": f"{copil.periode_fin:%Y-%m-%d}"}
     tableau = client.get(f"/p/{icifornie.pk}/tableau-de-bord/", periode).content.decode()
     accompagnes = re.search(r'data-indicateur="accompagnes">([^<]+)<', tableau).group(1).strip()
@@ -175,3 +176,31 @@ def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client,
     assert re.search(rf"(^|\D){re.escape(accompagnes)}(\D|$)", texte)
     for apprenant in Apprenant.objects.filter(projet=icifornie):
         assert f"{apprenant.prenom} {apprenant.nom}" not in texte
+
+
+def test_demo_admin_gives_the_code_that_code_totp_demo_prints(demo, client, settings):
+    """`make run`: the administrator needs a second factor as any administrator does; its key is
+    the documented one and `python manage.py code_totp_demo admin` prints the code to type."""
+    import io
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = get_user_model().objects.get(username="admin")
+    appareil = TOTPDevice.objects.get(user=admin, confirmed=True)
+    assert appareil.bin_key == b32decode("CONCIERGERIEDEMOCONCIERGERIEDEMO")
+    sortie = io.StringIO()
+    call_command("code_totp_demo", "admin", stdout=sortie)
+    code = sortie.getvalue().strip()
+    assert code in {f"{totp(appareil.bin_key, drift=pas):06d}" for pas in (-1, 0)}  # 30 s steps: this one, or the one before
+    icifornie = Projet.objects.get(nom="Icifornie")
+    assert se_connecter(client, "admin", "demo").status_code == 302
+    assert client.get(f"/p/{icifornie.pk}/").url.startswith("/compte/double-facteur/")
+    assert client.post("/compte/double-facteur/", {"code": code, "next": f"/p/{icifornie.pk}/"}).url == f"/p/{icifornie.pk}/"
+    assert "<h1>Icifornie</h1>" in client.get(f"/p/{icifornie.pk}/").content.decode()
+    # the other accounts have none
+    assert TOTPDevice.objects.count() == 1
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("code_totp_demo", "admin")
