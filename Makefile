@@ -33,10 +33,12 @@ run: demo
 	@echo "→ http://$(HOST)/  (comptes : admin, coordinatrice, partenaire, financeur, programme ; mot de passe « demo »)"
 	$(PY) manage.py runserver $(HOST)
 
-## Quick start 2: lint, migrations check, then the whole test suite (browser tests included).
+## Quick start 2: lint (Python, and templates with djlint), migrations check, then the whole test
+## suite (browser tests included).
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
 	@bash scripts/ensure-chromium.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
