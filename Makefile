@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# pytest-xdist: one pytest process per core, each with its own test database and live server;
+# `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb, -s, or a timing).
+PYTEST_XDIST ?= -n auto
 
 .PHONY: run test install install-dev migrate demo worker bench clean
 
@@ -34,14 +37,14 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 ## Quick start 2: lint (Python, and templates with djlint), migrations check, then the whole test
-## suite (browser tests included).
+## suite (browser tests included) on every core.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
 	@bash scripts/ensure-chromium.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO

@@ -4,6 +4,18 @@ from django.test import Client
 from tests import factories as f
 
 
+def pytest_report_header(config):
+    """Under pytest-xdist (`make test`) the xdist processes collect and deselect the worker tests
+    (tests/recits/conftest.py) and their lines are not shown, nor counted in the summary: say it."""
+    if config.pluginmanager.has_plugin("dsession"):
+        from tests.recits.conftest import worker_possible
+
+        possible, raison = worker_possible()
+        if not possible:
+            return f"tests « worker » désélectionnés par chaque processus xdist : {raison}"
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
