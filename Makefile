@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb, -s, or a timing).
 PYTEST_XDIST ?= -n auto
 
-.PHONY: run test install install-dev migrate demo worker bench clean
+.PHONY: run test fix install install-dev migrate demo worker bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 ## Quick start 2: lint (Python, and templates with djlint), migrations check, then the whole test
-## suite (browser tests included) on every core.
+## suite (browser tests included) on every core. .pre-commit-config.yaml runs the same lint.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,6 +45,11 @@ test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	@bash scripts/ensure-chromium.sh
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+## What ruff can repair by itself, then its formatting (templates are linted, never reformatted).
+fix: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO
