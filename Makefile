@@ -12,7 +12,11 @@ export DEBUG
 
 SAUVEGARDES ?= var/sauvegardes
 
-.PHONY: run test install install-dev lock migrate demo worker bench sauvegarde clean
+# pytest-xdist: one pytest process per core, each with its own test database and live server;
+# `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb, -s, or a timing).
+PYTEST_XDIST ?= -n auto
+
+.PHONY: run test fix install install-dev lock migrate demo worker bench sauvegarde clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,14 +59,22 @@ run: demo
 	@echo "→ http://$(HOST)/  (comptes : admin, coordinatrice, partenaire, financeur, programme ; mot de passe « demo » ; code d'admin : $(PY) manage.py code_totp_demo admin)"
 	$(PY) manage.py runserver $(HOST)
 
-## Quick start 2: lint, the dependency chain, migrations check, then the whole test suite (browser tests included).
+## Quick start 2: lint (Python, and templates with djlint), the dependency chain, migrations check,
+## then the whole test suite (browser tests included) on every core. .pre-commit-config.yaml runs
+## the same lint.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	@bash scripts/ensure-chromium.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+## What ruff can repair by itself, then its formatting (templates are linted, never reformatted).
+fix: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 worker: install
 	$(BIN)/celery -A conciergerie worker --loglevel=INFO

@@ -4,13 +4,25 @@ import pytest
 
 from tests import factories as f
 from tests.connexion import connecter
+from tests.partage import HACHEURS_RAPIDES, lignes_partagees
+
+
+def pytest_report_header(config):
+    """Under pytest-xdist (`make test`) the xdist processes collect and deselect the worker tests
+    (tests/pilotage/conftest.py) and their lines are not shown, nor counted in the summary: say it."""
+    if config.pluginmanager.has_plugin("dsession"):
+        from tests.pilotage.conftest import worker_possible
+
+        possible, raison = worker_possible()
+        if not possible:
+            return f"tests « worker » désélectionnés par chaque processus xdist : {raison}"
+    return None
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # a fast hasher: the suite creates many users
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = HACHEURS_RAPIDES
     # whitenoise looks static files up per request instead of scanning a STATIC_ROOT that
     # collectstatic never filled here (it would warn at each new client)
     settings.WHITENOISE_AUTOREFRESH = True
@@ -26,6 +38,18 @@ def login():
 
 @pytest.fixture
 def monde(db):
+    """Two projects, their members, learners and steps (``creer_monde``)."""
+    return creer_monde()
+
+
+@pytest.fixture(scope="module")
+def monde_du_module(django_db_setup, django_db_blocker):
+    """``monde``, created once for the tests of a module (tests/partage.py): a module that uses it
+    defines ``monde(monde_du_module, db)``, which returns it."""
+    yield from lignes_partagees(django_db_blocker, creer_monde)
+
+
+def creer_monde():
     """Two projects; in A one member per role, a learner followed by the partner's OF and one
     that is not; in B a learner of its own."""
     projet_a = f.ProjetFactory(nom="Projet A")

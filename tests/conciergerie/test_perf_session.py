@@ -43,9 +43,12 @@ def test_la_session_n_est_ecrite_que_quand_le_projet_change(deux_projets):
     assert client.get(reverse("accueil")).url == reverse("projet_accueil", args=[b.pk])
 
 
-def test_l_activite_est_notee_au_plus_toutes_les_cinq_minutes(deux_projets):
+def test_l_activite_est_notee_au_plus_toutes_les_cinq_minutes(deux_projets, monkeypatch):
     client, a = deux_projets["client"], deux_projets["a"]
     url = reverse("apprenant_list", args=[a.pk])
+    # a clock that stands still: a slow machine must not turn 299 s into 300
+    fige = limites_session.maintenant()
+    monkeypatch.setattr(limites_session, "maintenant", lambda: fige)
     assert limites_session.pas_activite() == 300  # idle limit of 2 h
     assert _sauvegardes(client, url) == 1  # the project
     assert _sauvegardes(client, url) == 0

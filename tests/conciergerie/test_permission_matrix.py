@@ -90,6 +90,13 @@ for _app in APPS:
     CIBLES_APPS.append(_module.CIBLES)
 
 
+@pytest.fixture
+def monde(monde_du_module, db):
+    """The ``monde`` of tests/conftest.py, created once for the module's 1 200 tests, which read it
+    (what a test creates for its target is rolled back after it)."""
+    return monde_du_module
+
+
 def cas():
     for url_name, target, attendus in MATRICE:
         for qui, code in attendus.items():

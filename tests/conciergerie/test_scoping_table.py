@@ -11,13 +11,29 @@ from pilotage import models as pil
 from recits import models as rec
 from tests import factories as f
 from tests.matrice_outils import ADM, COORD, FIN, PART
+from tests.partage import dans_la_base
 
 TOUT = "tout"
 RIEN = "rien"
 
 
 @pytest.fixture
-def lignes(monde):
+def monde(monde_du_module, db):
+    """The ``monde`` of tests/conftest.py, created once for the module's tests, which read it."""
+    return monde_du_module
+
+
+@pytest.fixture(scope="module")
+def lignes_du_module(monde_du_module, django_db_blocker):
+    return dans_la_base(django_db_blocker, lambda: creer_lignes(monde_du_module))
+
+
+@pytest.fixture
+def lignes(lignes_du_module, db):
+    return lignes_du_module
+
+
+def creer_lignes(monde):
     """In A, rows of every model, some tied to the partner's or the funder's organisation; in B
     and in a third project, one of each kind. Returns the rows tied to each organisation."""
     a, b = monde["A"], monde["B"]

@@ -1,4 +1,5 @@
-"""The demo command: Icifornie as in the COPIL minutes, idempotent, refused in production."""
+"""The demo command: Icifornie as in the COPIL minutes, idempotent (refused in production:
+test_demo_refus.py)."""
 
 from decimal import Decimal
 
@@ -6,11 +7,13 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from conciergerie.models import Projet
 from parcours.models import Apprenant, Etape, StatutEtape, StatutSecu, TypeEtape
 from partenaires.models import MembreConsortium, RoleConsortium
 from tests.connexion import se_connecter
+from tests.partage import lignes_partagees
 
 APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
 
@@ -19,10 +22,21 @@ def counts():
     return {m.__name__: m.objects.count() for m in apps.get_models() if m._meta.app_label in APPS}
 
 
+def charger_la_demo():
+    with override_settings(DEBUG=True):
+        call_command("charger_demo")
+
+
+@pytest.fixture(scope="module")
+def demo_du_module(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module's tests (tests/partage.py); its refusal without DEBUG,
+    on an empty database, is in test_demo_refus.py."""
+    yield from lignes_partagees(django_db_blocker, charger_la_demo)
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_du_module, db, settings):
     settings.DEBUG = True
-    call_command("charger_demo")
 
 
 def test_demo_runs_twice_without_duplicating(demo):
@@ -32,13 +46,6 @@ def test_demo_runs_twice_without_duplicating(demo):
     assert counts() == before
     assert before["Apprenant"] >= 12
     assert get_user_model().objects.count() == 5
-
-
-def test_demo_is_refused_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("charger_demo")
-    assert not Projet.objects.exists()
 
 
 def test_icifornie_consortium_as_in_the_minutes(demo):

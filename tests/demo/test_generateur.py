@@ -1,5 +1,6 @@
 """The dataset generator (``generer_donnees``) at a small size: counts, the national programme's
-distributions, determinism, every model rule on samples, and what a second run does."""
+distributions, determinism, every model rule on samples, and what a second run does (its refusals:
+test_generateur_refus.py)."""
 
 from datetime import date
 from io import StringIO
@@ -19,6 +20,7 @@ from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie, StatutPar
 from partenaires.models import MembreConsortium, RoleConsortium
 from pilotage.indicateurs import Periode, calculer
 from recits.models import Copil, Recit
+from tests.partage import lignes_partagees
 
 AU = "2025-06-30"
 PETIT = ["--projets", "3", "--apprenants", "300", "--graine", "7", "--au", AU]
@@ -31,9 +33,16 @@ def generer(*args) -> str:
     return sortie.getvalue()
 
 
+@pytest.fixture(scope="module")
+def petit_du_module(django_db_setup, django_db_blocker):
+    """The small dataset, generated once for the module's tests (tests/partage.py); the refusals,
+    on an empty database, are in test_generateur_refus.py."""
+    yield from lignes_partagees(django_db_blocker, lambda: generer(*PETIT))
+
+
 @pytest.fixture
-def petit(db):
-    generer(*PETIT)
+def petit(petit_du_module, db):
+    pass
 
 
 def test_counts(petit):
@@ -161,16 +170,3 @@ def test_second_run_is_idempotent_with_the_same_seed_and_refuses_otherwise(petit
     marqueur = lire_marqueur()
     assert marqueur["graine"] == "7" and marqueur["apprenants"] == "300" and marqueur["au"] == AU
     assert not get_user_model().objects.get(username=MARQUEUR).is_active
-
-
-def test_refuses_a_database_that_is_not_empty(db):
-    get_user_model().objects.create_user("quelquun")
-    with pytest.raises(CommandError, match="--vider"):
-        generer(*PETIT)
-    assert not Projet.objects.exists()
-
-
-@pytest.mark.parametrize("args", [["--projets", "0"], ["--au", "2025-13-01"]])
-def test_bad_options_are_refused_in_french(db, args):
-    with pytest.raises(CommandError, match="projet|Date invalide"):
-        generer(*args)

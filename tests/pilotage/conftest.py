@@ -5,9 +5,14 @@ process can reach (PostgreSQL: pytest-django's SQLite test database lives in mem
 REDIS_URL, or on SQLite, they are *deselected* (reported as such by pytest, not skipped): the
 normal ``make test`` runs them not at all, and CI's worker run (``-m worker`` with REDIS_URL and
 a PostgreSQL DATABASE_URL) would collect no test and fail (exit 5) if they were deselected there.
+
+Where they run, each pytest-xdist process has its own test database: its tasks go to a Celery
+queue of its own, which only the workers it starts consume (one Redis for all).
 """
 
 import os
+
+from conciergerie.celery import app
 
 
 def worker_possible() -> tuple[bool, str]:
@@ -21,6 +26,8 @@ def worker_possible() -> tuple[bool, str]:
 def pytest_collection_modifyitems(config, items):
     possible, raison = worker_possible()
     if possible:
+        # before any task is sent; the workers get it (tests/recits/test_rapport_worker.py)
+        app.conf.task_default_queue = f"conciergerie-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}"
         return
     ecartes = [item for item in items if item.get_closest_marker("worker")]
     if not ecartes:

@@ -3,7 +3,9 @@
 Selected only with REDIS_URL and a PostgreSQL DATABASE_URL (tests/pilotage/conftest.py): the
 worker is another process, so the test data must be committed (``transaction=True``) and the
 worker must reach the test database (its name is passed in DATABASE_URL) and the test's media
-directory (MEDIA_ROOT). Each worker started here is stopped at the end of its test.
+directory (MEDIA_ROOT). Each worker started here is stopped at the end of its test. Under
+pytest-xdist, the workers of each pytest process have names and a queue of their own (the queue is
+set in tests/pilotage/conftest.py): another process's worker never takes this one's tasks.
 """
 
 import io
@@ -30,6 +32,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 RACINE = Path(__file__).resolve().parents[2]
 ATTENTE = 90  # seconds: a worker starts in a few seconds, a report renders in one or two
+PROCESSUS = os.environ.get("PYTEST_XDIST_WORKER", "seul")  # gw0, gw1… under pytest-xdist
 
 
 def _url_base_de_test() -> str:
@@ -62,7 +65,8 @@ def _demarrer_worker(media_root, nom: str) -> subprocess.Popen:
             "worker",
             "--pool=prefork",
             "--concurrency=1",
-            f"--hostname={nom}@%h",
+            f"--queues={app.conf.task_default_queue}",
+            f"--hostname={nom}-{PROCESSUS}@%h",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -78,7 +82,7 @@ def _demarrer_worker(media_root, nom: str) -> subprocess.Popen:
     while time.monotonic() < limite:
         if processus.poll() is not None:
             raise RuntimeError(f"le worker s'est arrêté : {Path(journal.name).read_text(errors='replace')[-3000:]}")
-        reponses = app.control.ping(destination=[f"{nom}@{os.uname().nodename}"], timeout=1.0)
+        reponses = app.control.ping(destination=[f"{nom}-{PROCESSUS}@{os.uname().nodename}"], timeout=1.0)
         if reponses:
             return processus
     raise RuntimeError("le worker n'a pas répondu à temps")
