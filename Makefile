@@ -13,8 +13,10 @@ export DEBUG
 SAUVEGARDES ?= var/sauvegardes
 
 # pytest-xdist: one pytest process per core, each with its own test database and live server;
+# worksteal: each starts with a contiguous half of the tests (a module's shared rows are created
+# once) and an idle one takes tests from the other's queue (the browser tests come last).
 # `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb, -s, or a timing).
-PYTEST_XDIST ?= -n auto
+PYTEST_XDIST ?= -n auto --dist worksteal
 
 .PHONY: run test fix install install-dev lock migrate demo worker bench sauvegarde clean
 

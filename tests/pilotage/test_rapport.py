@@ -78,7 +78,7 @@ def serveur_espion():
             pass
 
     serveur = ThreadingHTTPServer(("127.0.0.1", 0), Espion)
-    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil = threading.Thread(target=serveur.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)  # shutdown() waits one poll
     fil.start()
     try:
         yield f"http://127.0.0.1:{serveur.server_address[1]}", requetes
