@@ -12,11 +12,13 @@ export DEBUG
 
 SAUVEGARDES ?= var/sauvegardes
 
-# pytest-xdist: one pytest process per core, each with its own test database and live server;
-# worksteal: each starts with a contiguous half of the tests (a module's shared rows are created
-# once) and an idle one takes tests from the other's queue (the browser tests come last).
-# `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb, -s, or a timing).
-PYTEST_XDIST ?= -n auto --dist worksteal
+# pytest-xdist: one pytest process per core, each with its own test database and live server.
+# Its default distribution (load) hands out the tests in pytest-django's order, the browser tests
+# last in each process. Not worksteal: a stolen test may run after them, when Playwright's event
+# loop makes Django use another connection that nothing closes (PostgreSQL then refuses to drop
+# the test database). `make test PYTEST_XDIST=-n0` runs the suite in a single process (for --pdb,
+# -s, or a timing).
+PYTEST_XDIST ?= -n auto
 
 .PHONY: run test fix install install-dev lock migrate demo worker bench sauvegarde clean
 
