@@ -1,9 +1,8 @@
-import os
-
 import pytest
 
 from tests import factories as f
 from tests.connexion import connecter
+from tests.deselection import deselectionner, sur_postgresql
 from tests.partage import HACHEURS_RAPIDES, lignes_partagees
 
 
@@ -83,13 +82,5 @@ def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` (pg_dump/pg_restore, server-side behaviour) run on CI's
     PostgreSQL pass; on SQLite they are *deselected*, reported as such (not skipped), like the
     worker tests (tests/pilotage/conftest.py)."""
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):
-        return
-    ecartes = [item for item in items if item.get_closest_marker("postgresql")]
-    if not ecartes:
-        return
-    config.hook.pytest_deselected(items=ecartes)
-    items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"tests « postgresql » désélectionnés ({len(ecartes)}) : la base n'est pas PostgreSQL (DATABASE_URL)")
+    if not sur_postgresql():
+        deselectionner(config, items, "postgresql", "la base n'est pas PostgreSQL (DATABASE_URL)")

@@ -13,12 +13,13 @@ queue of its own, which only the workers it starts consume (one Redis for all).
 import os
 
 from conciergerie.celery import app
+from tests.deselection import deselectionner, sur_postgresql
 
 
 def worker_possible() -> tuple[bool, str]:
     if not os.environ.get("REDIS_URL"):
         return False, "REDIS_URL absent"
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):
+    if not sur_postgresql():
         return False, "la base n'est pas PostgreSQL (DATABASE_URL)"
     return True, ""
 
@@ -26,14 +27,7 @@ def worker_possible() -> tuple[bool, str]:
 def pytest_collection_modifyitems(config, items):
     possible, raison = worker_possible()
     if possible:
-        # before any task is sent; the workers get it (tests/recits/test_rapport_worker.py)
+        # before any task is sent; the workers get it (tests/pilotage/test_rapport_worker.py)
         app.conf.task_default_queue = f"conciergerie-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}"
         return
-    ecartes = [item for item in items if item.get_closest_marker("worker")]
-    if not ecartes:
-        return
-    config.hook.pytest_deselected(items=ecartes)
-    items[:] = [item for item in items if not item.get_closest_marker("worker")]
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"tests « worker » désélectionnés ({len(ecartes)}) : {raison}")
+    deselectionner(config, items, "worker", raison)
