@@ -60,7 +60,7 @@ demo: migrate
 
 ## Quick start 1: set up and serve on the embedded default (SQLite, eager Celery) with demo data.
 run: demo
-	@echo "→ http://$(HOST)/  (comptes : admin, coordinatrice, partenaire, financeur, programme ; mot de passe « demo » ; code d'admin : $(PY) manage.py code_totp_demo admin)"
+	@echo "→ http://$(HOST)/  (comptes : admin, coordinatrice, partenaire, financeur, programme ; mot de passe « demo » ; code d'admin : DEBUG=1 $(PY) manage.py code_totp_demo admin)"
 	$(PY) manage.py runserver $(HOST)
 
 ## Quick start 2: lint (Python, and templates with djlint), the dependency chain, migrations check,
