@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from conciergerie.forms import PeriodeFormMixin
 from conciergerie.mixins import ProjetMixin
 from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
@@ -46,7 +47,11 @@ from .views_tableau import CAPACITE, perimetre_synthese, periode_demandee
 LISTE_MAX = 30
 
 
-class BilanForm(forms.Form):
+class BilanForm(PeriodeFormMixin, forms.Form):
+    # the one period check (conciergerie.forms), with this page's wording
+    periode = ("debut", "fin")
+    message_periode = bilans.MESSAGE_PERIODE
+
     debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     fin = forms.DateField(label="au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     donnees_personnelles = forms.BooleanField(
@@ -55,13 +60,6 @@ class BilanForm(forms.Form):
         help_text="Nom, prénom, date de naissance, commune, e-mail, téléphone, RQTH des apprenants. Réservé aux "
         "administrateurs ; chaque export nominatif est enregistré (qui, quand, quelle période).",
     )
-
-    def clean(self):
-        donnees = super().clean()
-        debut, fin = donnees.get("debut"), donnees.get("fin")
-        if debut and fin and fin < debut:
-            self.add_error("fin", "La fin de la période doit suivre son début.")
-        return donnees
 
 
 class BilanProjetView(ProjetMixin, TemplateView):

@@ -9,27 +9,26 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from conciergerie.forms import PeriodeFormMixin
 from conciergerie.mixins import ProjetMixin
 from conciergerie.models import Projet
 from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
 from finances.models import Financement
 
+from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
 from .indicateurs import Periode, calculer, calculer_par_projet
 
 CAPACITE = "tableau_de_bord.voir"
 
 
-class PeriodeForm(forms.Form):
+class PeriodeForm(PeriodeFormMixin, forms.Form):
+    # the one period check (conciergerie.forms), with this page's wording
+    periode = ("debut", "fin")
+    message_periode = MESSAGE_PERIODE
+
     debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     fin = forms.DateField(label="au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def clean(self):
-        donnees = super().clean()
-        debut, fin = donnees.get("debut"), donnees.get("fin")
-        if debut and fin and fin < debut:
-            self.add_error("fin", "La fin de la période doit suivre son début.")
-        return donnees
 
 
 def periode_demandee(request, *, debut_defaut) -> tuple[PeriodeForm, Periode]:

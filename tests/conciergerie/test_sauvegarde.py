@@ -36,7 +36,6 @@ ENV_LU_PAR_LES_REGLAGES = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-SUR_POSTGRESQL = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 
 # the media files of the instance: nested folders, accents and spaces, an empty file, binary
 FICHIERS = {
