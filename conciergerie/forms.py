@@ -6,6 +6,10 @@ its bounds with a message that prints a decimal comma ("Saisissez un nombre sup�
 0,01.") where Django's default prints "0.01".
 
 ``PeriodeFormMixin`` (and ``valider_periode`` for the services) is the one "end ≥ start" check.
+
+``TexteLibreFormMixin`` is the free-text guard: every free-text field of the form refuses a
+social-security number (``conciergerie.validators.validate_sans_nir``). Every form of the apps that
+has a free-text field uses it (tests/conciergerie/test_texte_libre.py fails for one that does not).
 """
 
 import re
@@ -15,6 +19,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+
+from .validators import validate_sans_nir
 
 ESPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -101,3 +107,50 @@ class PeriodeFormMixin:
         except ValidationError as erreur:
             self.add_error(None, erreur)
         return data
+
+
+#: form fields that hold text but not free text: structured values checked by their own field
+#: (a CharField's subclasses that are not typed as prose)
+CHAMPS_STRUCTURES = (
+    forms.EmailField,
+    forms.URLField,
+    forms.SlugField,
+    forms.UUIDField,
+    forms.JSONField,
+    forms.GenericIPAddressField,
+)
+
+
+def est_texte_libre(champ: forms.Field) -> bool:
+    """A field where the user types whatever text: a ``CharField`` (a model's ``CharField`` or
+    ``TextField`` without choices) that is neither a structured value (e-mail, URL…) nor hidden
+    nor a password. Choices are ``ChoiceField``s, not ``CharField``s. A reference, a phone number
+    or a SIRET are typed text and stay guarded: a valid phone or SIRET never looks like a NIR
+    (too short), while a NIR used as a learner's reference is the likeliest way one would get in."""
+    return (
+        isinstance(champ, forms.CharField)
+        and not isinstance(champ, CHAMPS_STRUCTURES)
+        and not isinstance(champ.widget, forms.HiddenInput | forms.PasswordInput)
+    )
+
+
+def proteger_textes_libres(form: forms.BaseForm) -> None:
+    """Add the free-text guard to every free-text field of ``form`` (its own copy of the fields)."""
+    for champ in form.fields.values():
+        if est_texte_libre(champ) and validate_sans_nir not in champ.validators:
+            champ.validators.append(validate_sans_nir)
+
+
+class TexteLibreFormMixin:
+    """No social-security number in the form's free texts (``proteger_textes_libres``): a NIR
+    typed in a comment, a motive or a récit is refused next to its field with
+    ``conciergerie.validators.MESSAGE_NIR``. Fields that ``__init__`` of a subclass adds are
+    guarded too (the guard runs after the whole ``__init__``, through ``full_clean``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        proteger_textes_libres(self)
+
+    def full_clean(self):
+        proteger_textes_libres(self)  # fields added by a subclass's __init__ after ours
+        super().full_clean()

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 
-from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, maximum_fr, nombre_fr
+from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin, maximum_fr, nombre_fr
 from parcours.models import Apprenant, SessionFormation
 from partenaires.models import Organisation
 
@@ -39,7 +39,7 @@ class ProjetFormMixin:
             self.fields["financement"].queryset = Financement.objects.visible_to(user, projet=projet)
 
 
-class FinancementForm(PeriodeFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+class FinancementForm(TexteLibreFormMixin, PeriodeFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     message_periode = "La fin du financement doit suivre son début."
 
     class Meta:
@@ -57,13 +57,13 @@ class FinancementForm(PeriodeFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.
         widgets = {"date_debut": DATE, "date_fin": DATE}
 
 
-class LigneBudgetForm(DecimauxFrMixin, forms.ModelForm):
+class LigneBudgetForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = LigneBudget
         fields = ["categorie", "libelle", "montant_prevu"]
 
 
-class DepenseForm(DecimauxFrMixin, forms.ModelForm):
+class DepenseForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Depense
         fields = ["ligne", "date", "libelle", "montant", "justificatif"]
@@ -81,7 +81,7 @@ class DepenseForm(DecimauxFrMixin, forms.ModelForm):
         return fichier
 
 
-class VersementForm(DecimauxFrMixin, forms.ModelForm):
+class VersementForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Versement
         fields = ["type", "montant", "date_limite_demande", "date_demande", "date_reception"]
@@ -98,7 +98,7 @@ class VersementForm(DecimauxFrMixin, forms.ModelForm):
 VALORISE_CHOICES = [("1", "Valorisé (compté dans le cofinancement)"), ("0", "Donné en plus (montré, non compté)")]
 
 
-class TempsBenevoleForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+class TempsBenevoleForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     valorise = forms.TypedChoiceField(
         label="Ce temps est", choices=VALORISE_CHOICES, coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect
     )
@@ -122,7 +122,7 @@ HEURES = {"max_digits": 4, "decimal_places": 2, "required": False, "validators":
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
-class SemaineForm(DecimauxFrMixin, ProjetFormMixin, forms.Form):
+class SemaineForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.Form):
     """The common part of a week grid: which week, what activity, which funding, which rate."""
 
     lundi = forms.DateField(label="Semaine du (lundi)", widget=DATE)
@@ -140,7 +140,7 @@ class SemaineForm(DecimauxFrMixin, ProjetFormMixin, forms.Form):
         return lundi - timedelta(days=lundi.weekday())
 
 
-class LigneSemaineForm(DecimauxFrMixin, forms.Form):
+class LigneSemaineForm(TexteLibreFormMixin, DecimauxFrMixin, forms.Form):
     personne = forms.CharField(label="Bénévole", max_length=150, required=False)
     organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none(), required=False)
     jour_0 = forms.DecimalField(label="Lundi", **HEURES)
@@ -178,7 +178,7 @@ class BaseLigneSemaineFormSet(forms.BaseFormSet):
 LigneSemaineFormSet = forms.formset_factory(LigneSemaineForm, formset=BaseLigneSemaineFormSet, extra=5, max_num=50)
 
 
-class PartageValeurForm(DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+class PartageValeurForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
     class Meta:
         model = PartageValeur
         fields = ["organisation", "session", "apprenant", "mode", "montant", "recu", "date_reception"]

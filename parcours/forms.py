@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
-from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin
+from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin
 from conciergerie.roles import Role
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
@@ -33,7 +33,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format)
 
 
-class ApprenantForm(forms.ModelForm):
+class ApprenantForm(TexteLibreFormMixin, forms.ModelForm):
     class Meta:
         model = Apprenant
         fields = CHAMPS_APPRENANT
@@ -68,7 +68,7 @@ class ApprenantForm(forms.ModelForm):
         return reference
 
 
-class ParcoursForm(forms.ModelForm):
+class ParcoursForm(TexteLibreFormMixin, forms.ModelForm):
     """A path's objective, referent and start; once created, its status between « en cours » and
     « suspendu » (a path is closed by recording its exit, ``services.cloturer_parcours``)."""
 
@@ -118,7 +118,7 @@ def organisations_du_consortium(projet, user):
     return Organisation.objects.visible_to(user, projet=projet).filter(pk__in=membres).order_by("nom")
 
 
-class EtapeForm(DecimauxFrMixin, forms.ModelForm):
+class EtapeForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
     class Meta:
         model = Etape
         fields = [
@@ -173,7 +173,7 @@ class EtapeForm(DecimauxFrMixin, forms.ModelForm):
         return value
 
 
-class StatutEtapeForm(forms.Form):
+class StatutEtapeForm(TexteLibreFormMixin, forms.Form):
     statut = forms.ChoiceField(label="Statut", choices=StatutEtape.choices)
     motif = forms.CharField(label="Motif", max_length=300, required=False)
 
@@ -184,11 +184,21 @@ class StatutEtapeForm(forms.Form):
         return data
 
 
-class FreinForm(forms.ModelForm):
+#: shown under every obstacle's comment (it matters most for « Santé »): health is sensitive data,
+#: the comment says what the path needs, never the person's health
+AIDE_COMMENTAIRE_FREIN = (
+    "Frein « Santé » : aucun détail médical (ni diagnostic, ni traitement, ni handicap), seulement ce qui "
+    "aide le parcours (ex. « rendez-vous à caler avant l'entrée en formation »). "
+    "Jamais de numéro de sécurité sociale."
+)
+
+
+class FreinForm(TexteLibreFormMixin, forms.ModelForm):
     class Meta:
         model = Frein
         fields = ["type", "commentaire", "identifie_le"]
         widgets = {"identifie_le": DateInput()}
+        help_texts = {"commentaire": AIDE_COMMENTAIRE_FREIN}
 
 
 class FreinModificationForm(FreinForm):
@@ -210,7 +220,7 @@ class FreinModificationForm(FreinForm):
         return data
 
 
-class SortieForm(forms.Form):
+class SortieForm(TexteLibreFormMixin, forms.Form):
     resultat = forms.ChoiceField(label="Résultat", choices=ResultatSortie.choices)
     date = forms.DateField(label="Date", widget=DateInput())
     commentaire = forms.CharField(label="Commentaire", max_length=300, required=False)
@@ -237,7 +247,7 @@ class SortieForm(forms.Form):
         return date
 
 
-class SessionFormationForm(PeriodeFormMixin, forms.ModelForm):
+class SessionFormationForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
     """An OF's session the conciergerie helps to fill: organisation among the consortium's
     training organisations, dates in order, places consistent (French messages next to the field)."""
 

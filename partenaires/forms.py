@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from conciergerie.forms import PeriodeFormMixin
+from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
 
 from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
 
@@ -30,7 +30,7 @@ def valider_pdf(fichier) -> None:
         raise forms.ValidationError("Ce fichier n'est pas un vrai PDF (son contenu ne correspond pas à l'extension).", code="pdf_contenu")
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(TexteLibreFormMixin, forms.ModelForm):
     role_consortium = forms.ChoiceField(
         label="rôle dans le consortium",
         choices=[("", "Hors consortium"), *RoleConsortium.choices],
@@ -79,13 +79,13 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(TexteLibreFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["prenom", "nom", "fonction", "email", "telephone", "est_referent"]
 
 
-class ConventionForm(PeriodeFormMixin, forms.ModelForm):
+class ConventionForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
     class Meta:
         model = Convention
         fields = ["type", "intitule", "parties", "date_signature", "date_debut", "date_fin", "montant", "fichier"]

@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from conciergerie.forms import PeriodeFormMixin
+from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
@@ -39,7 +39,7 @@ def _libelle_apprenant(apprenant) -> str:
     return f"{apprenant} — {'consentement enregistré' if apprenant.consentement_recit else 'sans consentement'}"
 
 
-class RecitForm(forms.ModelForm):
+class RecitForm(TexteLibreFormMixin, forms.ModelForm):
     apprenants = _choix_multiples(
         "Apprenants nommés",
         "Un des apprenants choisis n'appartient pas à ce projet.",
@@ -70,7 +70,7 @@ class RecitForm(forms.ModelForm):
         return apprenants
 
 
-class ActiviteForm(forms.ModelForm):
+class ActiviteForm(TexteLibreFormMixin, forms.ModelForm):
     organisations = _choix_multiples("Organisations", "Une des organisations choisies n'appartient pas à ce projet.")
 
     class Meta:
@@ -85,7 +85,7 @@ class ActiviteForm(forms.ModelForm):
         self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
 
 
-class TempsActiviteForm(ProjetFormMixin, forms.ModelForm):
+class TempsActiviteForm(TexteLibreFormMixin, ProjetFormMixin, forms.ModelForm):
     """The short form of an activity's page: volunteer time logged against it (the activity's
     title fills ``TempsBenevole.activite``; the rate is the project's)."""
 
@@ -105,7 +105,7 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{contact} ({contact.organisation.nom})"
 
 
-class CopilForm(PeriodeFormMixin, forms.ModelForm):
+class CopilForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
     periode = ("periode_debut", "periode_fin")
     message_periode = MESSAGE_PERIODE_COPIL
 

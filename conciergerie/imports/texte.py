@@ -9,6 +9,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from ..validators import contient_un_nir
+
 
 def normaliser(valeur) -> str:
     """Lower case, no accents, punctuation as spaces, single spaces: how headers and keys compare."""
@@ -44,7 +46,10 @@ MESSAGE_NIR_VALEUR = "Cette valeur ressemble à un numéro de sécurité sociale
 
 
 def ressemble_a_un_nir(valeur) -> bool:
+    """A cell that is a NIR (13 characters, or 15 with the key, whatever the key), or a text that
+    holds one (the forms' free-text guard, ``conciergerie.validators.contient_un_nir``: "NIR
+    1 85 05 78 006 084 36" in a comment column)."""
     if valeur is None or isinstance(valeur, bool | date):
         return False
-    compact = re.sub(r"[\s.\-]", "", _texte_brut(valeur))
-    return bool(NIR_VALEUR.fullmatch(compact))
+    texte = _texte_brut(valeur)
+    return bool(NIR_VALEUR.fullmatch(re.sub(r"[\s.\-]", "", texte))) or contient_un_nir(texte)
