@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, Projet, ResumeEnvoye
+from .models import Adhesion, Preferences, Projet, ResumeEnvoye
 
 
 class AdhesionInline(admin.TabularInline):
@@ -38,3 +38,13 @@ class ResumeEnvoyeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(admin.ModelAdmin):
+    """Each user's own choices (the « Préférences » page): whether the morning digest is sent."""
+
+    list_display = ["user", "resume_quotidien", "modifie_le"]
+    list_filter = ["resume_quotidien"]
+    search_fields = ["user__username", "user__last_name"]
+    autocomplete_fields = ["user"]

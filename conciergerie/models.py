@@ -106,3 +106,25 @@ class ResumeEnvoye(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.jour:%d/%m/%Y}"
+
+
+class Preferences(models.Model):
+    """A user's own choices, whatever the project (the « Préférences » page, ``/compte/``). A user
+    without a row has the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences", verbose_name="utilisateur", primary_key=True
+    )
+    resume_quotidien = models.BooleanField(
+        "recevoir le résumé du matin",
+        default=True,
+        help_text="Un courriel chaque matin avec le nombre de tâches à faire dans vos projets et les liens pour les ouvrir.",
+    )
+    modifie_le = models.DateTimeField("modifiées le", auto_now=True)
+
+    class Meta:
+        verbose_name = "préférences"
+        verbose_name_plural = "préférences"
+
+    def __str__(self):
+        return f"Préférences de {self.user}"

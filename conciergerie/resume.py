@@ -1,4 +1,11 @@
-"""The daily digest: each coordinator receives the to-do of its projects by e-mail (keyword-only functions)."""
+"""The daily digest: each coordinator receives the to-do of its projects by e-mail (keyword-only functions).
+
+The e-mail carries counts and links only — « Étapes bloquées : 3 », linked to the filtered list —,
+never a learner's name, reference or a blocking motive: a mailbox is read on a phone, forwarded,
+kept for years, outside the scoping and the access log. Each home-page provider gives its counts
+as ``resume`` lines (``{"libelle", "nombre", "url"}``) beside the rows the home page shows. A
+user turns the digest off on the « Préférences » page (``Preferences.resume_quotidien``).
+"""
 
 from __future__ import annotations
 
@@ -18,9 +25,9 @@ from .roles import peut
 CAPACITE_RESUME = "apprenants.modifier"  # the coordinators (and administrators) of a project
 
 
-def _a_signaler(bloc: dict) -> bool:
-    """A to-do block has something to say when one of its lists is not empty."""
-    return any(isinstance(v, list) and v for v in bloc.values())
+def _lignes(bloc: dict) -> list[dict]:
+    """The digest's lines of a to-do block: its counts that are not zero."""
+    return [ligne for ligne in bloc.get("resume", []) if ligne["nombre"]]
 
 
 def _liens_absolus(html: str) -> str:
@@ -28,12 +35,13 @@ def _liens_absolus(html: str) -> str:
 
 
 def envoyer_resumes() -> int:
-    """Send each coordinator the to-do of its projects (what the home page shows), one e-mail per
-    person, only when there is something to do, once a day (``ResumeEnvoye``). Returns the number
-    of e-mails sent."""
+    """Send each coordinator the counts of its projects' to-do (what the home page lists), one
+    e-mail per person who has not turned it off, only when there is something to do, once a day
+    (``ResumeEnvoye``). Returns the number of e-mails sent."""
     adhesions = (
         Adhesion.objects.filter(actif=True, user__is_active=True)
         .exclude(user__email="")
+        .exclude(user__preferences__resume_quotidien=False)  # turned off on the « Préférences » page
         .select_related("user", "projet")
         .order_by("user_id", "projet__nom")
     )
@@ -49,15 +57,17 @@ def envoyer_resumes() -> int:
             continue
         projets = []
         for adhesion in liste:
-            blocs = [b for b in taches_du_jour(user=user, projet=adhesion.projet, adhesion=adhesion)["blocs"] if _a_signaler(b)]
-            if blocs:
-                projets.append({"projet": adhesion.projet, "blocs": blocs})
+            blocs = taches_du_jour(user=user, projet=adhesion.projet, adhesion=adhesion)["blocs"]
+            lignes = [ligne for bloc in blocs for ligne in _lignes(bloc)]
+            if lignes:
+                projets.append({"projet": adhesion.projet, "lignes": lignes})
         if not projets:
             continue
+        total = sum(ligne["nombre"] for p in projets for ligne in p["lignes"])
         html = _liens_absolus(render_to_string("conciergerie/email_resume.html", {"user": user, "projets": projets}))
         texte = re.sub(r"\n\s*\n+", "\n\n", strip_tags(html)).strip()
         message = EmailMultiAlternatives(
-            subject=f"Conciergerie — vos tâches du jour ({sum(len(p['blocs']) for p in projets)} rubrique(s))",
+            subject=f"Conciergerie — vos tâches du jour ({total} à faire)",
             body=texte,
             to=[user.email],
         )

@@ -1,4 +1,4 @@
-"""The core's writes about accounts: turning the second factor on and off.
+"""The core's writes about accounts: turning the second factor on and off, the user's preferences.
 
 Keyword-only functions, callable without HTTP. Whether a session passed the second factor is
 the views' business (``django_otp.login``); which users must have one is
@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from .double_facteur import doit_avoir_double_facteur
+from .models import Preferences
 
 NOM_APPAREIL = "Application d'authentification"
 CODE_INCORRECT = "Code incorrect ou expiré : saisissez les 6 chiffres affichés en ce moment par l'application."
@@ -46,3 +47,10 @@ def desactiver_totp(*, user) -> int:
         raise PermissionDenied("La double authentification est obligatoire pour votre compte : elle ne peut pas être désactivée.")
     supprimes, _ = TOTPDevice.objects.filter(user=user).delete()
     return supprimes
+
+
+def modifier_preferences(*, user, resume_quotidien: bool) -> Preferences:
+    """The user's own preferences (``Preferences``, created with the first change): whether the
+    morning digest is sent (``conciergerie.resume``)."""
+    preferences, _ = Preferences.objects.update_or_create(user=user, defaults={"resume_quotidien": bool(resume_quotidien)})
+    return preferences

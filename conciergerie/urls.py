@@ -14,6 +14,7 @@ urlpatterns = [
     path("compte/double-facteur/", views_compte.double_facteur_verifier, name="double_facteur_verifier"),
     path("compte/double-facteur/activer/", views_compte.double_facteur_activer, name="double_facteur_activer"),
     path("compte/double-facteur/desactiver/", views_compte.double_facteur_desactiver, name="double_facteur_desactiver"),
+    path("compte/preferences/", views_compte.preferences, name="preferences"),
     path("compte/mot-de-passe/", views_compte.MotDePasseModifierView.as_view(), name="mot_de_passe_modifier"),
     path("compte/mot-de-passe/modifie/", views_compte.MotDePasseModifieView.as_view(), name="mot_de_passe_modifie"),
     path("projets/", views.mes_projets, name="mes_projets"),

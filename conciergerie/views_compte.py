@@ -7,6 +7,7 @@
   secret as text and as a QR code drawn server-side, confirmed by a first code), turning it off
   (``double_facteur_desactiver``, for who is not required to have one);
 - the password change (Django's views, French templates);
+- the preferences (``preferences``): whether the morning digest is sent (``conciergerie.resume``);
 - the page django-axes answers with once an account or an address is locked out (``verrouille``).
 
 Thin views: the writes are ``conciergerie.services``' (``activer_totp``, ``desactiver_totp``).
@@ -32,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .double_facteur import SESSION_APPAREIL, a_un_appareil, doit_avoir_double_facteur, double_facteur_non_requis
+from .models import Preferences
 
 #: session key: the secret shown on the enrolment page, until a first code confirms it
 SESSION_CLE = "double_facteur_cle"
@@ -76,6 +78,32 @@ def compte(request):
             "obligatoire": doit_avoir_double_facteur(user),
         },
     )
+
+
+class PreferencesForm(forms.Form):
+    resume_quotidien = forms.BooleanField(
+        label="Recevoir le résumé du matin",
+        required=False,
+        help_text=(
+            "Chaque matin, un courriel donne le nombre de tâches à faire dans vos projets (suivis dus, étapes bloquées, "
+            "échéances) et les liens pour les ouvrir ; il ne contient ni nom d'apprenant ni motif de blocage."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """The user's preferences: the morning digest, on or off."""
+    actuelles = Preferences.objects.filter(user=request.user).first()
+    # a checkbox left unticked sends nothing: an empty POST is still a submitted form
+    donnees = request.POST if request.method == "POST" else None
+    form = PreferencesForm(donnees, initial={"resume_quotidien": actuelles.resume_quotidien if actuelles else True})
+    if request.method == "POST" and form.is_valid():
+        recoit = form.cleaned_data["resume_quotidien"]
+        services.modifier_preferences(user=request.user, resume_quotidien=recoit)
+        messages.success(request, "Vous recevrez le résumé du matin." if recoit else "Vous ne recevrez plus le résumé du matin.")
+        return redirect("preferences")
+    return render(request, "registration/preferences.html", {"form": form})
 
 
 @double_facteur_non_requis

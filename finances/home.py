@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
@@ -29,4 +30,16 @@ def taches_finances(*, user, projet, adhesion, aujourd_hui: date | None = None) 
     plafonds = [s for s in selectors.syntheses(financements, aujourd_hui=aujourd_hui) if s.plafond.niveau != selectors.Niveau.OK]
     if not versements and not plafonds:
         return None
-    return {"template": "finances/_todo.html", "versements": versements, "plafonds": plafonds, "projet": projet, "aujourd_hui": aujourd_hui}
+    page = reverse("finances", args=[projet.pk])
+    return {
+        "template": "finances/_todo.html",
+        "versements": versements,
+        "plafonds": plafonds,
+        "projet": projet,
+        "aujourd_hui": aujourd_hui,
+        # the morning digest (conciergerie.resume): counts and links
+        "resume": [
+            {"libelle": "Versements à demander (échéance dans les 45 jours ou passée)", "nombre": len(versements), "url": page},
+            {"libelle": "Plafonds de bénévolat bientôt atteints ou dépassés", "nombre": len(plafonds), "url": page},
+        ],
+    }

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, Window
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
@@ -36,6 +37,7 @@ def taches_parcours(*, user, projet, adhesion) -> dict | None:
         .order_by("modifie_le", "pk")
     )
     dormants, nb_dormants = premieres_lignes(parcours_sans_etape(parcours, aujourd_hui).order_by("date_debut", "pk"))
+    liste = reverse("apprenant_list", args=[projet.pk])
     return {
         "template": "parcours/_todo.html",
         "suivis": suivis,
@@ -49,4 +51,10 @@ def taches_parcours(*, user, projet, adhesion) -> dict | None:
         "peut_modifier": peut(adhesion.role, "apprenants.modifier"),
         "projet": projet,
         "statut_cloture": StatutParcours.CLOTURE,
+        # the morning digest (conciergerie.resume): counts and links, no learner's name nor motive
+        "resume": [
+            {"libelle": "Suivis à 6 mois à faire", "nombre": nb_suivis, "url": f"{liste}?suivi_du=oui"},
+            {"libelle": "Étapes bloquées", "nombre": nb_bloquees, "url": f"{liste}?bloquee=oui"},
+            {"libelle": "Parcours sans étape depuis 60 jours", "nombre": nb_dormants, "url": f"{liste}?sans_etape=oui"},
+        ],
     }

@@ -1,5 +1,6 @@
 """The partners' block of the project home to-do (registered in PartenairesConfig.ready)."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
@@ -19,4 +20,17 @@ def taches_partenaires(*, user, projet, adhesion) -> dict | None:
         "qualiopi": qualiopi,
         "aujourd_hui": aujourd_hui,
         "projet": projet,
+        # the morning digest (conciergerie.resume): counts and links
+        "resume": [
+            {
+                "libelle": "Conventions qui se terminent dans les 60 jours",
+                "nombre": len(conventions),
+                "url": reverse("projet_accueil", args=[projet.pk]),
+            },
+            {
+                "libelle": "Certificats Qualiopi à renouveler",
+                "nombre": len(qualiopi),
+                "url": reverse("organisation_list", args=[projet.pk]),
+            },
+        ],
     }

@@ -12,7 +12,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from conciergerie.models import Adhesion, Projet, ResumeEnvoye
+from conciergerie.models import Adhesion, Preferences, Projet, ResumeEnvoye
 from conciergerie.roles import Role
 from finances import models as fin
 from parcours import models as par
@@ -43,6 +43,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class PreferencesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preferences
+
+    user = factory.SubFactory(UserFactory)
+    resume_quotidien = True
+
+    class Params:
+        sans_resume = factory.Trait(resume_quotidien=False)
 
 
 class ResumeEnvoyeFactory(factory.django.DjangoModelFactory):

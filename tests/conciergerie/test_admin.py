@@ -43,6 +43,7 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.SessionFormationFactory()
     f.AdhesionFactory()
     f.ResumeEnvoyeFactory()
+    f.PreferencesFactory()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200

@@ -67,6 +67,7 @@ MATRICE_CORE = [
     # administrator's session passed the second factor (the fixture), the others need none: the
     # code page sends everyone on (302); turning it off takes POST only
     ("compte", "compte", tous(200)),
+    ("preferences", "compte", tous(200)),  # the morning digest on or off
     ("mot_de_passe_modifier", "compte", tous(200)),
     ("mot_de_passe_modifie", "compte", tous(200)),
     ("double_facteur_verifier", "compte", tous(302)),

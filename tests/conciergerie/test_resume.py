@@ -2,8 +2,10 @@
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from conciergerie.celery import app
+from conciergerie.models import Preferences, ResumeEnvoye
 from conciergerie.tasks import envoyer_resumes_quotidiens
 from tests import factories as f
 
@@ -13,7 +15,15 @@ def projet_a_faire(monde):
     for role, adhesion in monde["adhesions"].items():
         adhesion.user.email = f"{role}@example.org"
         adhesion.user.save()
-    etape = f.EtapeFactory(parcours__apprenant__projet=monde["A"], parcours__apprenant__nom="Bloquée", bloquee=True)
+    etape = f.EtapeFactory(
+        parcours__apprenant__projet=monde["A"],
+        parcours__apprenant__prenom="Samuel",
+        parcours__apprenant__nom="Tessier",
+        parcours__apprenant__reference="ICI-SECRET-7",
+        parcours__intitule="Remise à niveau",
+        bloquee=True,
+        motif="Hospitalisation prévue en mars",
+    )
     return {**monde, "etape": etape}
 
 
@@ -22,11 +32,55 @@ def test_each_coordinator_gets_one_digest_with_absolute_links(projet_a_faire, ma
     assert envoyer_resumes_quotidiens.delay().get() == 2  # the administrator and the coordinator
     assert sorted(m.to[0] for m in mailoutbox) == ["administrateur@example.org", "coordinateur@example.org"]
     message = mailoutbox[0]
-    assert "Bloquée" in message.body
-    assert "Numéro de sécurité sociale provisoire" in message.body
+    assert "Étapes bloquées : 1" in message.body
     html = message.alternatives[0][0]
-    etape = projet_a_faire["etape"]
-    assert f'href="https://conciergerie.example.org/p/{etape.projet_id}/apprenants/{etape.parcours.apprenant_id}/#etape-{etape.pk}"' in html
+    projet = projet_a_faire["A"].pk
+    assert f'href="https://conciergerie.example.org/p/{projet}/apprenants/?bloquee=oui"' in html
+    assert f'href="https://conciergerie.example.org/p/{projet}/"' in html  # the project's home
+    assert 'href="https://conciergerie.example.org/compte/preferences/"' in html  # how to turn it off
+    assert "(" in message.subject and "à faire)" in message.subject
+
+
+def test_the_digest_carries_counts_and_links_never_a_learner_nor_a_blocking_motive(projet_a_faire, mailoutbox):
+    """A mailbox is outside the scoping and the access log: no learner's name, reference, path
+    nor blocking motive in the message, its HTML or its subject — however many learners."""
+    monde = projet_a_faire
+    for _ in range(3):  # more rows than one: the counts grow, the message still names nobody
+        f.EtapeFactory(parcours__apprenant__projet=monde["A"], bloquee=True, motif="Suivi psychiatrique en cours")
+    apprenants = [e.parcours.apprenant for e in [monde["etape"], monde["etape_suivie"], monde["etape_autre"]]]
+    envoyer_resumes_quotidiens.delay().get()
+    assert mailoutbox
+    for message in mailoutbox:
+        contenu = "\n".join([message.subject, message.body, message.alternatives[0][0]])
+        assert "Étapes bloquées : 4" in message.body
+        interdits = ["Hospitalisation", "psychiatrique", "ICI-SECRET-7", "Remise à niveau"]
+        for apprenant in apprenants:
+            interdits += [apprenant.nom, apprenant.reference, str(apprenant)]
+        for mot in interdits:
+            assert mot not in contenu, mot
+
+
+def test_a_user_who_turned_the_digest_off_gets_nothing(projet_a_faire, mailoutbox, login):
+    coordinatrice = projet_a_faire["users"]["coordinateur"]
+    response = login(coordinatrice).post(reverse("preferences"), {})  # the box unticked
+    assert response.status_code == 302
+    assert Preferences.objects.get(user=coordinatrice).resume_quotidien is False
+    assert envoyer_resumes_quotidiens.delay().get() == 1
+    assert [m.to[0] for m in mailoutbox] == ["administrateur@example.org"]
+    # turned on again: sent the next day
+    login(coordinatrice).post(reverse("preferences"), {"resume_quotidien": "on"})
+    ResumeEnvoye.objects.all().delete()
+    assert envoyer_resumes_quotidiens.delay().get() == 2
+
+
+def test_the_preferences_page_shows_the_current_choice(monde, login):
+    user = monde["users"]["financeur"]
+    client = login(user)
+    page = client.get(reverse("preferences")).content.decode()
+    assert "Recevoir le résumé du matin" in page and "checked" in page  # on by default
+    client.post(reverse("preferences"), {})
+    page = client.get(reverse("preferences")).content.decode()
+    assert "Vous ne recevrez plus le résumé du matin." in page and "checked" not in page
 
 
 def test_nothing_to_do_sends_nothing(monde, mailoutbox):
@@ -59,8 +113,6 @@ def test_a_task_delivered_twice_sends_the_digest_once_a_day(projet_a_faire, mail
     assert envoyer_resumes_quotidiens.delay().get() == 0
     assert len(mailoutbox) == 2
     # yesterday's mark does not stop today's digest
-    from conciergerie.models import ResumeEnvoye
-
     ResumeEnvoye.objects.all().delete()
     f.ResumeEnvoyeFactory(user=projet_a_faire["users"]["coordinateur"], hier=True)
     assert envoyer_resumes_quotidiens.delay().get() == 2
@@ -68,8 +120,6 @@ def test_a_task_delivered_twice_sends_the_digest_once_a_day(projet_a_faire, mail
 
 def test_a_digest_that_could_not_be_sent_is_sent_by_the_retry(projet_a_faire, mailoutbox, monkeypatch):
     from django.core.mail import EmailMultiAlternatives
-
-    from conciergerie.models import ResumeEnvoye
 
     envoyer = EmailMultiAlternatives.send
 
