@@ -21,9 +21,10 @@ class ConciergerieConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from .limites_session import noter_connexion
+        from .limites_session import fin_a_la_fermeture, noter_connexion
 
         user_logged_in.connect(noter_connexion, dispatch_uid="conciergerie.noter_connexion")
+        user_logged_in.connect(fin_a_la_fermeture, dispatch_uid="conciergerie.fin_a_la_fermeture")
         from . import double_facteur  # noqa: F401  (its user_logged_in receiver)
 
         gc.freeze()

@@ -9,6 +9,12 @@ written again only when it is ``pas_activite()`` old (5 minutes at most), so the
 saved on every page (tests/conciergerie/test_perf_session.py): the idle limit holds within that
 step. Each write also pushes the session's expiry (``SESSION_COOKIE_AGE``, the absolute limit)
 forward. A session without these times (opened before they existed) is closed too.
+
+A user whose only roles are financeur's (``SESSION_FINANCEUR_FERMETURE_NAVIGATEUR``, on by
+default) gets a session that also ends when the browser closes: at login its cookie is made a
+browser-session cookie (``session.set_expiry(0)``: no expiry date, the browser drops it on
+closing), often on a shared or borrowed computer, for a user who reads figures and never types
+anything that a closed window would lose. The two limits above still hold.
 """
 
 import time
@@ -45,6 +51,25 @@ def noter_connexion(sender, request, user, **kwargs) -> None:
     """``user_logged_in`` receiver (connected in ``ConciergerieConfig.ready``)."""
     if hasattr(request, "session"):
         request.session[CONNEXION_LE] = request.session[ACTIVITE_LE] = maintenant()
+
+
+def financeur_seulement(user) -> bool:
+    """Whether every active membership of ``user`` is a funder's (and there is one); platform
+    staff never are (one query)."""
+    from .models import Adhesion
+    from .roles import Role
+
+    if user.is_staff or user.is_superuser:
+        return False
+    roles = set(Adhesion.objects.filter(user=user, actif=True).values_list("role", flat=True).distinct())
+    return roles == {Role.FINANCEUR}
+
+
+def fin_a_la_fermeture(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver (connected in ``ConciergerieConfig.ready``): a funder's session
+    ends when the browser closes (``SESSION_FINANCEUR_FERMETURE_NAVIGATEUR``)."""
+    if hasattr(request, "session") and settings.SESSION_FINANCEUR_FERMETURE_NAVIGATEUR and financeur_seulement(user):
+        request.session.set_expiry(0)
 
 
 def motif_expiration(session, a: int) -> str | None:

@@ -254,6 +254,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 SESSION_INACTIVITE_MAX = env_duree("SESSION_INACTIVITE_MINUTES", 120, 60, "minutes")
 SESSION_DUREE_MAX = env_duree("SESSION_DUREE_MAX_HEURES", 12, 3600, "heures")
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX
+# A user whose only roles are financeur's: the session also ends when the browser closes (its
+# cookie has no expiry date), set at login (conciergerie.limites_session.fin_a_la_fermeture).
+SESSION_FINANCEUR_FERMETURE_NAVIGATEUR = env_bool("SESSION_FINANCEUR_FERMETURE_NAVIGATEUR", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

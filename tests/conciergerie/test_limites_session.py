@@ -10,6 +10,7 @@ from django.urls import reverse
 from conciergerie import limites_session as ls
 from tests import factories as f
 from tests.conciergerie.test_settings import run_manage
+from tests.connexion import se_connecter
 
 
 @pytest.fixture
@@ -114,3 +115,70 @@ def test_the_limits_come_from_the_environment(tmp_path):
     refus = run_manage("check", SESSION_INACTIVITE_MINUTES="deux heures", **env)
     assert refus.returncode != 0
     assert "SESSION_INACTIVITE_MINUTES doit être un nombre entier de minutes supérieur à 0" in refus.stderr
+
+
+# ---------------------------------------------------------------- a funder's session ends with the browser
+
+
+def _connexion_par_le_formulaire(client, user):
+    """Through the login page, as a person logs in (the signal's receivers run)."""
+    response = se_connecter(client, user.username, "motdepasse")
+    assert response.status_code == 302
+    return response
+
+
+def _cookie_de_session(response):
+    from django.conf import settings
+
+    return response.cookies[settings.SESSION_COOKIE_NAME]
+
+
+@pytest.mark.django_db
+def test_a_funder_s_session_ends_when_the_browser_closes(client):
+    adhesion = f.AdhesionFactory(financeur=True)
+    f.AdhesionFactory(financeur=True, user=adhesion.user)  # funder of two projects: still only a funder
+    response = _connexion_par_le_formulaire(client, adhesion.user)
+    cookie = _cookie_de_session(response)
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
+    assert client.session.get_expire_at_browser_close()
+    # the absolute and idle limits still hold
+    _reculer(client, connexion_le=12 * 3600 + 60)
+    assert client.get(reverse("projet_accueil", args=[adhesion.projet_id])).status_code == 302
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("autre_role", ["coordinateur", "partenaire"])
+def test_a_funder_who_holds_another_role_keeps_a_dated_cookie(client, autre_role):
+    adhesion = f.AdhesionFactory(financeur=True)
+    f.AdhesionFactory(user=adhesion.user, **{autre_role: True})
+    response = _connexion_par_le_formulaire(client, adhesion.user)
+    cookie = _cookie_de_session(response)
+    assert int(cookie["max-age"]) == 12 * 3600
+    assert not client.session.get_expire_at_browser_close()
+
+
+@pytest.mark.django_db
+def test_the_funder_rule_can_be_turned_off(client, settings):
+    settings.SESSION_FINANCEUR_FERMETURE_NAVIGATEUR = False
+    adhesion = f.AdhesionFactory(financeur=True)
+    response = _connexion_par_le_formulaire(client, adhesion.user)
+    assert int(_cookie_de_session(response)["max-age"]) == 12 * 3600
+
+
+@pytest.mark.django_db
+def test_only_active_memberships_count(client):
+    """A former coordinator who is now only a funder gets the funder's session."""
+    coordination = f.AdhesionFactory(coordinateur=True)
+    f.AdhesionFactory(financeur=True, user=coordination.user)
+    coordination.actif = False
+    coordination.save()
+    response = _connexion_par_le_formulaire(client, coordination.user)
+    assert _cookie_de_session(response)["max-age"] == ""  # only the funder's membership is active
+    assert ls.financeur_seulement(coordination.user)
+    coordination.user.is_staff = True
+    assert not ls.financeur_seulement(coordination.user)  # platform staff never are
+
+
+def test_the_funder_rule_is_on_by_default(settings):
+    assert settings.SESSION_FINANCEUR_FERMETURE_NAVIGATEUR is True
