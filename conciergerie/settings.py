@@ -241,6 +241,12 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+# The privacy notice (/protection-des-donnees/, public, linked from every page's footer): the
+# controller — the structure that carries the consortium (its name and address) — and where people
+# write to exercise their rights (its data protection officer, or its contact).
+RGPD_RESPONSABLE = os.environ.get("RGPD_RESPONSABLE", "").strip()
+RGPD_CONTACT = os.environ.get("RGPD_CONTACT", "").strip()
+
 # Absolute links in e-mails (the daily digest): the address people open the app at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "conciergerie@localhost")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("compte/mot-de-passe/modifie/", views_compte.MotDePasseModifieView.as_view(), name="mot_de_passe_modifie"),
     path("projets/", views.mes_projets, name="mes_projets"),
     path("projets/changer/", views.changer_projet, name="changer_projet"),
+    path("protection-des-donnees/", views.protection_donnees, name="protection_donnees"),
     path("sante/", views.sante, name="sante"),
     path("sante/pret/", views.sante_pret, name="sante_pret"),
     path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),

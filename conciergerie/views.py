@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,6 +42,18 @@ def changer_projet(request):
     except ValueError:
         return redirect("accueil")
     return redirect("projet_accueil", projet_id=projet_id)
+
+
+@login_not_required
+@require_GET
+def protection_donnees(request):
+    """The privacy notice (« Protection des données »): public, linked from every page's footer,
+    printable for learners; the controller and the contact come from the settings."""
+    return render(
+        request,
+        "conciergerie/protection_donnees.html",
+        {"responsable": settings.RGPD_RESPONSABLE, "contact": settings.RGPD_CONTACT},
+    )
 
 
 @login_not_required
