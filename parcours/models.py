@@ -166,12 +166,13 @@ class Apprenant(ProjetScopedMixin):
     def clean(self):
         aujourd_hui = timezone.localdate()
         errors = {}
-        if self.consentement_retire_le and (
-            not self.consentement_portee or (self.consentement_date and self.consentement_date > self.consentement_retire_le)
-        ):
-            # no consent any more, or a new one given after the withdrawal: the withdrawal is over
-            # (the history keeps it)
-            self.consentement_retire_le = None
+        portee_lue, date_lue, retrait_lu = getattr(self, "_consentement_lu", (None, None, None))
+        if retrait_lu and self.consentement_retire_le == retrait_lu:
+            nouvelle_date = self.consentement_date and self.consentement_date != date_lue and self.consentement_date > retrait_lu
+            if not self.consentement_portee or nouvelle_date:
+                # a withdrawn consent edited into none, or a new one given after the withdrawal: the
+                # withdrawal is over (the history keeps it)
+                self.consentement_retire_le = None
         if self.consentement_portee and not self.consentement_date:
             errors["consentement_date"] = MESSAGE_CONSENTEMENT_DATE
         elif self.consentement_date and self.consentement_date > aujourd_hui:
@@ -210,13 +211,15 @@ class Apprenant(ProjetScopedMixin):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # the consent as read, so that clean() can tell a narrowing from a new consent
-        instance._consentement_lu = (instance.__dict__.get("consentement_portee"), instance.__dict__.get("consentement_retire_le"))
+        instance._consentement_lu = tuple(
+            instance.__dict__.get(champ) for champ in ("consentement_portee", "consentement_date", "consentement_retire_le")
+        )
         return instance
 
     def _valider_restriction(self, errors: dict) -> None:
         """A consent in force is narrowed or removed only by the withdrawal action (which takes
         the récits out of the reports and tells their authors), never by editing the record."""
-        portee_lue, retrait_lu = getattr(self, "_consentement_lu", (None, None))
+        portee_lue, _, retrait_lu = getattr(self, "_consentement_lu", (None, None, None))
         en_vigueur = portee_lue and retrait_lu is None and self.consentement_retire_le is None
         if en_vigueur and PorteeConsentement.rang(self.consentement_portee) < PorteeConsentement.rang(portee_lue):
             errors["consentement_portee"] = MESSAGE_RESTRICTION

@@ -22,7 +22,7 @@ from conciergerie.forms import valider_periode
 from conciergerie.scoping import exiger
 from finances.models import TempsBenevole
 from finances.services import saisir_temps_benevole
-from parcours.models import PorteeConsentement
+from parcours.models import MESSAGE_RETRAIT_AVANT, PorteeConsentement
 
 from .consentement import Detecteur, candidats
 from .models import Activite, AvisRetraitConsentement, Copil, Recit
@@ -190,17 +190,25 @@ def retirer_consentement(*, apprenant, by, le=None) -> list[Recit]:
     coordinator or an administrator of the learner's project only (``apprenants.modifier``).
     Returns the récits taken out of the reports."""
     exiger(by, apprenant.projet_id, "apprenants.modifier")
-    apprenant = type(apprenant).objects.select_for_update().get(pk=apprenant.pk)
+    # the consent as it is now, the row locked (two withdrawals at once make one)
+    portee, date_consentement, retrait = (
+        type(apprenant)
+        .objects.select_for_update()
+        .filter(pk=apprenant.pk)
+        .values_list("consentement_portee", "consentement_date", "consentement_retire_le")
+        .get()
+    )
+    apprenant.consentement_portee, apprenant.consentement_date, apprenant.consentement_retire_le = portee, date_consentement, retrait
     le = le or timezone.localdate()
     if not apprenant.consentement_portee or apprenant.consentement_retire:
         raise ValidationError(MESSAGE_PAS_DE_CONSENTEMENT)
+    if le < apprenant.consentement_date:
+        raise ValidationError(MESSAGE_RETRAIT_AVANT)
+    if le > timezone.localdate():
+        raise ValidationError("La date du retrait est dans le futur.")
     apprenant.consentement_retire_le = le
     apprenant._history_user = by
-    try:
-        apprenant.full_clean()
-    except ValidationError as erreur:  # a date before the consent or in the future
-        raise ValidationError(erreur.messages) from None
-    apprenant.save()
+    apprenant.save(update_fields=["consentement_retire_le"])
     recits = recits_concernes(
         apprenant=apprenant, recits=Recit.objects.of_projet(apprenant.projet_id).filter(a_presenter_copil=True).select_related("auteur")
     )
