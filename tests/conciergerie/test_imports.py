@@ -124,7 +124,7 @@ def test_une_erreur_de_modele_est_rattachee_a_sa_colonne(projet_admin):
     lignes = [
         ["APP-1", "Léa", "Marchand", "rsa", "pas-un-courriel", "", ""],
         ["APP-2", "Hugo", "Dupuy", "rsa", "", "COPIL", ""],  # consent without its date: Apprenant.clean()
-        ["APP-3", "Inès", "Roux", "rsa", "", "non", "01/01/2999"],  # born in the future
+        ["APP-3", "Inès", "Roux", "rsa", "", "", "01/01/2999"],  # born in the future
     ]
     resultat = _importer(projet_admin, csv_bytes(lignes, entetes=entetes))
     erreurs = {(e.ligne, e.colonne): e.message for e in resultat.erreurs}
