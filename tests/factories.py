@@ -375,6 +375,16 @@ class RecitFactory(factory.django.DjangoModelFactory):
         copil = factory.Trait(a_presenter_copil=True)
 
 
+class AvisRetraitConsentementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.AvisRetraitConsentement
+
+    recit = factory.SubFactory(RecitFactory)
+    projet = factory.SelfAttribute("recit.projet")
+    destinataire = factory.SubFactory(UserFactory)
+    retire_le = D(2025, 5, 2)
+
+
 class CopilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = rec.Copil
