@@ -290,7 +290,13 @@ class CopilDetailView(ProjetMixin, DetailView):
             context["organisations_participantes"] = sorted(Counter(c.organisation.nom for c in copil.participants.all()).items())
         if self.peut("recits.modifier"):
             recits = self.scoped(Recit).filter(a_presenter_copil=True, date__range=(copil.periode_debut, copil.periode_fin))
-            context["recits_a_presenter"] = recits.order_by("-date", "-pk")
+            recits = list(recits.order_by("-date", "-pk"))
+            # what the report prints: the récits whose every named learner consents to the COPIL
+            publiables = selectors.recits_publiables(
+                self.projet, PorteeConsentement.COPIL, self.scoped(Recit).filter(pk__in=[r.pk for r in recits])
+            )
+            context["recits_a_presenter"] = [r for r in recits if r in publiables]
+            context["recits_ecartes"] = [r for r in recits if r not in publiables]
         return context
 
 

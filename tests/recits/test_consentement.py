@@ -353,3 +353,16 @@ def test_a_new_consent_after_a_withdrawal_is_in_force_again(monde, recits_de_sam
     samuel.full_clean()
     samuel.save()
     assert samuel.consentement_retire_le is None and samuel.consent_a(PorteeConsentement.COPIL)
+
+
+def test_the_copil_page_shows_the_recits_the_report_leaves_out(monde, login):
+    projet = monde["A"]
+    _samuel(projet)  # no consent: e.g. a récit marked before the rule, or through /admin/
+    f.RecitFactory(projet=projet, copil=True, titre="Samuel T. à l'atelier", date=DATE_RECIT)
+    f.RecitFactory(projet=projet, copil=True, titre="Un atelier", date=DATE_RECIT)
+    copil = f.CopilFactory(projet=projet, periode_debut=date(2025, 1, 1), periode_fin=date(2025, 6, 30))
+    response = _coord(monde, login).get(reverse("copil_detail", args=[projet.pk, copil.pk]))
+    assert [r.titre for r in response.context["recits_a_presenter"]] == ["Un atelier"]
+    assert [r.titre for r in response.context["recits_ecartes"]] == ["Samuel T. à l'atelier"]
+    assert "Écartés du rapport faute de consentement" in response.content.decode()
+    assert [r.titre for r in contexte_rapport(copil=copil)["recits"]] == ["Un atelier"]
