@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from parcours.models import Apprenant
 
@@ -115,6 +116,7 @@ class Detecteur:
         bas = [m.bas for m in texte]
         n = len(bas)
         for i, mot in enumerate(bas):
+            voisinage: dict[int, tuple] = {}  # per end of the first name: ages and word groups around it
             for prenom, nom, apprenant in self.par_prenom.get(mot, ()):
                 fin = i + len(prenom)
                 if tuple(bas[i:fin]) != prenom:
@@ -123,10 +125,14 @@ class Detecteur:
                     tuple(bas[fin : fin + len(nom)]) == nom  # Samuel Tessier
                     or (i >= len(nom) and tuple(bas[i - len(nom) : i]) == nom)  # Tessier Samuel
                     or (fin < n and _initiale(texte[fin], nom[0][0]))  # Samuel T.
-                    or self._age_pres(bas, i, fin, apprenant, au)  # Samuel, 19 ans
-                    or self._commune_pres(bas, i, fin, apprenant)  # Samuel … de Mugron
                 ):
                     yield apprenant
+                    continue
+                if fin not in voisinage:
+                    voisinage[fin] = (_ages(bas, i, fin), _groupes(bas, i, fin))
+                ages, groupes = voisinage[fin]
+                if (ages and _age_correspond(ages, apprenant, au)) or self._commune(apprenant) in groupes:
+                    yield apprenant  # Samuel, 19 ans / Samuel … de Mugron
             for prenom, nom, apprenant in self.par_nom.get(mot, ()):
                 if tuple(bas[i : i + len(nom)]) != nom or i == 0:
                     continue
@@ -136,30 +142,39 @@ class Detecteur:
                 ):
                     yield apprenant
 
-    @staticmethod
-    def _age_pres(bas, debut, fin, apprenant, au) -> bool:
-        autour = bas[max(0, debut - FENETRE_AGE) : debut] + bas[fin : fin + FENETRE_AGE]
-        for k, mot in enumerate(autour):
-            trouve = _AGE.match(mot)
-            if not trouve:
-                continue
-            if not trouve.group(2) and (k + 1 >= len(autour) or autour[k + 1] not in ("ans", "an")):
-                continue
-            if apprenant.date_naissance is None:
-                return True
-            age = relativedelta(au or date.today(), apprenant.date_naissance).years
-            if abs(int(trouve.group(1)) - age) <= 1:
-                return True
-        return False
 
-    def _commune_pres(self, bas, debut, fin, apprenant) -> bool:
-        commune = self._commune(apprenant)
-        if not commune:
-            return False
-        # a window that may cut a commune's name in two is widened by its length
-        gauche, droite = max(0, debut - FENETRE_COMMUNE - len(commune)), min(len(bas), fin + FENETRE_COMMUNE + len(commune))
-        autour = bas[gauche:debut], bas[fin:droite]
-        return any(tuple(morceau[k : k + len(commune)]) == commune for morceau in autour for k in range(len(morceau) - len(commune) + 1))
+#: the longest commune name looked for, in words (« Saint-Martin-de-Seignanx » has 4)
+MOTS_COMMUNE = 6
+
+
+def _ages(bas, debut, fin) -> list[int]:
+    """The ages (« 19 ans », « 19ans ») within ``FENETRE_AGE`` words of a first name."""
+    autour = bas[max(0, debut - FENETRE_AGE) : debut] + bas[fin : fin + FENETRE_AGE]
+    ages = []
+    for k, mot in enumerate(autour):
+        trouve = _AGE.match(mot)
+        if trouve and (trouve.group(2) or (k + 1 < len(autour) and autour[k + 1] in ("ans", "an"))):
+            ages.append(int(trouve.group(1)))
+    return ages
+
+
+def _age_correspond(ages, apprenant, au) -> bool:
+    if apprenant.date_naissance is None:
+        return True
+    age = relativedelta(au or timezone.localdate(), apprenant.date_naissance).years
+    return any(abs(a - age) <= 1 for a in ages)
+
+
+def _groupes(bas, debut, fin) -> set[tuple]:
+    """Every group of 1 to ``MOTS_COMMUNE`` consecutive words within ``FENETRE_COMMUNE`` words of a
+    first name (a commune's name is one of them when it is near)."""
+    groupes: set[tuple] = set()
+    for morceau in (bas[max(0, debut - FENETRE_COMMUNE) : debut], bas[fin : fin + FENETRE_COMMUNE]):
+        for k in range(len(morceau)):
+            for longueur in range(1, MOTS_COMMUNE + 1):
+                if k + longueur <= len(morceau):
+                    groupes.add(tuple(morceau[k : k + longueur]))
+    return groupes
 
 
 def apprenants_nommes(projet, *textes: str, au: date | None = None) -> list[Apprenant]:
