@@ -366,3 +366,15 @@ def test_the_copil_page_shows_the_recits_the_report_leaves_out(monde, login):
     assert [r.titre for r in response.context["recits_ecartes"]] == ["Samuel T. à l'atelier"]
     assert "Écartés du rapport faute de consentement" in response.content.decode()
     assert [r.titre for r in contexte_rapport(copil=copil)["recits"]] == ["Un atelier"]
+
+
+def test_the_morning_digest_carries_the_notice_without_title_nor_name(monde, recits_de_samuel):
+    from conciergerie.resume import envoyer_resumes
+
+    services.retirer_consentement(apprenant=recits_de_samuel["samuel"], by=monde["users"]["administrateur"])
+    mail.outbox.clear()
+    assert envoyer_resumes() >= 1
+    (message,) = [m for m in mail.outbox if m.to == ["coord@exemple.test"]]
+    assert "Récits retirés des rapports" in message.body
+    assert reverse("recit_detail", args=[monde["A"].pk, recits_de_samuel["recits"][1].pk]) in message.alternatives[0][0]
+    assert "Samuel" not in message.body and "Initiale" not in message.body
