@@ -647,7 +647,7 @@ def _fichier_import(colonnes, projet, nombre: int) -> bytes:
         "zrr": lambda i: rng.random() < 0.46,
         "statut_secu": lambda i: "definitif",
         "rqth": lambda i: rng.random() < 0.08,
-        "consentement_recit": lambda i: False,
+        "consentement_portee": lambda i: "",
         "consentement_date": lambda i: None,
     }
     tampon = io.StringIO()

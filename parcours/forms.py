@@ -38,6 +38,7 @@ class ApprenantForm(TexteLibreFormMixin, forms.ModelForm):
         model = Apprenant
         fields = CHAMPS_APPRENANT
         widgets = {"date_naissance": DateInput(), "date_entree": DateInput(), "consentement_date": DateInput()}
+        labels = {"consentement_portee": "Consentement à être nommé dans un récit"}
 
     def __init__(self, *args, projet, user, voir_rqth: bool, **kwargs):
         super().__init__(*args, **kwargs)

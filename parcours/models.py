@@ -53,6 +53,35 @@ def _etapes_at(organisation_id):
     )
 
 
+class PorteeConsentement(models.TextChoices):
+    """How far a learner agreed to be named in a récit. The scopes are nested, in this order:
+    public ⊃ COPIL ⊃ interne (a consent to ``public`` covers the COPIL and the team)."""
+
+    INTERNE = "interne", "Interne (l'équipe de la conciergerie)"
+    COPIL = "copil", "COPIL (partenaires et financeurs)"
+    PUBLIC = "public", "Public (communication)"
+
+    @classmethod
+    def rang(cls, portee) -> int:
+        """0 for no consent, then 1, 2, 3 from the narrowest scope to the widest."""
+        return {cls.INTERNE: 1, cls.COPIL: 2, cls.PUBLIC: 3}.get(portee or "", 0)
+
+    @classmethod
+    def couvre(cls, donnee, requise) -> bool:
+        """Whether a consent given for ``donnee`` covers a use for ``requise``."""
+        return cls.rang(donnee) >= cls.rang(requise) > 0
+
+
+MESSAGE_CONSENTEMENT_DATE = "Indiquez la date du consentement."
+MESSAGE_RETRAIT_SANS_CONSENTEMENT = "Un retrait suppose un consentement enregistré (portée et date)."
+MESSAGE_RETRAIT_AVANT = "Le retrait ne peut pas précéder le consentement."
+MESSAGE_RESTRICTION = (
+    "Pour retirer ou restreindre un consentement, utilisez « Retirer le consentement » sur la fiche de l'apprenant : "
+    "les récits qui le nomment sont alors écartés des rapports et leurs auteurs prévenus."
+)
+PORTEE_COURTE = {PorteeConsentement.INTERNE: "interne", PorteeConsentement.COPIL: "COPIL", PorteeConsentement.PUBLIC: "public"}
+
+
 class ApprenantQuerySet(TenantQuerySet):
     def role_filter(self, role, organisation_id):
         if role == Role.PARTENAIRE:
@@ -85,8 +114,20 @@ class Apprenant(ProjetScopedMixin):
         help_text="Seul le statut est conservé, jamais le numéro.",
     )
     rqth = models.BooleanField("RQTH", default=False, help_text="Donnée sensible : visible des seuls coordinateurs.")
-    consentement_recit = models.BooleanField("consent à figurer dans les récits", default=False)
+    # consent to be named in a récit: its scope, when it was given, when it was withdrawn (the
+    # learner's history, simple_history, keeps every earlier value); in force while not withdrawn
+    consentement_portee = models.CharField(
+        "consentement aux récits",
+        max_length=10,
+        choices=PorteeConsentement.choices,
+        blank=True,
+        default="",
+        help_text="Jusqu'où l'apprenant accepte d'être nommé dans un récit : interne ⊂ COPIL ⊂ public. Vide : aucun consentement.",
+    )
     consentement_date = models.DateField("date du consentement", null=True, blank=True)
+    consentement_retire_le = models.DateField(
+        "consentement retiré le", null=True, blank=True, help_text="Enregistré par l'action « Retirer le consentement » de la fiche."
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = ApprenantQuerySet.as_manager()
@@ -99,9 +140,19 @@ class Apprenant(ProjetScopedMixin):
         constraints = [
             models.UniqueConstraint(fields=["projet", "reference"], name="apprenant_reference_unique"),
             models.CheckConstraint(
-                condition=Q(consentement_recit=False) | Q(consentement_date__isnull=False),
+                condition=Q(consentement_portee="") | Q(consentement_date__isnull=False),
                 name="apprenant_consentement_date",
-                violation_error_message="Indiquez la date du consentement.",
+                violation_error_message=MESSAGE_CONSENTEMENT_DATE,
+            ),
+            models.CheckConstraint(
+                condition=Q(consentement_retire_le__isnull=True) | (~Q(consentement_portee="") & Q(consentement_date__isnull=False)),
+                name="apprenant_retrait_apres_consentement",
+                violation_error_message=MESSAGE_RETRAIT_SANS_CONSENTEMENT,
+            ),
+            models.CheckConstraint(
+                condition=Q(consentement_retire_le__isnull=True) | Q(consentement_retire_le__gte=F("consentement_date")),
+                name="apprenant_retrait_date",
+                violation_error_message=MESSAGE_RETRAIT_AVANT,
             ),
         ]
         indexes = [
@@ -113,10 +164,65 @@ class Apprenant(ProjetScopedMixin):
         return f"{self.prenom} {self.nom}"
 
     def clean(self):
-        if self.consentement_recit and not self.consentement_date:
-            raise ValidationError({"consentement_date": "Indiquez la date du consentement."})
-        if self.date_naissance and self.date_naissance > timezone.localdate():
-            raise ValidationError({"date_naissance": "La date de naissance est dans le futur."})
+        aujourd_hui = timezone.localdate()
+        errors = {}
+        portee_lue, date_lue, retrait_lu = getattr(self, "_consentement_lu", (None, None, None))
+        if retrait_lu and self.consentement_retire_le == retrait_lu:
+            nouvelle_date = self.consentement_date and self.consentement_date != date_lue and self.consentement_date > retrait_lu
+            if not self.consentement_portee or nouvelle_date:
+                # a withdrawn consent edited into none, or a new one given after the withdrawal: the
+                # withdrawal is over (the history keeps it)
+                self.consentement_retire_le = None
+        if self.consentement_portee and not self.consentement_date:
+            errors["consentement_date"] = MESSAGE_CONSENTEMENT_DATE
+        elif self.consentement_date and self.consentement_date > aujourd_hui:
+            errors["consentement_date"] = "La date du consentement est dans le futur."
+        if self.consentement_retire_le:
+            if not (self.consentement_portee and self.consentement_date):
+                errors.setdefault("consentement_portee", MESSAGE_RETRAIT_SANS_CONSENTEMENT)
+            elif self.consentement_retire_le < self.consentement_date:
+                errors["consentement_retire_le"] = MESSAGE_RETRAIT_AVANT
+            elif self.consentement_retire_le > aujourd_hui:
+                errors["consentement_retire_le"] = "La date du retrait est dans le futur."
+        self._valider_restriction(errors)
+        if self.date_naissance and self.date_naissance > aujourd_hui:
+            errors["date_naissance"] = "La date de naissance est dans le futur."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def consentement_retire(self) -> bool:
+        return self.consentement_retire_le is not None
+
+    def consent_a(self, portee) -> bool:
+        """Whether the learner's consent, recorded and not withdrawn, covers ``portee``."""
+        return not self.consentement_retire and PorteeConsentement.couvre(self.consentement_portee, portee)
+
+    @property
+    def consentement_libelle(self) -> str:
+        """The consent in a few words, for the forms and pages (« COPIL depuis le 15/01/2025 »)."""
+        if not self.consentement_portee:
+            return "sans consentement"
+        if self.consentement_retire:
+            return f"consentement retiré le {self.consentement_retire_le:%d/%m/%Y}"
+        return f"consentement {PORTEE_COURTE[self.consentement_portee]} depuis le {self.consentement_date:%d/%m/%Y}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the consent as read, so that clean() can tell a narrowing from a new consent
+        instance._consentement_lu = tuple(
+            instance.__dict__.get(champ) for champ in ("consentement_portee", "consentement_date", "consentement_retire_le")
+        )
+        return instance
+
+    def _valider_restriction(self, errors: dict) -> None:
+        """A consent in force is narrowed or removed only by the withdrawal action (which takes
+        the récits out of the reports and tells their authors), never by editing the record."""
+        portee_lue, _, retrait_lu = getattr(self, "_consentement_lu", (None, None, None))
+        en_vigueur = portee_lue and retrait_lu is None and self.consentement_retire_le is None
+        if en_vigueur and PorteeConsentement.rang(self.consentement_portee) < PorteeConsentement.rang(portee_lue):
+            errors["consentement_portee"] = MESSAGE_RESTRICTION
 
     def age(self, au: date | None = None) -> int | None:
         if not self.date_naissance:
@@ -127,7 +233,8 @@ class Apprenant(ProjetScopedMixin):
 #: The fields of a learner's record that people fill in, in the order of the learner form
 #: (parcours/forms.py, ApprenantForm). The import (parcours/resources.py, ApprenantResource) reads
 #: the same fields in the same order — the columns of its template — but the prescriber's
-#: contact, for which it has no column.
+#: contact, for which it has no column. The consent's withdrawal is not among them: it is recorded
+#: by the withdrawal action of the learner's page (``recits.services.retirer_consentement``).
 CHAMPS_APPRENANT = (
     "reference",
     "prenom",
@@ -145,7 +252,7 @@ CHAMPS_APPRENANT = (
     "zrr",
     "statut_secu",
     "rqth",
-    "consentement_recit",
+    "consentement_portee",
     "consentement_date",
 )
 

@@ -20,7 +20,7 @@ from conciergerie.imports import (
 )
 from partenaires.models import Organisation
 
-from .models import CHAMPS_APPRENANT, Apprenant, NiveauQualification, Situation, StatutSecu
+from .models import CHAMPS_APPRENANT, Apprenant, NiveauQualification, PorteeConsentement, Situation, StatutSecu
 
 
 class ApprenantResource(ProjetResource):
@@ -47,7 +47,13 @@ class ApprenantResource(ProjetResource):
         aide="Seul le statut du numéro : " + " ; ".join(str(label) for _, label in StatutSecu.choices) + ". Jamais le numéro.",
     )
     rqth = Colonne("rqth", "RQTH", BooleenFrWidget(), saves_null_values=False, aide="oui ou non (donnée sensible)")
-    consentement_recit = Colonne("consentement_recit", "Consentement aux récits", BooleenFrWidget(), saves_null_values=False)
+    consentement_portee = Colonne(
+        "consentement_portee",
+        "Portée du consentement",
+        ChoixWidget(PorteeConsentement),
+        default="",
+        aide="Vide : aucun consentement à être nommé dans un récit ; sinon interne, COPIL ou public (public ⊃ COPIL ⊃ interne).",
+    )
     consentement_date = Colonne("consentement_date", "Date du consentement", DateFrWidget())
 
     uniques = {"reference": ("reference",)}
@@ -67,7 +73,8 @@ class ApprenantResource(ProjetResource):
         "zrr": True,
         "statut_secu": StatutSecu.DEFINITIF,
         "rqth": False,
-        "consentement_recit": False,
+        "consentement_portee": PorteeConsentement.COPIL,
+        "consentement_date": date(2025, 1, 15),
     }
 
     class Meta:

@@ -32,9 +32,10 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from parcours.models import Etape, Parcours, Sortie, TypeSortie
+from parcours.models import Etape, Parcours, PorteeConsentement, Sortie, TypeSortie
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Copil, Recit
+from recits.selectors import recits_publiables
 
 from . import jobs, pdf
 from .indicateurs import Periode, calculer
@@ -155,10 +156,13 @@ def contexte_rapport(*, copil: Copil) -> dict:
     periode = Periode(copil.periode_debut, copil.periode_fin)
     indicateurs = calculer([copil.projet], periode, masquer=True)
     parcours, parcours_total = _parcours_termines(copil, periode)
-    recits = (
+    # only the récits whose every named or linked learner consents to the COPIL (not withdrawn)
+    recits = recits_publiables(
+        copil.projet,
+        PorteeConsentement.COPIL,
         Recit.objects.of_projet(copil.projet)
         .filter(a_presenter_copil=True, date__range=(periode.debut, periode.fin))
-        .order_by("date", "pk")
+        .order_by("date", "pk"),
     )
     return {
         "projet": copil.projet,

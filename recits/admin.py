@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activite, Copil, Recit
+from .models import Activite, AvisRetraitConsentement, Copil, Recit
 
 
 @admin.register(Recit)
@@ -25,3 +25,16 @@ class CopilAdmin(admin.ModelAdmin):
     list_filter = ["projet"]
     search_fields = ["lieu", "decisions"]
     filter_horizontal = ["participants"]
+
+
+@admin.register(AvisRetraitConsentement)
+class AvisRetraitConsentementAdmin(admin.ModelAdmin):
+    """Made by the withdrawal of a consent (recits.services.retirer_consentement): no add page."""
+
+    list_display = ["recit", "destinataire", "retire_le", "cree_le", "projet"]
+    list_filter = ["projet"]
+    search_fields = ["recit__titre", "destinataire__username"]
+    readonly_fields = ["projet", "recit", "destinataire", "retire_le", "cree_le"]
+
+    def has_add_permission(self, request):
+        return False

@@ -8,6 +8,11 @@ class RecitsConfig(AppConfig):
 
     def ready(self):
         from conciergerie import sections
+        from conciergerie.home import register
+
+        from .home import avis_retrait
+
+        register(avis_retrait)
 
         from .selectors import section_apprenant
 

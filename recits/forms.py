@@ -10,6 +10,7 @@ call only with a valid form: a refused form changes nothing.
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
@@ -18,7 +19,7 @@ from parcours.models import Apprenant
 from partenaires.models import Contact, Organisation
 
 from .models import Activite, Copil, Recit, TypeActivite, TypeRecit
-from .services import MESSAGE_PERIODE_COPIL, message_consentement
+from .services import MESSAGE_PERIODE_COPIL, consentements_manquants
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
@@ -36,14 +37,14 @@ def _choix_multiples(label, message, help_text=""):
 
 
 def _libelle_apprenant(apprenant) -> str:
-    return f"{apprenant} — {'consentement enregistré' if apprenant.consentement_recit else 'sans consentement'}"
+    return f"{apprenant} — {apprenant.consentement_libelle}"
 
 
 class RecitForm(TexteLibreFormMixin, forms.ModelForm):
     apprenants = _choix_multiples(
         "Apprenants nommés",
         "Un des apprenants choisis n'appartient pas à ce projet.",
-        "Un apprenant ne peut être nommé que si son consentement est enregistré.",
+        "Un apprenant ne peut être nommé que si son consentement est enregistré (COPIL pour un récit présenté au COPIL).",
     )
     organisations = _choix_multiples("Organisations", "Une des organisations choisies n'appartient pas à ce projet.")
     activites = _choix_multiples("Activités", "Une des activités choisies n'appartient pas à ce projet.")
@@ -52,7 +53,11 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         model = Recit
         fields = ["titre", "type", "date", "texte", "apprenants", "organisations", "activites", "a_presenter_copil"]
         widgets = {"date": DATE, "texte": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"texte": "Markdown : **gras**, *italique*, listes, liens. Ni image ni script (retirés à l'affichage)."}
+        help_texts = {
+            "texte": "Markdown : **gras**, *italique*, listes, liens. Ni image ni script (retirés à l'affichage).",
+            "a_presenter_copil": "Le rapport du COPIL, que lisent partenaires et financeurs, ne reprend que les récits dont chaque "
+            "personne nommée a consenti au moins au COPIL.",
+        }
 
     def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,12 +67,36 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
         self.fields["activites"].queryset = Activite.objects.visible_to(user, projet=projet).order_by("-date", "pk")
 
-    def clean_apprenants(self):
-        apprenants = list(self.cleaned_data.get("apprenants") or [])
-        sans_consentement = [a for a in apprenants if not a.consentement_recit]
-        if sans_consentement:
-            raise forms.ValidationError(message_consentement(sans_consentement), code="consentement")
-        return apprenants
+    def clean(self):
+        data = super().clean()
+        if any(champ in self.errors for champ in ("titre", "texte", "date", "apprenants")):
+            return data
+        erreurs = consentements_manquants(
+            projet=self.instance.projet,
+            titre=data.get("titre", ""),
+            texte=data.get("texte", ""),
+            date=data.get("date"),
+            apprenants=list(data.get("apprenants") or []),
+            a_presenter_copil=bool(data.get("a_presenter_copil")),
+        )
+        for champ, message in erreurs.items():
+            self.add_error(champ, forms.ValidationError(message, code="consentement"))
+        return data
+
+
+class RetraitConsentementForm(forms.Form):
+    le = forms.DateField(
+        label="Consentement retiré le",
+        widget=DATE,
+        help_text="Le jour où la personne a retiré son consentement (aujourd'hui par défaut).",
+        error_messages={"required": "Indiquez la date du retrait.", "invalid": "Saisissez une date valide."},
+    )
+
+    def clean_le(self):
+        le = self.cleaned_data["le"]
+        if le > timezone.localdate():
+            raise forms.ValidationError("La date du retrait est dans le futur.")
+        return le
 
 
 class ActiviteForm(TexteLibreFormMixin, forms.ModelForm):

@@ -76,6 +76,28 @@ class Recit(ProjetScopedMixin):
         return self.titre
 
 
+class AvisRetraitConsentement(ProjetScopedMixin):
+    """A récit taken out of the reports because a learner it names or is linked to withdrew
+    consent (``services.retirer_consentement``): what its author reads on the project's home page
+    (and received by e-mail). It names no learner: the author opens the récit to see who."""
+
+    recit = models.ForeignKey(Recit, on_delete=models.CASCADE, related_name="avis_retrait", verbose_name="récit")
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    retire_le = models.DateField("consentement retiré le")
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avis de retrait de consentement"
+        verbose_name_plural = "avis de retrait de consentement"
+        ordering = ["-cree_le", "-pk"]
+        indexes = [models.Index(fields=["destinataire", "projet", "cree_le"])]
+
+    def __str__(self):
+        return f"{self.recit} — consentement retiré le {self.retire_le:%d/%m/%Y}"
+
+
 class CopilQuerySet(TenantQuerySet):
     def role_filter(self, role, organisation_id):
         if role == Role.FINANCEUR:

@@ -3,9 +3,10 @@ rather than building their query sets inline."""
 
 from django.db.models import Count, Prefetch, Sum
 
-from parcours.models import Apprenant
+from parcours.models import Apprenant, PorteeConsentement
 from partenaires.models import Contact, Organisation
 
+from .consentement import REGLE_CONSENTEMENT, Detecteur, candidats
 from .models import Activite, Copil, Recit
 
 
@@ -53,6 +54,32 @@ def recits_de_l_apprenant(*, user, projet, apprenant):
 
 def section_apprenant(context) -> dict:
     """Context of the learner page's récits section (``conciergerie.sections``)."""
+    apprenant = context["apprenant"]
     return {
-        "recits_apprenant": recits_de_l_apprenant(user=context["request"].user, projet=context["projet"], apprenant=context["apprenant"])
+        "recits_apprenant": recits_de_l_apprenant(user=context["request"].user, projet=context["projet"], apprenant=apprenant),
+        "consentement_en_vigueur": apprenant.consent_a(PorteeConsentement.INTERNE),
+        "regle_consentement": REGLE_CONSENTEMENT,
     }
+
+
+def recits_publiables(projet, portee, recits=None) -> list[Recit]:
+    """The récits of ``projet`` that may be shown to readers of scope ``portee``
+    (``PorteeConsentement``): those whose every learner, linked or named in the title or the text
+    (``recits.consentement``), has a consent covering ``portee`` and not withdrawn. ``recits``
+    narrows the candidates (a query set of the project's récits: the COPIL report passes those
+    « à présenter au COPIL » of its period, in its order); the order is kept. Three queries,
+    whatever the number of récits and learners."""
+    if recits is None:
+        recits = Recit.objects.of_projet(projet)
+    recits = list(recits.filter(projet=projet).prefetch_related(Prefetch("apprenants", queryset=Apprenant.objects.only("pk"))))
+    if not recits:
+        return []
+    tous = {a.pk: a for a in candidats(projet)}
+    detecteur = Detecteur(tous.values())
+    publiables = []
+    for recit in recits:
+        lies = [tous.get(a.pk) for a in recit.apprenants.all()]  # None: not a learner of the project
+        concernes = lies + detecteur.nommes(recit.titre, recit.texte, au=recit.date)
+        if all(a is not None and a.consent_a(portee) for a in concernes):
+            publiables.append(recit)
+    return publiables

@@ -9,51 +9,71 @@ otherwise). Volunteer time is written by ``finances.services`` (recits may impor
 never the other way round).
 """
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from conciergerie.forms import valider_periode
-from conciergerie.imports import normaliser
 from conciergerie.scoping import exiger
 from finances.models import TempsBenevole
 from finances.services import saisir_temps_benevole
-from parcours.models import Apprenant
+from parcours.models import MESSAGE_RETRAIT_AVANT, PorteeConsentement
 
-from .models import Activite, Copil, Recit
+from .consentement import Detecteur, candidats
+from .models import Activite, AvisRetraitConsentement, Copil, Recit
+
+logger = logging.getLogger(__name__)
 
 CAPACITE = "recits.modifier"
 MESSAGE_PERIODE_COPIL = "La fin de la période doit suivre son début."  # the model's constraint's
 
 
-def message_consentement(apprenants) -> str:
-    """The refusal of a récit naming learners whose consent is not recorded (names them)."""
-    noms = ", ".join(str(a) for a in apprenants)
+def _cible(portee) -> str:
+    return "dans un récit présenté au COPIL" if portee == PorteeConsentement.COPIL else "dans un récit"
+
+
+def message_consentement(apprenants, portee=PorteeConsentement.INTERNE) -> str:
+    """The refusal of a récit naming learners whose consent does not cover ``portee``: names
+    them (a coordinator knows who they are) with what their record says."""
+    noms = ", ".join(str(a) + ("" if not a.consentement_portee else f" ({a.consentement_libelle})") for a in apprenants)
     if len(apprenants) == 1:
-        return f"{noms} n'a pas donné son consentement à figurer dans les récits : retirez ce nom ou enregistrez d'abord son consentement."
+        return (
+            f"{noms} n'a pas donné son consentement à être nommé {_cible(portee)} : retirez son nom et ce qui le fait reconnaître "
+            "(initiale, âge, commune), ou enregistrez d'abord son consentement sur sa fiche."
+        )
     return (
-        f"{noms} n'ont pas donné leur consentement à figurer dans les récits : retirez ces noms ou enregistrez d'abord leur consentement."
+        f"{noms} n'ont pas donné leur consentement à être nommés {_cible(portee)} : retirez leurs noms et ce qui les fait reconnaître "
+        "(initiale, âge, commune), ou enregistrez d'abord leur consentement sur leur fiche."
     )
 
 
-def _mots(texte: str) -> str:
-    """The text's words as ``normaliser`` compares them (lower case, no accents), padded."""
-    return f" {normaliser(texte)} "
+def portee_requise(a_presenter_copil: bool) -> str:
+    """A récit kept for the team needs an internal consent; one to present at the COPIL, which
+    the partners and funders read, a COPIL consent."""
+    return PorteeConsentement.COPIL if a_presenter_copil else PorteeConsentement.INTERNE
 
 
-def nommes_sans_consentement(projet, **textes: str) -> dict[str, list]:
-    """For each text given by name (``titre=…, texte=…``), the project's learners without recorded
-    consent whose full name (first name and name, in either order) appears in it; texts naming
-    nobody are left out. One query, whatever the number of texts."""
-    contenus = {champ: _mots(texte) for champ, texte in textes.items()}
-    nommes: dict[str, list] = {}
-    for apprenant in Apprenant.objects.filter(projet=projet, consentement_recit=False).only("prenom", "nom").order_by("nom", "prenom"):
-        prenom, nom = normaliser(apprenant.prenom), normaliser(apprenant.nom)
-        if not (prenom and nom):
-            continue
-        for champ, contenu in contenus.items():
-            if f" {prenom} {nom} " in contenu or f" {nom} {prenom} " in contenu:
-                nommes.setdefault(champ, []).append(apprenant)
-    return {champ: nommes[champ] for champ in textes if champ in nommes}
+def consentements_manquants(*, projet, titre, texte, date, apprenants, a_presenter_copil, detecteur=None) -> dict[str, str]:
+    """Per field, the refusal of a récit whose linked learners (``apprenants``) or learners named
+    in its title or text (``recits.consentement``) lack a consent covering its use; empty when
+    every one consents. One query for the project's learners (none when ``detecteur`` is given)."""
+    portee = portee_requise(a_presenter_copil)
+    erreurs = {}
+    lies = {a.pk for a in apprenants}
+    manquants = [a for a in apprenants if not a.consent_a(portee)]
+    if manquants:
+        erreurs["apprenants"] = message_consentement(manquants, portee)
+    detecteur = detecteur or Detecteur(candidats(projet))
+    for champ, contenu in (("titre", titre), ("texte", texte)):
+        nommes = [a for a in detecteur.nommes(contenu or "", au=date) if a.pk not in lies and not a.consent_a(portee)]
+        if nommes:
+            erreurs[champ] = message_consentement(nommes, portee)
+    return erreurs
 
 
 def _meme_projet(projet, **liens) -> None:
@@ -75,7 +95,9 @@ def _enregistrer(instance, projet):
 
 @transaction.atomic
 def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=(), activites=()) -> Recit:
-    """Save a récit and its links. Naming a learner requires that learner's recorded consent."""
+    """Save a récit and its links. Naming a learner (linked, or recognisable in the title or the
+    text) requires that learner's consent in force: internal for a récit kept by the team, COPIL
+    for one to present at the COPIL."""
     exiger(by, projet, CAPACITE)
     apprenants, organisations, activites = list(apprenants), list(organisations), list(activites)
     _meme_projet(
@@ -84,14 +106,17 @@ def enregistrer_recit(*, recit: Recit, projet, by, apprenants=(), organisations=
         organisations=(organisations, "Une des organisations choisies n'appartient pas à ce projet."),
         activites=(activites, "Une des activités choisies n'appartient pas à ce projet."),
     )
-    sans_consentement = [a for a in apprenants if not a.consentement_recit]
-    if sans_consentement:
-        raise ValidationError({"apprenants": message_consentement(sans_consentement)})
-    # a learner may also be named in the title or the text without being linked
-    nommes = nommes_sans_consentement(projet, titre=recit.titre, texte=recit.texte)
-    if nommes:
-        champ, apprenants_nommes = next(iter(nommes.items()))  # the title first, as the form reads
-        raise ValidationError({champ: message_consentement(apprenants_nommes)})
+    # the linked learners and those the title or the text names (recits.consentement)
+    erreurs = consentements_manquants(
+        projet=projet,
+        titre=recit.titre,
+        texte=recit.texte,
+        date=recit.date,
+        apprenants=apprenants,
+        a_presenter_copil=recit.a_presenter_copil,
+    )
+    if erreurs:
+        raise ValidationError(erreurs)
     if recit.pk is None and recit.auteur_id is None:
         recit.auteur = by
     _enregistrer(recit, projet)
@@ -138,3 +163,92 @@ def enregistrer_copil(*, copil: Copil, projet, by, participants=()) -> Copil:
     _enregistrer(copil, projet)
     copil.participants.set(participants)
     return copil
+
+
+# ---------------------------------------------------------------- withdrawal of a consent
+
+MESSAGE_PAS_DE_CONSENTEMENT = "Cet apprenant n'a pas de consentement en cours : il n'y a rien à retirer."
+
+
+def recits_concernes(*, apprenant, recits) -> list[Recit]:
+    """Among ``recits`` (a query set), those linked to ``apprenant`` or whose title or text names
+    them (``recits.consentement``). Two queries."""
+    recits = list(recits)
+    lies = set(Recit.apprenants.through.objects.filter(apprenant=apprenant, recit__in=recits).values_list("recit_id", flat=True))
+    detecteur = Detecteur([apprenant])
+    return [r for r in recits if r.pk in lies or detecteur.nommes(r.titre, r.texte, au=r.date)]
+
+
+@transaction.atomic
+def retirer_consentement(*, apprenant, by, le=None) -> list[Recit]:
+    """Record that ``apprenant`` withdrew their consent (on ``le``, today by default).
+
+    Every récit of the project that is linked to them or names them and was « à présenter au
+    COPIL » is no longer (it stays, for the team's memory; ``selectors.recits_publiables`` leaves
+    it out of every report in any case); each such récit's author gets a notice on the project's
+    home page (``AvisRetraitConsentement``) and an e-mail once the transaction is committed. A
+    coordinator or an administrator of the learner's project only (``apprenants.modifier``).
+    Returns the récits taken out of the reports."""
+    exiger(by, apprenant.projet_id, "apprenants.modifier")
+    # the consent as it is now, the row locked (two withdrawals at once make one)
+    portee, date_consentement, retrait = (
+        type(apprenant)
+        .objects.select_for_update()
+        .filter(pk=apprenant.pk)
+        .values_list("consentement_portee", "consentement_date", "consentement_retire_le")
+        .get()
+    )
+    apprenant.consentement_portee, apprenant.consentement_date, apprenant.consentement_retire_le = portee, date_consentement, retrait
+    le = le or timezone.localdate()
+    if not apprenant.consentement_portee or apprenant.consentement_retire:
+        raise ValidationError(MESSAGE_PAS_DE_CONSENTEMENT)
+    if le < apprenant.consentement_date:
+        raise ValidationError(MESSAGE_RETRAIT_AVANT)
+    if le > timezone.localdate():
+        raise ValidationError("La date du retrait est dans le futur.")
+    apprenant.consentement_retire_le = le
+    apprenant._history_user = by
+    apprenant.save(update_fields=["consentement_retire_le"])
+    recits = recits_concernes(
+        apprenant=apprenant, recits=Recit.objects.of_projet(apprenant.projet_id).filter(a_presenter_copil=True).select_related("auteur")
+    )
+    if not recits:
+        return []
+    Recit.objects.filter(pk__in=[r.pk for r in recits]).update(a_presenter_copil=False)
+    avis = [
+        AvisRetraitConsentement(projet_id=apprenant.projet_id, recit=r, destinataire=r.auteur, retire_le=le) for r in recits if r.auteur_id
+    ]
+    AvisRetraitConsentement.objects.bulk_create(avis)
+    transaction.on_commit(lambda: prevenir_auteurs(avis=avis))
+    for recit in recits:
+        recit.a_presenter_copil = False
+    return recits
+
+
+def prevenir_auteurs(*, avis) -> int:
+    """E-mail each author the récits of ``avis`` taken out of the reports (neither a learner's name
+    nor a title, which may name them: a date and a link to the récit). A failed sending is
+    logged: the home page's notice stays. Returns the number of e-mails sent."""
+    par_auteur: dict = {}
+    for a in avis:
+        if a.destinataire.email:
+            par_auteur.setdefault(a.destinataire, []).append(a)
+    envoyes = 0
+    for auteur, liste in par_auteur.items():
+        lignes = "\n".join(
+            f"- récit du {a.recit.date:%d/%m/%Y} : {settings.SITE_URL}{reverse('recit_detail', args=[a.projet_id, a.recit_id])}"
+            for a in liste
+        )
+        corps = (
+            f"Bonjour,\n\nUne personne nommée dans {'ces récits' if len(liste) > 1 else 'ce récit'} a retiré son consentement "
+            f"le {liste[0].retire_le:%d/%m/%Y}. {'Ils ne sont plus présentés' if len(liste) > 1 else 'Il n’est plus présenté'} "
+            f"au COPIL ni repris dans aucun rapport :\n\n{lignes}\n\n"
+            "Ouvrez le récit pour retirer ce nom (et ce qui fait reconnaître la personne) si vous souhaitez le présenter à nouveau.\n"
+        )
+        try:
+            send_mail("Conciergerie — récit retiré des rapports (consentement retiré)", corps, None, [auteur.email])
+        except Exception:
+            logger.exception("Avis de retrait de consentement non envoyé à l'utilisateur %s", auteur.pk)
+            continue
+        envoyes += 1
+    return envoyes

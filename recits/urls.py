@@ -10,6 +10,7 @@ urlpatterns = [
     path("recits/nouveau/", views.RecitFormView.as_view(), name="recit_create"),
     path("recits/<int:pk>/", views.RecitDetailView.as_view(), name="recit_detail"),
     path("recits/<int:pk>/modifier/", views.RecitFormView.as_view(), name="recit_update"),
+    path("apprenants/<int:pk>/consentement/retrait/", views.RetraitConsentementView.as_view(), name="consentement_retrait"),
     path("activites/", views.ActiviteListView.as_view(), name="activite_list"),
     path("activites/nouvelle/", views.ActiviteFormView.as_view(), name="activite_create"),
     path("activites/<int:pk>/", views.ActiviteDetailView.as_view(), name="activite_detail"),

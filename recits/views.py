@@ -14,15 +14,26 @@ from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.generic import DetailView, ListView
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from finances import selectors as selectors_finances
 from finances.models import TempsBenevole
+from parcours.models import Apprenant, PorteeConsentement
 
 from . import selectors, services
-from .forms import ActiviteFilter, ActiviteForm, CopilForm, RecitFilter, RecitForm, TempsActiviteForm
+from .consentement import REGLE_CONSENTEMENT
+from .forms import (
+    ActiviteFilter,
+    ActiviteForm,
+    CopilForm,
+    RecitFilter,
+    RecitForm,
+    RetraitConsentementForm,
+    TempsActiviteForm,
+)
 from .models import Activite, Copil, Recit
 
 
@@ -73,7 +84,7 @@ class RecitFormView(ServiceFormView):
     form_class = RecitForm
     liste, detail = "recit_list", "recit_detail"
     titre = "Nouveau récit"
-    sous_titre = "Un apprenant ne peut être nommé dans un récit que si son consentement est enregistré sur sa fiche."
+    sous_titre = REGLE_CONSENTEMENT
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
@@ -98,6 +109,55 @@ class RecitFormView(ServiceFormView):
 
     def message_succes(self):
         return f"Récit « {self.resultat.titre} » enregistré."
+
+
+class RetraitConsentementView(ServiceFormView):
+    """« Retirer le consentement » of a learner's page (the recits section of it): records the
+    withdrawal (``services.retirer_consentement``), which takes the récits naming the learner out
+    of every report and tells their authors. Coordinators and administrators
+    (``apprenants.modifier``); the learner is read through ``visible_to``."""
+
+    capacite = "apprenants.modifier"
+    modele = Apprenant
+    form_class = RetraitConsentementForm
+    detail = "apprenant_detail"
+
+    def get_initial(self):
+        return {"le": timezone.localdate()}
+
+    def get_titre(self):
+        return f"Retirer le consentement de {self.objet}"
+
+    def get_sous_titre(self):
+        if not self.objet.consent_a(PorteeConsentement.INTERNE):
+            return services.MESSAGE_PAS_DE_CONSENTEMENT
+        a_presenter = Recit.objects.of_projet(self.projet).filter(a_presenter_copil=True)
+        nombre = len(services.recits_concernes(apprenant=self.objet, recits=a_presenter))
+        concernes = (
+            "Aucun récit à présenter au COPIL ne le nomme."
+            if not nombre
+            else f"{nombre} récit{'s' if nombre > 1 else ''} à présenter au COPIL le nomme{'nt' if nombre > 1 else ''} : "
+            f"{'ils ne seront plus présentés' if nombre > 1 else 'il ne sera plus présenté'} et leur auteur en sera prévenu."
+        )
+        return (
+            f"{self.objet.consentement_libelle.capitalize()}. Après le retrait, aucun récit qui le nomme ou lui est lié n'est repris "
+            f"dans un rapport ; les récits restent dans la mémoire du projet. {concernes}"
+        )
+
+    def enregistrer(self, form):
+        return services.retirer_consentement(apprenant=self.objet, by=self.request.user, le=form.cleaned_data["le"])
+
+    def message_succes(self):
+        nombre = len(self.resultat)
+        suite = (
+            "aucun récit à présenter au COPIL ne le nommait."
+            if not nombre
+            else f"{nombre} récit{'s' if nombre > 1 else ''} retiré{'s' if nombre > 1 else ''} du COPIL, auteur{'s' if nombre > 1 else ''} prévenu{'s' if nombre > 1 else ''}."
+        )
+        return f"Consentement de {self.objet} retiré le {self.objet.consentement_retire_le:%d/%m/%Y} : {suite}"
+
+    def get_success_url(self):
+        return reverse("apprenant_detail", args=[self.projet.pk, self.objet.pk]) + "#recits"
 
 
 # ---------------------------------------------------------------- activités
@@ -230,7 +290,13 @@ class CopilDetailView(ProjetMixin, DetailView):
             context["organisations_participantes"] = sorted(Counter(c.organisation.nom for c in copil.participants.all()).items())
         if self.peut("recits.modifier"):
             recits = self.scoped(Recit).filter(a_presenter_copil=True, date__range=(copil.periode_debut, copil.periode_fin))
-            context["recits_a_presenter"] = recits.order_by("-date", "-pk")
+            recits = list(recits.order_by("-date", "-pk"))
+            # what the report prints: the récits whose every named learner consents to the COPIL
+            publiables = selectors.recits_publiables(
+                self.projet, PorteeConsentement.COPIL, self.scoped(Recit).filter(pk__in=[r.pk for r in recits])
+            )
+            context["recits_a_presenter"] = [r for r in recits if r in publiables]
+            context["recits_ecartes"] = [r for r in recits if r not in publiables]
         return context
 
 

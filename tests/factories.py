@@ -187,7 +187,9 @@ class ApprenantFactory(factory.django.DjangoModelFactory):
         zrr_ = factory.Trait(zrr=True)
         neet = factory.Trait(situation_entree=par.Situation.NEET, date_naissance=D(2006, 3, 3))
         rqth_ = factory.Trait(rqth=True)
-        consentant = factory.Trait(consentement_recit=True, consentement_date=D(2025, 1, 15))
+        consentant = factory.Trait(consentement_portee=par.PorteeConsentement.COPIL, consentement_date=D(2025, 1, 15))
+        consentant_interne = factory.Trait(consentement_portee=par.PorteeConsentement.INTERNE, consentement_date=D(2025, 1, 15))
+        consentant_public = factory.Trait(consentement_portee=par.PorteeConsentement.PUBLIC, consentement_date=D(2025, 1, 15))
         secu_provisoire = factory.Trait(statut_secu=par.StatutSecu.PROVISOIRE)
 
 
@@ -382,6 +384,16 @@ class RecitFactory(factory.django.DjangoModelFactory):
 
     class Params:
         copil = factory.Trait(a_presenter_copil=True)
+
+
+class AvisRetraitConsentementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rec.AvisRetraitConsentement
+
+    recit = factory.SubFactory(RecitFactory)
+    projet = factory.SelfAttribute("recit.projet")
+    destinataire = factory.SubFactory(UserFactory)
+    retire_le = D(2025, 5, 2)
 
 
 class CopilFactory(factory.django.DjangoModelFactory):

@@ -246,7 +246,11 @@ class ProjetResource(resources.ModelResource):
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as e:
-            errors = e.update_error_dict(errors)
+            # a cell already refused keeps its own message only: the model's clean() saw the empty
+            # value that stood in for it (« Indiquez la date » after « Date invalide »)
+            for attribut, messages in e.update_error_dict({}).items():
+                if attribut not in errors or attribut == NON_FIELD_ERRORS:
+                    errors.setdefault(attribut, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 

@@ -101,7 +101,10 @@ class ApprenantsMixin:
                 prenom, nom = rng.choice(R.PRENOMS), rng.choice(R.NOMS)
                 presc = prescripteur(rng)
                 contacts = plan.contacts.get(id(presc)) if presc else None
-                consent = rng.random() < 0.3
+                tirage = rng.random()
+                consent = tirage < 0.3
+                # the scope from the same draw (no other draw: the generated data stay those of a seed)
+                portee = "" if not consent else "interne" if tirage < 0.06 else "public" if tirage >= 0.27 else "copil"
                 a = Apprenant(
                     projet=plan.projet,
                     reference=f"A{plan.index:03d}-{j + 1:05d}",
@@ -120,7 +123,7 @@ class ApprenantsMixin:
                     prescripteur_contact=rng.choice(contacts) if contacts and rng.random() < 0.5 else None,
                     statut_secu=secu(rng),
                     rqth=rng.random() < 0.08,
-                    consentement_recit=consent,
+                    consentement_portee=portee,
                     consentement_date=entree + timedelta(days=rng.randint(0, 14)) if consent else None,
                     cree_le=_horodatage(entree, rng),
                 )

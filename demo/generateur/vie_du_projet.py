@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from demo import referentiel as R
 from finances.models import Depense, TempsBenevole
+from parcours.models import PorteeConsentement
 from recits.models import Activite, Copil, Recit, TypeActivite, TypeRecit
 
 from .base import MARQUEUR, Plan, Tirage, _horodatage, _repartir
@@ -126,9 +127,13 @@ class VieDuProjetMixin:
                     modifie_le=quand,
                 )
                 recits.append(r)
-                nommes = [a for a in rng.sample(plan.consentants, k=min(len(plan.consentants), 6)) if a.consentement_date <= jour][
-                    : rng.randint(0, 2)
-                ]
+                # a récit to present at the COPIL names only learners whose consent covers the COPIL
+                portee = PorteeConsentement.COPIL if r.a_presenter_copil else PorteeConsentement.INTERNE
+                nommes = [
+                    a
+                    for a in rng.sample(plan.consentants, k=min(len(plan.consentants), 6))
+                    if a.consentement_date <= jour and a.consent_a(portee)
+                ][: rng.randint(0, 2)]
                 avant = [a for a in activites_p if a.date <= jour]
                 liens_recit.append(
                     (r, nommes, rng.sample(plan.orgs, k=rng.randint(0, 2)), [rng.choice(avant)] if avant and rng.random() < 0.4 else [])

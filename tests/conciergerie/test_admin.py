@@ -44,11 +44,12 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.AdhesionFactory()
     f.ResumeEnvoyeFactory()
     f.PreferencesFactory()
+    f.AvisRetraitConsentementFactory()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200
     # jobs are made by the app, never added by hand (they would not be enqueued)
-    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye"}
+    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement"}
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (403 if sans_ajout else 200)
     obj = model.objects.first()
     assert obj is not None

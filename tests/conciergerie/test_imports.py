@@ -120,11 +120,11 @@ def test_un_fichier_avec_plusieurs_lignes_fausses_n_ecrit_rien_et_liste_chaque_e
 
 
 def test_une_erreur_de_modele_est_rattachee_a_sa_colonne(projet_admin):
-    entetes = ["Référence", "Prénom", "Nom", "Situation à l'entrée", "E-mail", "Consentement aux récits", "Date de naissance"]
+    entetes = ["Référence", "Prénom", "Nom", "Situation à l'entrée", "E-mail", "Portée du consentement", "Date de naissance"]
     lignes = [
-        ["APP-1", "Léa", "Marchand", "rsa", "pas-un-courriel", "non", ""],
-        ["APP-2", "Hugo", "Dupuy", "rsa", "", "oui", ""],  # consent without its date: Apprenant.clean()
-        ["APP-3", "Inès", "Roux", "rsa", "", "non", "01/01/2999"],  # born in the future
+        ["APP-1", "Léa", "Marchand", "rsa", "pas-un-courriel", "", ""],
+        ["APP-2", "Hugo", "Dupuy", "rsa", "", "COPIL", ""],  # consent without its date: Apprenant.clean()
+        ["APP-3", "Inès", "Roux", "rsa", "", "", "01/01/2999"],  # born in the future
     ]
     resultat = _importer(projet_admin, csv_bytes(lignes, entetes=entetes))
     erreurs = {(e.ligne, e.colonne): e.message for e in resultat.erreurs}

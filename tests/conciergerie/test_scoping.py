@@ -33,6 +33,7 @@ CREATEURS = {
     rec.Activite: lambda p: f.ActiviteFactory(projet=p),
     rec.Recit: lambda p: f.RecitFactory(projet=p),
     rec.Copil: lambda p: f.CopilFactory(projet=p),
+    rec.AvisRetraitConsentement: lambda p: f.AvisRetraitConsentementFactory(recit__projet=p),
     pil.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
     pil.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
 }

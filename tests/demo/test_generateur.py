@@ -16,7 +16,7 @@ from conciergerie.models import Adhesion, Projet
 from conciergerie.roles import Role
 from demo.generateur import MARQUEUR, lire_marqueur
 from finances.models import Depense, Financement, TempsBenevole
-from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie, StatutParcours, TypeSortie
+from parcours.models import Apprenant, Etape, Frein, Parcours, PorteeConsentement, Sortie, StatutParcours, TypeSortie
 from partenaires.models import MembreConsortium, RoleConsortium
 from pilotage.indicateurs import Periode, calculer
 from recits.models import Copil, Recit
@@ -157,7 +157,8 @@ def test_dates_are_consistent(petit):
     # a récit names only learners who consented before it was written
     for recit in Recit.objects.prefetch_related("apprenants"):
         for apprenant in recit.apprenants.all():
-            assert apprenant.consentement_recit and apprenant.consentement_date <= recit.date
+            assert apprenant.consentement_date <= recit.date
+            assert apprenant.consent_a(PorteeConsentement.COPIL if recit.a_presenter_copil else PorteeConsentement.INTERNE)
 
 
 def test_second_run_is_idempotent_with_the_same_seed_and_refuses_otherwise(petit):

@@ -52,7 +52,7 @@ def test_learner_reference_is_unique_in_the_project(cabinet):
 def test_learner_consent_needs_a_date_and_birth_not_in_future(cabinet):
     projet = cabinet["projet"]
     response = cabinet["client"].post(
-        reverse("apprenant_create", args=[projet.pk]), {**APPRENANT, "consentement_recit": "on", "date_naissance": "2099-01-01"}
+        reverse("apprenant_create", args=[projet.pk]), {**APPRENANT, "consentement_portee": "copil", "date_naissance": "2099-01-01"}
     )
     assert _erreurs(response, "consentement_date") == ["Indiquez la date du consentement."]
     assert not Apprenant.objects.exists()

@@ -84,7 +84,7 @@ def test_step_constraints_hold_in_the_database(fields):
 @pytest.mark.django_db
 def test_consent_needs_a_date():
     with pytest.raises(IntegrityError), transaction.atomic():
-        f.ApprenantFactory(consentement_recit=True, consentement_date=None)
+        f.ApprenantFactory(consentement_portee="copil", consentement_date=None)
 
 
 @pytest.mark.django_db

@@ -4,8 +4,24 @@ MATRICE: [(url name, target name, {user kind: status})]; CIBLES: {target name: l
 The rows of the writing pages (récits, activités, COPIL) are in ``matrice_saisie``.
 """
 
+from tests import factories as f
 from tests.matrice_outils import membres, tous  # noqa: F401
 from tests.recits import matrice_saisie
 
-MATRICE: list = [*matrice_saisie.MATRICE]
-CIBLES: dict = {**matrice_saisie.CIBLES}
+
+def _apprenant(monde, projet):
+    apprenant = f.ApprenantFactory(projet=monde[projet], consentant=True)
+    return {"projet_id": monde["A"].pk, "pk": apprenant.pk}
+
+
+# the withdrawal of a learner's consent (the learner's page): coordinators and administrators
+MATRICE: list = [
+    *matrice_saisie.MATRICE,
+    ("consentement_retrait", "consentant_a", membres(200, partenaire=403, financeur=403)),
+    ("consentement_retrait", "consentant_b", membres(404, partenaire=403, financeur=403)),
+]
+CIBLES: dict = {
+    **matrice_saisie.CIBLES,
+    "consentant_a": lambda monde: _apprenant(monde, "A"),
+    "consentant_b": lambda monde: _apprenant(monde, "B"),
+}
