@@ -4,6 +4,7 @@ over the last ``JOURS_AVIS`` days. The morning digest shows the same block (link
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
@@ -26,4 +27,16 @@ def avis_retrait(*, user, projet, adhesion) -> dict | None:
     )
     if not avis:
         return None
-    return {"template": "recits/_todo.html", "avis": avis, "projet": projet}
+    return {
+        "template": "recits/_todo.html",
+        "avis": avis,
+        "projet": projet,
+        # the morning digest (conciergerie.resume): a count and a link, no title nor name
+        "resume": [
+            {
+                "libelle": "Récits retirés des rapports (consentement retiré)",
+                "nombre": len(avis),
+                "url": reverse("projet_accueil", args=[projet.pk]),
+            }
+        ],
+    }

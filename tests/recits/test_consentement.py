@@ -3,6 +3,7 @@ whose named or linked learners lack the consent its use needs (internal, COPIL),
 (service and page) that takes récits out of every report and tells their authors, and the
 selector the COPIL report reads (``recits_publiables``)."""
 
+import re
 import time
 from datetime import date, timedelta
 
@@ -376,5 +377,7 @@ def test_the_morning_digest_carries_the_notice_without_title_nor_name(monde, rec
     assert envoyer_resumes() >= 1
     (message,) = [m for m in mail.outbox if m.to == ["coord@exemple.test"]]
     assert "Récits retirés des rapports" in message.body
-    assert reverse("recit_detail", args=[monde["A"].pk, recits_de_samuel["recits"][1].pk]) in message.alternatives[0][0]
+    ligne = re.search(r"Récits retirés des rapports \(consentement retiré\) : (\d+)", " ".join(message.body.split()))
+    assert ligne and int(ligne[1]) == AvisRetraitConsentement.objects.filter(destinataire__email="coord@exemple.test").count() > 0
+    assert reverse("projet_accueil", args=[monde["A"].pk]) in message.alternatives[0][0]
     assert "Samuel" not in message.body and "Initiale" not in message.body
