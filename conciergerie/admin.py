@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, Projet, ResumeEnvoye
+from .models import Adhesion, JournalAcces, Projet, ResumeEnvoye
 
 
 class AdhesionInline(admin.TabularInline):
@@ -15,6 +15,10 @@ class ProjetAdmin(admin.ModelAdmin):
     search_fields = ["nom", "territoire"]
     list_filter = ["date_debut"]
     inlines = [AdhesionInline]
+    fieldsets = [
+        (None, {"fields": ["nom", "territoire", "date_debut", "date_fin", "taux_horaire_benevolat"]}),
+        ("Conservation des données personnelles", {"fields": ["conservation_inactivite_mois", "conservation_fichiers_jours"]}),
+    ]
 
 
 @admin.register(Adhesion)
@@ -37,4 +41,21 @@ class ResumeEnvoyeAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "jour", "envoye_le"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(JournalAcces)
+class JournalAccesAdmin(admin.ModelAdmin):
+    """The access log: written by the views only, never edited (read-only here too)."""
+
+    list_display = ["date", "projet", "user_nom", "action", "objet_libelle"]
+    list_filter = ["action", "projet"]
+    search_fields = ["user_nom", "objet_libelle"]
+    date_hierarchy = "date"
+    list_select_related = ["projet"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
