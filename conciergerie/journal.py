@@ -7,6 +7,8 @@ the project's administrators (rgpd's page) and purged by the retention task.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from .models import ActionAcces, JournalAcces
 
 
@@ -37,4 +39,5 @@ def journaliser(*, user, projet, action: ActionAcces | str, objet=None, libelle:
         objet_type=type_objet(objet),
         objet_id=getattr(objet, "pk", None),
         objet_libelle=libelle_objet(objet) if libelle is None else libelle[:200],
+        date=timezone.now(),
     )

@@ -7,9 +7,11 @@ Per project:
    the start/end of their paths, steps, outcomes, obstacles (identified, lifted), a step's last
    change and the latest history row of their file or paths. A learner whose last activity is
    ``conservation_inactivite_mois`` months old is anonymised (``services.anonymiser_apprenant``,
-   motive « fin de la durée de conservation »), after a notice: one month before that date
-   (``AvisConservation``, shown on the coordinators' home page) — and never less than
-   ``DELAI_AVIS_JOURS`` days after the notice. New activity after a notice withdraws it.
+   motive « fin de la durée de conservation »), after a notice ``DELAI_AVIS_JOURS`` (30) days
+   before that date (``AvisConservation``, shown on the coordinators' home page; about 23 months
+   for 24) — and never less than 30 days after the notice (a learner already past the limit
+   when the task first sees them, or when the project shortens its retention, is announced and
+   anonymised 30 days later). New activity after a notice withdraws it.
 2. **Files.** Nominative bilans (``BilanExcel`` with personal data) older than
    ``conservation_fichiers_jours`` days lose their file (the row, the record of the export,
    stays); import files left after a dry run (``MEDIA_ROOT/imports/<projet>/…``) as old are deleted.
@@ -118,7 +120,7 @@ def _learners(projet, aujourdhui: date, comptes: dict) -> None:
             comptes["avis_retires"] += 1
             existant = None
         if existant is None:
-            if aujourdhui >= echeance - relativedelta(months=1):
+            if aujourdhui >= echeance - timedelta(days=DELAI_AVIS_JOURS):
                 AvisConservation.objects.create(
                     projet=projet,
                     apprenant_id=apprenant_id,
