@@ -59,3 +59,6 @@ class JournalAccesAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the retention task purges it (rgpd.conservation)

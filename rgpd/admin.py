@@ -12,6 +12,9 @@ class LectureSeuleAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(PurgeConservation)
 class PurgeConservationAdmin(LectureSeuleAdmin):

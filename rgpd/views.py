@@ -132,7 +132,8 @@ class JournalAccesView(ProjetMixin, ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(
-            apprenant=self.apprenant,
+            apprenant=self.apprenant or None,
+            apprenant_inconnu=self.apprenant is False,
             recherche=self.request.GET.get("apprenant", ""),
             action=self.action,
             actions=ActionAcces.choices,
