@@ -206,7 +206,9 @@ def client_verifie(user) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = client_de(user)
-    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
     session.save()

@@ -187,3 +187,17 @@ def test_the_administrators_page_shows_the_purges(login):
     page = login(adhesion.user).get(reverse("conservation", args=[adhesion.projet.pk])).content.decode()
     assert "Apprenants annoncés (1)" in page
     assert "anonymisés après 24 mois" in page
+
+
+def test_a_bilan_whose_file_was_deleted_says_so(login):
+    adhesion = f.AdhesionFactory(administrateur=True)
+    projet = adhesion.projet
+    jour = date(2025, 4, 1)
+    with horloge(jour):
+        bilan = f.BilanExcelFactory(projet=projet, pret=True, nominatif=True)
+    _run(jour + timedelta(days=31))
+    client = login(adhesion.user)
+    page = client.get(reverse("bilan_statut", kwargs={"projet_id": projet.pk, "pk": bilan.pk})).content.decode()
+    assert "Fichier supprimé à la fin de sa durée de conservation." in page
+    assert reverse("bilan_telecharger", kwargs={"projet_id": projet.pk, "pk": bilan.pk}) not in page
+    assert client.get(reverse("bilan_telecharger", kwargs={"projet_id": projet.pk, "pk": bilan.pk})).status_code == 404
