@@ -64,7 +64,11 @@ def test_history_names_who_changed_what(cabinet, lea, login):
     assert response.status_code == 302
     historique = bloc(cabinet["client"].get(_url(lea)).content.decode(), "ul", "historique")
     derniere = historique.elements[0]  # the latest change comes first
-    assert derniere.endswith("— Dominique Lafon : modification apprenant « Léa Marchand-Roux »"), derniere
+    # rectification: the history names the fields the change touched (the form left out the
+    # birth date, commune and RQTH the factory had set)
+    assert derniere.endswith(
+        "— Dominique Lafon : modification apprenant « Léa Marchand-Roux » — champs modifiés : nom, date de naissance, commune, RQTH"
+    ), derniere
     assert "camille" not in historique.texte
 
 
