@@ -199,6 +199,22 @@ def client_de(user) -> Client:
     return client
 
 
+def client_verifie(user) -> Client:
+    """A client of a user who must pass the second factor (a project's administrator): a
+    confirmed device of theirs in the session, as the code page leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_de(user)
+    appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
+    session.save()
+    return client
+
+
 # ------------------------------------------------------------------ pages
 
 
@@ -250,6 +266,15 @@ def pages(ctx, args) -> list[Mesure]:
     resultats.append(mesurer_page("Liste : recherche « mar »", coord, f"{liste}?q=mar", args.n, cible="p95 ≤ 100 ms", seuil=0.100))
     fiche = reverse("apprenant_detail", args=[grand.pk, ctx["fiche"].pk])
     resultats.append(mesurer_page("Fiche d'un apprenant", coord, fiche, args.n))
+    # the access log (administrateur): the project's latest accesses, and one learner's
+    admin = client_verifie(ctx["admin"])
+    journal = reverse("journal_acces", args=[grand.pk])
+    resultats.append(mesurer_page("Journal des accès (page 1)", admin, journal, args.n, cible="p95 ≤ 100 ms", seuil=0.100))
+    resultats.append(
+        mesurer_page(
+            "Journal des accès d'un apprenant", admin, f"{journal}?apprenant={ctx['fiche'].pk}", args.n, cible="p95 ≤ 100 ms", seuil=0.100
+        )
+    )
 
     # the dashboard, and its floor: the raw SQL of the same aggregates
     periode = Periode(min(grand.date_debut, au), au)

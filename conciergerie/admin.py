@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, Preferences, Projet, ResumeEnvoye
+from .models import Adhesion, JournalAcces, Preferences, Projet, ResumeEnvoye
 
 
 class AdhesionInline(admin.TabularInline):
@@ -15,6 +15,10 @@ class ProjetAdmin(admin.ModelAdmin):
     search_fields = ["nom", "territoire"]
     list_filter = ["date_debut"]
     inlines = [AdhesionInline]
+    fieldsets = [
+        (None, {"fields": ["nom", "territoire", "date_debut", "date_fin", "taux_horaire_benevolat"]}),
+        ("Conservation des données personnelles", {"fields": ["conservation_inactivite_mois", "conservation_fichiers_jours"]}),
+    ]
 
 
 @admin.register(Adhesion)
@@ -48,3 +52,23 @@ class PreferencesAdmin(admin.ModelAdmin):
     list_filter = ["resume_quotidien"]
     search_fields = ["user__username", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(JournalAcces)
+class JournalAccesAdmin(admin.ModelAdmin):
+    """The access log: written by the views only, never edited (read-only here too)."""
+
+    list_display = ["date", "projet", "user_nom", "action", "objet_libelle"]
+    list_filter = ["action", "projet"]
+    search_fields = ["user_nom", "objet_libelle"]
+    date_hierarchy = "date"
+    list_select_related = ["projet"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the retention task purges it (rgpd.conservation)

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .roles import Role
-from .scoping import adhesions_of
+from .scoping import EVERYTHING, NOTHING, TenantQuerySet, adhesions_of
 
 
 class ProjetQuerySet(models.QuerySet):
@@ -27,6 +28,18 @@ class Projet(models.Model):
         default=Decimal("15.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # retention of personal data (rgpd.conservation, run each night)
+    conservation_inactivite_mois = models.PositiveSmallIntegerField(
+        "anonymiser les apprenants inactifs depuis (mois)",
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Sans activité depuis ce nombre de mois, un apprenant est annoncé aux coordinateurs un mois avant, puis anonymisé.",
+    )
+    conservation_fichiers_jours = models.PositiveSmallIntegerField(
+        "supprimer les bilans nominatifs et fichiers d'import après (jours)",
+        default=30,
+        validators=[MinValueValidator(1)],
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = ProjetQuerySet.as_manager()
@@ -42,6 +55,11 @@ class Projet(models.Model):
                 violation_error_message="La fin du projet doit suivre son début.",
             ),
             models.CheckConstraint(condition=Q(taux_horaire_benevolat__gte=0), name="projet_taux_positif"),
+            models.CheckConstraint(
+                condition=Q(conservation_inactivite_mois__gte=1) & Q(conservation_fichiers_jours__gte=1),
+                name="projet_conservation_positive",
+                violation_error_message="Les durées de conservation sont d'au moins 1.",
+            ),
         ]
 
     def __str__(self):
@@ -128,3 +146,56 @@ class Preferences(models.Model):
 
     def __str__(self):
         return f"Préférences de {self.user}"
+
+
+class ActionAcces(models.TextChoices):
+    FICHE_APPRENANT = "fiche_apprenant", "Fiche apprenant consultée"
+    BILAN_NOMINATIF = "bilan_nominatif", "Bilan nominatif téléchargé"
+    JUSTIFICATIF = "justificatif", "Justificatif (reçu) téléchargé"
+    EXPORT_ACCES = "export_acces", "Export des données d'un apprenant téléchargé"
+    ANONYMISATION = "anonymisation", "Anonymisation"
+
+
+class JournalAccesQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        """The project's administrators read the log; nobody else."""
+        if role == Role.ADMINISTRATEUR:
+            return EVERYTHING
+        return NOTHING
+
+
+class JournalAcces(models.Model):
+    """Who opened a learner's file or downloaded a file holding personal data, when, in which
+    project (``conciergerie.journal.journaliser``: one INSERT per view). Read-only for the
+    project's administrators; purged after ``settings.RGPD_JOURNAL_MOIS`` months by the retention
+    task (rgpd.conservation). Lives in the lowest app so that a view of any app can write it.
+
+    The object is named by its model (``objet_type``, ``app_label.model``) and id, and by a label
+    that is never a learner's name (their reference): anonymising a learner leaves no name here."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="utilisateur"
+    )
+    #: who, kept as text: the record outlives the account
+    user_nom = models.CharField("utilisateur (nom conservé)", max_length=200, blank=True)
+    action = models.CharField("action", max_length=30, choices=ActionAcces.choices)
+    objet_type = models.CharField("type d'objet", max_length=100, blank=True)
+    objet_id = models.PositiveBigIntegerField("id de l'objet", null=True, blank=True)
+    objet_libelle = models.CharField("objet", max_length=200, blank=True)
+    date = models.DateTimeField("date", default=timezone.now)
+
+    objects = JournalAccesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accès aux données personnelles"
+        verbose_name_plural = "journal des accès aux données personnelles"
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["projet", "-date"], name="journal_projet_date"),
+            models.Index(fields=["projet", "objet_type", "objet_id", "-date"], name="journal_projet_objet"),
+            models.Index(fields=["date"], name="journal_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y %H:%M} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"

@@ -32,6 +32,7 @@ CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
     "membres.gerer": ("Gérer les membres du projet", frozenset({A})),
     "imports.faire": ("Importer des fichiers", frozenset({A})),
     "exports.donnees_personnelles": ("Exporter avec données personnelles", frozenset({A})),
+    "rgpd.gerer": ("Droits des personnes : export, anonymisation, journal des accès, conservation", frozenset({A})),
 }
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "finances",
     "recits",
     "pilotage",
+    "rgpd",
     "demo",
 ]
 
@@ -232,7 +233,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "conciergerie.tasks.envoyer_resumes_quotidiens",
         "schedule": crontab(hour=7, minute=0),
     },
+    # each night, retention of personal data (rgpd.conservation: notices, anonymisation of
+    # inactive learners, nominative files, history and access log purged); idempotent
+    "conservation-des-donnees-personnelles": {
+        "task": "rgpd.tasks.appliquer_conservation",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# Retention of what is not set per project (conciergerie.Projet.conservation_*): the history of
+# changes (django-simple-history) and the access log (conciergerie.JournalAcces), in months.
+RGPD_HISTORIQUE_MOIS = int(os.environ.get("RGPD_HISTORIQUE_MOIS", "24"))
+RGPD_JOURNAL_MOIS = int(os.environ.get("RGPD_JOURNAL_MOIS", "12"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("p/<int:projet_id>/", include("finances.urls")),
     path("p/<int:projet_id>/", include("recits.urls")),
     path("p/<int:projet_id>/", include("pilotage.urls")),
+    path("p/<int:projet_id>/", include("rgpd.urls")),
     path("p/<int:projet_id>/", include("conciergerie.urls_imports")),
     path("synthese/", include("pilotage.urls_synthese")),
     path("admin/", admin.site.urls),

@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView
+from conciergerie.models import ActionAcces
 
 from . import selectors, services
 from .forms import (
@@ -193,6 +195,7 @@ class JustificatifView(ProjetMixin, DetailView):
         depense = self.get_object()
         if not depense.justificatif:
             raise Http404("Aucun justificatif.")
+        journaliser(user=request.user, projet=self.projet, action=ActionAcces.JUSTIFICATIF, objet=depense)
         return FileResponse(depense.justificatif.open("rb"), as_attachment=True, filename=os.path.basename(depense.justificatif.name))
 
 

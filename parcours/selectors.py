@@ -52,10 +52,12 @@ def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
     ]
     if avec_freins:
         sources.append(Frein.history.filter(apprenant_id=apprenant.pk))
-    records = chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:HISTORIQUE_MAX] for qs in sources)
+    records = list(chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:HISTORIQUE_MAX] for qs in sources))
+    precedents = _precedents(records)
     lignes = []
     for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORIQUE_MAX]:
         user = record.history_user
+        precedent = precedents.get(record.history_id)
         lignes.append(
             {
                 "date": record.history_date,
@@ -63,9 +65,36 @@ def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
                 "action": ACTIONS.get(record.history_type, "modification"),
                 "objet": record.instance_type._meta.verbose_name,
                 "libelle": _libelle(record),
+                "champs": _champs_modifies(record, precedent) if record.history_type == "~" and precedent else [],
             }
         )
     return lignes
+
+
+#: fields that change by themselves (timestamps) and say nothing about what a person changed
+CHAMPS_TECHNIQUES = {"id", "modifie_le", "cree_le"}
+
+
+def _precedents(records) -> dict:
+    """history_id -> the record before it of the same row, among the records read (no query)."""
+    par_ligne: dict = {}
+    for record in records:
+        par_ligne.setdefault((record.instance_type, record.id), []).append(record)
+    precedents = {}
+    for suite in par_ligne.values():
+        suite.sort(key=lambda r: (r.history_date, r.history_id))
+        for avant, apres in zip(suite, suite[1:], strict=False):
+            precedents[apres.history_id] = avant
+    return precedents
+
+
+def _champs_modifies(record, precedent) -> list[str]:
+    """The labels of the fields a change touched (rectification: the history says which)."""
+    return [
+        str(field.verbose_name)
+        for field in record.instance_type._meta.concrete_fields
+        if field.name not in CHAMPS_TECHNIQUES and getattr(record, field.attname) != getattr(precedent, field.attname)
+    ]
 
 
 def _libelle(record) -> str:

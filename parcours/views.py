@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
+from conciergerie.models import ActionAcces
 
 from . import selectors, services
 from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre
@@ -90,6 +92,8 @@ class ApprenantDetailView(ProjetMixin, DetailView):
         apprenant = self.object
         dossier_complet = self.peut("apprenants.modifier")
         context["dossier_complet"] = dossier_complet
+        # the access log: who opened this learner's file (one INSERT)
+        journaliser(user=self.request.user, projet=self.projet, action=ActionAcces.FICHE_APPRENANT, objet=apprenant)
         context["statut_choices"] = StatutEtape.choices
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
         if dossier_complet:

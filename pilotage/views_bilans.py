@@ -32,7 +32,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from conciergerie.forms import PeriodeFormMixin
+from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin
+from conciergerie.models import ActionAcces
 from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
 
@@ -132,7 +134,12 @@ class BilanRelancerView(BilanMixin, JobRelancerView):
 
 
 class BilanTelechargerView(BilanMixin, JobTelechargerView):
-    pass
+    def get(self, request, *args, **kwargs):
+        reponse = super().get(request, *args, **kwargs)
+        if self.objet.donnees_personnelles:
+            # the access log: a file with learners' names and contacts was handed out
+            journaliser(user=request.user, projet=self.projet, action=ActionAcces.BILAN_NOMINATIF, objet=self.objet)
+        return reponse
 
 
 class SyntheseBilanView(View):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from conciergerie.models import ActionAcces, JournalAcces
 from demo import referentiel as R
 from finances.models import ModePartage, PartageValeur
 from parcours.models import (
@@ -25,6 +26,9 @@ from parcours.models import (
 )
 
 from .base import CERTIFIANTS, DUREES, FORMATIONS, HEURES, RS, SESSIONS_TYPES, TE, Plan, Tirage, _ascii, _euros, _horodatage
+
+#: openings of a learner's file a year (the access log, conciergerie.JournalAcces)
+VUES_PAR_AN = 10
 
 
 class ApprenantsMixin:
@@ -190,6 +194,34 @@ class ApprenantsMixin:
         for pv in partages:
             pv.apprenant_id = pv.apprenant.pk if pv.apprenant else None
         self._creer(PartageValeur, partages)
+        self._journal_acces([(plan, a) for plan, a, _ in plans_parcours])
+
+    def _journal_acces(self, apprenants: list) -> None:
+        """The access log of the last 12 months (older rows are purged): about
+        ``VUES_PAR_AN`` openings of each learner's file a year, by the coordinator mostly."""
+        rng, au = self.rng, self.au
+        depuis = au - timedelta(days=365)
+        lignes = []
+        for plan, a in apprenants:
+            debut = max(a.date_entree, depuis)
+            if debut > au:
+                continue
+            jours = (au - debut).days
+            for _ in range(round(VUES_PAR_AN * (jours + 1) / 365 * rng.uniform(0.5, 1.5))):
+                u = plan.users["coord"] if rng.random() < 0.85 else plan.users["admin"]
+                lignes.append(
+                    JournalAcces(
+                        projet=plan.projet,
+                        user=u,
+                        user_nom=f"{u.first_name} {u.last_name} ({u.username})",
+                        action=ActionAcces.FICHE_APPRENANT,
+                        objet_type="parcours.apprenant",
+                        objet_id=a.pk,
+                        objet_libelle=a.reference,
+                        date=_horodatage(debut + timedelta(days=rng.randint(0, jours)), rng),
+                    )
+                )
+        self._creer(JournalAcces, lignes)
 
     def _partage_apprenant(self, plan: Plan, etape: Etape, apprenant: Apprenant) -> PartageValeur:
         recu = self.rng.random() < 0.5 and etape.date_debut <= self.au

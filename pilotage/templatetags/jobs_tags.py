@@ -40,6 +40,8 @@ def contexte_statut(job: Job, adhesion=None, *, urls: dict | None = None, peut_r
         **{f"url_{nom}": url for nom, url in urls.items()},
         "en_vol": job.statut in EN_VOL,
         "pret": job.statut == StatutJob.PRET and bool(job.fichier),
+        # a nominative bilan's file is deleted after its retention (rgpd.conservation); the row stays
+        "fichier_supprime": job.statut == StatutJob.PRET and not job.fichier,
         "echec": job.statut == StatutJob.ECHEC,
         "duree": (fin - job.debut).total_seconds() if job.debut and fin else None,
         "peut_relancer": relancable(job) and peut_relancer,

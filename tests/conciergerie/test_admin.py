@@ -8,7 +8,9 @@ from django.urls import reverse
 from tests import factories as f
 from tests.connexion import connecter
 
-APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "rgpd"}
+#: records written by the app only: never added, changed nor deleted by hand
+REGISTRES = {"JournalAcces", "PurgeConservation", "Anonymisation", "AvisConservation"}
 
 
 def domain_models():
@@ -45,11 +47,12 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.ResumeEnvoyeFactory()
     f.PreferencesFactory()
     f.AvisRetraitConsentementFactory()
+    _registres_rgpd()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200
     # jobs are made by the app, never added by hand (they would not be enqueued)
-    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement"}
+    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement", *REGISTRES}
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (403 if sans_ajout else 200)
     obj = model.objects.first()
     assert obj is not None
@@ -57,7 +60,28 @@ def test_admin_changelist_add_and_change_open(client, model):
     assert change.status_code == 200
     # the record of the Excel exports (who exported personal data) is never deleted by hand
     suppression = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk]))
-    assert suppression.status_code == (403 if model.__name__ == "BilanExcel" else 200)
+    assert suppression.status_code == (403 if model.__name__ in {"BilanExcel", *REGISTRES} else 200)
+
+
+def _registres_rgpd():
+    from django.utils import timezone
+
+    from conciergerie.journal import journaliser
+    from conciergerie.models import ActionAcces
+    from rgpd.models import Anonymisation, AvisConservation, PurgeConservation
+
+    apprenant = f.ApprenantFactory()
+    journaliser(user=None, projet=apprenant.projet, action=ActionAcces.FICHE_APPRENANT, objet=apprenant)
+    aujourdhui = timezone.localdate()
+    AvisConservation.objects.create(
+        projet=apprenant.projet,
+        apprenant=apprenant,
+        derniere_activite=aujourdhui,
+        annonce_le=aujourdhui,
+        anonymisation_prevue_le=aujourdhui,
+    )
+    Anonymisation.objects.create(projet=apprenant.projet, contact=f.ContactFactory(), faite_le=timezone.now())
+    PurgeConservation.objects.create(projet=apprenant.projet, date=timezone.now(), avis_envoyes=1)
 
 
 @pytest.mark.django_db

@@ -82,7 +82,7 @@ CIBLES_IMPORTS = {
     "modele_b": lambda monde: {"projet_id": monde["B"].pk, "type": "organisations", "format": "xlsx"},
 }
 
-APPS = ["partenaires", "parcours", "finances", "recits", "pilotage"]
+APPS = ["partenaires", "parcours", "finances", "recits", "pilotage", "rgpd"]
 MATRICE = list(MATRICE_CORE)
 CIBLES_APPS = []
 for _app in APPS:
