@@ -3,13 +3,16 @@
 import pytest
 from django.apps import apps
 
-from conciergerie.models import Projet
+from django.utils import timezone
+
+from conciergerie.models import JournalAcces, Projet
 from conciergerie.scoping import TenantQuerySet
 from finances import models as fin
 from parcours import models as par
 from partenaires import models as part
 from pilotage import models as pil
 from recits import models as rec
+from rgpd import models as rgpd
 from tests import factories as f
 
 # model -> how to create one row inside a given project
@@ -36,7 +39,22 @@ CREATEURS = {
     rec.AvisRetraitConsentement: lambda p: f.AvisRetraitConsentementFactory(recit__projet=p),
     pil.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
     pil.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
+    JournalAcces: lambda p: JournalAcces.objects.create(projet=p, action="fiche_apprenant", objet_libelle="A-1"),
+    rgpd.AvisConservation: lambda p: rgpd.AvisConservation.objects.create(
+        projet=p,
+        apprenant=f.ApprenantFactory(projet=p),
+        derniere_activite=timezone.localdate(),
+        annonce_le=timezone.localdate(),
+        anonymisation_prevue_le=timezone.localdate(),
+    ),
+    rgpd.Anonymisation: lambda p: rgpd.Anonymisation.objects.create(
+        projet=p, apprenant=f.ApprenantFactory(projet=p), faite_le=timezone.now()
+    ),
+    rgpd.PurgeConservation: lambda p: rgpd.PurgeConservation.objects.create(projet=p, date=timezone.now()),
 }
+
+# the models only a project's administrators read (the access log, the data-protection records)
+ADMINISTRATEURS_SEULEMENT = {JournalAcces, rgpd.Anonymisation, rgpd.PurgeConservation}
 
 
 def tenant_models():
@@ -58,7 +76,8 @@ def test_every_tenant_model_is_covered():
 def test_member_of_a_sees_none_of_b(model):
     a, b = f.ProjetFactory(), f.ProjetFactory()
     row_a, row_b = CREATEURS[model](a), CREATEURS[model](b)
-    coord = f.AdhesionFactory(projet=a, coordinateur=True).user
+    role = {"administrateur": True} if model in ADMINISTRATEURS_SEULEMENT else {"coordinateur": True}
+    coord = f.AdhesionFactory(projet=a, **role).user
     visible = set(model.objects.visible_to(coord).values_list("pk", flat=True))
     assert row_a.pk in visible
     assert row_b.pk not in visible
@@ -165,3 +184,13 @@ def test_several_projects_each_with_its_own_role():
     user = type(user).objects.get(pk=user.pk)  # fresh object, fresh membership cache
     assert ids(par.Apprenant.objects.visible_to(user)) == {in_a.pk, followed.pk}
     assert ids(par.Apprenant.objects.visible_to(user, projet=b)) == {followed.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", sorted(ADMINISTRATEURS_SEULEMENT, key=lambda m: m.__name__), ids=lambda m: m.__name__)
+def test_only_administrators_read_the_data_protection_records(model):
+    projet = f.ProjetFactory()
+    CREATEURS[model](projet)
+    for role in ("coordinateur", "partenaire", "financeur"):
+        user = f.AdhesionFactory(projet=projet, **{role: True}).user
+        assert not model.objects.visible_to(user).exists(), role

@@ -223,6 +223,8 @@ APRES = [("parcours", "0003_consentement_portee")]
 def _migrer(cibles):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    # the core at its latest state: the historical Projet must have every column of the table
+    cibles = [*cibles, *executor.loader.graph.leaf_nodes("conciergerie")]
     executor.migrate(cibles)
     executor.loader.build_graph()
     return executor.loader.project_state(cibles).apps
