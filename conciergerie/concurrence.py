@@ -78,8 +78,9 @@ def champs_versionnes(objet, m2m=()) -> list[str]:
     return noms + [field.name for field in objet._meta.many_to_many if field.name in m2m]
 
 
-def empreintes(objet, m2m=()) -> dict[str, str]:
-    """One keyed hash per stored value of ``objet`` (see ``champs_versionnes``)."""
+def empreintes(objet, m2m=(), liees=None) -> dict[str, str]:
+    """One keyed hash per stored value of ``objet`` (see ``champs_versionnes``), then one per
+    value ``liees`` gives (a form field stored in another row, by name: its displayed value)."""
     resultat = {}
     for field in objet._meta.concrete_fields:
         resultat[field.name] = _empreinte(objet, field.name, _valeur_stockee(objet, field))
@@ -87,18 +88,20 @@ def empreintes(objet, m2m=()) -> dict[str, str]:
         if field.name in m2m:
             pks = sorted(getattr(objet, field.name).order_by().values_list("pk", flat=True))
             resultat[field.name] = _empreinte(objet, field.name, repr(pks))
+    for nom, valeur in (liees or {}).items():
+        resultat[nom] = _empreinte(objet, nom, repr(valeur))
     return resultat
 
 
-def version(objet, m2m=()) -> str:
+def version(objet, m2m=(), liees=None) -> str:
     """The state of ``objet`` as stored, in a short string for a hidden field."""
-    return ".".join(empreintes(objet, m2m).values())
+    return ".".join(empreintes(objet, m2m, liees).values())
 
 
-def champs_modifies(lue: str, objet, m2m=()) -> list[str]:
+def champs_modifies(lue: str, objet, m2m=(), liees=None) -> list[str]:
     """The names of the fields whose value differs between the version ``lue`` and ``objet``
     (every field when ``lue`` was made for other fields: a page older than a deployment)."""
-    actuelles = empreintes(objet, m2m)
+    actuelles = empreintes(objet, m2m, liees)
     parties = lue.split(".")
     if len(parties) != len(actuelles):
         return list(actuelles)

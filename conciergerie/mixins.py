@@ -226,8 +226,13 @@ class ServiceFormView(ProjetMixin, FormView):
         """The many-to-many fields in the version: those the form edits."""
         return set(self.get_form_class().base_fields)
 
+    def valeurs_liees(self, objet) -> dict[str, str]:
+        """Form fields stored in another row than ``objet`` (name → value as displayed), part
+        of the version too (an organisation's role in the consortium)."""
+        return {}
+
     def version_objet(self, objet) -> str:
-        return concurrence.version(objet, self.champs_m2m_versionnes())
+        return concurrence.version(objet, self.champs_m2m_versionnes(), self.valeurs_liees(objet))
 
     def verifier_version_lue(self, form) -> None:
         """Raise ``_Conflit`` (the form given the reasons) when the row changed since the page
@@ -240,8 +245,8 @@ class ServiceFormView(ProjetMixin, FormView):
         if frais is None:
             form.add_error(None, concurrence.SUPPRIMEE)
             raise _Conflit
-        m2m = self.champs_m2m_versionnes()
-        actuelle = concurrence.version(frais, m2m)
+        m2m, liees = self.champs_m2m_versionnes(), self.valeurs_liees(frais)
+        actuelle = concurrence.version(frais, m2m, liees)
         if actuelle == lue:
             return
         # shown again with what the user typed and the version now stored: sending it again is
@@ -251,9 +256,9 @@ class ServiceFormView(ProjetMixin, FormView):
         derniere = concurrence.derniere_modification(frais)
         if derniere:
             form.add_error(None, derniere)
-        for nom in concurrence.champs_modifies(lue, frais, m2m):
+        for nom in concurrence.champs_modifies(lue, frais, m2m, liees):
             if nom in form.fields:
-                valeur = concurrence.valeur_affichee(frais, nom)
+                valeur = (liees[nom] or "(vide)") if nom in liees else concurrence.valeur_affichee(frais, nom)
                 form.add_error(nom, f"Valeur enregistrée entre-temps par quelqu'un d'autre : « {valeur} ».")
         raise _Conflit
 

@@ -107,6 +107,20 @@ def test_organisation_edited_by_two_people(equipe):
     assert (organisation.notes, organisation.code_postal) == ("Référente : Mme Vidal", "")
 
 
+def test_the_role_in_the_consortium_is_part_of_the_organisations_version(equipe):
+    """A form field stored in another row (MembreConsortium) counts too."""
+    projet = equipe["projet"]
+    organisation = f.MembreConsortiumFactory(projet=projet, organisation__projet=projet, organisation__nom="Greta").organisation
+    url = reverse("organisation_update", args=[projet.pk, organisation.pk])
+
+    reponse = _entrelacer(equipe, url, {"role_consortium": "associe"}, {"commune": "Mauriac"})
+
+    assert reponse.status_code == 200 and CONFLIT in _non_champ(reponse)
+    assert _erreurs(reponse, "role_consortium") == ["Valeur enregistrée entre-temps par quelqu'un d'autre : « Associé »."]
+    organisation.refresh_from_db()
+    assert organisation.commune != "Mauriac" and organisation.adhesions_consortium.get().role == "associe"
+
+
 def test_expense_edited_by_two_people(equipe):
     projet = equipe["projet"]
     depense = f.DepenseFactory(ligne__financement__projet=projet, libelle="Loyer", montant=Decimal("500.00"))
