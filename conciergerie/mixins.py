@@ -11,12 +11,15 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.forms.models import BaseModelForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.generic import FormView
 
+from . import concurrence
 from .roles import peut
 from .scoping import adhesion_for, exiger
 
@@ -79,6 +82,10 @@ def erreurs_vers_form(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+class _Conflit(Exception):
+    """The row changed since the page was read: the transaction is rolled back, nothing written."""
+
+
 class ServiceFormView(ProjetMixin, FormView):
     """The one write page: a form whose valid data goes to a service.
 
@@ -95,6 +102,15 @@ class ServiceFormView(ProjetMixin, FormView):
     not see) and given to a ModelForm as its instance; otherwise ``objet`` is ``None`` (a
     creation, possibly under a parent row the subclass reads itself, with ``cached_property``).
     ``liste`` and ``detail`` (URL names) give the way back and where a write leads.
+
+    Edits and creations are safe to repeat and to race (``conciergerie/concurrence.py``): an
+    edit page carries the version of the row it showed (``verifier_version``; a save against a
+    newer one is refused, the form shown again with the other person's values next to their
+    fields), a creation page a one-time token (a second POST of it creates nothing and leads to
+    the first's result), and an ``IntegrityError`` of a unique race becomes the constraint's
+    French message next to its field. The page's hidden fields are ``champs_caches`` in the
+    context. The service runs inside a transaction the view opens (the version check's lock is
+    held until the write commits).
     """
 
     capacite: str = ""  # each write view says which capability it needs
@@ -106,6 +122,9 @@ class ServiceFormView(ProjetMixin, FormView):
     titre_modification = ""  # an edit's title, by default « Modifier <the row> »
     sous_titre = ""
     message = "Enregistré."
+    #: an edit checks that the row did not change since its page was read (``False``: an action
+    #: that overwrites nothing a person typed, such as lifting an obstacle)
+    verifier_version = True
 
     # ------------------------------------------------------------ the row edited
 
@@ -126,16 +145,68 @@ class ServiceFormView(ProjetMixin, FormView):
             kwargs["instance"] = self.objet
         return kwargs
 
-    def form_valid(self, form):
+    def get(self, request, *args, **kwargs):
+        # the version is read before a form is built (a form's __init__ may touch its instance)
+        self.version_affichee = self.version_objet(self.objet) if self.versionne else None
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # a creation's one-time token is taken before the form is read: a repeat leads to the
+        # first's result even when its data would no longer validate (a reference now used)
+        envoi = concurrence.Envoi.depuis(request) if self.objet is None else None
+        self.url_resultat = None
+        if envoi is not None:
+            deja = envoi.reserver()
+            if deja == concurrence.Envoi.EN_COURS:
+                form = self.get_form()
+                form.add_error(None, concurrence.EN_COURS_MESSAGE)
+                return self.form_invalid(form)
+            if deja is not None:
+                messages.info(request, concurrence.DEJA_ENVOYE)
+                return HttpResponseRedirect(deja)
         try:
-            self.resultat = self.enregistrer(form)
-        except ValidationError as error:
-            erreurs_vers_form(form, error)
-            return self.form_invalid(form)
+            form = self.get_form()
+            reponse = self.form_valid(form) if self.est_valide(form) else self.form_invalid(form)
+        except BaseException:
+            if envoi is not None:
+                envoi.liberer()
+            raise
+        if envoi is not None:
+            if self.url_resultat is None:
+                envoi.liberer()  # refused: corrected, the same page may be sent again
+            else:
+                envoi.terminer(self.url_resultat)
+        return reponse
+
+    def est_valide(self, form) -> bool:
+        """Whether the POST is valid (a page with more than the form adds its own parts)."""
+        return form.is_valid()
+
+    def form_valid(self, form):
+        refus = self.enregistrer_en_transaction(form)
+        if refus is not None:
+            return refus
+        self.url_resultat = self.get_success_url()
         message = self.message_succes()
         if message:
             messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(self.url_resultat)
+
+    def enregistrer_en_transaction(self, form):
+        """Check the version read (an edit), then call ``enregistrer`` in one transaction;
+        ``None`` when saved (``self.resultat``), else the form shown again with the reasons."""
+        try:
+            with transaction.atomic():
+                self.verifier_version_lue(form)
+                self.resultat = self.enregistrer(form)
+        except _Conflit:
+            return self.form_invalid(form)
+        except ValidationError as error:
+            erreurs_vers_form(form, error)
+            return self.form_invalid(form)
+        except IntegrityError as error:
+            return self.course_unique(form, error)
+        return None
 
     def enregistrer(self, form):
         """Call the service with the form's data; return the row(s) it saved (``self.resultat``)."""
@@ -144,6 +215,81 @@ class ServiceFormView(ProjetMixin, FormView):
     def message_succes(self) -> str:
         """The French message after a write (none when it returns ``""``: nothing was done)."""
         return self.message
+
+    # ------------------------------------------------------------ versions, tokens, races
+
+    @property
+    def versionne(self) -> bool:
+        return self.verifier_version and self.objet is not None
+
+    def champs_m2m_versionnes(self) -> set[str]:
+        """The many-to-many fields in the version: those the form edits."""
+        return set(self.get_form_class().base_fields)
+
+    def valeurs_liees(self, objet) -> dict[str, str]:
+        """Form fields stored in another row than ``objet`` (name → value as displayed), part
+        of the version too (an organisation's role in the consortium)."""
+        return {}
+
+    def version_objet(self, objet) -> str:
+        return concurrence.version(objet, self.champs_m2m_versionnes(), self.valeurs_liees(objet))
+
+    def verifier_version_lue(self, form) -> None:
+        """Raise ``_Conflit`` (the form given the reasons) when the row changed since the page
+        that posted was read; the row stays locked until the write commits."""
+        lue = self.request.POST.get(concurrence.CHAMP_VERSION)
+        if not self.versionne or lue is None:
+            return
+        objet = self.objet
+        frais = type(objet)._base_manager.select_for_update().filter(pk=objet.pk).first()
+        if frais is None:
+            form.add_error(None, concurrence.SUPPRIMEE)
+            raise _Conflit
+        m2m, liees = self.champs_m2m_versionnes(), self.valeurs_liees(frais)
+        actuelle = concurrence.version(frais, m2m, liees)
+        if actuelle == lue:
+            return
+        # shown again with what the user typed and the version now stored: sending it again is
+        # a deliberate choice, made after reading the other person's values next to the fields
+        self.version_affichee = actuelle
+        form.add_error(None, concurrence.CONFLIT)
+        derniere = concurrence.derniere_modification(frais)
+        if derniere:
+            form.add_error(None, derniere)
+        for nom in concurrence.champs_modifies(lue, frais, m2m, liees):
+            if nom in form.fields:
+                valeur = (liees[nom] or "(vide)") if nom in liees else concurrence.valeur_affichee(frais, nom)
+                form.add_error(nom, f"Valeur enregistrée entre-temps par quelqu'un d'autre : « {valeur} ».")
+        raise _Conflit
+
+    def course_unique(self, form, error: IntegrityError):
+        """Another request saved the same unique value between this one's checks and its
+        insert: the form's own checks, run again, now see it (their message); else the
+        constraint's message next to its field. A violation that is no constraint of ours (a
+        bug) raises."""
+        violation = concurrence.contrainte_violee(error)
+        if violation is None:
+            raise error
+        if form.is_bound:
+            nouveau = self.get_form()
+            if not nouveau.is_valid():
+                return self.form_invalid(nouveau)
+        champs = [nom for nom in violation.champs if nom in form.fields]
+        form.add_error(champs[0] if champs else None, violation.message)
+        return self.form_invalid(form)
+
+    def champs_caches(self) -> str:
+        """The hidden fields of the page's form: the version read (an edit) or the one-time
+        token (a creation), kept as posted when the form is shown again."""
+        post = self.request.POST if self.request.method == "POST" else {}
+        if self.versionne:
+            valeur = getattr(self, "version_affichee", None) or post.get(concurrence.CHAMP_VERSION)
+            champs = [(concurrence.CHAMP_VERSION, valeur)] if valeur else []
+        elif self.objet is None:
+            champs = [(concurrence.CHAMP_JETON, post.get(concurrence.CHAMP_JETON) or concurrence.nouveau_jeton())]
+        else:
+            champs = []
+        return format_html_join("", '<input type="hidden" name="{}" value="{}">', champs)
 
     # ------------------------------------------------------------ the page
 
@@ -168,5 +314,7 @@ class ServiceFormView(ProjetMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(titre=self.get_titre(), sous_titre=self.get_sous_titre(), retour=self.get_retour_url())
+        context.update(
+            titre=self.get_titre(), sous_titre=self.get_sous_titre(), retour=self.get_retour_url(), champs_caches=self.champs_caches()
+        )
         return context

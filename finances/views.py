@@ -280,11 +280,8 @@ class SemaineView(ServiceFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(formset=self.formset, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        if form.is_valid() and self.formset.is_valid():
-            return self.form_valid(form)
-        return self.form_invalid(form)
+    def est_valide(self, form):
+        return form.is_valid() and self.formset.is_valid()
 
     def form_invalid(self, form):
         messages.error(self.request, "La grille contient des erreurs : rien n'a été enregistré.")

@@ -343,6 +343,7 @@ class FreinLeverView(ServiceFormView):
     modele = Frein
     form_class = forms.Form
     template_name = "parcours/frein_lever.html"
+    verifier_version = False  # lifting is idempotent and overwrites nothing typed
 
     def get_queryset(self):
         return super().get_queryset().select_related("apprenant")

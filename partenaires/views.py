@@ -24,7 +24,7 @@ from conciergerie.mixins import ProjetMixin, ServiceFormView
 from . import selectors, services
 from .filters import OrganisationFilter
 from .forms import ContactForm, ConventionForm, OrganisationForm
-from .models import Contact, Convention, Organisation
+from .models import Contact, Convention, MembreConsortium, Organisation
 
 # ---------------------------------------------------------------- organisations
 
@@ -80,6 +80,10 @@ class OrganisationFormView(ServiceFormView):
 
     def get_titre(self):
         return f"Modifier {self.objet.nom}" if self.objet else "Nouvelle organisation"
+
+    def valeurs_liees(self, objet):
+        membre = MembreConsortium.objects.filter(projet=self.projet, organisation=objet).first()
+        return {"role_consortium": membre.get_role_display() if membre else ""}
 
     def enregistrer(self, form):
         return services.enregistrer_organisation(
