@@ -2,7 +2,6 @@
 
 import pytest
 from django.apps import apps
-
 from django.utils import timezone
 
 from conciergerie.models import JournalAcces, Projet
