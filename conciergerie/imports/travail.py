@@ -9,7 +9,7 @@ time-limited; a run killed before its end counts in ``tentatives`` and the job f
 after ``TENTATIVES_MAX`` of them. The import itself is the same service (``importer``): the same
 checks, the same all-or-nothing transaction on confirmation. A job whose task could not be sent
 (broker down) fails at once with a French message (the user deposits the file again later); one
-left in flight longer than ``DELAI_PERDU`` is shown as interrupted (``perdu``).
+left in flight longer than ``DELAI_PERDU`` is shown as interrupted (``perdu``) and never runs after that.
 
 This lives in ``conciergerie`` (the imports are below every other app): it does not use the
 ``pilotage`` job mechanism, which sits at the top of the chain.
@@ -103,10 +103,12 @@ def _echouer(pk: int, message: str) -> None:
 def executer(pk: int) -> TraitementImport | None:
     """The worker's work (idempotent): lock, check, import, keep the result."""
     with transaction.atomic():
-        traitement = TraitementImport.objects.select_for_update().select_related("projet", "demande_par").filter(pk=pk).first()
+        traitement = TraitementImport.objects.select_for_update(of=("self",)).select_related("projet", "demande_par").filter(pk=pk).first()
         if traitement is None or traitement.statut in (StatutTraitement.PRET, StatutTraitement.ECHEC):
             return traitement
-        if traitement.tentatives >= TENTATIVES_MAX:
+        if traitement.tentatives >= TENTATIVES_MAX or perdu(traitement):
+            # killed too often, or already shown as interrupted (a message back after the
+            # broker's visibility timeout): never import behind a page that said it stopped
             traitement.statut, traitement.erreur, traitement.fin = StatutTraitement.ECHEC, MESSAGE_INTERROMPU, timezone.now()
             traitement.save(update_fields=["statut", "erreur", "fin"])
             return traitement

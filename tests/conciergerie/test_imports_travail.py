@@ -143,6 +143,9 @@ def test_un_import_interrompu_trop_souvent_ou_perdu_finit_en_echec(admin, login)
     TraitementImport.objects.filter(pk=perdu.pk).update(debut=timezone.now() - travail.DELAI_PERDU - timezone.timedelta(minutes=1))
     html = texte(login(user).get(reverse("import_suivi", args=[projet.pk, "apprenants", perdu.pk])))
     assert travail.MESSAGE_INTERROMPU in html and "hx-trigger" not in html
+    # its message comes back later (the broker's visibility timeout): it does not run any more
+    assert travail.executer(perdu.pk).statut == StatutTraitement.ECHEC
+    assert not Apprenant.objects.exists()
 
 
 def test_une_erreur_technique_dans_le_worker_est_dite_en_francais_sans_chemin(admin, django_capture_on_commit_callbacks, monkeypatch):
