@@ -199,3 +199,40 @@ class JournalAcces(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"
+
+
+class StatutTraitement(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    PRET = "pret", "Terminé"
+    ECHEC = "echec", "Échec"
+
+
+class TraitementImport(models.Model):
+    """A large import (dry run or confirmation) run by the Celery worker rather than in the web
+    request (``conciergerie.imports.travail``): the row is the job, read only by whoever asked for
+    it, in its project. The file stays the one kept by ``imports.deposer`` (``depot``); the
+    result (counts, errors, the first lines) is kept as JSON."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="+")
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="demandé par")
+    type = models.CharField("type d'import", max_length=40)
+    depot = models.CharField("fichier déposé", max_length=64)
+    nom_fichier = models.CharField("nom du fichier", max_length=200, blank=True)
+    confirmer = models.BooleanField("confirmation (écriture)", default=False)
+    statut = models.CharField("statut", max_length=20, choices=StatutTraitement.choices, default=StatutTraitement.EN_ATTENTE)
+    resultat = models.JSONField("résultat", null=True, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    tentatives = models.PositiveSmallIntegerField("exécutions commencées", default=0)
+    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
+    debut = models.DateTimeField("commencé le", null=True, blank=True)
+    fin = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "traitement d'import"
+        verbose_name_plural = "traitements d'import"
+        ordering = ["-cree_le"]
+        indexes = [models.Index(fields=["projet", "demande_par", "cree_le"])]
+
+    def __str__(self):
+        return f"Import {self.type} — {self.nom_fichier} ({self.get_statut_display()})"

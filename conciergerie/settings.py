@@ -226,8 +226,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged message (acks_late: until its task ends) goes back to the queue after this many
+# seconds if its worker vanished. Above the longest hard time limit (the bilan's 600 s): a message
+# is never handed to a second worker while its first run may still be going (the runner also
+# leaves alone a job whose heartbeat is fresh). A worker killed as a whole is noticed sooner by the
+# jobs' sweeper (heartbeat older than a minute: pilotage.jobs.balayer). Connecting to the broker
+# gives up after a few seconds: a request that sends a job then keeps it for the sweeper.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 900,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+    "max_retries": 1,
+    "interval_start": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    # every minute, the jobs' outbox and heartbeat sweeper (pilotage.jobs.balayer)
+    "balayage-des-jobs": {"task": "pilotage.tasks.balayer_jobs", "schedule": 60.0},
     # each morning, the to-do digest of every coordinator (conciergerie.resume.envoyer_resumes)
     "resume-quotidien-des-coordinateurs": {
         "task": "conciergerie.tasks.envoyer_resumes_quotidiens",

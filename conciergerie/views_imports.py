@@ -8,14 +8,20 @@ file, writing everything in one transaction or nothing.
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from . import imports
+from .imports import travail
 from .mixins import ProjetMixin
+from .models import StatutTraitement, TraitementImport
 
 LIGNES_AFFICHEES = 500
+
+
+def _url_suivi(projet, traitement) -> str:
+    return reverse("import_suivi", kwargs={"projet_id": projet.pk, "type": traitement.type, "pk": traitement.pk})
 
 
 class FichierImportForm(forms.Form):
@@ -86,6 +92,11 @@ class ImportFichierView(ImportMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         envoi = form.cleaned_data["fichier"]
         contenu = envoi.read(imports.TAILLE_MAX + 1)
+        if travail.en_travail(contenu):  # a large file: checked by the worker
+            traitement = travail.demander(
+                type=definition.cle, projet=self.projet, by=request.user, confirmer=False, contenu=contenu, nom=envoi.name
+            )
+            return redirect(_url_suivi(self.projet, traitement))
         resultat = imports.importer(type=definition.cle, fichier=contenu, nom=envoi.name, projet=self.projet, by=request.user)
         depot = ""
         if resultat.valide and resultat.a_ecrire:
@@ -104,8 +115,13 @@ class ImportConfirmerView(ImportFichierView):
         cible = reverse("import_fichier", kwargs={"projet_id": self.projet.pk, "type": definition.cle})
         contenu = imports.reprendre(depot=depot, type=definition.cle, projet=self.projet, by=request.user)
         if contenu is None:
-            messages.error(request, "Ce fichier n'est plus disponible (déjà importé ou remplacé) : déposez-le à nouveau.")
+            messages.error(request, travail.MESSAGE_DISPARU)
             return redirect(cible)
+        if travail.en_travail(contenu):  # a large file: written by the worker
+            traitement = travail.demander(
+                type=definition.cle, projet=self.projet, by=request.user, confirmer=True, depot=depot, nom=request.POST.get("nom", "")
+            )
+            return redirect(_url_suivi(self.projet, traitement))
         resultat = imports.importer(type=definition.cle, fichier=contenu, nom=depot, projet=self.projet, by=request.user, confirmer=True)
         resultat.nom_fichier = request.POST.get("nom", "")[:200]
         imports.oublier_tout(type=definition.cle, projet=self.projet, by=request.user)
@@ -120,3 +136,29 @@ class ImportConfirmerView(ImportFichierView):
             f"{resultat.modifications} modifié(s), {resultat.inchangees} inchangé(s).",
         )
         return redirect(reverse(definition.url_liste, kwargs={"projet_id": self.projet.pk}) if definition.url_liste else cible)
+
+
+class ImportSuiviView(ImportFichierView):
+    """GET: a large import run by the worker (``imports.travail``): waiting or running (the page
+    polls itself with htmx), then its result — the dry run's, with the confirmation button, or the
+    confirmation's. Only whoever asked for it sees it (404 otherwise)."""
+
+    http_method_names = ["get", "head"]
+    template_name = "conciergerie/import_suivi.html"
+
+    def get(self, request, *args, **kwargs):
+        definition = self.type_import()
+        traitement = get_object_or_404(TraitementImport, pk=kwargs["pk"], projet=self.projet, demande_par=request.user, type=definition.cle)
+        contexte = {"traitement": traitement, "en_vol": traitement.statut in travail.EN_VOL and not travail.perdu(traitement)}
+        if travail.perdu(traitement):
+            contexte["erreur"] = travail.MESSAGE_INTERROMPU
+        elif traitement.statut == StatutTraitement.ECHEC:
+            contexte["erreur"] = traitement.erreur
+        elif traitement.statut == StatutTraitement.PRET and traitement.resultat is not None:
+            resultat, total = travail.depuis_json(traitement.resultat)
+            contexte["resultat"] = resultat
+            contexte["lignes_affichees"] = resultat.lignes[:LIGNES_AFFICHEES]
+            contexte["lignes_masquees"] = max(0, total - LIGNES_AFFICHEES)
+            if not traitement.confirmer and resultat.valide and resultat.a_ecrire:
+                contexte["depot"] = traitement.depot
+        return self.render_to_response(super(ImportFichierView, self).get_context_data(definition=definition, **contexte))

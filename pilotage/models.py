@@ -50,6 +50,8 @@ class Job(models.Model):
     dossier = "fichiers"
     #: capabilities a role needs to retry a failed job (the status partial shows "Relancer")
     capacites_relancer: tuple[str, ...] = ()
+    #: the Celery task that runs the job (dotted path; ``pilotage.jobs.envoyer`` sends it)
+    tache = ""
 
     statut = models.CharField("statut", max_length=20, choices=StatutJob.choices, default=StatutJob.EN_ATTENTE)
     progression = models.PositiveSmallIntegerField("progression (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
@@ -65,6 +67,13 @@ class Job(models.Model):
     #: message back to the queue (``reject_on_worker_lost``); past ``pilotage.jobs.TENTATIVES_MAX``
     #: the job fails with its reason instead of being run again and again
     tentatives = models.PositiveSmallIntegerField("exécutions commencées", default=0)
+    #: the outbox (``pilotage.jobs.envoyer``): when the task was handed to the broker (empty: still
+    #: to send), and whether the last sending failed (broker down; the page says so)
+    envoye_le = models.DateTimeField("tâche envoyée le", null=True, blank=True)
+    envoi_en_echec = models.BooleanField("envoi en échec (file indisponible)", default=False)
+    #: refreshed every few seconds while a worker runs the job (``pilotage.jobs.Battement``): a
+    #: running job whose heartbeat stopped lost its worker (``pilotage.jobs.balayer``)
+    battement = models.DateTimeField("dernier signe de vie", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -105,6 +114,7 @@ class RapportCopil(Job):
     type_mime = "application/pdf"
     dossier = "rapports"
     capacites_relancer = ("recits.modifier",)
+    tache = "pilotage.tasks.generer_rapport_copil"
 
     copil = models.ForeignKey(Copil, on_delete=models.CASCADE, related_name="rapports")
 
@@ -161,6 +171,7 @@ class BilanExcel(ProjetScopedMixin, Job):
     type_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     dossier = "bilans"
     capacites_relancer = ("tableau_de_bord.voir", "apprenants.voir")
+    tache = "pilotage.tasks.generer_bilan_excel"
 
     projet = models.ForeignKey(
         "conciergerie.Projet",

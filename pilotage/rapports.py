@@ -53,9 +53,7 @@ PREFIXE_ERREUR = "Échec du rendu : "
 
 
 def _mettre_en_file(rapport: RapportCopil) -> None:
-    from .tasks import generer_rapport_copil  # the task module imports this one
-
-    generer_rapport_copil.delay_on_commit(rapport.pk)
+    jobs.envoyer_apres_commit(rapport)  # after commit; the sweeper sends it if the broker is down
 
 
 def demander_rapport(*, copil: Copil, by) -> RapportCopil:

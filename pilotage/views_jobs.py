@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from conciergerie.mixins import ProjetMixin
 
+from .jobs import MESSAGE_FILE_INDISPONIBLE, indisponible
 from .models import StatutJob
 from .templatetags.jobs_tags import contexte_statut
 
@@ -33,15 +34,19 @@ def annoncer_demande(request, job) -> None:
         messages.error(request, f"La génération du {libelle} a échoué. {job.erreur}")
     elif job.statut == StatutJob.PRET:
         messages.success(request, f"Le {libelle} est prêt.")
+    elif indisponible(job):
+        messages.warning(request, MESSAGE_FILE_INDISPONIBLE)
     else:
         messages.success(request, f"La génération du {libelle} est lancée.")
 
 
 def annoncer_relance(request, job) -> None:
-    """The message after retrying a job."""
+    """The message after retrying a job (read again by the caller)."""
     libelle = job.libelle.lower()
     if job.statut == StatutJob.ECHEC:
         messages.error(request, f"La génération du {libelle} a de nouveau échoué. {job.erreur}")
+    elif indisponible(job):
+        messages.warning(request, MESSAGE_FILE_INDISPONIBLE)
     else:
         messages.success(request, f"Le {libelle} est relancé.")
 

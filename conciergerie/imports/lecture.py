@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,20 @@ TAILLE_MAX = 5 * 1024 * 1024
 TAILLE_MAX_LIBELLE = "5 Mo"
 LIGNES_MAX = 20_000
 EXTENSIONS = ("xlsx", "csv")
+
+
+#: an xlsx is a zip: what it may hold once uncompressed, checked before openpyxl reads anything
+#: (``verifier_zip``): a few kilobytes can otherwise expand into gigabytes or millions of blank rows
+DECOMPRESSE_MAX = 50 * 1024 * 1024
+DECOMPRESSE_MAX_LIBELLE = "50 Mo"
+RATIO_MAX = 100  # uncompressed / compressed, for an entry above RATIO_SEUIL
+RATIO_SEUIL = 1024 * 1024
+ENTREES_MAX = 1_000
+LIGNES_BRUTES_MAX = 5 * LIGNES_MAX  # rows of a sheet, blank ones included
+CHAINES_MAX = 25 * LIGNES_MAX  # shared strings (20 000 rows × 25 columns)
+#: a row's and a shared string's opening tag, with or without a namespace prefix (``<x:row …>``)
+_ROW = tuple(a + b"row" + b for a in (b"<", b":") for b in (b" ", b">", b"/"))
+_SI = tuple(a + b"si" + b for a in (b"<", b":") for b in (b" ", b">", b"/"))
 
 
 class ImportRefuse(Exception):
@@ -73,9 +89,70 @@ def _ajouter(lignes, numeros, valeurs, numero):
         numeros.append(numero)
 
 
-def _lire_xlsx(contenu: bytes) -> Tableau:
-    import zipfile
+def _nombre(chiffre: int) -> str:
+    return f"{chiffre:,}".replace(",", "\u202f")
 
+
+def _compter(archive: zipfile.ZipFile, info: zipfile.ZipInfo, balises: tuple[bytes, ...], plafond: int) -> int:
+    """Occurrences of ``balises`` (opening tags, all of the same length) in entry ``info``, read
+    in blocks (memory stays flat, no object per tag); stops past ``plafond``."""
+    garde = len(balises[0]) - 1  # bytes kept between blocks: a tag cut in two is counted once
+    total, reste = 0, b""
+    with archive.open(info) as flux:
+        while bloc := flux.read(1024 * 1024):
+            tampon = reste + bloc
+            total += sum(tampon.count(b) for b in balises)
+            if total > plafond:
+                return total
+            reste = tampon[-garde:]
+    return total
+
+
+def verifier_zip(contenu: bytes) -> None:
+    """Refuse, before any parsing, an xlsx whose content is absurd once uncompressed (a "zip
+    bomb"): too large, too many entries, too many rows (blank ones included) or shared strings, or
+    an entry compressed more than ``RATIO_MAX`` times. Sizes are those the zip declares, which
+    ``zipfile`` (and openpyxl through it) never reads past; rows and strings are counted by
+    streaming, within those sizes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(contenu))
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        logger.info("Classeur illisible : %s", e)
+        raise ImportRefuse("Le classeur Excel n'a pas pu être lu : fichier endommagé ou qui n'est pas un classeur .xlsx.") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > ENTREES_MAX:
+            raise ImportRefuse("Le classeur contient un nombre anormal d'éléments : il ne peut pas être importé.")
+        if sum(i.file_size for i in infos) > DECOMPRESSE_MAX:
+            raise ImportRefuse(
+                f"Le classeur décompressé dépasserait {DECOMPRESSE_MAX_LIBELLE} : il ne peut pas être importé. "
+                "Copiez les seules données utiles dans un nouveau classeur, ou découpez-le."
+            )
+        try:
+            for info in infos:
+                nom = info.filename
+                if nom.startswith("xl/worksheets/") and nom.endswith(".xml"):
+                    if _compter(archive, info, _ROW, LIGNES_BRUTES_MAX) > LIGNES_BRUTES_MAX:
+                        raise ImportRefuse(
+                            f"Une feuille du classeur compte plus de {_nombre(LIGNES_BRUTES_MAX)} lignes, vides comprises : "
+                            "supprimez les lignes vides en fin de feuille ou copiez les données dans un nouveau classeur."
+                        )
+                elif nom == "xl/sharedStrings.xml" and _compter(archive, info, _SI, CHAINES_MAX) > CHAINES_MAX:
+                    raise ImportRefuse(
+                        f"Le classeur contient plus de {_nombre(CHAINES_MAX)} textes différents : il ne peut pas être importé."
+                    )
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+            logger.info("Classeur illisible : %s", e)
+            raise ImportRefuse("Le classeur Excel n'a pas pu être lu : fichier endommagé.") from None
+        for info in infos:
+            if info.file_size > RATIO_SEUIL and info.file_size > RATIO_MAX * max(info.compress_size, 1):
+                raise ImportRefuse(
+                    "Le classeur est anormalement compressé (plus de 100 fois) : il ne peut pas être importé. "
+                    "Copiez les données dans un nouveau classeur."
+                )
+
+
+def _lire_xlsx(contenu: bytes) -> Tableau:
     import openpyxl
 
     if not contenu.startswith(b"PK\x03\x04"):
@@ -84,6 +161,7 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
                 "Ce classeur est au format Excel 97-2003 ou protégé par un mot de passe : enregistrez-le en .xlsx sans mot de passe."
             )
         raise ImportRefuse("Le contenu du fichier ne correspond pas à un classeur Excel (.xlsx).")
+    verifier_zip(contenu)
     try:
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:

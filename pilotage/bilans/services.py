@@ -50,9 +50,7 @@ def projets_administres(user) -> list[Projet]:
 
 
 def _mettre_en_file(bilan: BilanExcel) -> None:
-    from ..tasks import generer_bilan_excel  # the task module imports this one
-
-    generer_bilan_excel.delay_on_commit(bilan.pk)
+    jobs.envoyer_apres_commit(bilan)  # after commit; the sweeper sends it if the broker is down
 
 
 def _exiger_bilan(by, projet, *, donnees_personnelles: bool) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.roles import peut
-from pilotage.jobs import EN_VOL, relancable
+from pilotage.jobs import EN_VOL, MESSAGE_FILE_INDISPONIBLE, indisponible, relancable
 from pilotage.models import Job, RapportCopil, StatutJob
 
 register = template.Library()
@@ -43,6 +43,7 @@ def contexte_statut(job: Job, adhesion=None, *, urls: dict | None = None, peut_r
         # a nominative bilan's file is deleted after its retention (rgpd.conservation); the row stays
         "fichier_supprime": job.statut == StatutJob.PRET and not job.fichier,
         "echec": job.statut == StatutJob.ECHEC,
+        "message_indisponible": MESSAGE_FILE_INDISPONIBLE if indisponible(job) else "",
         "duree": (fin - job.debut).total_seconds() if job.debut and fin else None,
         "peut_relancer": relancable(job) and peut_relancer,
     }

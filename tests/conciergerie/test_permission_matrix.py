@@ -23,6 +23,7 @@ import importlib
 import pytest
 from django.urls import reverse
 
+from tests import factories as f
 from tests.matrice_outils import ADM, COORD, FIN, OUT, PART, membres, tous  # noqa: F401
 
 
@@ -63,6 +64,10 @@ MATRICE_CORE = [
     ("import_modele", "modele_b", tous(404)),
     ("import_confirmer", "import_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
     ("import_confirmer", "import_b", tous(404)),
+    # a large import run by the worker: only whoever asked for it sees it
+    ("import_suivi", "suivi_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_suivi", "suivi_autre_admin", membres(404, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_suivi", "suivi_b", tous(404)),
     # the account (conciergerie/views_compte.py): any logged-in user, not tied to a project. The
     # administrator's session passed the second factor (the fixture), the others need none: the
     # code page sends everyone on (302); turning it off takes POST only
@@ -80,7 +85,18 @@ CIBLES_IMPORTS = {
     "import_b": lambda monde: {"projet_id": monde["B"].pk, "type": "apprenants"},
     "modele_a": lambda monde: {"projet_id": monde["A"].pk, "type": "organisations", "format": "xlsx"},
     "modele_b": lambda monde: {"projet_id": monde["B"].pk, "type": "organisations", "format": "xlsx"},
+    "suivi_a": lambda monde: _suivi(monde["A"], monde["users"]["administrateur"]),
+    "suivi_autre_admin": lambda monde: _suivi(monde["A"], f.AdhesionFactory(projet=monde["A"], administrateur=True).user),
+    "suivi_b": lambda monde: _suivi(monde["B"], monde["users"]["administrateur"]),
 }
+
+
+def _suivi(projet, user) -> dict:
+    from conciergerie.models import TraitementImport
+
+    traitement = TraitementImport.objects.create(projet=projet, demande_par=user, type="apprenants", depot="x.csv", nom_fichier="a.csv")
+    return {"projet_id": projet.pk, "type": "apprenants", "pk": traitement.pk}
+
 
 APPS = ["partenaires", "parcours", "finances", "recits", "pilotage", "rgpd"]
 MATRICE = list(MATRICE_CORE)

@@ -245,8 +245,9 @@ def test_tache_executee_deux_fois_un_rapport_un_fichier(copil, monde, django_cap
 
 
 def test_deux_executions_qui_se_chevauchent_ecrivent_un_seul_fichier(copil, monde, django_capture_on_commit_callbacks, monkeypatch):
-    """A redelivered task (worker lost) runs while the first one is still rendering: the one
-    that finishes second finds the report ready and writes nothing."""
+    """A redelivered task runs while the first one is still rendering but has stopped beating (its
+    worker deemed lost): the one that finishes second finds the report ready and writes nothing.
+    (While the first one beats, a second delivery does nothing: test_jobs_fautes.py.)"""
     with django_capture_on_commit_callbacks(execute=False):
         rapport = rapports.demander_rapport(copil=copil, by=monde["users"]["coordinateur"])
     original = pdf.rendre_pdf
@@ -256,7 +257,8 @@ def test_deux_executions_qui_se_chevauchent_ecrivent_un_seul_fichier(copil, mond
     def rendu_pendant_lequel_une_autre_execution_finit(html, **kw):
         contenu = original(html, **kw)
         appels.append(1)
-        if len(appels) == 1:  # the outer run: a second run starts and finishes meanwhile
+        if len(appels) == 1:  # the outer run: its heartbeat stops, a second run starts and finishes
+            RapportCopil.objects.filter(pk=rapport.pk).update(battement=timezone.now() - jobs.DELAI_BATTEMENT - timedelta(seconds=1))
             interieur.append(rapports.generer_rapport(rapport_id=rapport.pk))
         return contenu
 

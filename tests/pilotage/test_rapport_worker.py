@@ -47,12 +47,15 @@ def _url_base_de_test() -> str:
     return f"postgres://{identifiants}{hote}{port}/{s['NAME']}"
 
 
-def _demarrer_worker(media_root, nom: str) -> subprocess.Popen:
+def _demarrer_worker(media_root, nom: str, *, env_en_plus: dict | None = None, options: tuple = ()) -> subprocess.Popen:
+    """A worker in a process group of its own (``os.killpg`` stops the main process and its pool);
+    ``env_en_plus`` and ``options`` (e.g. ``--include=…``) for the fault tests."""
     env = {
         **os.environ,
         "DATABASE_URL": _url_base_de_test(),
         "MEDIA_ROOT": str(media_root),
         "DJANGO_SETTINGS_MODULE": "conciergerie.settings",
+        **(env_en_plus or {}),
     }
     journal = open(Path(settings.MEDIA_ROOT).parent / f"worker-{nom}.log", "wb")  # noqa: SIM115 (closed by the fixture)
     processus = subprocess.Popen(
@@ -71,11 +74,13 @@ def _demarrer_worker(media_root, nom: str) -> subprocess.Popen:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *options,
         ],
         cwd=RACINE,
         env=env,
         stdout=journal,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     processus.journal = journal
     limite = time.monotonic() + ATTENTE
