@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from conciergerie.models import JournalAcces, Projet
+from conciergerie.models import JournalAcces, Projet, TraitementImport
 from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie
 from pilotage.models import BilanExcel
 
@@ -143,6 +143,9 @@ def _fichiers(projet, maintenant: datetime, comptes: dict) -> None:
         BilanExcel.objects.filter(pk=bilan.pk).update(fichier="")
         comptes["bilans_supprimes"] += 1
     comptes["imports_supprimes"] += _supprimer_anciens(f"imports/{projet.pk}", limite)
+    # the import jobs' results name the file's first lines: they go with the files
+    n, _ = TraitementImport.objects.filter(projet=projet, cree_le__lt=limite).delete()
+    comptes["imports_supprimes"] += n
 
 
 def _supprimer_anciens(dossier: str, limite: datetime) -> int:

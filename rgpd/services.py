@@ -7,6 +7,7 @@ What an anonymisation keeps and removes is decided here and shown on the confirm
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.contrib.admin.models import LogEntry
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conciergerie.journal import journaliser
-from conciergerie.models import ActionAcces, JournalAcces
+from conciergerie.models import ActionAcces, JournalAcces, TraitementImport
 from conciergerie.scoping import exiger
 from parcours.models import STATUTS_AVEC_MOTIF, Apprenant, Etape, Frein, Parcours, Sortie
 from partenaires.models import Contact, Organisation
@@ -80,6 +81,16 @@ def _annee_seule(naissance: date | None) -> date | None:
     return date(naissance.year, 7, 1) if naissance else None
 
 
+def _resultats_imports(projet_id: int, motifs) -> None:
+    """The results of the import jobs (``TraitementImport.resultat``, JSON: the first lines, named
+    as in the file) lose the person's identity like the free texts."""
+    for traitement in TraitementImport.objects.filter(projet_id=projet_id).exclude(resultat=None):
+        texte = json.dumps(traitement.resultat, ensure_ascii=False)
+        efface = effacer(texte, motifs)  # the mark holds no quote nor backslash: still JSON
+        if efface != texte:
+            TraitementImport.objects.filter(pk=traitement.pk).update(resultat=json.loads(efface))
+
+
 def anonymiser_apprenant(*, apprenant: Apprenant, by, motif: str = MotifAnonymisation.DEMANDE) -> Anonymisation:
     """Anonymise ``apprenant`` for good: what ``EFFACE_APPRENANT`` lists is removed or replaced,
     what ``CONSERVE_APPRENANT`` lists stays (the aggregates keep counting the person). ``by``
@@ -125,6 +136,7 @@ def anonymiser_apprenant(*, apprenant: Apprenant, by, motif: str = MotifAnonymis
         nouvelle_reference = f"ANONYME-{apprenant.pk}"
         JournalAcces.objects.filter(objet_type=Apprenant._meta.label_lower, objet_id=apprenant.pk).update(objet_libelle=nouvelle_reference)
         AvisConservation.objects.filter(apprenant=apprenant).delete()
+        _resultats_imports(apprenant.projet_id, lies)
 
         # 5. the learner's row: saved through the model, so that one history row (anonymous values
         # only) says who anonymised and when

@@ -10,6 +10,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from conciergerie.models import TraitementImport
 from parcours.models import Apprenant, StatutEtape
 from tests import factories as f
 
@@ -44,6 +45,14 @@ def apprenant_partout(projet, *, admin=None) -> Apprenant:
     lie.apprenants.add(apprenant)
     f.RecitFactory(projet=projet, titre="Atelier", texte=f"Avec {PRENOM} {NOM} et d'autres.")
     if admin is not None:
+        # an import job's result: its first lines, as named in the file (conciergerie.imports.travail)
+        TraitementImport.objects.create(
+            projet=projet,
+            demande_par=admin,
+            type="apprenants",
+            depot="x.csv",
+            resultat={"lignes": [{"libelle": f"{PRENOM} {NOM}", "erreurs": []}, {"libelle": "Autre Personne", "erreurs": []}]},
+        )
         LogEntry.objects.create(
             user=admin,
             content_type=ContentType.objects.get_for_model(Apprenant),

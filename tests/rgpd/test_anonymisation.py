@@ -4,6 +4,7 @@ After anonymisation no table — history, admin log, access log included — hol
 name, birth date, e-mail or phone (every text column of every model is searched); the
 aggregates keep counting them."""
 
+import json
 from datetime import date
 
 import pytest
@@ -44,6 +45,10 @@ def traces_en_base(valeurs) -> list[str]:
                 condition |= Q(**{f"{champ.name}__icontains": valeur})
             if model._base_manager.filter(condition).exists():
                 trouvees.append(f"{model._meta.db_table}.{champ.column}")
+        for champ in (c for c in model._meta.concrete_fields if isinstance(c, models.JSONField)):
+            textes = (json.dumps(v, ensure_ascii=False) for v in model._base_manager.values_list(champ.name, flat=True))
+            if any(valeur.lower() in texte.lower() for texte in textes for valeur in valeurs):
+                trouvees.append(f"{model._meta.db_table}.{champ.column}")
     return trouvees
 
 
@@ -55,6 +60,7 @@ def test_the_search_finds_every_trace_before(projet_admin):
     for attendu in ["parcours_apprenant.prenom", "parcours_historicalapprenant.nom", "parcours_frein.commentaire", "recits_recit.texte"]:
         assert attendu in trouvees
     assert "django_admin_log.object_repr" in trouvees
+    assert "conciergerie_traitementimport.resultat" in trouvees
 
 
 def test_after_anonymisation_no_table_holds_the_person(projet_admin):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conciergerie.journal import journaliser
-from conciergerie.models import ActionAcces, JournalAcces
+from conciergerie.models import ActionAcces, JournalAcces, TraitementImport
 from parcours.models import Apprenant
 from pilotage.models import BilanExcel
 from rgpd import conservation, tasks
@@ -119,15 +119,18 @@ def test_nominative_files_deleted_after_30_days():
         pseudonymise = f.BilanExcelFactory(projet=projet, pret=True)
         depot = default_storage.save(f"imports/{projet.pk}/7/apprenants/abc.csv", ContentFile(b"reference;nom\n"))
         os.utime(default_storage.path(depot), (instant.timestamp(), instant.timestamp()))
+        traitement = TraitementImport.objects.create(projet=projet, demande_par=f.UserFactory(), type="apprenants", depot="abc.csv")
         autre_projet = default_storage.save("imports/999999/7/apprenants/abc.csv", ContentFile(b"x"))
         os.utime(default_storage.path(autre_projet), (instant.timestamp(), instant.timestamp()))
     chemin = nominatif.fichier.name
 
     assert _run(jour + timedelta(days=29)) == []
     assert default_storage.exists(chemin) and default_storage.exists(depot)
+    assert TraitementImport.objects.filter(pk=traitement.pk).exists()
 
     [purge] = _run(jour + timedelta(days=31))
-    assert (purge.bilans_supprimes, purge.imports_supprimes) == (1, 1)
+    assert (purge.bilans_supprimes, purge.imports_supprimes) == (1, 2)  # the file and the import job's result
+    assert not TraitementImport.objects.filter(pk=traitement.pk).exists()
     assert not default_storage.exists(chemin)
     assert not default_storage.exists(depot)
     assert default_storage.exists(autre_projet)  # another project's folder is its own run's
