@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, JournalAcces, Preferences, Projet, ResumeEnvoye
+from .models import Adhesion, JournalAcces, Preferences, Projet, ResumeEnvoye, TraitementImport
 
 
 class AdhesionInline(admin.TabularInline):
@@ -72,3 +72,22 @@ class JournalAccesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the retention task purges it (rgpd.conservation)
+
+
+@admin.register(TraitementImport)
+class TraitementImportAdmin(admin.ModelAdmin):
+    """The large imports run by the worker (conciergerie.imports.travail): made by the import
+    pages only, read here (a stuck one can be deleted; the retention task deletes them with the
+    import files)."""
+
+    list_display = ["cree_le", "projet", "type", "nom_fichier", "confirmer", "statut", "tentatives"]
+    list_filter = ["statut", "type"]
+    search_fields = ["nom_fichier"]
+    list_select_related = ["projet"]
+    readonly_fields = [f.name for f in TraitementImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -48,11 +48,12 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.PreferencesFactory()
     f.AvisRetraitConsentementFactory()
     _registres_rgpd()
+    _traitement_import()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200
     # jobs are made by the app, never added by hand (they would not be enqueued)
-    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement", *REGISTRES}
+    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement", "TraitementImport", *REGISTRES}
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (403 if sans_ajout else 200)
     obj = model.objects.first()
     assert obj is not None
@@ -61,6 +62,15 @@ def test_admin_changelist_add_and_change_open(client, model):
     # the record of the Excel exports (who exported personal data) is never deleted by hand
     suppression = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk]))
     assert suppression.status_code == (403 if model.__name__ in {"BilanExcel", *REGISTRES} else 200)
+
+
+def _traitement_import():
+    from conciergerie.models import TraitementImport
+
+    adhesion = f.AdhesionFactory(administrateur=True)
+    TraitementImport.objects.create(
+        projet=adhesion.projet, demande_par=adhesion.user, type="apprenants", depot="a.csv", nom_fichier="a.csv"
+    )
 
 
 def _registres_rgpd():

@@ -18,7 +18,8 @@ def _migrer(cibles):
     executor.loader.build_graph()
     noeuds = [c for c in cibles if c[1] is not None] + [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("conciergerie", "0003_resume_envoye"),
+        # the core at its latest state: the historical Projet must have every column of the table
+        *executor.loader.graph.leaf_nodes("conciergerie"),
     ]
     return executor.loader.project_state(noeuds).apps
 
