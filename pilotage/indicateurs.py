@@ -531,9 +531,7 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
         brut = bruts.get(projet.pk, Brut())
         total += brut
         liste = [finances_projets[f.pk] for f in par_financement[projet.pk]]
-        par_projet.append(
-            (projet, _en_clair(brut, periode, nb_projets=1, finances=Finances(financements=liste, totaux=totaliser(liste))))
-        )
+        par_projet.append((projet, _en_clair(brut, periode, nb_projets=1, finances=Finances(financements=liste, totaux=totaliser(liste)))))
     somme = _en_clair(
         total,
         periode,

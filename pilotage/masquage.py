@@ -7,22 +7,25 @@ The marks (``LEGENDE`` says them on every page, PDF and sheet that masks):
 
 - « < 5 » (primary suppression): a number of people (``Effectif``) from 1 to 4. Zero is shown.
   Never used for any other figure.
-- « s » (statistical secret, secondary suppression): a figure of 5 or more hidden only so that
-  no « < 5 » cell can be recomputed from the figures shown with it; and a rate (``Taux``) or an
-  average (``Moyenne``) hidden because its numerator or denominator is hidden (a rate is never
-  printed as a count).
+- « s » (statistical secret, secondary suppression): a figure hidden only so that no « < 5 »
+  cell can be recomputed from the figures shown with it — on a project's pages, always a figure
+  of 5 or more; on a roll-up's totals, possibly a total of 1 to 4 whose « < 5 » would pin a
+  project's masked cell — and a rate (``Taux``) or an average (``Moyenne``) hidden because its
+  numerator or denominator is hidden (a rate is never printed as a count).
 
 How: the figures shown together (one dashboard, one PDF, one sheet) are modelled as cells linked
 by linear relations, ``total = sum of parts`` (``Relation``); a part the page does not show but
 that a reader gets by subtraction (accompanied but no longer in a path, exits that are not
 positive, learners not in a QPV…) is an *implicit* cell. ``plan`` builds this model for one
-``Indicateurs``, as a tree: each cell is a part of at most one relation of its page, so the
-bounds a reader can derive (``intervalles``: interval propagation, what « adding or subtracting
-visible figures » gives) are exact. ``proteger`` then suppresses (« s ») visible cells of 5 or
+``Indicateurs``: a tree (each cell a part of one relation of its page), on which the bounds a
+reader derives (``intervalles``: interval propagation, what « adding or subtracting visible
+figures » gives) are exact, plus the sums a reader adds at once (all the steps, all the
+trainings, all the exits), which matter once a roll-up's columns close cycles. ``proteger`` then suppresses (« s ») visible cells of 5 or
 more, the smallest that suffices first, until every sensitive cell (a « < 5 » cell, or an implicit
 cell of 1 to 4) could still be any of 4 consecutive values (at least 2 when the page cannot do
-better), and no « s » cell is pinned either. What a reader knows: a « < 5 » cell is 1 to 4, an
-« s » cell is 5 or more, an implicit cell is 0 or more.
+better), and no « s » cell is pinned either (one the reader recomputes anyway is shown). What a
+reader knows: a « < 5 » cell is 1 to 4, an « s » cell is 5 or more (1 or more on a roll-up's
+totals), an implicit cell is 0 or more.
 
 The roll-up (``masquer_synthese``): each project's row is exactly what that project's own
 dashboard shows (the same function, alone: a funder sees both, and a project's figures must read
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 
 SEUIL_SECRET = 5
 MARQUE_PRIMAIRE = f"< {SEUIL_SECRET}"
-MARQUE_SECRET = "s"
+MARQUE_SECRET = "s"  # noqa: S105  (the statistical-secret mark, no password)
 LEGENDE = (
     "« < 5 » : moins de 5 personnes ; « s » : secret statistique (masqué pour qu'aucune case de moins "
     "de 5 ne puisse être recalculée à partir des chiffres affichés)."
@@ -163,54 +166,92 @@ class Relation:
 
 
 def domaine(valeur: int, etat: str) -> tuple[int, int]:
-    """What a reader knows of a cell before any relation."""
+    """What a reader knows of a cell before any relation: « < 5 » is 1 to 4; « s » is hidden
+    for the secret, any number but zero (most often 5 or more, but a total of 1 to 4 whose « < 5 »
+    would pin its parts is « s » too); an implicit cell is 0 or more."""
     if etat == VISIBLE:
         return (valeur, valeur)
     if etat == PRIMAIRE:
         return (1, SEUIL_SECRET - 1)
     if etat == SECRET:
-        return (SEUIL_SECRET, INFINI)
+        return (1, INFINI)
     return (0, INFINI)
+
+
+Forme = tuple[list[tuple[str, int]], int]
+
+
+def _formes(relations: list[Relation], constantes: dict[str, int]) -> list[Forme]:
+    """Each relation as ``sum(signe × cell) = K`` over its cells that are not ``constantes``
+    (known cells folded in: a large roll-up has few unknown ones)."""
+    formes = []
+    for r in relations:
+        termes, k = [], 0
+        for c, signe in ((r.total, -1), *((p, 1) for p in r.parties)):
+            if c in constantes:
+                k -= signe * constantes[c]
+            else:
+                termes.append((c, signe))
+        if termes:
+            formes.append((termes, k))
+    return formes
+
+
+def _index(formes: list[Forme]) -> dict[str, list[int]]:
+    par_cellule: dict[str, list[int]] = defaultdict(list)
+    for n, (termes, _) in enumerate(formes):
+        for c, _signe in termes:
+            par_cellule[c].append(n)
+    return par_cellule
+
+
+def _propager(formes: list[Forme], lo: dict[str, int], hi: dict[str, int], par_cellule: dict[str, list[int]] | None = None) -> None:
+    """Narrow ``lo`` and ``hi`` (in place) to a fixed point of ``formes``."""
+    if par_cellule is None:
+        par_cellule = _index(formes)
+    file = deque(range(len(formes)))
+    en_file = [True] * len(formes)
+    reste = 200 * len(formes) + 1000  # a bound on the work: slow convergence on cycles
+    while file and reste:
+        reste -= 1
+        n = file.popleft()
+        en_file[n] = False
+        termes, k = formes[n]
+        # sum(signe × x) = k: the bounds of the sum, then of each term given the others
+        s_lo = s_hi = 0
+        for c, signe in termes:
+            if signe > 0:
+                s_lo += lo[c]
+                s_hi += hi[c]
+            else:
+                s_lo -= hi[c]
+                s_hi -= lo[c]
+        for c, signe in termes:
+            t_lo, t_hi = (lo[c], hi[c]) if signe > 0 else (-hi[c], -lo[c])
+            n_lo = max(t_lo, k - (s_hi - t_hi))
+            n_hi = min(t_hi, k - (s_lo - t_lo))
+            if n_lo == t_lo and n_hi == t_hi:
+                continue
+            s_lo += n_lo - t_lo
+            s_hi += n_hi - t_hi
+            if signe > 0:
+                lo[c], hi[c] = n_lo, n_hi
+            else:
+                lo[c], hi[c] = -n_hi, -n_lo
+            for m in par_cellule[c]:
+                if m != n and not en_file[m]:
+                    en_file[m] = True
+                    file.append(m)
 
 
 def intervalles(domaines: dict[str, tuple[int, int]], relations: list[Relation]) -> dict[str, tuple[int, int]]:
     """The bounds a reader derives for every cell by adding and subtracting (interval
     propagation to a fixed point; exact on a tree of relations, an over-approximation otherwise).
     An upper bound of ``INFINI`` or more means none."""
+    constantes = {c: d[0] for c, d in domaines.items() if d[0] == d[1]}
     lo = {c: d[0] for c, d in domaines.items()}
     hi = {c: d[1] for c, d in domaines.items()}
-    par_cellule: dict[str, list[int]] = defaultdict(list)
-    for n, r in enumerate(relations):
-        for c in (r.total, *r.parties):
-            par_cellule[c].append(n)
-    file = deque(range(len(relations)))
-    en_file = [True] * len(relations)
-    reste = 200 * len(relations) + 1000  # a bound on the work: slow convergence on cycles
-    while file and reste:
-        reste -= 1
-        n = file.popleft()
-        en_file[n] = False
-        r = relations[n]
-        somme_lo = sum(lo[p] for p in r.parties)
-        somme_hi = sum(hi[p] for p in r.parties)
-        changees = []
-        t_lo, t_hi = max(lo[r.total], somme_lo), min(hi[r.total], somme_hi)
-        if (t_lo, t_hi) != (lo[r.total], hi[r.total]):
-            lo[r.total], hi[r.total] = t_lo, t_hi
-            changees.append(r.total)
-        for p in r.parties:
-            p_lo = max(lo[p], t_lo - (somme_hi - hi[p]))
-            p_hi = min(hi[p], t_hi - (somme_lo - lo[p]))
-            if (p_lo, p_hi) != (lo[p], hi[p]):
-                somme_lo += p_lo - lo[p]
-                somme_hi += p_hi - hi[p]
-                lo[p], hi[p] = p_lo, p_hi
-                changees.append(p)
-        for c in changees:
-            for m in par_cellule[c]:
-                if m != n and not en_file[m]:
-                    en_file[m] = True
-                    file.append(m)
+    _propager(_formes(relations, constantes), lo, hi)
     return {c: (lo[c], min(hi[c], INFINI)) for c in lo}
 
 
@@ -234,10 +275,15 @@ def proteger(
     ``IMPLICITE`` never shown) once secondary suppression is done.
 
     ``fixes``: cells whose state is decided elsewhere (a project's own dashboard, in a roll-up);
-    only the other shown cells of 5 or more may be suppressed. The goal of each sensitive cell
-    (« < 5 », or implicit of 1 to 4) is ``LARGEUR_VOULUE``, or what the page gives with every
-    candidate suppressed if that is less (never below 1: not pinned); an « s » cell must not be
-    pinned either."""
+    only the other shown cells may be suppressed. Two rounds:
+
+    1. cells of 5 or more are suppressed until each sensitive cell (« < 5 », or implicit of 1 to
+       4) could be any of ``LARGEUR_VOULUE`` + 1 consecutive values, or as many as the page
+       allows with all of them suppressed;
+    2. a cell still pinned (four step types of 1 under a total « < 5 »: each is 1) gets a
+       « < 5 » cell near it suppressed as « s » too, until none is pinned.
+
+    An « s » cell the reader recomputes anyway hides nothing: it is shown."""
     implicites = set(implicites)
     fixes = fixes or {}
     etats: dict[str, str] = {}
@@ -248,43 +294,60 @@ def proteger(
             etats[c] = IMPLICITE
         else:
             etats[c] = PRIMAIRE if 0 < v < SEUIL_SECRET else VISIBLE
-    candidats = {c for c, e in etats.items() if e == VISIBLE and c not in fixes and valeurs[c] >= SEUIL_SECRET}
-
-    def sensibles() -> list[str]:
-        return [
-            c for c, e in etats.items() if e in (PRIMAIRE, SECRET) or (e == IMPLICITE and 0 < valeurs[c] < SEUIL_SECRET)
-        ]
-
-    def bornes(etats_):
-        return intervalles({c: domaine(valeurs[c], e) for c, e in etats_.items()}, relations)
-
-    if not candidats or not any(e in (PRIMAIRE, SECRET, IMPLICITE) for e in etats.values()):
-        return etats
-    # what the page gives at best: every candidate suppressed
-    au_mieux = bornes({c: SECRET if c in candidats else e for c, e in etats.items()})
-
-    def objectif(c: str) -> int:
-        voulue = LARGEUR_VOULUE if etats[c] != SECRET else 1
-        return min(voulue, largeur(au_mieux[c]))
-
+    if not any(e in (PRIMAIRE, SECRET) or (e == IMPLICITE and 0 < valeurs[c] < SEUIL_SECRET) for c, e in etats.items()):
+        return etats  # nothing to protect
     par_cellule: dict[str, list[Relation]] = defaultdict(list)
     for r in relations:
         for c in (r.total, *r.parties):
             par_cellule[c].append(r)
 
-    abandonnees: set[str] = set()
-    while True:
-        actuelles = bornes(etats)
-        faibles = [c for c in sensibles() if c not in abandonnees and largeur(actuelles[c]) < objectif(c)]
-        if not faibles:
-            return etats
-        cellule = faibles[0]
-        choix = _candidat(cellule, actuelles, etats, candidats, par_cellule, valeurs)
-        if choix is None:
-            abandonnees.add(cellule)
-            continue
-        etats[choix] = SECRET
-        candidats.discard(choix)
+    # the cells fixed as shown are constants once and for all: folded into the relations once
+    constantes = {c: valeurs[c] for c, e in fixes.items() if e == VISIBLE}
+    formes = _formes(relations, constantes)
+    index = _index(formes)
+    variables = [c for c in etats if c not in constantes]
+
+    def bornes(etats_):
+        lo, hi = {}, {}
+        for c in variables:
+            lo[c], hi[c] = domaine(valeurs[c], etats_[c])
+        _propager(formes, lo, hi, index)
+        return {c: (lo[c], min(hi[c], INFINI)) for c in variables}
+
+    def sensible(c: str) -> bool:
+        e = etats[c]
+        return e in (PRIMAIRE, SECRET) or (e == IMPLICITE and 0 < valeurs[c] < SEUIL_SECRET)
+
+    def supprimer(candidats: set[str], voulue: int) -> dict[str, tuple[int, int]]:
+        au_mieux = None  # every candidate suppressed: computed once, if needed
+        abandonnees: set[str] = set()
+        while True:
+            actuelles = bornes(etats)
+            faibles = [
+                c
+                for c in variables
+                if sensible(c) and c not in abandonnees and largeur(actuelles[c]) < (voulue if etats[c] != SECRET else 1)
+            ]
+            if faibles and au_mieux is None:
+                au_mieux = bornes({c: SECRET if c in candidats else e for c, e in etats.items()})
+            faibles = [c for c in faibles if largeur(actuelles[c]) < largeur(au_mieux[c])]
+            if not faibles:
+                return actuelles
+            choix = _candidat(faibles[0], actuelles, etats, candidats, par_cellule, valeurs)
+            if choix is None:
+                abandonnees.add(faibles[0])
+                continue
+            etats[choix] = SECRET
+            candidats.discard(choix)
+
+    libres = {c for c, e in etats.items() if c not in fixes and e != IMPLICITE}
+    actuelles = supprimer({c for c in libres if etats[c] == VISIBLE and valeurs[c] >= SEUIL_SECRET}, LARGEUR_VOULUE)
+    if any(sensible(c) and largeur(actuelles[c]) == 0 for c in variables):
+        actuelles = supprimer({c for c in libres if etats[c] in (VISIBLE, PRIMAIRE) and valeurs[c] > 0}, 1)
+    for c in libres:
+        if etats[c] == SECRET and largeur(actuelles[c]) == 0:
+            etats[c] = VISIBLE if valeurs[c] >= SEUIL_SECRET else PRIMAIRE
+    return etats
 
 
 def _candidat(cellule, actuelles, etats, candidats, par_cellule, valeurs) -> str | None:
@@ -292,6 +355,7 @@ def _candidat(cellule, actuelles, etats, candidats, par_cellule, valeurs) -> str
     of the relations of the hidden cells met on the way), the smallest that gives enough room,
     else the largest."""
     manque = LARGEUR_VOULUE - largeur(actuelles[cellule])
+    # a « < 5 » cell is suppressed only when no cell of 5 or more is near: largest first
     vues, front = {cellule}, [cellule]
     while front:
         proches = []
@@ -307,9 +371,11 @@ def _candidat(cellule, actuelles, etats, candidats, par_cellule, valeurs) -> str
                     elif etats[voisine] != VISIBLE:
                         suivants.append(voisine)
         if proches:
-            proches.sort(key=lambda c: (valeurs[c], c))
-            assez = [c for c in proches if valeurs[c] - SEUIL_SECRET >= manque]
-            return assez[0] if assez else proches[-1]
+            grandes = sorted((c for c in proches if valeurs[c] >= SEUIL_SECRET), key=lambda c: (valeurs[c], c))
+            if not grandes:
+                return max(proches, key=lambda c: (valeurs[c], c))
+            assez = [c for c in grandes if valeurs[c] - SEUIL_SECRET >= manque]
+            return assez[0] if assez else grandes[-1]
         front = suivants
     return None
 
@@ -323,10 +389,11 @@ def _positifs() -> frozenset:
     return frozenset(RESULTATS_POSITIFS)
 
 
-def plan(i: Indicateurs) -> tuple[dict[str, int], list[Relation], set[str]]:
+def plan(i: Indicateurs, *, sortis_sorties: bool | None = None) -> tuple[dict[str, int], list[Relation], set[str]]:
     """The cells of a dashboard (and of the COPIL PDF, the Excel *Synthèse*: the same figures),
     their relations, and which cells are implicit (never shown, got by subtraction).
-    Returns (valeurs, relations, implicites)."""
+    ``sortis_sorties``: whether a reader takes the learners who left and the exits for one
+    figure (by default, when they are equal). Returns (valeurs, relations, implicites)."""
     from .indicateurs import TYPES_CERTIFIANTS, TYPES_FORMATION  # the definitions of the figures
 
     a, p, e, f, s = i.apprenants, i.profil, i.etapes, i.freins, i.sorties
@@ -367,6 +434,10 @@ def plan(i: Indicateurs) -> tuple[dict[str, int], list[Relation], set[str]]:
         Relation(formations, (certifiantes, *(c for t, c in types.items() if t in TYPES_FORMATION and t not in TYPES_CERTIFIANTS)))
     )
     relations.append(Relation(certifiantes, tuple(c for t, c in types.items() if t in TYPES_CERTIFIANTS)))
+    # the same sums at once, as a reader adds them (propagation is not exact once relations make
+    # cycles, as a roll-up's columns do: the reader's shortcuts are given too)
+    relations.append(Relation(total, tuple(types.values())))
+    relations.append(Relation(formations, tuple(c for t, c in types.items() if t in TYPES_FORMATION)))
 
     complement(cellule("freins_identifies", f.identifies.valeur), cellule("freins_leves", f.leves.valeur), "freins_non_leves")
 
@@ -382,9 +453,10 @@ def plan(i: Indicateurs) -> tuple[dict[str, int], list[Relation], set[str]]:
         parts = {li.cle: cellule(f"resultat{suffixe}:{li.cle}", li.effectif.valeur) for li in lignes}
         relations.append(Relation(pos, tuple(c for r, c in parts.items() if r in positifs)))
         relations.append(Relation(non, tuple(c for r, c in parts.items() if r not in positifs)))
+        relations.append(Relation(t, tuple(parts.values())))
     # learners who left and exit outcomes are two counts, most often equal: a reader takes them
     # for one figure when they are
-    if v["sortis"] == v["sorties"]:
+    if v["sortis"] == v["sorties"] if sortis_sorties is None else sortis_sorties:
         relations.append(Relation("sortis", ("sorties",)))
 
     cellule("places", i.sessions.apprenants_places.valeur)
@@ -423,7 +495,10 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
             p,
             tranches_age=L("age", p.tranches_age),
             **{cle: E(cle, getattr(p, cle)) for cle in ("qpv", "zrr", "neet", "demandeurs_emploi", "rsa", "rqth")},
-            **{f"part_{cle}": T(cle, "accompagnes", getattr(p, f"part_{cle}")) for cle in ("qpv", "zrr", "neet", "demandeurs_emploi", "rqth")},
+            **{
+                f"part_{cle}": T(cle, "accompagnes", getattr(p, f"part_{cle}"))
+                for cle in ("qpv", "zrr", "neet", "demandeurs_emploi", "rqth")
+            },
         ),
         etapes=replace(
             e,
@@ -488,7 +563,9 @@ def plan_synthese(
             fixes[f"{n}:{cle}"] = etats[cle]
             colonnes[cle].append(f"{n}:{cle}")
         relations += [Relation(f"{n}:{r.total}", tuple(f"{n}:{c}" for c in r.parties)) for r in rel]
-    v, rel, imp = plan(total)
+    # the total's learners who left and exits read as one figure when each project's do
+    egaux = all(i.apprenants.sortis.valeur == i.sorties.total_sortie.valeur for i in par_projet)
+    v, rel, imp = plan(total, sortis_sorties=egaux)
     for cle, valeur in v.items():
         valeurs[f"total:{cle}"] = valeur
     implicites |= {f"total:{c}" for c in imp}
@@ -497,7 +574,9 @@ def plan_synthese(
     return valeurs, relations, implicites, fixes, etats_projets
 
 
-def masquer_synthese(total: Indicateurs, par_projet: list[tuple[object, Indicateurs]]) -> tuple[Indicateurs, list[tuple[object, Indicateurs]]]:
+def masquer_synthese(
+    total: Indicateurs, par_projet: list[tuple[object, Indicateurs]]
+) -> tuple[Indicateurs, list[tuple[object, Indicateurs]]]:
     """The roll-up as a funder sees it: each project exactly as its own dashboard (``masquer``),
     the totals hidden where they would give a masked cell back (module docstring)."""
     figures = [i for _, i in par_projet]
