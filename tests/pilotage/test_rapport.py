@@ -28,7 +28,7 @@ from parcours.models import ResultatSortie, StatutParcours, TypeEtape, TypeSorti
 from partenaires.models import RoleConsortium, TypeOrganisation
 from pilotage import jobs, pdf, rapports
 from pilotage.indicateurs import Periode, calculer
-from pilotage.models import RapportCopil, StatutRapport
+from pilotage.models import Destinataire, RapportCopil, StatutRapport
 from pilotage.tasks import generer_rapport_copil
 from tests import factories as f
 
@@ -134,9 +134,9 @@ def copil(monde):
     )
 
 
-def demander(copil, user, capture):
+def demander(copil, user, capture, destinataire=Destinataire.FINANCEURS):
     with capture(execute=True):
-        rapport = rapports.demander_rapport(copil=copil, by=user)
+        rapport = rapports.demander_rapport(copil=copil, by=user, destinataire=destinataire)
     rapport.refresh_from_db()
     return rapport
 
@@ -145,9 +145,10 @@ def demander(copil, user, capture):
 
 
 def test_demander_cree_un_job_et_produit_le_pdf(copil, monde, django_capture_on_commit_callbacks):
+    """The coordinators' rendering: with the paths, learner by learner (by reference)."""
     coord = monde["users"]["coordinateur"]
     avant = timezone.now()
-    rapport = demander(copil, coord, django_capture_on_commit_callbacks)
+    rapport = demander(copil, coord, django_capture_on_commit_callbacks, Destinataire.COORDINATION)
 
     assert RapportCopil.objects.filter(copil=copil).count() == 1
     assert rapport.statut == StatutRapport.PRET
