@@ -41,8 +41,8 @@ from recits.models import Copil, Recit
 
 from . import jobs, pdf
 from .indicateurs import Periode, calculer
-from .masquage import LEGENDE
 from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
+from .masquage import LEGENDE
 from .models import Destinataire, RapportCopil
 
 logger = logging.getLogger(__name__)
@@ -70,9 +70,7 @@ def demander_rapport(*, copil: Copil, by, destinataire: str = Destinataire.FINAN
     with transaction.atomic():
         # serialise two requests for the same COPIL (two clicks, two coordinators)
         Copil.objects.select_for_update().filter(pk=copil.pk).values_list("pk", flat=True).first()
-        existant = (
-            RapportCopil.objects.filter(copil=copil, destinataire=destinataire, statut__in=EN_VOL).order_by("cree_le", "pk").first()
-        )
+        existant = RapportCopil.objects.filter(copil=copil, destinataire=destinataire, statut__in=EN_VOL).order_by("cree_le", "pk").first()
         if existant is not None:
             return existant  # a lost one is retried with relancer_rapport
         rapport = RapportCopil.objects.create(copil=copil, demande_par=by, destinataire=destinataire)
