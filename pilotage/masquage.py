@@ -46,6 +46,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.formats import get_format, number_format
@@ -534,7 +535,20 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
 def etats_tableau(i: Indicateurs) -> dict[str, str]:
     """The masking of one dashboard (or PDF, or sheet of the same figures), alone."""
     valeurs, relations, implicites = plan(i)
-    return proteger(valeurs, relations, implicites=implicites)
+    return dict(_proteger_memo(tuple(valeurs.items()), tuple(relations), frozenset(implicites)))
+
+
+def _proteger_memo(valeurs: tuple, relations: tuple, implicites: frozenset, fixes: tuple = ()) -> tuple:
+    """``proteger``, remembered: a pure function of the figures, asked again for the same
+    project by every dashboard, PDF and roll-up that shows it (a national roll-up masks 204
+    dashboards, then its totals). Nothing but the figures' masking is kept, per process; the
+    result is the same in every process."""
+    return tuple(proteger(dict(valeurs), list(relations), implicites=implicites, fixes=dict(fixes)).items())
+
+
+# a page's masking is small (some 80 cells): many are kept; a roll-up's is large: a few
+_proteger_synthese_memo = lru_cache(maxsize=8)(_proteger_memo)
+_proteger_memo = lru_cache(maxsize=4096)(_proteger_memo)
 
 
 def masquer(i: Indicateurs) -> Indicateurs:
@@ -556,7 +570,7 @@ def plan_synthese(
     colonnes: dict[str, list[str]] = defaultdict(list)
     for n, i in enumerate(par_projet):
         v, rel, imp = plan(i)
-        etats = proteger(v, rel, implicites=imp)
+        etats = dict(_proteger_memo(tuple(v.items()), tuple(rel), frozenset(imp)))
         etats_projets.append(etats)
         for cle, valeur in v.items():
             valeurs[f"{n}:{cle}"] = valeur
@@ -581,7 +595,7 @@ def masquer_synthese(
     the totals hidden where they would give a masked cell back (module docstring)."""
     figures = [i for _, i in par_projet]
     valeurs, relations, implicites, fixes, etats_projets = plan_synthese(total, figures)
-    etats = proteger(valeurs, relations, implicites=implicites, fixes=fixes)
+    etats = dict(_proteger_synthese_memo(tuple(valeurs.items()), tuple(relations), frozenset(implicites), tuple(fixes.items())))
     projets = [(projet, appliquer(i, e)) for (projet, i), e in zip(par_projet, etats_projets, strict=True)]
     total_masque = appliquer(total, {cle[len("total:") :]: e for cle, e in etats.items() if cle.startswith("total:")})
     return total_masque, projets
