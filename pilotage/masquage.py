@@ -8,9 +8,9 @@ The marks (``LEGENDE`` says them on every page, PDF and sheet that masks):
 - « < 5 » (primary suppression): a number of people (``Effectif``) from 1 to 4. Zero is shown.
   Never used for any other figure.
 - « s » (statistical secret, secondary suppression): a figure hidden only so that no « < 5 »
-  cell can be recomputed from the figures shown with it — on a project's pages, always a figure
-  of 5 or more; on a roll-up's totals, possibly a total of 1 to 4 whose « < 5 » would pin a
-  project's masked cell — and a rate (``Taux``) or an average (``Moyenne``) hidden because its
+  cell can be recomputed from the figures shown with it — most often a count of 5 or more; a
+  count of 1 to 4 too when its « < 5 » would pin its parts (four step types of 1 under a total
+  « < 5 »: each is 1) — and a rate (``Taux``) or an average (``Moyenne``) hidden because its
   numerator or denominator is hidden (a rate is never printed as a count).
 
 How: the figures shown together (one dashboard, one PDF, one sheet) are modelled as cells linked
@@ -20,12 +20,13 @@ positive, learners not in a QPV…) is an *implicit* cell. ``plan`` builds this 
 ``Indicateurs``: a tree (each cell a part of one relation of its page), on which the bounds a
 reader derives (``intervalles``: interval propagation, what « adding or subtracting visible
 figures » gives) are exact, plus the sums a reader adds at once (all the steps, all the
-trainings, all the exits), which matter once a roll-up's columns close cycles. ``proteger`` then suppresses (« s ») visible cells of 5 or
-more, the smallest that suffices first, until every sensitive cell (a « < 5 » cell, or an implicit
-cell of 1 to 4) could still be any of 4 consecutive values (at least 2 when the page cannot do
-better), and no « s » cell is pinned either (one the reader recomputes anyway is shown). What a
-reader knows: a « < 5 » cell is 1 to 4, an « s » cell is 5 or more (1 or more on a roll-up's
-totals), an implicit cell is 0 or more.
+trainings, all the exits), which matter once a roll-up's columns close cycles. ``proteger`` then
+suppresses (« s ») visible cells of 5 or more, the smallest that suffices first, until every
+sensitive cell (a « < 5 » cell, or an implicit cell of 1 to 4) could still be any of 4
+consecutive values (at least 2 when the page cannot do better); then, if a cell is still pinned,
+a « < 5 » cell near it as « s »; no « s » cell is pinned either (one the reader recomputes anyway
+is shown). What a reader knows: a « < 5 » cell is 1 to 4, an « s » cell is not zero (zero is
+always shown), an implicit cell is 0 or more.
 
 The roll-up (``masquer_synthese``): each project's row is exactly what that project's own
 dashboard shows (the same function, alone: a funder sees both, and a project's figures must read
