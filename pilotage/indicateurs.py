@@ -26,10 +26,11 @@ Definitions (period = [debut, fin], dates included):
 - *finances*: the state of the fundings the caller passes (``finances.selectors.syntheses``), not
   limited to the period: a funding's cap applies to its whole life.
 
-Masking (``masquer=True``, for funders and every file they may read): a count of 1 to 4 people
-shows "< 5"; a rate whose numerator or denominator is 1 to 4 people shows "< 5". The rules, with
-the secondary suppression of the breakdowns and of the roll-up's columns, are those of
-``pilotage.masquage`` (disclosure control, in one module).
+Masking (``masquer=True``, for funders and every file they may read): the figures are computed
+in clear here, then ``pilotage.masquage`` (disclosure control, in one module) decides what is
+shown: « < 5 » for 1 to 4 people, « s » for a figure hidden so that no such cell can be
+recomputed from the others shown with it (totals, complements, the roll-up's totals against each
+project's own dashboard), rates and averages hidden with their numerator or denominator.
 """
 
 from __future__ import annotations
@@ -61,19 +62,15 @@ from parcours.models import (
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Activite, Recit
 
-# disclosure control (``pilotage.masquage``): the figures' types, and what moved there but is
-# still imported from here
+# disclosure control (``pilotage.masquage``): the figures' types, and the one place that decides
+# what a funder sees of them
+from . import masquage
 from .masquage import (
-    COLONNES_SYNTHESE,  # noqa: F401  (re-exported)
     SEUIL_SECRET,  # noqa: F401  (re-exported)
     Effectif,
     Ligne,
     Moyenne,
     Taux,
-    _a_masquer_en_plus,  # noqa: F401  (re-exported: the tests of the secondary suppression)
-    _masquage_secondaire,
-    _proteger,
-    _secret,
 )
 
 TYPES_FORMATION = frozenset(
@@ -397,11 +394,8 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
 # ------------------------------------------------------------------ from raw counts to figures
 
 
-def _lignes(compteur: Counter, choix, masquer: bool, *, garder_zero: bool = False) -> list[Ligne]:
-    lignes = [
-        Ligne(valeur, libelle, Effectif.de(compteur[valeur], masquer)) for valeur, libelle in choix if garder_zero or compteur[valeur]
-    ]
-    return _proteger(lignes)
+def _lignes(compteur: Counter, choix, *, garder_zero: bool = False) -> list[Ligne]:
+    return [Ligne(valeur, libelle, Effectif(compteur[valeur])) for valeur, libelle in choix if garder_zero or compteur[valeur]]
 
 
 def _finances(financements: Sequence) -> Finances:
@@ -410,9 +404,16 @@ def _finances(financements: Sequence) -> Finances:
 
 
 def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool, finances: Finances) -> Indicateurs:
+    """The figures of ``brut``; with ``masquer``, as a funder sees them on one project's pages
+    (``masquage.masquer``)."""
+    indicateurs = _en_clair(brut, periode, nb_projets=nb_projets, finances=finances)
+    return masquage.masquer(indicateurs) if masquer else indicateurs
+
+
+def _en_clair(brut: Brut, periode: Periode, *, nb_projets: int, finances: Finances) -> Indicateurs:
     n = brut.n
-    E = lambda v: Effectif.de(v, masquer)  # noqa: E731
-    T = lambda a, b: Taux.de(a, b, masquer)  # noqa: E731
+    E = Effectif
+    T = lambda a, b: Taux(a, b)  # noqa: E731
     accompagnes = n["accompagnes"]
 
     formations = sum(nb for type_, nb in brut.etapes.items() if type_ in TYPES_FORMATION)
@@ -428,13 +429,11 @@ def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool
     return Indicateurs(
         periode=periode,
         nb_projets=nb_projets,
-        masque=masquer,
+        masque=False,
         apprenants=Apprenants(accompagnes=E(accompagnes), nouveaux=E(n["nouveaux"]), actifs=E(n["actifs"]), sortis=E(n["sortis"])),
         profil=Profil(
-            tranches_age=_proteger(
-                [Ligne(cle, libelle, E(n[cle])) for cle, libelle, _, _ in TRANCHES_AGE]
-                + [Ligne("inconnu", "Âge non renseigné", E(accompagnes - sum(n[cle] for cle, *_ in TRANCHES_AGE)))]
-            ),
+            tranches_age=[Ligne(cle, libelle, E(n[cle])) for cle, libelle, _, _ in TRANCHES_AGE]
+            + [Ligne("inconnu", "Âge non renseigné", E(accompagnes - sum(n[cle] for cle, *_ in TRANCHES_AGE)))],
             qpv=E(n["qpv"]),
             zrr=E(n["zrr"]),
             neet=E(n["neet"]),
@@ -448,7 +447,7 @@ def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool
             part_rqth=T(n["rqth"], accompagnes),
         ),
         etapes=Etapes(
-            par_type=_lignes(brut.etapes, CHOIX_ETAPES, masquer, garder_zero=True),
+            par_type=_lignes(brut.etapes, CHOIX_ETAPES, garder_zero=True),
             total=E(sum(brut.etapes.values())),
             formations=E(formations),
             certifiantes=E(certifiantes),
@@ -462,8 +461,8 @@ def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool
             identifies=E(n["freins_identifies"]), leves=E(n["freins_leves"]), part_leves=T(n["freins_leves"], n["freins_identifies"])
         ),
         sorties=Sorties(
-            a_la_sortie=_lignes(a_la_sortie, CHOIX_RESULTATS, masquer),
-            a_6_mois=_lignes(a_6_mois, CHOIX_RESULTATS, masquer),
+            a_la_sortie=_lignes(a_la_sortie, CHOIX_RESULTATS),
+            a_6_mois=_lignes(a_6_mois, CHOIX_RESULTATS),
             total_sortie=E(sum(a_la_sortie.values())),
             total_6_mois=E(sum(a_6_mois.values())),
             positives_sortie=E(positives[1]),
@@ -473,7 +472,7 @@ def _indicateurs(brut: Brut, periode: Periode, *, nb_projets: int, masquer: bool
         ),
         sessions=Sessions(total=n["sessions"], atteintes_grace_conciergerie=n["sessions_atteintes"], apprenants_places=E(n["places"])),
         partenaires=Partenaires(
-            par_type=_lignes(brut.organisations, CHOIX_ORGANISATIONS, False),  # organisations are no people
+            par_type=_lignes(brut.organisations, CHOIX_ORGANISATIONS),  # organisations are no people: never masked
             organisations=sum(brut.organisations.values()),
             membres_consortium=n["membres"],
         ),
@@ -532,28 +531,22 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
         brut = bruts.get(projet.pk, Brut())
         total += brut
         liste = [finances_projets[f.pk] for f in par_financement[projet.pk]]
-        par_projet.append(
-            (
-                projet,
-                _indicateurs(brut, periode, nb_projets=1, masquer=masquer, finances=Finances(financements=liste, totaux=totaliser(liste))),
-            )
-        )
-    if masquer:
-        par_projet = _masquage_secondaire(par_projet)
-    somme = _indicateurs(
+        par_projet.append((projet, _en_clair(brut, periode, nb_projets=1, finances=Finances(financements=liste, totaux=totaliser(liste)))))
+    somme = _en_clair(
         total,
         periode,
         nb_projets=len(ids),
-        masquer=masquer,
         finances=Finances(financements=list(finances_projets.values()), totaux=totaliser(finances_projets.values())),
     )
-    n = total.n
-    formations = sum(nb for t, nb in total.etapes.items() if t in TYPES_FORMATION)
+    if masquer:
+        # each project as its own dashboard shows it, the totals decided with them
+        somme, par_projet = masquage.masquer_synthese(somme, par_projet)
     moyennes = Moyennes(
-        apprenants_par_projet=Moyenne(_moyenne(n["accompagnes"], len(ids)), _secret(n["accompagnes"], masquer)),
-        membres_par_consortium=_moyenne(n["membres"], len(ids)),
-        part_qpv=Taux.de(n["qpv"], n["accompagnes"], masquer),
-        part_zrr=Taux.de(n["zrr"], n["accompagnes"], masquer),
-        part_certifiante=Taux.de(sum(total.etapes[t] for t in TYPES_CERTIFIANTS), formations, masquer),
+        apprenants_par_projet=Moyenne(_moyenne(total.n["accompagnes"], len(ids)), somme.apprenants.accompagnes.masque),
+        membres_par_consortium=_moyenne(total.n["membres"], len(ids)),
+        # the shares of the whole: those of the totals, masked with them
+        part_qpv=somme.profil.part_qpv,
+        part_zrr=somme.profil.part_zrr,
+        part_certifiante=somme.etapes.part_certifiante,
     )
     return Synthese(total=somme, par_projet=par_projet, moyennes=moyennes)

@@ -96,12 +96,21 @@ class Job(models.Model):
         return ""
 
 
+class Destinataire(models.TextChoices):
+    """For whom a COPIL report is made: the committee's rendering (funders included) holds
+    aggregates only; the coordinators' adds the paths ended in the period, learner by learner."""
+
+    FINANCEURS = "financeurs", "Comité et financeurs (chiffres agrégés)"
+    COORDINATION = "coordination", "Coordination (avec les parcours individuels)"
+
+
 class RapportCopilQuerySet(TenantQuerySet):
     projet_field = "copil__projet"
 
     def role_filter(self, role, organisation_id):
+        """A funder reads the committee's rendering only (no row about a person)."""
         if role == Role.FINANCEUR:
-            return EVERYTHING
+            return Q(destinataire=Destinataire.FINANCEURS)
         return super().role_filter(role, organisation_id)
 
 
@@ -117,6 +126,13 @@ class RapportCopil(Job):
     tache = "pilotage.tasks.generer_rapport_copil"
 
     copil = models.ForeignKey(Copil, on_delete=models.CASCADE, related_name="rapports")
+    destinataire = models.CharField(
+        "destinataire",
+        max_length=20,
+        choices=Destinataire.choices,
+        default=Destinataire.FINANCEURS,
+        help_text="Comité et financeurs : chiffres agrégés seulement. Coordination : avec les parcours individuels.",
+    )
 
     objects = RapportCopilQuerySet.as_manager()
 
@@ -134,6 +150,9 @@ class RapportCopil(Job):
     @property
     def projet_du_job(self) -> int:
         return self.copil.projet_id
+
+    def resume(self) -> str:
+        return f"Version : {self.get_destinataire_display()}"
 
 
 class BilanExcelQuerySet(TenantQuerySet):

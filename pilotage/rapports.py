@@ -18,8 +18,11 @@ Any error is kept on the row (``erreur``, "Échec du rendu : …") and not re-ra
 error is not fixed by retrying blindly, and in eager mode (the embedded default) the request that
 asked for the report must not fail with it. ``relancer_rapport`` puts the job back in the queue.
 
-The report is made for the whole committee, funders included: figures are masked below 5
-people and learners appear only through their reference (``Apprenant.reference``).
+A report records for whom it is made (``RapportCopil.destinataire``). The committee's rendering
+(``FINANCEURS``, the default; the only one a funder may read) holds aggregates only: figures
+masked by ``pilotage.masquage``, no row about a person. The coordinators' rendering
+(``COORDINATION``) adds the paths ended in the period, one line per learner, by reference only
+(``Apprenant.reference``). Both show the same figures, masked the same way.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from recits.selectors import recits_publiables
 from . import jobs, pdf
 from .indicateurs import Periode, calculer
 from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
-from .models import RapportCopil
+from .masquage import LEGENDE
+from .models import Destinataire, RapportCopil
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +60,19 @@ def _mettre_en_file(rapport: RapportCopil) -> None:
     jobs.envoyer_apres_commit(rapport)  # after commit; the sweeper sends it if the broker is down
 
 
-def demander_rapport(*, copil: Copil, by) -> RapportCopil:
-    """Create a report job for ``copil`` and enqueue it after commit. If a job for this COPIL is
-    already waiting or running, return it instead of making a second one."""
+def demander_rapport(*, copil: Copil, by, destinataire: str = Destinataire.FINANCEURS) -> RapportCopil:
+    """Create a report job for ``copil``, for ``destinataire`` (``Destinataire``), and enqueue it
+    after commit. If a job for this COPIL and this reader is already waiting or running, return
+    it instead of making a second one."""
+    if destinataire not in Destinataire.values:
+        raise ValueError(f"Destinataire inconnu : {destinataire}")
     with transaction.atomic():
         # serialise two requests for the same COPIL (two clicks, two coordinators)
         Copil.objects.select_for_update().filter(pk=copil.pk).values_list("pk", flat=True).first()
-        existant = RapportCopil.objects.filter(copil=copil, statut__in=EN_VOL).order_by("cree_le", "pk").first()
+        existant = RapportCopil.objects.filter(copil=copil, destinataire=destinataire, statut__in=EN_VOL).order_by("cree_le", "pk").first()
         if existant is not None:
             return existant  # a lost one is retried with relancer_rapport
-        rapport = RapportCopil.objects.create(copil=copil, demande_par=by)
+        rapport = RapportCopil.objects.create(copil=copil, demande_par=by, destinataire=destinataire)
         _mettre_en_file(rapport)
     return rapport
 
@@ -84,12 +91,12 @@ def message_erreur(exc: BaseException) -> str:
 
 
 def nom_fichier(rapport: RapportCopil) -> str:
-    return f"rapport-copil-{rapport.copil.date:%Y-%m-%d}-{rapport.pk}.pdf"
+    return f"rapport-copil-{rapport.copil.date:%Y-%m-%d}-{rapport.destinataire}-{rapport.pk}.pdf"
 
 
 def _produire(rapport: RapportCopil, avancer: jobs.Avancer) -> ContentFile:
     copil = Copil.objects.select_related("projet").get(pk=rapport.copil_id)
-    contexte = contexte_rapport(copil=copil)
+    contexte = contexte_rapport(copil=copil, destinataire=rapport.destinataire)
     avancer(40)
     html = render_to_string("pilotage/rapport_pdf.html", contexte)
     avancer(70)
@@ -148,12 +155,14 @@ def _partenaires(copil: Copil) -> list[dict]:
     return [{"type": libelles.get(t, t), "organisations": orgs} for t, orgs in groupes.items()]
 
 
-def contexte_rapport(*, copil: Copil) -> dict:
+def contexte_rapport(*, copil: Copil, destinataire: str = Destinataire.FINANCEURS) -> dict:
     """Everything the print template needs. Figures come from ``pilotage.indicateurs`` (masked:
-    the report is read by funders); money from ``finances.selectors.syntheses`` through it."""
+    the report is read by funders); money from ``finances.selectors.syntheses`` through it. The
+    per-learner table only in the coordinators' rendering."""
     periode = Periode(copil.periode_debut, copil.periode_fin)
     indicateurs = calculer([copil.projet], periode, masquer=True)
-    parcours, parcours_total = _parcours_termines(copil, periode)
+    coordination = destinataire == Destinataire.COORDINATION
+    parcours, parcours_total = _parcours_termines(copil, periode) if coordination else ([], 0)
     # only the récits whose every named or linked learner consents to the COPIL (not withdrawn)
     recits = recits_publiables(
         copil.projet,
@@ -165,6 +174,8 @@ def contexte_rapport(*, copil: Copil) -> dict:
     return {
         "projet": copil.projet,
         "copil": copil,
+        "coordination": coordination,
+        "legende": LEGENDE,
         "periode": periode,
         "indicateurs": indicateurs,
         # one Synthese per funding (finances.selectors.syntheses), computed by the indicators

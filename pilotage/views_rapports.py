@@ -8,6 +8,7 @@ without the capability, 404 for an object the role may not see, then 405 for a G
 view. Files are served only here, read through ``visible_to``.
 """
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -16,7 +17,7 @@ from conciergerie.mixins import ProjetMixin
 from recits.models import Copil
 
 from . import rapports
-from .models import RapportCopil
+from .models import Destinataire, RapportCopil
 from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, ObjetAvantMethodeMixin, annoncer_demande, redirection
 
 
@@ -26,7 +27,9 @@ class RapportMixin:
 
 
 class RapportDemanderView(ProjetMixin, ObjetAvantMethodeMixin, View):
-    """POST on a COPIL: create the job (or find the one already under way) and enqueue it."""
+    """POST on a COPIL: create the job (or find the one already under way) and enqueue it, for
+    the reader the form says (``destinataire``: the committee's rendering unless
+    ``coordination``; anything else is refused with 400)."""
 
     capacite = "recits.modifier"
     http_method_names = ["post"]
@@ -35,7 +38,10 @@ class RapportDemanderView(ProjetMixin, ObjetAvantMethodeMixin, View):
         return get_object_or_404(self.scoped(Copil), pk=self.kwargs["pk"])
 
     def post(self, request, *args, **kwargs):
-        rapport = rapports.demander_rapport(copil=self.objet, by=request.user)
+        destinataire = request.POST.get("destinataire") or Destinataire.FINANCEURS
+        if destinataire not in Destinataire.values:
+            return HttpResponseBadRequest("Destinataire inconnu : le rapport est fait pour le comité ou pour la coordination.")
+        rapport = rapports.demander_rapport(copil=self.objet, by=request.user, destinataire=destinataire)
         annoncer_demande(request, rapport)
         return redirection(request, reverse("rapport_statut", kwargs={"projet_id": self.projet.pk, "pk": rapport.pk}))
 

@@ -1,7 +1,8 @@
 """Dashboards: a project's indicators for a period, and the roll-up of several projects.
 
 Every figure comes from ``pilotage.indicateurs``. Whoever may not see personal data (the
-financeur role) gets masked figures ("< 5") and only the fundings ``visible_to`` gives it.
+financeur role) gets masked figures (« < 5 », « s »: ``pilotage.masquage``) and only the fundings
+``visible_to`` gives it.
 """
 
 from django import forms

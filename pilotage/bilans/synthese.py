@@ -6,6 +6,7 @@ row per project and the total, its *Synthèse*, *Moyennes*).
 from __future__ import annotations
 
 from ..indicateurs import Indicateurs
+from ..masquage import LEGENDE
 from .cellules import DATE, ENTETE, ENTIER, EUROS, NOMBRE, POURCENT, TEXTE, Colonne, Feuille
 
 
@@ -86,6 +87,14 @@ def _feuille_synthese(classeur, indicateurs: Indicateurs) -> None:
     for rubrique, libelle, valeur, type_ in _lignes_synthese(indicateurs):
         feuille.ajouter((rubrique, libelle, valeur), types=(TEXTE, TEXTE, type_))
     feuille.fermer()
+    if indicateurs.masque:
+        _legende(feuille)
+
+
+def _legende(feuille: Feuille) -> None:
+    """The marks' legend, under the table (after the filtered rows), on every sheet that masks."""
+    feuille.ws.append([])
+    feuille.ws.append([feuille._cellule(f"Légende : {LEGENDE}", TEXTE)])
 
 
 def _feuilles_synthese(classeur, synthese) -> None:
@@ -134,6 +143,8 @@ def _feuilles_synthese(classeur, synthese) -> None:
             for n, (v, c) in enumerate(zip(ligne("Total", synthese.total), colonnes, strict=True))
         ]
     )
+    if synthese.total.masque:
+        _legende(feuille)
     _feuille_synthese(classeur, synthese.total)
     m = synthese.moyennes
     moyennes = Feuille(classeur, "Moyennes", [Colonne("Indicateur", largeur=34), Colonne("Valeur", NOMBRE, 14)])
@@ -146,3 +157,5 @@ def _feuilles_synthese(classeur, synthese) -> None:
     ):
         moyennes.ajouter((libelle, valeur))
     moyennes.fermer()
+    if synthese.total.masque:
+        _legende(moyennes)

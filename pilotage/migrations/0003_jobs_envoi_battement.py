@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilotage', '0001_initial'),
+        ('pilotage', '0002_rapport_destinataire'),
     ]
 
     operations = [

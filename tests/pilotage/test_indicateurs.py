@@ -148,12 +148,13 @@ def test_partners_finances_volunteering_and_records(jeu):
 
 def test_masking_below_five_people(jeu):
     i = calculer([jeu["P"]], PERIODE, masquer=True)
-    assert str(i.apprenants.accompagnes) == "6"
+    # 6 accompanied, 5 of them new: showing both would say that 1 is not new (« s »: hidden for that)
+    assert str(i.apprenants.accompagnes) == "s" and i.apprenants.accompagnes.valeur == 6
     assert str(i.apprenants.sortis) == "< 5"
     assert str(i.profil.qpv) == "< 5"
-    assert str(i.profil.part_qpv) == "< 5"  # 2 people out of 6
+    assert str(i.profil.part_qpv) == "s"  # 2 people out of 6: a rate is never shown as a count
     assert i.profil.part_qpv.valeur is None
-    assert str(i.sorties.taux_positif_sortie) == "< 5"
+    assert str(i.sorties.taux_positif_sortie) == "s"
     unmasked = calculer([jeu["P"]], PERIODE)
     assert str(unmasked.profil.part_qpv) == "33,3\u00a0%"
     assert str(unmasked.apprenants.sortis) == "2"
@@ -168,7 +169,7 @@ def test_display_of_counts_and_rates():
     assert str(Taux.de(5, 10, True)) == "50\u00a0%"
     assert str(Taux.de(1, 3, False)) == "33,3\u00a0%"
     assert str(Taux.de(2, 3, False)) == "66,7\u00a0%"  # half-up
-    assert str(Taux.de(3, 100, True)) == "< 5"
+    assert str(Taux.de(3, 100, True)) == "s"
 
 
 def test_only_the_projects_asked_for_count(jeu):
@@ -195,50 +196,20 @@ def test_masked_roll_up_masks_an_average_that_would_give_a_small_count_back(jeu)
     """Q alone has 1 learner: its average over one project would say "1,0"."""
     seul_q = calculer_par_projet([jeu["Q"]], PERIODE, masquer=True)
     assert str(seul_q.total.apprenants.accompagnes) == "< 5"
-    assert str(seul_q.moyennes.apprenants_par_projet) == "< 5"
+    assert str(seul_q.moyennes.apprenants_par_projet) == "s"  # an average, not a count
     assert str(calculer_par_projet([jeu["Q"]], PERIODE, masquer=False).moyennes.apprenants_par_projet) == "1,0"
-    deux = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=True)
-    assert str(deux.moyennes.apprenants_par_projet) == "3,5"  # 7 people: shown
-
-
-@pytest.mark.parametrize(
-    ("valeurs", "en_plus"),
-    [
-        ([20, 8, 3], {1}),  # the smallest cell that hides the 3 on its own: 8 (8 + 3 = 11: 3 could be 1 to 4)
-        ([20, 6, 4, 0], {1}),  # 4 needs no slack: one cell is enough
-        ([20, 6, 1], {0}),  # 1 needs 3 of slack: 6 gives 1, 20 gives 15
-        ([30, 6, 5, 2, 1], {0}),  # two masked cells summing to 3 need 5 of slack
-        ([6, 1], {0}),  # the only other cell, though not enough on its own
-        ([20, 8, 0], set()),  # nothing masked, nothing to add
-        ([3, 2, 0], set()),  # nothing visible to add (the total, 5, says they are 1 to 4 each anyway)
-    ],
-)
-def test_secondary_suppression_picks_the_cells_that_hide_the_masked_ones(valeurs, en_plus):
-    from pilotage.indicateurs import Effectif, _a_masquer_en_plus
-
-    assert _a_masquer_en_plus([Effectif.de(v, True) for v in valeurs]) == en_plus
-
-
-def test_a_masked_breakdown_line_cannot_be_read_back_from_the_total():
-    """Age brackets, steps by type, outcomes: shown with their total."""
-    from pilotage.indicateurs import Effectif, Ligne, _proteger
-
-    lignes = _proteger(
-        [Ligne("a", "A", Effectif.de(12, True)), Ligne("b", "B", Effectif.de(2, True)), Ligne("c", "C", Effectif.de(0, True))]
-    )
-    assert [str(li.effectif) for li in lignes] == ["< 5", "< 5", "0"]
-    assert [li.effectif.valeur for li in lignes] == [12, 2, 0]  # the figures themselves are kept
-    clair = _proteger([Ligne("a", "A", Effectif.de(12, False)), Ligne("b", "B", Effectif.de(2, False))])
-    assert [str(li.effectif) for li in clair] == ["12", "2"]
 
 
 def test_masked_roll_up_hides_a_small_project_also_from_the_total(jeu):
-    """P has 6 learners, Q 1: with the total (7) shown, P's 6 would give Q's 1 back."""
+    """P has 6 learners, Q 1: each row reads as its project's own dashboard (P « s », Q « < 5 »);
+    the total (7) is hidden, or with P's « s » (5 or more) it would say that Q has 1 or 2."""
     s = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=True)
     ligne = {p.nom: i for p, i in s.par_projet}
     assert str(ligne["Q"].apprenants.accompagnes) == "< 5"
-    assert str(ligne["P"].apprenants.accompagnes) == "< 5" and ligne["P"].apprenants.accompagnes.valeur == 6
-    assert str(s.total.apprenants.accompagnes) == "7"
+    assert ligne["P"].apprenants.accompagnes == calculer([jeu["P"]], PERIODE, masquer=True).apprenants.accompagnes
+    assert str(ligne["P"].apprenants.accompagnes) == "s" and ligne["P"].apprenants.accompagnes.valeur == 6
+    assert str(s.total.apprenants.accompagnes) == "s"
+    assert str(s.moyennes.apprenants_par_projet) == "s"
     clair = calculer_par_projet([jeu["P"], jeu["Q"]], PERIODE, masquer=False)
     assert [str(i.apprenants.accompagnes) for _, i in clair.par_projet] == ["6", "1"]
 

@@ -28,7 +28,7 @@ from parcours.models import ResultatSortie, StatutParcours, TypeEtape, TypeSorti
 from partenaires.models import RoleConsortium, TypeOrganisation
 from pilotage import jobs, pdf, rapports
 from pilotage.indicateurs import Periode, calculer
-from pilotage.models import RapportCopil, StatutRapport
+from pilotage.models import Destinataire, RapportCopil, StatutRapport
 from pilotage.tasks import generer_rapport_copil
 from tests import factories as f
 
@@ -134,9 +134,9 @@ def copil(monde):
     )
 
 
-def demander(copil, user, capture):
+def demander(copil, user, capture, destinataire=Destinataire.FINANCEURS):
     with capture(execute=True):
-        rapport = rapports.demander_rapport(copil=copil, by=user)
+        rapport = rapports.demander_rapport(copil=copil, by=user, destinataire=destinataire)
     rapport.refresh_from_db()
     return rapport
 
@@ -145,9 +145,10 @@ def demander(copil, user, capture):
 
 
 def test_demander_cree_un_job_et_produit_le_pdf(copil, monde, django_capture_on_commit_callbacks):
+    """The coordinators' rendering: with the paths, learner by learner (by reference)."""
     coord = monde["users"]["coordinateur"]
     avant = timezone.now()
-    rapport = demander(copil, coord, django_capture_on_commit_callbacks)
+    rapport = demander(copil, coord, django_capture_on_commit_callbacks, Destinataire.COORDINATION)
 
     assert RapportCopil.objects.filter(copil=copil).count() == 1
     assert rapport.statut == StatutRapport.PRET
@@ -519,6 +520,29 @@ def test_generer_depuis_la_page_puis_telecharger(copil, monde, login, django_cap
         assert b"".join(reponse.streaming_content).startswith(b"%PDF-")
     assert login(monde["users"]["partenaire"]).get(url("rapport_telecharger", copil.projet, rapport.pk)).status_code == 403
     assert login(monde["outsider"]).get(url("rapport_telecharger", copil.projet, rapport.pk)).status_code == 404
+
+
+def test_les_deux_versions_et_ce_que_lit_le_financeur(copil, monde, login, django_capture_on_commit_callbacks):
+    """The coordinators' rendering holds the paths, learner by learner; the funder never gets it
+    (404), nor sees it listed; the committee's rendering has no learner reference."""
+    client = login(monde["users"]["coordinateur"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("rapport_demander", copil.projet, copil.pk), {"destinataire": "coordination"})
+        client.post(url("rapport_demander", copil.projet, copil.pk), {"destinataire": "financeurs"})
+    coordination = RapportCopil.objects.get(copil=copil, destinataire=Destinataire.COORDINATION)
+    comite = RapportCopil.objects.get(copil=copil, destinataire=Destinataire.FINANCEURS)
+    assert "REF-COTEAUX-7" in texte_pdf(coordination.fichier.read())
+    texte = texte_pdf(comite.fichier.read())
+    assert "REF-COTEAUX-7" not in texte and "Parcours marquants" not in texte
+    assert "« s » : secret statistique" in " ".join(texte.split())
+    financeur = login(monde["users"]["financeur"])
+    assert financeur.get(url("rapport_telecharger", copil.projet, coordination.pk)).status_code == 404
+    assert financeur.get(url("rapport_telecharger", copil.projet, comite.pk)).status_code == 200
+    page = financeur.get(reverse("copil_detail", kwargs={"projet_id": copil.projet_id, "pk": copil.pk})).content.decode()
+    assert f'id="rapport-{comite.pk}"' in page and f'id="rapport-{coordination.pk}"' not in page
+    # a reader the form does not know: refused, nothing made
+    assert client.post(url("rapport_demander", copil.projet, copil.pk), {"destinataire": "public"}).status_code == 400
+    assert RapportCopil.objects.filter(copil=copil).count() == 2
 
 
 def test_redirection_externe_refusee_et_get_interdit(copil, monde, login, django_capture_on_commit_callbacks):

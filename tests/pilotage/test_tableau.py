@@ -51,7 +51,7 @@ def test_funder_dashboard_is_masked_and_shows_only_its_fundings(projet_rempli, l
     html = login(m["users"]["financeur"]).get(reverse("tableau_de_bord", args=[m["A"].pk]), PERIODE).content.decode()
     assert _valeur(html, "accompagnes") == "10"
     assert _valeur(html, "total_sortie") == "&lt; 5"
-    assert "Les effectifs inférieurs à 5 personnes sont masqués" in html
+    assert "« &lt; 5 » : moins de 5 personnes ; « s » : secret statistique" in html  # the legend
     assert "Fondation secrète" not in html
     assert "777" not in html
     for apprenant in Apprenant.objects.filter(projet=m["A"]):
