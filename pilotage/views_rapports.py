@@ -8,6 +8,7 @@ without the capability, 404 for an object the role may not see, then 405 for a G
 view. Files are served only here, read through ``visible_to``.
 """
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -17,6 +18,7 @@ from recits.models import Copil
 
 from . import rapports
 from .models import RapportCopil
+from .templatetags.jobs_tags import contexte_generer_rapport
 from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, ObjetAvantMethodeMixin, annoncer_demande, redirection
 
 
@@ -35,13 +37,22 @@ class RapportDemanderView(ProjetMixin, ObjetAvantMethodeMixin, View):
         return get_object_or_404(self.scoped(Copil), pk=self.kwargs["pk"])
 
     def post(self, request, *args, **kwargs):
+        # a report of this COPIL in flight (the page's button is disabled meanwhile) is returned:
+        # never a second job
+        deja = RapportCopil.objects.filter(copil=self.objet, statut__in=rapports.EN_VOL).exists()
         rapport = rapports.demander_rapport(copil=self.objet, by=request.user)
-        annoncer_demande(request, rapport)
+        if deja:
+            messages.info(request, "Un rapport de ce COPIL est déjà en préparation : le voici.")
+        else:
+            annoncer_demande(request, rapport)
         return redirection(request, reverse("rapport_statut", kwargs={"projet_id": self.projet.pk, "pk": rapport.pk}))
 
 
 class RapportStatutView(RapportMixin, JobStatutView):
     capacite = "tableau_de_bord.voir"
+
+    def generer(self, rapport):
+        return contexte_generer_rapport(rapport.copil, oob=True) if self.peut("recits.modifier") else None
 
     def page(self, rapport):
         copil = rapport.copil
@@ -55,6 +66,9 @@ class RapportStatutView(RapportMixin, JobStatutView):
 
 class RapportRelancerView(RapportMixin, JobRelancerView):
     capacite = "recits.modifier"
+
+    def generer(self, rapport):
+        return contexte_generer_rapport(rapport.copil, oob=True)
 
     def relancer(self, rapport, user):
         return rapports.relancer_rapport(rapport=rapport, by=user)
