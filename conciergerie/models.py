@@ -224,6 +224,13 @@ class TraitementImport(models.Model):
     resultat = models.JSONField("résultat", null=True, blank=True)
     erreur = models.TextField("erreur", blank=True)
     tentatives = models.PositiveSmallIntegerField("exécutions commencées", default=0)
+    #: the technical detail of a failure (the exception and its traceback), for platform
+    #: administrators in the Django admin only; the user reads ``erreur``, a French sentence
+    detail = models.TextField("détail technique (administrateurs)", blank=True)
+    #: progress while the worker runs it (``imports.travail.Progression``): rows read of the total
+    #: (0 of 0: the file is being read)
+    lignes_faites = models.PositiveIntegerField("lignes traitées", default=0)
+    lignes_total = models.PositiveIntegerField("lignes du fichier", default=0)
     cree_le = models.DateTimeField("demandé le", auto_now_add=True)
     debut = models.DateTimeField("commencé le", null=True, blank=True)
     fin = models.DateTimeField("terminé le", null=True, blank=True)

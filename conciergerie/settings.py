@@ -226,6 +226,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Memory, next to the tasks' time limits (pilotage/tasks.py, conciergerie/tasks.py): a pool process
+# whose resident memory went above this (kilobytes) after a task is replaced by a fresh one before
+# the next (prefork pool). It bounds the memory a worker keeps after a large import or bilan, not
+# one task's peak: that one is bounded by the container's memory limit (the worker's `mem_limit`
+# in docker-compose.yml), past which the kernel kills the process — its job is then re-queued by
+# the sweeper (heartbeat) and fails in French after TENTATIVES_MAX runs (docs/exploitation.md).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KO", str(512 * 1024)))
 # An unacknowledged message (acks_late: until its task ends) goes back to the queue after this many
 # seconds if its worker vanished. Above the longest hard time limit (the bilan's 600 s): a message
 # is never handed to a second worker while its first run may still be going (the runner also
@@ -254,6 +261,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "conservation-des-donnees-personnelles": {
         "task": "rgpd.tasks.appliquer_conservation",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # each night, housekeeping: expired sessions deleted, django-axes' records (failed and
+    # successful logins: usernames, IP addresses) older than AXES_CONSERVATION_JOURS deleted
+    # (conciergerie.menage.faire_le_menage); idempotent
+    "menage-sessions-et-connexions": {
+        "task": "conciergerie.tasks.faire_le_menage",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 
@@ -359,6 +373,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "conciergerie.views_compte.verrouille"
 AXES_HTTP_RESPONSE_CODE = 429
+# The records of django-axes (AccessAttempt: failures per username and address; AccessLog:
+# successful logins; AccessFailureLog: each failure) hold usernames and IP addresses: personal
+# data, deleted this many days after their last change by the nightly housekeeping
+# (conciergerie.menage; docs/rgpd.md). A lock lasts AXES_COOLOFF_TIME: far shorter.
+AXES_CONSERVATION_JOURS = int(os.environ.get("AXES_CONSERVATION_JOURS", "30"))
 
 
 def adresse_client(mandataires: int) -> dict:

@@ -16,3 +16,12 @@ def traiter_import(traitement_id: int) -> str | None:
 
     traitement = travail.executer(traitement_id)
     return traitement.statut if traitement is not None else None
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def faire_le_menage() -> dict:
+    """Celery beat, each night: expired sessions and old django-axes records deleted
+    (``conciergerie.menage``). Idempotent."""
+    from . import menage
+
+    return menage.faire_le_menage()

@@ -15,7 +15,9 @@ class RapportCopilAdmin(JobAdmin):
     list_display = ["copil", "statut", "progression", "cree_le", "debut", "fin"]
     list_filter = ["statut"]
     search_fields = ["erreur"]
-    readonly_fields = ["cree_le", "debut", "fin", "erreur"]
+    # ``detail``: the technical detail of a failure (traceback, paths), shown to platform
+    # administrators here only; the pages show ``erreur``, in French without paths
+    readonly_fields = ["cree_le", "debut", "fin", "erreur", "detail"]
 
 
 @admin.register(BilanExcel)
@@ -44,4 +46,5 @@ class BilanExcelAdmin(JobAdmin):
         "debut",
         "fin",
         "erreur",
+        "detail",
     ]

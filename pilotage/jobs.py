@@ -18,8 +18,9 @@ enqueues its Celery task *after commit*; the task calls ``executer``, which:
 Any error is kept on the row (``erreur``, with the kind's prefix) and not re-raised: an error in
 the content is not fixed by retrying blindly, and in eager mode (the embedded default) the request
 that asked for the job must not fail with it. ``echouer`` is the one place an error is recorded: it
-keeps a French text without file system paths nor traceback (``texte_erreur``); the detail goes to
-the log.
+keeps a French text without file system paths nor traceback (``texte_erreur``) in ``erreur``, which
+pages show (to funders too); the detail (exception and traceback, paths included) goes to the log
+and to ``detail``, which only the Django admin shows (platform administrators).
 
 Faults (docs/architecture.md, "Jobs and faults"):
 
@@ -46,6 +47,7 @@ import os
 import re
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -133,13 +135,27 @@ def remettre_en_file(*, job: Job, by, mettre_en_file: Callable[[Job], None]) -> 
         job.statut = StatutJob.EN_ATTENTE
         job.progression = 0
         job.erreur = ""
+        job.detail = ""
         job.debut = None
         job.fin = None
         job.demande_par = by
         job.tentatives = 0
         job.battement = None
         job.envoye_le = None
-        job.save(update_fields=["statut", "progression", "erreur", "debut", "fin", "demande_par", "tentatives", "battement", "envoye_le"])
+        job.save(
+            update_fields=[
+                "statut",
+                "progression",
+                "erreur",
+                "detail",
+                "debut",
+                "fin",
+                "demande_par",
+                "tentatives",
+                "battement",
+                "envoye_le",
+            ]
+        )
         mettre_en_file(job)
     return job
 
@@ -288,10 +304,15 @@ def texte_erreur(exc: BaseException) -> str:
     return nettoyer(str(exc)) or type(exc).__name__
 
 
-def echouer(modele, job_id: int, message: str) -> None:
-    """The one place a job's error is recorded: cleaned of paths and tracebacks (``nettoyer``)."""
+#: the longest technical detail kept on a job (its end: the innermost frames and the exception)
+DETAIL_MAX = 20_000
+
+
+def echouer(modele, job_id: int, message: str, detail: str = "") -> None:
+    """The one place a job's error is recorded: ``erreur``, what pages show, cleaned of paths and
+    tracebacks (``nettoyer``); ``detail``, the technical detail for the Django admin only."""
     modele.objects.filter(pk=job_id).exclude(statut=StatutJob.PRET).update(
-        statut=StatutJob.ECHEC, erreur=nettoyer(message)[:4000], fin=timezone.now()
+        statut=StatutJob.ECHEC, erreur=nettoyer(message)[:4000], detail=detail[-DETAIL_MAX:], fin=timezone.now()
     )
 
 
@@ -356,7 +377,7 @@ def executer(
             return _enregistrer(modele, job_id, contenu, nom_fichier)
     except Exception as exc:  # every failure is kept on the job (SoftTimeLimitExceeded included)
         logger.exception("Échec du job %s %s", nom, job_id)
-        echouer(modele, job_id, message_erreur(prefixe_erreur, exc))
+        echouer(modele, job_id, message_erreur(prefixe_erreur, exc), detail=traceback.format_exc())
         return modele.objects.filter(pk=job_id).first()
     finally:
         if contenu is not None:
@@ -408,7 +429,8 @@ def _enregistrer(modele, job_id: int, contenu: File, nom_fichier: Callable[[Job]
             job.progression = 100
             job.fin = timezone.now()
             job.erreur = ""
-            job.save(update_fields=["fichier", "statut", "progression", "fin", "erreur"])
+            job.detail = ""
+            job.save(update_fields=["fichier", "statut", "progression", "fin", "erreur", "detail"])
     except BaseException:
         if ecrit:  # the row does not point at it: no orphan file
             modele._meta.get_field("fichier").storage.delete(ecrit)

@@ -63,6 +63,10 @@ class Job(models.Model):
     debut = models.DateTimeField("commencé le", null=True, blank=True)
     fin = models.DateTimeField("terminé le", null=True, blank=True)
     erreur = models.TextField("erreur", blank=True)
+    #: the technical detail of the last failure (the exception and its traceback, paths included):
+    #: for platform administrators, in the Django admin only; pages show ``erreur``, in French
+    #: without paths (``pilotage.jobs.echouer``)
+    detail = models.TextField("détail technique (administrateurs)", blank=True)
     #: runs started since the job was (re)queued: a worker killed at the hard time limit gives the
     #: message back to the queue (``reject_on_worker_lost``); past ``pilotage.jobs.TENTATIVES_MAX``
     #: the job fails with its reason instead of being run again and again

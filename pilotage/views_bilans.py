@@ -22,12 +22,14 @@ import os
 import tempfile
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -38,15 +40,41 @@ from conciergerie.models import ActionAcces
 from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
 
-from . import bilans
+from . import bilans, jobs
 from .indicateurs import Periode
 from .models import BilanExcel, StatutJob
-from .templatetags.jobs_tags import contexte_statut
+from .templatetags.jobs_tags import contexte_generer, contexte_statut
 from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, annoncer_demande, annoncer_relance
 from .views_tableau import CAPACITE, perimetre_synthese, periode_demandee
 
 #: the page lists the most recent exports (the rows themselves are kept: they are the record)
 LISTE_MAX = 30
+BILAN_EN_VOL = "Votre bilan demandé le {quand} est en préparation : vous pourrez en demander un autre quand il sera prêt."
+BILAN_BLOQUE = "Votre bilan demandé le {quand} semble bloqué : relancez-le dans la liste ci-dessous avant d'en demander un autre."
+
+
+def contexte_generer_bilan(projet, user, *, oob: bool = False) -> dict:
+    """The state of the bilan page's button: disabled while a bilan this person asked for there
+    is in flight (``bilans.en_vol``; ``projet`` None: the bilan of several projects)."""
+    return contexte_generer(
+        id="generer-bilan",
+        libelle="Générer le bilan" if projet is not None else "Générer le bilan détaillé",
+        en_vol=bilans.en_vol(projet=projet, by=user),
+        pourquoi=BILAN_EN_VOL,
+        pourquoi_bloque=BILAN_BLOQUE,
+        oob=oob,
+    )
+
+
+def annoncer_bilan(request, bilan, periode: Periode, donnees_personnelles: bool) -> None:
+    """The message after asking for a bilan: the one in flight if the request returned it for
+    another period (or another choice of personal data), else the usual message."""
+    if bilan.statut in jobs.EN_VOL and (
+        (bilan.periode_debut, bilan.periode_fin, bilan.donnees_personnelles) != (periode.debut, periode.fin, donnees_personnelles)
+    ):
+        messages.warning(request, BILAN_EN_VOL.format(quand=format_date(timezone.localtime(bilan.cree_le), "d/m/Y à H:i")))
+        return
+    annoncer_demande(request, bilan)
 
 
 class BilanForm(PeriodeFormMixin, forms.Form):
@@ -85,6 +113,7 @@ class BilanProjetView(ProjetMixin, TemplateView):
         exports = self.scoped(BilanExcel).select_related("demande_par").order_by("-cree_le", "-pk")
         context.update(
             form=form,
+            generer=contexte_generer_bilan(self.projet, self.request.user),
             personnelles_permises=self.peut("exports.donnees_personnelles"),
             bilans=list(exports[:LISTE_MAX]),
             nb_bilans=exports.count(),
@@ -102,13 +131,11 @@ class BilanProjetView(ProjetMixin, TemplateView):
         if donnees["donnees_personnelles"] and not self.peut("exports.donnees_personnelles"):
             form.add_error("donnees_personnelles", bilans.MESSAGE_DONNEES_PERSONNELLES)
             return self.render_to_response(self.get_context_data(form=form), status=403)
+        periode = Periode(donnees["debut"], donnees["fin"])
         bilan = bilans.demander_bilan(
-            projet=self.projet,
-            periode=Periode(donnees["debut"], donnees["fin"]),
-            donnees_personnelles=donnees["donnees_personnelles"],
-            by=request.user,
+            projet=self.projet, periode=periode, donnees_personnelles=donnees["donnees_personnelles"], by=request.user
         )
-        annoncer_demande(request, bilan)
+        annoncer_bilan(request, bilan, periode, donnees["donnees_personnelles"])
         return HttpResponseRedirect(reverse("bilan_projet", kwargs={"projet_id": self.projet.pk}) + f"#bilan-{bilan.pk}")
 
 
@@ -119,6 +146,9 @@ class BilanMixin:
 
 
 class BilanStatutView(BilanMixin, JobStatutView):
+    def generer(self, bilan):
+        return contexte_generer_bilan(self.projet, self.request.user, oob=True)
+
     def page(self, bilan):
         return {
             "titre": "Bilan du projet",
@@ -129,6 +159,9 @@ class BilanStatutView(BilanMixin, JobStatutView):
 
 
 class BilanRelancerView(BilanMixin, JobRelancerView):
+    def generer(self, bilan):
+        return contexte_generer_bilan(self.projet, self.request.user, oob=True)
+
     def relancer(self, bilan, user):
         return bilans.relancer_bilan(bilan=bilan, by=user)
 
@@ -170,11 +203,16 @@ class BilanProjetsForm(BilanForm):
     donnees_personnelles = None  # never: a bilan of several projects is pseudonymised
 
 
-def contexte_statut_projets(bilan: BilanExcel) -> dict:
+def contexte_statut_projets(bilan: BilanExcel, request=None) -> dict:
     """The status of a bilan of several projects, with this page's URLs, outside any project.
-    Whoever sees it administers each of its projects: it may retry it."""
+    Whoever sees it administers each of its projects: it may retry it. With ``request`` (a poll
+    or a retry from the page, ``?bouton=1``), the page's button in its current state, out of band."""
     urls = {nom: reverse(f"bilan_projets_{nom}", kwargs={"pk": bilan.pk}) for nom in ("statut", "relancer", "telecharger")}
-    return contexte_statut(bilan, urls=urls, peut_relancer=True)
+    urls = {nom: f"{url}?bouton=1" if nom in ("statut", "relancer") else url for nom, url in urls.items()}
+    contexte = contexte_statut(bilan, urls=urls, peut_relancer=True)
+    if request is not None and getattr(request, "htmx", False) and request.GET.get("bouton"):
+        contexte["generer"] = contexte_generer_bilan(None, request.user, oob=True)
+    return contexte
 
 
 class ProjetsAdministresMixin:
@@ -208,6 +246,7 @@ class BilanProjetsView(ProjetsAdministresMixin, TemplateView):
         exports = BilanExcel.objects.de_plusieurs_projets(self.request.user)
         context.update(
             form=form,
+            generer=contexte_generer_bilan(None, self.request.user),
             projets=projets,
             statuts=[
                 contexte_statut_projets(b)
@@ -222,12 +261,9 @@ class BilanProjetsView(ProjetsAdministresMixin, TemplateView):
         form = BilanProjetsForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        bilan = bilans.demander_bilan_projets(
-            projets=bilans.projets_administres(request.user),
-            periode=Periode(form.cleaned_data["debut"], form.cleaned_data["fin"]),
-            by=request.user,
-        )
-        annoncer_demande(request, bilan)
+        periode = Periode(form.cleaned_data["debut"], form.cleaned_data["fin"])
+        bilan = bilans.demander_bilan_projets(projets=bilans.projets_administres(request.user), periode=periode, by=request.user)
+        annoncer_bilan(request, bilan, periode, False)
         return HttpResponseRedirect(reverse("bilan_projets") + f"#bilan-{bilan.pk}")
 
 
@@ -249,7 +285,7 @@ class BilanProjetsStatutView(BilanProjetsJobMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(contexte_statut_projets(self.objet))
+        context.update(contexte_statut_projets(self.objet, self.request))
         context.update(
             titre="Bilan détaillé de mes projets",
             sous_titre=self.objet.resume(),
@@ -268,7 +304,7 @@ class BilanProjetsRelancerView(BilanProjetsJobMixin, View):
         bilan = bilans.relancer_bilan(bilan=self.objet, by=request.user)
         bilan = BilanExcel.objects.select_related("demande_par").annotate(nb_projets=Count("projets")).get(pk=bilan.pk)
         if getattr(request, "htmx", False):
-            return render(request, "pilotage/_job_statut.html", contexte_statut_projets(bilan))
+            return render(request, "pilotage/_job_statut.html", contexte_statut_projets(bilan, request))
         annoncer_relance(request, bilan)
         return HttpResponseRedirect(reverse("bilan_projets_statut", kwargs={"pk": bilan.pk}))
 

@@ -95,6 +95,23 @@ class JobMixin(ProjetMixin, CapacitesMixin, ObjetAvantMethodeMixin):
     def url_statut(self, job):
         return reverse(f"{job.cle}_statut", kwargs={"projet_id": self.projet.pk, "pk": job.pk})
 
+    def generer(self, job) -> dict | None:
+        """The kind's "Générer" button in its current state (``jobs_tags.contexte_generer`` with
+        ``oob=True``), or None: sent out of band with a poll or a retry from the page showing it."""
+        return None
+
+    def avec_bouton(self) -> bool:
+        """An htmx request from a page that shows the "Générer" button (``?bouton=1``)."""
+        return bool(getattr(self.request, "htmx", False) and self.request.GET.get("bouton"))
+
+    def contexte_job(self, job) -> dict:
+        contexte = contexte_statut(job, self.adhesion, bouton=self.avec_bouton())
+        if self.avec_bouton():
+            generer = self.generer(job)
+            if generer is not None:
+                contexte["generer"] = generer
+        return contexte
+
 
 class JobStatutView(JobMixin, TemplateView):
     """The job's status: the partial for htmx polling, a full page otherwise (works without JS)."""
@@ -112,7 +129,7 @@ class JobStatutView(JobMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(contexte_statut(self.objet, self.adhesion))
+        context.update(self.contexte_job(self.objet))
         if not getattr(self.request, "htmx", False):
             context.update(self.page(self.objet))
         return context
@@ -131,7 +148,7 @@ class JobRelancerView(JobMixin, TemplateView):
         job = self.relancer(self.objet, request.user)
         job = self.modele.objects.select_related(*self.relations, "demande_par").get(pk=job.pk)
         if request.htmx:
-            context = {**self.get_context_data(**kwargs), **contexte_statut(job, self.adhesion)}
+            context = {**self.get_context_data(**kwargs), **self.contexte_job(job)}
             return self.render_to_response(context)
         annoncer_relance(request, job)
         return redirection(request, self.url_statut(job))

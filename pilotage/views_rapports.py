@@ -8,6 +8,7 @@ without the capability, 404 for an object the role may not see, then 405 for a G
 view. Files are served only here, read through ``visible_to``.
 """
 
+from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +19,7 @@ from recits.models import Copil
 
 from . import rapports
 from .models import Destinataire, RapportCopil
+from .templatetags.jobs_tags import contexte_generer_rapport
 from .views_jobs import JobRelancerView, JobStatutView, JobTelechargerView, ObjetAvantMethodeMixin, annoncer_demande, redirection
 
 
@@ -41,13 +43,22 @@ class RapportDemanderView(ProjetMixin, ObjetAvantMethodeMixin, View):
         destinataire = request.POST.get("destinataire") or Destinataire.FINANCEURS
         if destinataire not in Destinataire.values:
             return HttpResponseBadRequest("Destinataire inconnu : le rapport est fait pour le comité ou pour la coordination.")
+        # a report of this COPIL for this reader in flight (the page's button is disabled
+        # meanwhile) is returned: never a second job
+        deja = RapportCopil.objects.filter(copil=self.objet, destinataire=destinataire, statut__in=rapports.EN_VOL).exists()
         rapport = rapports.demander_rapport(copil=self.objet, by=request.user, destinataire=destinataire)
-        annoncer_demande(request, rapport)
+        if deja:
+            messages.info(request, "Un rapport de ce COPIL est déjà en préparation : le voici.")
+        else:
+            annoncer_demande(request, rapport)
         return redirection(request, reverse("rapport_statut", kwargs={"projet_id": self.projet.pk, "pk": rapport.pk}))
 
 
 class RapportStatutView(RapportMixin, JobStatutView):
     capacite = "tableau_de_bord.voir"
+
+    def generer(self, rapport):
+        return contexte_generer_rapport(rapport.copil, rapport.destinataire, oob=True) if self.peut("recits.modifier") else None
 
     def page(self, rapport):
         copil = rapport.copil
@@ -61,6 +72,9 @@ class RapportStatutView(RapportMixin, JobStatutView):
 
 class RapportRelancerView(RapportMixin, JobRelancerView):
     capacite = "recits.modifier"
+
+    def generer(self, rapport):
+        return contexte_generer_rapport(rapport.copil, rapport.destinataire, oob=True)
 
     def relancer(self, rapport, user):
         return rapports.relancer_rapport(rapport=rapport, by=user)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
@@ -191,7 +192,16 @@ def _resultat(resource, result, resultat: ResultatImport) -> None:
     resultat.inchangees = result.totals[RowResult.IMPORT_TYPE_SKIP]
 
 
-def importer(*, type: str, fichier, projet, by, confirmer: bool = False, nom: str | None = None) -> ResultatImport:
+def importer(
+    *,
+    type: str,
+    fichier,
+    projet,
+    by,
+    confirmer: bool = False,
+    nom: str | None = None,
+    progression: Callable[[int, int], None] | None = None,
+) -> ResultatImport:
     """Import ``fichier`` (a path, bytes or an uploaded file; ``nom`` gives its name when it
     is bytes) as rows of kind ``type`` (``"apprenants"``, ``"organisations"``, ``"benevolat"``)
     into ``projet``, for ``by`` (who must hold ``imports.faire`` there, else ``PermissionDenied``).
@@ -199,6 +209,8 @@ def importer(*, type: str, fichier, projet, by, confirmer: bool = False, nom: st
     ``confirmer=False`` is the dry run: nothing is written. ``confirmer=True`` validates the
     same way and writes everything in one transaction — or nothing if any row has an error.
     Bad input never raises: the result lists every error (line, column, French message).
+    ``progression(lignes_faites, lignes_total)``, if given, is called once the file is read (0 of
+    the total) and then every ``PAS_PROGRESSION`` rows (the worker's job shows it).
     """
     _verifier_droit(by, projet)
     definition = type_import(type)
@@ -213,6 +225,10 @@ def importer(*, type: str, fichier, projet, by, confirmer: bool = False, nom: st
             return resultat
         resource.numeros_de_ligne = tableau.numeros
         resource.confirmer = confirmer
+        resource.lignes_total = len(dataset)
+        if progression is not None:
+            resource.progression = progression
+            progression(0, len(dataset))
         result = resource.import_data(
             dataset,
             dry_run=not confirmer,

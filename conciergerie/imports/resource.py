@@ -22,6 +22,9 @@ from .lot import enregistrer_lot
 from .texte import MESSAGE_NIR_VALEUR, cle_texte, ressemble_a_un_nir
 from .widgets import Colonne, ProjetForeignKeyWidget
 
+#: the import's progress is reported every this many rows (and at the last one)
+PAS_PROGRESSION = 100
+
 
 class ProjetInstanceLoader(BaseInstanceLoader):
     """Finds the existing row of each file row by its natural key, among the project's rows
@@ -89,6 +92,10 @@ class ProjetResource(resources.ModelResource):
         self._lignes_par_fiche: dict[int, int] = {}
         self.numeros_de_ligne: list[int] = []
         self.confirmer = False  # set by importer(): the rows will be written
+        #: set by importer(): ``progression(lignes_faites, lignes_total)``, called every ``PAS_PROGRESSION`` rows
+        self.progression = None
+        self.lignes_total = 0
+        self._lignes_lues = 0
         self._colonnes = [f for f in self.get_import_fields() if isinstance(f, Colonne)]
         self._attnames = []
         for colonne in self._colonnes:
@@ -209,6 +216,9 @@ class ProjetResource(resources.ModelResource):
         return self._meta.model(projet=self.projet)
 
     def before_import_row(self, row, **kwargs):
+        self._lignes_lues += 1
+        if self.progression is not None and (self._lignes_lues % PAS_PROGRESSION == 0 or self._lignes_lues == self.lignes_total):
+            self.progression(self._lignes_lues, self.lignes_total)
         self._ligne = kwargs.get("row_number", 0)
         self._erreurs_ligne = {}
         self._cle_signalee = False

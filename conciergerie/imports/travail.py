@@ -11,6 +11,12 @@ checks, the same all-or-nothing transaction on confirmation. A job whose task co
 (broker down) fails at once with a French message (the user deposits the file again later); one
 left in flight longer than ``DELAI_PERDU`` is shown as interrupted (``perdu``) and never runs after that.
 
+While it runs, the job shows its progress, rows read of the file's total (``lignes_faites`` /
+``lignes_total``), written by ``Progression``: a thread with its own database connection, since
+the import itself is one transaction (all or nothing) whose writes no other connection sees
+before its end. A technical error is logged and kept in ``detail`` (the Django admin only); the
+user reads a French sentence (``erreur``), without paths.
+
 This lives in ``conciergerie`` (the imports are below every other app): it does not use the
 ``pilotage`` job mechanism, which sits at the top of the chain.
 """
@@ -18,10 +24,13 @@ This lives in ``conciergerie`` (the imports are below every other app): it does 
 from __future__ import annotations
 
 import logging
+import threading
+import traceback
 from dataclasses import asdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -50,6 +59,12 @@ MESSAGE_DISPARU = "Ce fichier n'est plus disponible (déjà importé ou remplac�
 MESSAGE_TECHNIQUE = (
     "L'import n'a pas pu aboutir sur une erreur technique : rien n'a été importé ; elle est consignée dans le journal du serveur."
 )
+
+
+#: the worker writes a running import's progress this often (seconds)
+PROGRESSION_PERIODE = 1.0
+#: the longest technical detail kept on the row
+DETAIL_MAX = 20_000
 
 
 def en_travail(contenu: bytes) -> bool:
@@ -94,10 +109,69 @@ def envoyer(pk: int) -> None:
         )
 
 
-def _echouer(pk: int, message: str) -> None:
+def _echouer(pk: int, message: str, detail: str = "") -> None:
     TraitementImport.objects.filter(pk=pk).exclude(statut=StatutTraitement.PRET).update(
-        statut=StatutTraitement.ECHEC, erreur=message, fin=timezone.now()
+        statut=StatutTraitement.ECHEC, erreur=message, detail=detail[-DETAIL_MAX:], fin=timezone.now()
     )
+
+
+def suivi_en_direct() -> bool:
+    """Whether another connection may write the progress while the import's transaction is open:
+    in a real worker (not eager: the request itself runs the job, no page polls it meanwhile) on
+    PostgreSQL. SQLite locks the whole file for the transaction's length: the progress would
+    wait for the end, and its writer time out."""
+    return not settings.CELERY_TASK_ALWAYS_EAGER and connection.vendor != "sqlite"
+
+
+class Progression:
+    """The rows read of the file's total, for the page that polls the job: ``avancer(faites,
+    total)`` (the import's callback) only keeps the figures; a thread writes them, when they
+    changed, every ``periode`` seconds with its own database connection (closed at the end); the
+    final figures are written with the result. ``actif=False`` (``suivi_en_direct``): no thread, nothing
+    written."""
+
+    def __init__(self, pk: int, *, periode: float | None = None, actif: bool | None = None):
+        self.pk = pk
+        self.periode = PROGRESSION_PERIODE if periode is None else periode
+        self.actif = suivi_en_direct() if actif is None else actif
+        self.faites = self.total = 0
+        self._ecrit = (0, 0)
+        self._arret = threading.Event()
+        self._fil = threading.Thread(target=self._suivre, name=f"progression-import-{pk}", daemon=True)
+
+    def avancer(self, faites: int, total: int) -> None:
+        self.faites, self.total = faites, total
+
+    def _ecrire(self) -> None:
+        valeurs = (self.faites, self.total)
+        if valeurs == self._ecrit:
+            return
+        try:
+            TraitementImport.objects.filter(pk=self.pk, statut=StatutTraitement.EN_COURS).update(
+                lignes_faites=valeurs[0], lignes_total=valeurs[1]
+            )
+            self._ecrit = valeurs
+        except Exception:  # noqa: BLE001 - a missed progress is logged, the next one retries
+            logger.warning("Import %s : progression non enregistrée", self.pk, exc_info=True)
+            close_old_connections()
+
+    def _suivre(self) -> None:
+        try:
+            while not self._arret.wait(self.periode):
+                self._ecrire()
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        if self.actif:
+            self._fil.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._arret.set()
+        if self._fil.is_alive():
+            self._fil.join(timeout=5)
+        return False
 
 
 def executer(pk: int) -> TraitementImport | None:
@@ -113,25 +187,39 @@ def executer(pk: int) -> TraitementImport | None:
             traitement.save(update_fields=["statut", "erreur", "fin"])
             return traitement
         traitement.statut, traitement.debut, traitement.tentatives = StatutTraitement.EN_COURS, timezone.now(), traitement.tentatives + 1
-        traitement.save(update_fields=["statut", "debut", "tentatives"])
+        traitement.lignes_faites = traitement.lignes_total = 0  # a run again after a killed one starts from the start
+        traitement.save(update_fields=["statut", "debut", "tentatives", "lignes_faites", "lignes_total"])
     projet, by = traitement.projet, traitement.demande_par
     try:
         contenu = reprendre(depot=traitement.depot, type=traitement.type, projet=projet, by=by)
         if contenu is None:
             _echouer(pk, MESSAGE_DISPARU)
             return TraitementImport.objects.get(pk=pk)
-        resultat = importer(
-            type=traitement.type, fichier=contenu, nom=traitement.depot, projet=projet, by=by, confirmer=traitement.confirmer
-        )
+        with Progression(pk) as progression:
+            resultat = importer(
+                type=traitement.type,
+                fichier=contenu,
+                nom=traitement.depot,
+                projet=projet,
+                by=by,
+                confirmer=traitement.confirmer,
+                progression=progression.avancer,
+            )
         resultat.nom_fichier = traitement.nom_fichier
         if traitement.confirmer:
             oublier_tout(type=traitement.type, projet=projet, by=by)
         TraitementImport.objects.filter(pk=pk).update(
-            statut=StatutTraitement.PRET, resultat=vers_json(resultat), erreur="", fin=timezone.now()
+            statut=StatutTraitement.PRET,
+            resultat=vers_json(resultat),
+            erreur="",
+            detail="",
+            lignes_faites=progression.faites,
+            lignes_total=progression.total,
+            fin=timezone.now(),
         )
-    except Exception:  # the detail goes to the log; the user reads a French sentence, no path
+    except Exception:  # the detail goes to the log and the admin; the user reads a French sentence, no path
         logger.exception("Import %s : échec", pk)
-        _echouer(pk, MESSAGE_TECHNIQUE)
+        _echouer(pk, MESSAGE_TECHNIQUE, detail=traceback.format_exc())
     return TraitementImport.objects.get(pk=pk)
 
 

@@ -1,8 +1,9 @@
 """The bilan as a background job (``BilanExcel``), through the job mechanism the COPIL report
 uses (``pilotage.jobs``): who may ask for it (``peut_generer``, ``projets_administres``), the
 requests (``demander_bilan`` for one project, ``demander_bilan_projets`` for several, each
-refused with ``PermissionDenied`` and nothing created unless allowed, and returning the same
-request still waiting or running), the retry (``relancer_bilan``), and the job's run
+refused with ``PermissionDenied`` and nothing created unless allowed, and returning the person's
+bilan still waiting or running there, ``en_vol``: one at a time, the page's button is disabled
+meanwhile), the retry (``relancer_bilan``), and the job's run
 (``generer_bilan``: the workbook streamed to a temporary file, then stored as ``nom_fichier``).
 The row is the record of the export: who asked, when, which period, with or without personal data.
 """
@@ -49,6 +50,17 @@ def projets_administres(user) -> list[Projet]:
     return list(Projet.objects.filter(pk__in=ids).order_by("nom", "pk"))
 
 
+def en_vol(*, projet, by) -> BilanExcel | None:
+    """The bilan ``by`` asked for that is still waiting or running: of ``projet``, or of several
+    projects when ``projet`` is None. While there is one, the page's button is disabled and a
+    request returns it (one bilan at a time per person and project)."""
+    if by is None or not by.is_authenticated:
+        return None
+    # several projects: only one the person may still see (administrateur of each of its projects)
+    bilans = BilanExcel.objects.de_plusieurs_projets(by) if projet is None else BilanExcel.objects.filter(projet=projet)
+    return bilans.filter(demande_par=by, statut__in=jobs.EN_VOL).order_by("cree_le", "pk").first()
+
+
 def _mettre_en_file(bilan: BilanExcel) -> None:
     jobs.envoyer_apres_commit(bilan)  # after commit; the sweeper sends it if the broker is down
 
@@ -66,25 +78,15 @@ def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = Fal
     """Create a bilan job and enqueue it after commit. The row is the record of the export (who,
     when, which period, with or without personal data). Refused (``PermissionDenied``, nothing
     created) unless ``by`` may generate it; personal data needs ``exports.donnees_personnelles``.
-    The same request by the same person while the first is still waiting or running returns it."""
+    While a bilan of this project that ``by`` asked for is still waiting or running (``en_vol``),
+    a request — a double click, or another period — returns it: never a second job."""
     _exiger_bilan(by, projet, donnees_personnelles=donnees_personnelles)
     if periode.fin < periode.debut:
         raise ValidationError(MESSAGE_PERIODE)
     with transaction.atomic():
         # serialise two requests for the same project (a double click)
         Projet.objects.select_for_update().filter(pk=projet.pk).values_list("pk", flat=True).first()
-        existant = (
-            BilanExcel.objects.filter(
-                projet=projet,
-                periode_debut=periode.debut,
-                periode_fin=periode.fin,
-                donnees_personnelles=donnees_personnelles,
-                demande_par=by,
-                statut__in=jobs.EN_VOL,
-            )
-            .order_by("cree_le", "pk")
-            .first()
-        )
+        existant = en_vol(projet=projet, by=by)
         if existant is not None:
             return existant
         bilan = BilanExcel.objects.create(
@@ -97,8 +99,9 @@ def demander_bilan(*, projet, periode: Periode, donnees_personnelles: bool = Fal
 def demander_bilan_projets(*, projets, periode: Periode, by) -> BilanExcel:
     """The detailed bilan of several projects (pseudonymised, always) as a job: a ``BilanExcel``
     without ``projet``, its projects in ``projets``. Refused (``PermissionDenied``, nothing
-    created) unless ``by`` is administrateur of every one of them; at least two projects. The same
-    request by the same person while the first is still waiting or running returns it."""
+    created) unless ``by`` is administrateur of every one of them; at least two projects. While a
+    bilan of several projects that ``by`` asked for is still waiting or running (``en_vol``), it is
+    returned: never a second job."""
     ids = sorted({getattr(p, "pk", p) for p in projets})
     administres = {a.projet_id for a in adhesions_of(by) if peut(a.role, CAPACITE_PROJETS)}
     if not ids or not set(ids) <= administres:
@@ -110,16 +113,9 @@ def demander_bilan_projets(*, projets, periode: Periode, by) -> BilanExcel:
     with transaction.atomic():
         # serialise two requests by the same person (a double click)
         get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).first()
-        en_vol = (
-            BilanExcel.objects.filter(
-                projet__isnull=True, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by, statut__in=jobs.EN_VOL
-            )
-            .prefetch_related("projets")
-            .order_by("cree_le", "pk")
-        )
-        for existant in en_vol:
-            if sorted(p.pk for p in existant.projets.all()) == ids:
-                return existant
+        existant = en_vol(projet=None, by=by)
+        if existant is not None:
+            return existant
         bilan = BilanExcel.objects.create(projet=None, periode_debut=periode.debut, periode_fin=periode.fin, demande_par=by)
         bilan.projets.set(ids)
         _mettre_en_file(bilan)

@@ -38,3 +38,36 @@ def test_a_coordinator_generates_and_downloads_the_copil_report(connecter):
     texte = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(contenu)).pages)
     assert "Icifornie" in texte and "Louise, notre bêta-testeuse" in texte
     assert "Confidentiel" not in texte
+
+
+def test_generer_is_disabled_while_a_report_is_in_flight_and_comes_back_when_it_ends(connecter):
+    """The page renders the button disabled with why; the status polled by htmx brings it back
+    (out of band) once the report is ready, without reloading the page nor any htmx error."""
+    from django.utils import timezone
+
+    from pilotage.models import RapportCopil, StatutJob
+
+    adhesion = f.AdhesionFactory(coordinateur=True, user__username="gilles", projet__nom="Icifornie")
+    copil = f.CopilFactory(projet=adhesion.projet, date=D(2025, 7, 22), periode_debut=D(2024, 9, 1), periode_fin=D(2025, 6, 30))
+    maintenant = timezone.now()
+    rapport = f.RapportCopilFactory(copil=copil, statut=StatutJob.EN_COURS, progression=40, debut=maintenant, battement=maintenant)
+
+    page = connecter("gilles")
+    page.set_default_timeout(20_000)
+    erreurs = []
+    page.on("console", lambda message: message.type == "error" and erreurs.append(message.text))
+    page.get_by_role("link", name="COPIL", exact=True).click()
+    page.get_by_role("link", name="COPIL du 22/07/2025").click()
+    bouton = page.get_by_role("button", name="Générer le rapport")
+    expect(bouton).to_be_disabled()
+    expect(bouton).to_have_accessible_description(
+        "Un rapport de ce COPIL, demandé le " + timezone.localtime(rapport.cree_le).strftime("%d/%m/%Y à %H:%M") + ", est en préparation : "
+        "vous pourrez en demander un autre quand il sera prêt."
+    )
+    page.evaluate("window.__marqueur = 1")
+
+    RapportCopil.objects.filter(pk=rapport.pk).update(statut=StatutJob.PRET, progression=100, fin=timezone.now())  # the worker ends
+    expect(page.locator(".rapport").first).to_contain_text("Prêt")
+    expect(bouton).to_be_enabled()
+    assert page.evaluate("window.__marqueur") == 1, "mis à jour sans recharger la page"
+    assert erreurs == []

@@ -8,6 +8,8 @@ tests) or when the captured on-commit callbacks run. The broker fault is real (a
 import html as html_module
 import io
 import socket
+import threading
+import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -15,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.celery import app
-from conciergerie.imports import travail
+from conciergerie.imports import importer, travail
+from conciergerie.imports.resource import PAS_PROGRESSION
 from conciergerie.models import StatutTraitement, TraitementImport
 from parcours.models import Apprenant
 from tests import factories as f
@@ -57,6 +60,7 @@ def test_un_gros_fichier_est_verifie_puis_importe_par_le_worker_une_seule_fois(a
     traitement = TraitementImport.objects.get()
     assert reponse.url == reverse("import_suivi", args=[projet.pk, "apprenants", traitement.pk])
     assert traitement.statut == StatutTraitement.PRET and not traitement.confirmer and traitement.tentatives == 1
+    assert (traitement.lignes_faites, traitement.lignes_total) == (NOMBRE, NOMBRE)
     page = client.get(reponse.url)
     html = texte(page)
     assert page.context["resultat"].a_ecrire == NOMBRE and "Confirmer l'import (" in html
@@ -160,6 +164,85 @@ def test_une_erreur_technique_dans_le_worker_est_dite_en_francais_sans_chemin(ad
     traitement.refresh_from_db()
     assert traitement.statut == StatutTraitement.ECHEC and traitement.erreur == travail.MESSAGE_TECHNIQUE
     assert "/" not in traitement.erreur
+    # the technical detail is kept for the platform's administrators (the Django admin only)
+    assert "PermissionError: [Errno 13] Permission denied: '/srv/conciergerie/var/media/imports/" in traitement.detail
+    assert "Traceback (most recent call last)" in traitement.detail
+
+
+def test_le_detail_technique_est_dans_l_admin_et_jamais_sur_la_page(admin, login):
+    chemin = "/srv/conciergerie/var/media/imports/1/2/apprenants/x.csv"
+    traitement = TraitementImport.objects.create(
+        projet=admin.projet,
+        demande_par=admin.user,
+        type="apprenants",
+        depot="x.csv",
+        statut=StatutTraitement.ECHEC,
+        erreur=travail.MESSAGE_TECHNIQUE,
+        detail=f"Traceback (most recent call last):\nPermissionError: [Errno 13] Permission denied: '{chemin}'",
+    )
+    html = texte(login(admin.user).get(reverse("import_suivi", args=[admin.projet.pk, "apprenants", traitement.pk])))
+    assert travail.MESSAGE_TECHNIQUE in html and chemin not in html and "Errno" not in html
+    racine = f.UserFactory(username="racine", is_staff=True, is_superuser=True)
+    html = texte(login(racine).get(reverse("admin:conciergerie_traitementimport_change", args=[traitement.pk])))
+    assert chemin in html and "détail technique (administrateurs)" in html.lower()
+
+
+def test_l_import_annonce_sa_progression_toutes_les_cent_lignes(admin):
+    appels = []
+    resultat = importer(
+        type="apprenants",
+        fichier=gros_csv().getvalue(),
+        nom="gros.csv",
+        projet=admin.projet,
+        by=admin.user,
+        progression=lambda faites, total: appels.append((faites, total)),
+    )
+    assert resultat.valide
+    assert appels[0] == (0, NOMBRE) and appels[-1] == (NOMBRE, NOMBRE)
+    assert [faites for faites, _ in appels] == [0, *range(PAS_PROGRESSION, NOMBRE, PAS_PROGRESSION), NOMBRE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_la_progression_est_ecrite_par_un_fil_avec_sa_propre_connexion(admin):
+    """In a worker on PostgreSQL the import's transaction stays open until its end: the progress is
+    written by a thread of its own (its own connection), every ``periode``, only when it changed,
+    and only on a running job; it stops with the work."""
+    traitement = TraitementImport.objects.create(
+        projet=admin.projet, demande_par=admin.user, type="apprenants", depot="x.csv", statut=StatutTraitement.EN_COURS
+    )
+    fils_avant = threading.active_count()
+    with travail.Progression(traitement.pk, periode=0.05, actif=True) as progression:
+        progression.avancer(300, NOMBRE)
+        time.sleep(0.4)
+        traitement.refresh_from_db()
+        assert (traitement.lignes_faites, traitement.lignes_total) == (300, NOMBRE)
+        progression.avancer(1_200, NOMBRE)
+        time.sleep(0.4)
+    traitement.refresh_from_db()
+    assert (traitement.lignes_faites, traitement.lignes_total) == (1_200, NOMBRE)
+    assert threading.active_count() == fils_avant, "le fil s'arrête avec le travail"
+    # not started where it would wait for the import's lock (SQLite) or where no page polls (eager)
+    assert not travail.Progression(traitement.pk).actif
+
+
+def test_la_page_de_suivi_montre_la_progression(admin, login):
+    traitement = TraitementImport.objects.create(
+        projet=admin.projet,
+        demande_par=admin.user,
+        type="apprenants",
+        depot="x.csv",
+        nom_fichier="gros.csv",
+        statut=StatutTraitement.EN_COURS,
+        debut=timezone.now(),
+    )
+    url = reverse("import_suivi", args=[admin.projet.pk, "apprenants", traitement.pk])
+    client = login(admin.user)
+    html = texte(client.get(url))
+    assert "Lecture du fichier…" in html and "<progress" not in html
+    TraitementImport.objects.filter(pk=traitement.pk).update(lignes_faites=12_300, lignes_total=20_000)
+    html = texte(client.get(url, headers={"HX-Request": "true"}))
+    assert '<progress max="20000" value="12300"' in html
+    assert "12\u00a0300 lignes traitées sur 20\u00a0000" in html and 'hx-trigger="every 2s"' in html
 
 
 def test_une_bombe_zip_est_refusee_aussi_par_le_worker(admin, login, django_capture_on_commit_callbacks, monkeypatch):
@@ -172,3 +255,13 @@ def test_une_bombe_zip_est_refusee_aussi_par_le_worker(admin, login, django_capt
     html = texte(client.get(reponse.url))
     assert "vides comprises" in html and "Fichier refusé." in html
     assert not Apprenant.objects.exists()
+
+
+def test_la_tache_d_import_a_des_limites_de_temps_et_de_memoire():
+    from django.conf import settings
+
+    from conciergerie.tasks import traiter_import
+
+    assert (traiter_import.soft_time_limit, traiter_import.time_limit) == (240, 300)
+    assert app.conf.worker_max_memory_per_child == settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD == 512 * 1024
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > traiter_import.time_limit

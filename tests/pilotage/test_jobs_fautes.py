@@ -323,7 +323,7 @@ def test_nettoyer_retire_chemins_et_traces(brut, attendu):
     assert jobs.nettoyer(brut) == attendu
 
 
-def test_une_erreur_avec_un_chemin_n_est_ni_gardee_ni_montree(copil, monde, login, django_capture_on_commit_callbacks, monkeypatch):
+def test_une_erreur_avec_un_chemin_n_est_ni_gardee_ni_montree(copil, monde, login, django_capture_on_commit_callbacks, monkeypatch, caplog):
     def en_panne(*args):
         raise RuntimeError("gabarit illisible : /srv/conciergerie/templates/pilotage/rapport_pdf.html")
 
@@ -331,10 +331,27 @@ def test_une_erreur_avec_un_chemin_n_est_ni_gardee_ni_montree(copil, monde, logi
     rapport = demander(copil, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)
     assert rapport.statut == StatutRapport.ECHEC
     assert rapport.erreur == "Échec du rendu : gabarit illisible : (chemin masqué)"
+    assert any(r.exc_info and "/srv/conciergerie/templates" in str(r.exc_info[1]) for r in caplog.records), "le détail est au journal"
     for role in ("coordinateur", "financeur"):
         page = login(monde["users"][role]).get(reverse("rapport_statut", kwargs={"projet_id": copil.projet_id, "pk": rapport.pk}))
         html = page.content.decode()
         assert "gabarit illisible" in html and "/srv/" not in html
+        # the COPIL page, where the report's block is shown too
+        html = login(monde["users"][role]).get(reverse("copil_detail", kwargs={"projet_id": copil.projet_id, "pk": copil.pk}))
+        assert "gabarit illisible" in html.content.decode() and "/srv/" not in html.content.decode()
+    # the technical detail (the path, the traceback) is kept for the platform's administrators:
+    # in the log and on the job's row, which only the Django admin shows
+    assert "RuntimeError: gabarit illisible : /srv/conciergerie/templates/pilotage/rapport_pdf.html" in rapport.detail
+    assert "Traceback (most recent call last)" in rapport.detail
+    racine = f.UserFactory(username="racine", is_staff=True, is_superuser=True)
+    html = login(racine).get(reverse("admin:pilotage_rapportcopil_change", args=[rapport.pk])).content.decode()
+    assert "/srv/conciergerie/templates/pilotage/rapport_pdf.html" in html
+    # a retry that succeeds clears both
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        rapports.relancer_rapport(rapport=rapport, by=monde["users"]["coordinateur"])
+    rapport.refresh_from_db()
+    assert rapport.statut == StatutRapport.PRET and rapport.erreur == rapport.detail == ""
 
 
 def test_les_erreurs_systeme_ont_un_texte_francais():
