@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html_join
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from . import concurrence
 from .roles import peut
@@ -125,6 +125,10 @@ class ServiceFormView(ProjetMixin, FormView):
     #: an edit checks that the row did not change since its page was read (``False``: an action
     #: that overwrites nothing a person typed, such as lifting an obstacle)
     verifier_version = True
+    #: URL name of the row's delete page (a « Supprimer » link on its edit page), shown when the
+    #: role holds ``capacite_suppression`` (by default the page's own capability)
+    suppression = ""
+    capacite_suppression = ""
 
     # ------------------------------------------------------------ the row edited
 
@@ -317,4 +321,75 @@ class ServiceFormView(ProjetMixin, FormView):
         context.update(
             titre=self.get_titre(), sous_titre=self.get_sous_titre(), retour=self.get_retour_url(), champs_caches=self.champs_caches()
         )
+        if self.objet is not None and self.suppression and self.peut(self.capacite_suppression or self.capacite):
+            context["suppression"] = reverse(self.suppression, args=[self.projet.pk, self.objet.pk])
         return context
+
+
+class ServiceDeleteView(ProjetMixin, TemplateView):
+    """The one delete page: a confirmation, then a service.
+
+    GET shows ``components/confirmation_suppression.html``: the row (read through ``visible_to``,
+    404 for a row the role may not see), what goes with it (``conciergerie.suppression.inventaire``:
+    Django's collector, by kind, in French) or, when something still points to it, what blocks it
+    and no button. POST calls ``supprimer(objet)`` — the app's service, which checks the capability
+    and deletes with a history entry — then a French message and the way to ``get_success_url``;
+    a refusal (``ValidationError``, a ``PROTECT``/``RESTRICT`` relation) is a French error message
+    and the row's page, nothing deleted. A second POST of the same page finds no row: 404.
+    """
+
+    capacite: str = ""
+    template_name = "components/confirmation_suppression.html"
+    modele = None
+    liste = ""  # URL name of the list: where a deletion leads by default
+    detail = ""  # URL name of the row's page: the way back (« Annuler »)
+    message = "Supprimé."
+
+    def get_queryset(self):
+        return self.scoped(self.modele)
+
+    @cached_property
+    def objet(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def refus_supplementaires(self, objet) -> list[str]:
+        """What blocks the deletion beyond the database's ``PROTECT``/``RESTRICT`` (a rule of
+        the app's service, shown on the confirmation page), in French: [« 2 apprenants », …]."""
+        return []
+
+    def supprimer(self, objet) -> None:
+        """Call the app's service (``supprimer_<objet>(<objet>=objet, by=user)``)."""
+        raise NotImplementedError
+
+    def get_retour_url(self) -> str:
+        if self.detail:
+            return reverse(self.detail, args=[self.projet.pk, self.objet.pk])
+        return self.get_success_url()
+
+    def get_success_url(self) -> str:
+        return reverse(self.liste, args=[self.projet.pk])
+
+    def get_titre(self) -> str:
+        return f"Supprimer « {self.objet} »"
+
+    def get_context_data(self, **kwargs):
+        from .suppression import inventaire
+
+        context = super().get_context_data(**kwargs)
+        trouve = inventaire(self.objet)
+        trouve.bloquants += self.refus_supplementaires(self.objet)
+        context.update(objet=self.objet, titre=self.get_titre(), retour=self.get_retour_url(), inventaire=trouve)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        objet = self.objet  # 404 when already deleted (a second POST)
+        retour, suite = self.get_retour_url(), self.get_success_url()
+        libelle = str(objet)
+        try:
+            self.supprimer(objet)
+        except ValidationError as error:
+            for texte in error.messages:
+                messages.error(request, texte)
+            return HttpResponseRedirect(retour)
+        messages.success(request, f"{self.message} « {libelle} ».")
+        return HttpResponseRedirect(suite)

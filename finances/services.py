@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conciergerie.scoping import exiger
+from conciergerie.suppression import supprimer
 
 from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
 from .validators import valider_justificatif
@@ -119,3 +120,21 @@ def enregistrer_partage(*, partage: PartageValeur, projet, by) -> PartageValeur:
     exiger(by, projet, CAPACITE)
     partage.projet = projet
     return _enregistrer(partage)
+
+
+# ---------------------------------------------------------------- deletions (conciergerie.suppression)
+
+
+def supprimer_depense(*, depense: Depense, by) -> None:
+    exiger(by, depense.ligne.financement.projet_id, CAPACITE)
+    supprimer(depense, by=by)
+
+
+def supprimer_versement(*, versement: Versement, by) -> None:
+    exiger(by, versement.financement.projet_id, CAPACITE)
+    supprimer(versement, by=by)
+
+
+def supprimer_temps_benevole(*, temps: TempsBenevole, by) -> None:
+    exiger(by, temps.projet_id, CAPACITE)
+    supprimer(temps, by=by)

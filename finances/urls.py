@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_suppression
 
 urlpatterns = [
     path("finances/", views.FinancesView.as_view(), name="finances"),
@@ -19,4 +19,8 @@ urlpatterns = [
     path("benevolat/<int:pk>/modifier/", views.TempsBenevoleUpdateView.as_view(), name="benevolat_update"),
     path("partages/nouveau/", views.PartageValeurFormView.as_view(), name="partage_create"),
     path("partages/<int:pk>/modifier/", views.PartageValeurFormView.as_view(), name="partage_update"),
+    # deletions (conciergerie.mixins.ServiceDeleteView)
+    path("depenses/<int:pk>/supprimer/", views_suppression.DepenseDeleteView.as_view(), name="depense_delete"),
+    path("versements/<int:pk>/supprimer/", views_suppression.VersementDeleteView.as_view(), name="versement_delete"),
+    path("benevolat/<int:pk>/supprimer/", views_suppression.TempsBenevoleDeleteView.as_view(), name="benevolat_delete"),
 ]

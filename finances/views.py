@@ -153,6 +153,7 @@ class LigneBudgetFormView(DuFinancementMixin, ServiceFormView):
 
 
 class DepenseFormView(DuFinancementMixin, ServiceFormView):
+    suppression = "depense_delete"
     """An expense and its receipt (checked by the form, then by the service)."""
 
     modele = Depense
@@ -200,6 +201,7 @@ class JustificatifView(ProjetMixin, DetailView):
 
 
 class VersementFormView(DuFinancementMixin, ServiceFormView):
+    suppression = "versement_delete"
     modele = Versement
     form_class = VersementForm
     titre, titre_modification = "Nouveau versement", "Modifier le versement"
@@ -238,6 +240,7 @@ class TempsBenevoleCreateView(ServiceFormView):
 
 
 class TempsBenevoleUpdateView(ServiceFormView):
+    suppression = "benevolat_delete"
     capacite = "finances.modifier"
     modele = TempsBenevole
     form_class = TempsBenevoleForm

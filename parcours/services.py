@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conciergerie.scoping import exiger
+from conciergerie.suppression import Refus, supprimer
 
 from .models import (
     STATUTS_AVEC_MOTIF,
@@ -178,3 +179,34 @@ def modifier_sortie(*, sortie: Sortie, resultat: str, date: Date, by, commentair
         parcours.suivi_6_mois_le = date_suivi_6_mois(date)
         _save(parcours, by)
     return sortie
+
+
+# ---------------------------------------------------------------- deletions (conciergerie.suppression)
+
+
+def supprimer_etape(*, etape: Etape, by) -> None:
+    """Delete a step (a mistaken one): its history keeps a « - » row."""
+    exiger(by, etape.projet_id, MODIFIER)
+    supprimer(etape, by=by)
+
+
+def supprimer_frein(*, frein: Frein, by) -> None:
+    exiger(by, frein.projet_id, MODIFIER)
+    supprimer(frein, by=by)
+
+
+def apprenants_session(session: SessionFormation) -> int:
+    return session.etapes.values("parcours__apprenant_id").distinct().count()
+
+
+@transaction.atomic
+def supprimer_session(*, session: SessionFormation, by) -> None:
+    """Delete a session with no learner (its steps would lose their session silently)."""
+    exiger(by, session.projet_id, MODIFIER)
+    nombre = apprenants_session(session)
+    if nombre:
+        raise Refus(
+            f"« {session} » ne peut pas être supprimée : {nombre} apprenant{'s y sont inscrits' if nombre > 1 else ' y est inscrit'}. "
+            "Retirez d'abord leurs étapes de la session."
+        )
+    supprimer(session, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_suppression
 
 urlpatterns = [
     path("apprenants/", views.ApprenantListView.as_view(), name="apprenant_list"),
@@ -18,4 +18,8 @@ urlpatterns = [
     path("freins/<int:pk>/modifier/", views.FreinUpdateView.as_view(), name="frein_update"),
     path("freins/<int:pk>/lever/", views.FreinLeverView.as_view(), name="frein_lever"),
     path("sorties/<int:pk>/modifier/", views.SortieUpdateView.as_view(), name="sortie_update"),
+    # deletions (conciergerie.mixins.ServiceDeleteView)
+    path("etapes/<int:pk>/supprimer/", views_suppression.EtapeDeleteView.as_view(), name="etape_delete"),
+    path("freins/<int:pk>/supprimer/", views_suppression.FreinDeleteView.as_view(), name="frein_delete"),
+    path("sessions/<int:pk>/supprimer/", views_suppression.SessionFormationDeleteView.as_view(), name="sessionformation_delete"),
 ]

@@ -244,6 +244,7 @@ class EtapeObjetMixin:
 
 
 class EtapeUpdateView(EtapeObjetMixin, EtapeCreateView):
+    suppression, capacite_suppression = "etape_delete", "apprenants.modifier"
     titre = "Modifier l'étape"
 
     def get_initial(self):
@@ -320,6 +321,7 @@ class FreinCreateView(ServiceFormView):
 
 
 class FreinUpdateView(FreinCreateView):
+    suppression = "frein_delete"
     modele = Frein
     form_class = FreinModificationForm
     titre = "Modifier le frein"

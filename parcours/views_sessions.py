@@ -73,6 +73,7 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
 
 
 class SessionFormationFormView(ServiceFormView):
+    suppression = "sessionformation_delete"
     """Log (``sessionformation_create``) or edit (``sessionformation_update``) an OF's session
     (the coordinator's; a partner only reads its organisation's)."""
 

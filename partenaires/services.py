@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conciergerie.scoping import exiger
+from conciergerie.suppression import Refus, supprimer
 
 from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
 
@@ -58,3 +59,36 @@ def enregistrer_convention(*, convention: Convention, parties, by) -> Convention
     convention.save()
     convention.parties.set(parties)
     return convention
+
+
+# ---------------------------------------------------------------- deletions (conciergerie.suppression)
+
+
+def liens_organisation(organisation: Organisation) -> list[str]:
+    """What still refers to an organisation without blocking the database (many-to-many links,
+    learners it prescribed): an organisation is deleted only when it has none, in French."""
+    liens = [
+        (organisation.apprenants_prescrits.count(), "apprenant prescrit", "apprenants prescrits"),
+        (organisation.conventions.count(), "convention", "conventions"),
+        (organisation.activites.count(), "activité", "activités"),
+        (organisation.recits.count(), "récit", "récits"),
+    ]
+    return [f"{n} {un if n == 1 else plusieurs}" for n, un, plusieurs in liens if n]
+
+
+@transaction.atomic
+def supprimer_organisation(*, organisation: Organisation, by) -> None:
+    """Delete an organisation with no link (its contacts and consortium membership go with it);
+    refused in French when a learner, a step, a session, a funding, a convention… refers to it."""
+    exiger(by, organisation.projet_id, CAPACITE)
+    liens = liens_organisation(organisation)
+    if liens:
+        raise Refus(
+            f"« {organisation} » ne peut pas être supprimée : elle est encore liée à {', '.join(liens)}. Retirez d'abord ces liens."
+        )
+    supprimer(organisation, by=by)
+
+
+def supprimer_contact(*, contact: Contact, by) -> None:
+    exiger(by, contact.organisation.projet_id, CAPACITE)
+    supprimer(contact, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_suppression
 
 urlpatterns = [
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("conventions/<int:pk>/", views.ConventionDetailView.as_view(), name="convention_detail"),
     path("conventions/<int:pk>/modifier/", views.ConventionFormView.as_view(), name="convention_update"),
     path("conventions/<int:pk>/fichier/", views.ConventionFichierView.as_view(), name="convention_fichier"),
+    # deletions (conciergerie.mixins.ServiceDeleteView)
+    path("organisations/<int:pk>/supprimer/", views_suppression.OrganisationDeleteView.as_view(), name="organisation_delete"),
+    path("contacts/<int:pk>/supprimer/", views_suppression.ContactDeleteView.as_view(), name="contact_delete"),
 ]

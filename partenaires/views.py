@@ -67,6 +67,7 @@ class OrganisationDetailView(ProjetMixin, DetailView):
 
 
 class OrganisationFormView(ServiceFormView):
+    suppression = "organisation_delete"
     """Create (``organisation_create``) or edit (``organisation_update``) an organisation and its
     role in the consortium."""
 
@@ -126,6 +127,7 @@ class ContactCreateView(_ContactFormView):
 
 
 class ContactUpdateView(_ContactFormView):
+    suppression = "contact_delete"
     modele = Contact
 
     def get_queryset(self):

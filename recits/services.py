@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from conciergerie.forms import valider_periode
 from conciergerie.scoping import exiger
+from conciergerie.suppression import supprimer
 from finances.models import TempsBenevole
 from finances.services import saisir_temps_benevole
 from parcours.models import MESSAGE_RETRAIT_AVANT, PorteeConsentement
@@ -252,3 +253,16 @@ def prevenir_auteurs(*, avis) -> int:
             continue
         envoyes += 1
     return envoyes
+
+
+# ---------------------------------------------------------------- deletions (conciergerie.suppression)
+
+
+def supprimer_recit(*, recit: Recit, by) -> None:
+    exiger(by, recit.projet_id, CAPACITE)
+    supprimer(recit, by=by)
+
+
+def supprimer_activite(*, activite: Activite, by) -> None:
+    exiger(by, activite.projet_id, CAPACITE)
+    supprimer(activite, by=by)

@@ -3,7 +3,7 @@ time), COPIL meetings."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_suppression
 
 urlpatterns = [
     path("recits/", views.RecitListView.as_view(), name="recit_list"),
@@ -20,4 +20,7 @@ urlpatterns = [
     path("copils/nouveau/", views.CopilFormView.as_view(), name="copil_create"),
     path("copils/<int:pk>/", views.CopilDetailView.as_view(), name="copil_detail"),
     path("copils/<int:pk>/modifier/", views.CopilFormView.as_view(), name="copil_update"),
+    # deletions (conciergerie.mixins.ServiceDeleteView)
+    path("recits/<int:pk>/supprimer/", views_suppression.RecitDeleteView.as_view(), name="recit_delete"),
+    path("activites/<int:pk>/supprimer/", views_suppression.ActiviteDeleteView.as_view(), name="activite_delete"),
 ]

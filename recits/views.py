@@ -79,6 +79,7 @@ class RecitDetailView(ProjetMixin, DetailView):
 
 
 class RecitFormView(ServiceFormView):
+    suppression = "recit_delete"
     capacite = "recits.modifier"
     modele = Recit
     form_class = RecitForm
@@ -200,6 +201,7 @@ class ActiviteDetailView(ProjetMixin, DetailView):
 
 
 class ActiviteFormView(ServiceFormView):
+    suppression = "activite_delete"
     capacite = "recits.modifier"
     modele = Activite
     form_class = ActiviteForm
