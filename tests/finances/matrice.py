@@ -88,3 +88,15 @@ for _vue, _cible in (
         (_vue, f"autre_{_cible}", ECRITURE),
         (_vue, f"etranger_{_cible}", AILLEURS_ECRITURE),
     ]
+
+# deletions (issue 16): finances.modifier, the financeur gets 403 even for its own funding's rows
+for _vue, _cible in (("depense_delete", "depense"), ("versement_delete", "versement")):
+    MATRICE += [
+        (_vue, f"fin_{_cible}", ECRITURE),
+        (_vue, f"autre_{_cible}", ECRITURE),
+        (_vue, f"etranger_{_cible}", AILLEURS_ECRITURE),
+    ]
+MATRICE += [
+    ("benevolat_delete", "benevolat_a", ECRITURE),
+    ("benevolat_delete", "benevolat_b", AILLEURS_ECRITURE),
+]

@@ -68,3 +68,11 @@ MATRICE += [
     ("sortie_update", "sortie_autre", COORDINATION),
     ("sortie_update", "sortie_etrangere", COORDINATION_ETRANGER),
 ]
+
+# deletions (issue 16): apprenants.modifier, a partner cannot delete even its own steps
+for _vue, _cible in (("etape_delete", "etape"), ("frein_delete", "frein")):
+    MATRICE += [
+        (_vue, f"{_cible}_{'suivie' if _cible == 'etape' else 'suivi'}", COORDINATION),
+        (_vue, f"{_cible}_autre", COORDINATION),
+        (_vue, f"{_cible}_{'etrangere' if _cible == 'etape' else 'etranger'}", COORDINATION_ETRANGER),
+    ]

@@ -96,3 +96,17 @@ MATRICE: list = [
     ("sessionformation_update", "session_partenaire", membres(200, partenaire=403, financeur=403)),
     ("sessionformation_update", "session_etrangere", membres(404, partenaire=403, financeur=403)),
 ]
+
+# deletions (issue 16, conciergerie.mixins.ServiceDeleteView): partenaires.modifier; GET shows the
+# confirmation (the refusal when something still points to the row, 200 too)
+MATRICE += [
+    ("organisation_delete", "organisation_partenaire", ECRITURE),
+    ("organisation_delete", "organisation_autre", ECRITURE),
+    ("organisation_delete", "organisation_etrangere", ETRANGER_ECRITURE),
+    ("contact_delete", "contact_partenaire", ECRITURE),
+    ("contact_delete", "contact_autre", ECRITURE),
+    ("contact_delete", "contact_etranger", ETRANGER_ECRITURE),
+    ("sessionformation_delete", "session_partenaire", ECRITURE),
+    ("sessionformation_delete", "session_autre", ECRITURE),
+    ("sessionformation_delete", "session_etrangere", ETRANGER_ECRITURE),
+]

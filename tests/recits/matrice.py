@@ -25,3 +25,11 @@ CIBLES: dict = {
     "consentant_a": lambda monde: _apprenant(monde, "A"),
     "consentant_b": lambda monde: _apprenant(monde, "B"),
 }
+
+# deletions (issue 16): recits.modifier
+MATRICE += [
+    ("recit_delete", "recit_a", membres(200, partenaire=403, financeur=403)),
+    ("recit_delete", "recit_b", membres(404, partenaire=403, financeur=403)),
+    ("activite_delete", "activite_a", membres(200, partenaire=403, financeur=403)),
+    ("activite_delete", "activite_b", membres(404, partenaire=403, financeur=403)),
+]
