@@ -153,8 +153,9 @@ class LigneBudgetFormView(DuFinancementMixin, ServiceFormView):
 
 
 class DepenseFormView(DuFinancementMixin, ServiceFormView):
-    suppression = "depense_delete"
     """An expense and its receipt (checked by the form, then by the service)."""
+
+    suppression = "depense_delete"
 
     modele = Depense
     form_class = DepenseForm

@@ -73,9 +73,10 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
 
 
 class SessionFormationFormView(ServiceFormView):
-    suppression = "sessionformation_delete"
     """Log (``sessionformation_create``) or edit (``sessionformation_update``) an OF's session
     (the coordinator's; a partner only reads its organisation's)."""
+
+    suppression = "sessionformation_delete"
 
     capacite = "apprenants.modifier"
     modele = SessionFormation

@@ -115,3 +115,22 @@ class ConventionForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
         if montant is not None and montant < 0:
             self.add_error("montant", "Le montant ne peut pas être négatif.")
         return cleaned
+
+
+class MembreConsortiumDatesForm(forms.ModelForm):
+    """The dates of an organisation's membership of the consortium (the COPIL counts the members
+    whose membership overlaps its period)."""
+
+    class Meta:
+        model = MembreConsortium
+        fields = ["date_entree", "date_sortie"]
+        labels = {"date_entree": "date d'entrée dans le consortium", "date_sortie": "date de sortie du consortium"}
+        widgets = {"date_entree": DATE, "date_sortie": DATE}
+        help_texts = {"date_sortie": "Laissez vide tant que l'organisation est membre."}
+
+    def clean(self):
+        cleaned = super().clean()
+        entree, sortie = cleaned.get("date_entree"), cleaned.get("date_sortie")
+        if entree and sortie and sortie < entree:
+            self.add_error("date_sortie", "La date de sortie doit être le jour de l'entrée ou après.")
+        return cleaned

@@ -92,3 +92,15 @@ def supprimer_organisation(*, organisation: Organisation, by) -> None:
 def supprimer_contact(*, contact: Contact, by) -> None:
     exiger(by, contact.organisation.projet_id, CAPACITE)
     supprimer(contact, by=by)
+
+
+def modifier_dates_membre(*, membre: MembreConsortium, date_entree, date_sortie, by) -> MembreConsortium:
+    """Change when an organisation entered (and left) the consortium; the exit on or after the entry."""
+    exiger(by, membre.projet_id, CAPACITE)
+    if date_sortie and not date_entree:
+        raise ValidationError({"date_entree": "Indiquez la date d'entrée avant la date de sortie."})
+    if date_entree and date_sortie and date_sortie < date_entree:
+        raise ValidationError({"date_sortie": "La date de sortie doit être le jour de l'entrée ou après."})
+    membre.date_entree, membre.date_sortie = date_entree, date_sortie
+    membre.save(update_fields=["date_entree", "date_sortie"])
+    return membre

@@ -13,6 +13,8 @@ urlpatterns = [
     path("conventions/<int:pk>/", views.ConventionDetailView.as_view(), name="convention_detail"),
     path("conventions/<int:pk>/modifier/", views.ConventionFormView.as_view(), name="convention_update"),
     path("conventions/<int:pk>/fichier/", views.ConventionFichierView.as_view(), name="convention_fichier"),
+    # consortium membership dates (issue 16)
+    path("organisations/<int:pk>/consortium/", views.MembreConsortiumDatesView.as_view(), name="membre_consortium_dates"),
     # deletions (conciergerie.mixins.ServiceDeleteView)
     path("organisations/<int:pk>/supprimer/", views_suppression.OrganisationDeleteView.as_view(), name="organisation_delete"),
     path("contacts/<int:pk>/supprimer/", views_suppression.ContactDeleteView.as_view(), name="contact_delete"),

@@ -23,7 +23,7 @@ from conciergerie.mixins import ProjetMixin, ServiceFormView
 
 from . import selectors, services
 from .filters import OrganisationFilter
-from .forms import ContactForm, ConventionForm, OrganisationForm
+from .forms import ContactForm, ConventionForm, MembreConsortiumDatesForm, OrganisationForm
 from .models import Contact, Convention, MembreConsortium, Organisation
 
 # ---------------------------------------------------------------- organisations
@@ -67,9 +67,10 @@ class OrganisationDetailView(ProjetMixin, DetailView):
 
 
 class OrganisationFormView(ServiceFormView):
-    suppression = "organisation_delete"
     """Create (``organisation_create``) or edit (``organisation_update``) an organisation and its
     role in the consortium."""
+
+    suppression = "organisation_delete"
 
     capacite = "partenaires.modifier"
     modele = Organisation
@@ -197,3 +198,40 @@ class ConventionFichierView(ProjetMixin, View):
             raise Http404("Fichier introuvable.") from error
         nom = os.path.basename(convention.fichier.name)
         return FileResponse(fichier, as_attachment=True, filename=nom, content_type="application/pdf")
+
+
+# ---------------------------------------------------------------- consortium membership dates
+
+
+class MembreConsortiumDatesView(ServiceFormView):
+    """The entry and exit dates of an organisation's membership (``organisations/<pk>/consortium/``:
+    the organisation's pk; 404 when it is not a member)."""
+
+    capacite = "partenaires.modifier"
+    modele = MembreConsortium
+    form_class = MembreConsortiumDatesForm
+    detail = "organisation_detail"
+
+    @cached_property
+    def objet(self):
+        return get_object_or_404(self.get_queryset().select_related("organisation"), organisation_id=self.kwargs["pk"])
+
+    def get_titre(self):
+        return f"Dates d'adhésion au consortium — {self.objet.organisation.nom}"
+
+    def get_retour_url(self):
+        return reverse("organisation_detail", args=[self.projet.pk, self.objet.organisation_id])
+
+    def get_success_url(self):
+        return self.get_retour_url()
+
+    def enregistrer(self, form):
+        return services.modifier_dates_membre(
+            membre=self.objet,
+            date_entree=form.cleaned_data["date_entree"],
+            date_sortie=form.cleaned_data["date_sortie"],
+            by=self.request.user,
+        )
+
+    def message_succes(self):
+        return "Dates d'adhésion au consortium enregistrées."

@@ -110,3 +110,11 @@ MATRICE += [
     ("sessionformation_delete", "session_autre", ECRITURE),
     ("sessionformation_delete", "session_etrangere", ETRANGER_ECRITURE),
 ]
+
+# consortium membership dates (issue 16): partenaires.modifier, on the organisation's pk
+CIBLES["membre_a"] = lambda m: _a(m, f.MembreConsortiumFactory(projet=m["A"]).organisation_id)
+CIBLES["membre_b"] = lambda m: _a(m, f.MembreConsortiumFactory(projet=m["B"]).organisation_id)
+MATRICE += [
+    ("membre_consortium_dates", "membre_a", ECRITURE),
+    ("membre_consortium_dates", "membre_b", ETRANGER_ECRITURE),
+]
