@@ -196,9 +196,12 @@ class SuiteParcoursMixin:
 
     def ecrire_parcours_nouveaux(self) -> None:
         a_creer = [p for p in self._nouveaux_parcours.values() if p.pk is None]
+        references = None
         for parcours in a_creer:
-            if parcours.apprenant_id is None:
-                parcours.apprenant_id = self._apprenants_par_reference()[parcours._reference]
+            if parcours.apprenant_id is None:  # a learner of the same file, written just before
+                if references is None:
+                    references = self._apprenants_par_reference()
+                parcours.apprenant_id = references[parcours._reference]
             sortie = self._sorties_prevues.get(parcours._cle)
             if sortie is not None:
                 _fermer(parcours, sortie)

@@ -257,3 +257,34 @@ def test_la_cohorte_signale_ses_erreurs_de_parcours_par_ligne(ctx):
     erreurs = {(e.ligne, e.colonne) for e in resultat.erreurs}
     assert erreurs == {(2, "Objectif du parcours"), (3, "Type d'étape"), (4, "Date de sortie")}, resultat.erreurs
     assert not Apprenant.objects.filter(reference__startswith="C-").exists(), "tout ou rien"
+
+
+@pytest.mark.parametrize("format_", ["xlsx", "csv"])
+def test_les_modeles_remplis_de_leur_exemple_s_importent_l_un_apres_l_autre(ctx, format_):
+    """The learner template's example has a path, a step and an outcome; the paths template's
+    example is the same step: importing it afterwards changes nothing."""
+    contenu, _, nom = imports.modele("apprenants", format_)
+    assert imports.importer(type="apprenants", fichier=contenu, nom=nom, projet=ctx["projet"], by=ctx["admin"], confirmer=True).confirme
+    assert Sortie.objects.filter(parcours__apprenant__reference="APP-00123").count() == 1
+    avant = _etat(ctx["projet"])
+    contenu, _, nom = imports.modele("parcours", format_)
+    resultat = imports.importer(type="parcours", fichier=contenu, nom=nom, projet=ctx["projet"], by=ctx["admin"], confirmer=True)
+    assert resultat.confirme, resultat.erreurs
+    assert resultat.inchangees == 1
+    assert _etat(ctx["projet"]) == avant
+
+
+def test_la_cohorte_ne_fait_pas_une_requete_par_ligne(ctx, django_assert_num_queries):
+    """Learners, paths, steps, outcomes and their history in bulk: the same queries for 3 rows as for 20."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ctx["admin"]._adhesions_cache = None
+    with CaptureQueriesContext(connection) as petit:
+        assert _importer(ctx, csv_bytes(ENTETES_COHORTE, _cohorte(3)), type="apprenants", confirmer=True).confirme
+    grande = _cohorte(20)  # SQLite splits an insert of more rows than 999 parameters allow
+    for ligne in grande:
+        ligne[0] = ligne[0].replace("C-", "D-")
+    ctx["admin"]._adhesions_cache = None
+    with django_assert_num_queries(len(petit.captured_queries)):
+        assert _importer(ctx, csv_bytes(ENTETES_COHORTE, grande), type="apprenants", confirmer=True).confirme
