@@ -15,13 +15,26 @@ class ParcoursConfig(AppConfig):
 
         from conciergerie.imports import register as register_import
 
-        from .resources import ApprenantResource
+        from .resources import ApprenantResource, EtapeResource
 
         register_import(
             cle="apprenants",
             libelle="Apprenants",
             resource=ApprenantResource,
-            description="Les apprenants, reconnus par leur référence ; le prescripteur est une organisation déjà enregistrée.",
+            description=(
+                "Les apprenants, reconnus par leur référence ; le prescripteur est une organisation déjà enregistrée. "
+                "Colonnes facultatives : leur parcours, sa première étape et sa sortie, pour saisir une cohorte en un fichier."
+            ),
+            url_liste="apprenant_list",
+        )
+        register_import(
+            cle="parcours",
+            libelle="Parcours et étapes",
+            resource=EtapeResource,
+            description=(
+                "Une ligne par étape d'un apprenant déjà enregistré (par sa référence) : le parcours est créé s'il n'existe "
+                "pas (même objectif, même début), la sortie le clôt."
+            ),
             url_liste="apprenant_list",
         )
 

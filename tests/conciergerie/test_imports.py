@@ -321,7 +321,7 @@ def test_fichier_trop_gros(projet_admin, tmp_path):
 # --- templates -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("type_import", ["apprenants", "organisations", "benevolat"])
+@pytest.mark.parametrize("type_import", ["apprenants", "organisations", "benevolat", "parcours"])
 def test_le_modele_xlsx_s_ouvre_et_porte_les_entetes(projet_admin, login, type_import):
     client = login(projet_admin["admin"])
     response = client.get(reverse("import_modele", args=[projet_admin["projet"].pk, type_import, "xlsx"]))
@@ -342,6 +342,15 @@ def test_les_entetes_des_modeles(projet_admin):
     assert "Statut sécurité sociale" in colonnes["apprenants"]
     assert colonnes["organisations"][:4] == ["Nom", "Type", "SIRET", "Commune"]
     assert colonnes["benevolat"][:5] == ["Date", "Bénévole", "Organisation", "Activité", "Heures"]
+    assert colonnes["parcours"][:5] == [
+        "Référence de l'apprenant",
+        "Objectif du parcours",
+        "Début du parcours",
+        "Type d'étape",
+        "Organisation de l'étape",
+    ]
+    # the learner template's optional path columns carry the paths import's headers
+    assert colonnes["apprenants"][-13:] == colonnes["parcours"][1:]
 
 
 @pytest.mark.parametrize("format_", ["xlsx", "csv"])
