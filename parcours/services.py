@@ -17,6 +17,7 @@ from conciergerie.scoping import exiger
 from .models import (
     STATUTS_AVEC_MOTIF,
     Apprenant,
+    CompteurReference,
     Etape,
     Frein,
     Parcours,
@@ -25,6 +26,7 @@ from .models import (
     StatutParcours,
     TypeSortie,
     date_suivi_6_mois,
+    prefixe_du_projet,
 )
 
 MODIFIER = "apprenants.modifier"
@@ -39,10 +41,35 @@ def _save(instance, by):
     return instance
 
 
+def prendre_references(*, projet, nombre: int = 1) -> list[str]:
+    """The next ``nombre`` generated references of the project (``FN-0001``, ``FN-0002``…):
+    the project's prefix (its name's initials, ``prefixe_du_projet``) and a sequence kept in
+    its ``CompteurReference`` row. The row is locked (``select_for_update``) until the caller's
+    transaction ends, so that two coordinators creating a learner at once wait for each other
+    instead of taking the same number; a number already typed by hand for another learner is
+    passed over. Call it inside the transaction that saves the learners."""
+    CompteurReference.objects.get_or_create(projet_id=projet.pk, defaults={"prefixe": prefixe_du_projet(projet.nom)})
+    compteur = CompteurReference.objects.select_for_update().get(projet_id=projet.pk)
+    references, numero = [], compteur.dernier
+    while len(references) < nombre:
+        candidats = [f"{compteur.prefixe}-{n:04d}" for n in range(numero + 1, numero + 1 + nombre - len(references))]
+        prises = set(Apprenant.objects.filter(projet_id=projet.pk, reference__in=candidats).values_list("reference", flat=True))
+        references += [c for c in candidats if c not in prises]
+        numero += len(candidats)
+    compteur.dernier = numero
+    compteur.save(update_fields=["dernier"])
+    return references
+
+
 @transaction.atomic
 def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
+    """Create or edit a learner; one created (or saved) without a reference gets the project's
+    next generated one (``prendre_references``)."""
     exiger(by, projet, MODIFIER)
     apprenant.projet = projet
+    apprenant.reference = (apprenant.reference or "").strip()
+    if not apprenant.reference:
+        apprenant.reference = prendre_references(projet=projet)[0]
     return _save(apprenant, by)
 
 
