@@ -41,6 +41,7 @@ def _save(instance, by):
     return instance
 
 
+@transaction.atomic
 def prendre_references(*, projet, nombre: int = 1) -> list[str]:
     """The next ``nombre`` generated references of the project (``FN-0001``, ``FN-0002``…):
     the project's prefix (its name's initials, ``prefixe_du_projet``) and a sequence kept in

@@ -16,10 +16,15 @@ from tests import factories as f
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_learners_created_at_once_get_two_references(monkeypatch):
+@pytest.mark.parametrize("compteur_existant", [False, True], ids=["premier-numero", "compteur-existant"])
+def test_two_learners_created_at_once_get_two_references(monkeypatch, compteur_existant):
+    """The first numbers of a project (the counter's row created by both at once: the unique
+    projet makes the second insert wait, then read the row) and later ones (the row's lock)."""
     a = f.AdhesionFactory(coordinateur=True, projet__nom="Formation du Nord")
     projet = a.projet
     b = f.AdhesionFactory(projet=projet, coordinateur=True)
+    if compteur_existant:
+        services.prendre_references(projet=projet, nombre=2)
     original = Apprenant.full_clean
 
     def lent(self, *args, **kwargs):
@@ -45,5 +50,9 @@ def test_two_learners_created_at_once_get_two_references(monkeypatch):
     for fil in fils:
         fil.join(timeout=60)
     assert not erreurs, erreurs
-    assert sorted(Apprenant.objects.filter(projet=projet).values_list("reference", flat=True)) == ["FN-0001", "FN-0002"]
-    assert CompteurReference.objects.get(projet=projet).dernier == 2
+    assert sorted(Apprenant.objects.filter(projet=projet).values_list("reference", flat=True)) == attendues(compteur_existant)
+    assert CompteurReference.objects.get(projet=projet).dernier == (4 if compteur_existant else 2)
+
+
+def attendues(compteur_existant):
+    return ["FN-0003", "FN-0004"] if compteur_existant else ["FN-0001", "FN-0002"]
