@@ -290,3 +290,42 @@ class SessionFormationForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelFor
         if conciergerie is not None and maxi is not None and conciergerie > maxi:
             self.add_error("places_conciergerie", "La conciergerie ne peut pas pourvoir plus de places que le maximum.")
         return data
+
+
+# ---------------------------------------------------------------- group actions (learners list)
+
+
+class ActionGroupeeForm(forms.Form):
+    """Which group action: its own fields are in the step form (prefix ``etape``), the closure
+    form (``cloture``) or the session form (``session``)."""
+
+    ETAPE, CLOTURE, SESSION = "etape", "cloture", "session"
+    action = forms.ChoiceField(
+        label="Action",
+        widget=forms.RadioSelect,
+        choices=[
+            (ETAPE, "Ajouter la même étape au parcours en cours de chacun"),
+            (CLOTURE, "Clôturer leur parcours en cours avec la même sortie"),
+            (SESSION, "Les inscrire à une session de formation"),
+        ],
+        error_messages={"required": "Choisissez une action."},
+    )
+
+
+class ClotureGroupeeForm(TexteLibreFormMixin, forms.Form):
+    resultat = forms.ChoiceField(label="Résultat à la sortie", choices=ResultatSortie.choices)
+    date = forms.DateField(label="Date de sortie", widget=DateInput())
+    commentaire = forms.CharField(label="Commentaire", max_length=300, required=False)
+
+
+class SessionGroupeeForm(forms.Form):
+    session = forms.ModelChoiceField(
+        label="Session de formation",
+        queryset=SessionFormation.objects.none(),
+        error_messages={"invalid_choice": "Cette session n'appartient pas à ce projet.", "required": "Choisissez une session."},
+        help_text="Chacun reçoit une étape « Formation distribuée » aux dates et chez l'organisme de la session.",
+    )
+
+    def __init__(self, *args, projet, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = SessionFormation.objects.visible_to(user, projet=projet).select_related("organisation")

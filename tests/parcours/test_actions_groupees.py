@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from parcours import services
 from parcours.models import Etape, Parcours, Sortie, StatutParcours, TypeEtape
@@ -151,3 +152,61 @@ def test_a_partner_may_not_act_on_the_group(cabinet):
         services.ajouter_etape_en_groupe(
             projet=cabinet["projet"], apprenant_ids=[parcours[0].apprenant_id], etape=_etape(cabinet["of"]), by=cabinet["partenaire"]
         )
+
+
+# ------------------------------------------------------------------ pages
+
+
+def _url(cabinet):
+    return reverse("apprenant_actions", args=[cabinet["projet"].pk])
+
+
+CLOTURE = {"action": "cloture", "cloture-resultat": "emploi_durable", "cloture-date": "2025-08-01"}
+
+
+def test_from_the_list_to_the_preview_to_the_writes(cabinet):
+    projet, client = cabinet["projet"], cabinet["client"]
+    parcours = _cohorte(projet, 3)
+    sans_parcours = f.ApprenantFactory(projet=projet, nom="Zorro")
+    liste = client.get(reverse("apprenant_list", args=[projet.pk])).content.decode()
+    assert 'form="selection"' in liste and "toute la sélection filtrée (4)" in liste
+    page = client.get(_url(cabinet), {"tous": "1", "filtres": ""})
+    assert page.status_code == 200 and len(page.context["ids"]) == 4
+    ids = [str(p.apprenant_id) for p in parcours] + [str(sans_parcours.pk)]
+    apercu = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids})
+    texte = apercu.content.decode()
+    assert apercu.status_code == 200 and "Aperçu : 3 apprenants sur 4" in texte
+    assert "Aucun parcours en cours" in texte and "Emploi durable" in texte
+    assert not Sortie.objects.exists()
+    confirme = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids, "attendu": ids[:3], "confirmer": "1"})
+    assert confirme.status_code == 302 and confirme.url == reverse("apprenant_list", args=[projet.pk])
+    assert Sortie.objects.count() == 3
+
+
+def test_the_filtered_selection_follows_the_filters(cabinet):
+    projet = cabinet["projet"]
+    _cohorte(projet, 2)
+    f.ApprenantFactory(projet=projet, nom="Unique")
+    page = cabinet["client"].get(_url(cabinet), {"tous": "1", "filtres": "q=Unique"})
+    assert len(page.context["ids"]) == 1
+
+
+def test_pages_refuse_zero_learners_and_another_projects(cabinet):
+    projet, client = cabinet["projet"], cabinet["client"]
+    vide = client.post(_url(cabinet), CLOTURE)
+    assert vide.status_code == 400 and "Aucun apprenant sélectionné" in vide.content.decode()
+    etranger = f.ParcoursFactory()
+    mien = _cohorte(projet, 1)[0]
+    refus = client.post(_url(cabinet), {**CLOTURE, "apprenant": [mien.apprenant_id, etranger.apprenant_id], "confirmer": "1"})
+    assert refus.status_code == 400 and "n&#x27;appartient pas à ce projet" in refus.content.decode()
+    assert not Sortie.objects.exists()
+
+
+def test_the_step_form_errors_are_next_to_the_fields(cabinet):
+    mien = _cohorte(cabinet["projet"], 1)[0]
+    response = cabinet["client"].post(
+        _url(cabinet), {"action": "etape", "etape-type": "remobilisation", "etape-statut": "bloquee", "apprenant": [mien.apprenant_id]}
+    )
+    assert response.status_code == 400
+    assert response.context["etape_form"].errors["date_debut"]
+    assert not Etape.objects.exists()
