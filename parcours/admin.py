@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Apprenant, Etape, Frein, Parcours, SessionFormation, Sortie
+from .models import Apprenant, CompteurReference, Etape, Frein, Parcours, SessionFormation, Sortie
 
 
 class FreinInline(admin.TabularInline):
@@ -70,3 +70,13 @@ class SortieAdmin(SimpleHistoryAdmin):
     search_fields = ["parcours__apprenant__nom", "parcours__intitule"]
     list_select_related = ["parcours__apprenant"]
     autocomplete_fields = ["parcours"]
+
+
+@admin.register(CompteurReference)
+class CompteurReferenceAdmin(admin.ModelAdmin):
+    """The sequence of a project's generated learner references: its prefix may be changed here
+    (the next references take it; those already given stay)."""
+
+    list_display = ["projet", "prefixe", "dernier"]
+    search_fields = ["projet__nom", "prefixe"]
+    list_select_related = ["projet"]

@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -581,3 +583,34 @@ class Sortie(ProjetScopedMixin):
 
 def date_suivi_6_mois(date_sortie: date) -> date:
     return date_sortie + relativedelta(months=6)
+
+
+#: Short words left out of a project's initials (« Formation du Nord » → FN).
+MOTS_VIDES = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux", "pour", "sur"})
+
+
+def prefixe_du_projet(nom: str) -> str:
+    """The initials of a project's name, in capitals without accents, at most 4 letters
+    (« Formation du Nord » → « FN »); ``APP`` when the name has no letter."""
+    ascii_ = unicodedata.normalize("NFKD", nom or "").encode("ascii", "ignore").decode()
+    mots = [m for m in re.split(r"[^A-Za-z0-9]+", ascii_) if m]
+    pleins = [m for m in mots if m.lower() not in MOTS_VIDES] or mots
+    initiales = "".join(m[0] for m in pleins).upper()[:4]
+    return initiales or "APP"
+
+
+class CompteurReference(models.Model):
+    """The sequence of a project's generated learner references (``FN-0001``): one row per
+    project, locked (``select_for_update``) while a reference is taken, so that two
+    coordinators creating a learner at once never get the same number."""
+
+    projet = models.OneToOneField("conciergerie.Projet", on_delete=models.CASCADE, related_name="compteur_reference")
+    prefixe = models.CharField("préfixe", max_length=10)
+    dernier = models.PositiveIntegerField("dernier numéro attribué", default=0)
+
+    class Meta:
+        verbose_name = "compteur de références"
+        verbose_name_plural = "compteurs de références"
+
+    def __str__(self):
+        return f"{self.prefixe}-{self.dernier:04d}"

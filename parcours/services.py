@@ -7,10 +7,13 @@ Each first checks that ``by`` holds the capability in the row's project
 ``etapes.modifier`` for editing a step or its status (a partner's, at its organisation).
 """
 
+from copy import copy
+from dataclasses import dataclass, field
 from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from conciergerie.scoping import exiger
 from conciergerie.suppression import Refus, supprimer
@@ -18,14 +21,19 @@ from conciergerie.suppression import Refus, supprimer
 from .models import (
     STATUTS_AVEC_MOTIF,
     Apprenant,
+    CompteurReference,
     Etape,
     Frein,
     Parcours,
+    ResultatSortie,
     SessionFormation,
     Sortie,
+    StatutEtape,
     StatutParcours,
+    TypeEtape,
     TypeSortie,
     date_suivi_6_mois,
+    prefixe_du_projet,
 )
 
 MODIFIER = "apprenants.modifier"
@@ -41,9 +49,35 @@ def _save(instance, by):
 
 
 @transaction.atomic
+def prendre_references(*, projet, nombre: int = 1) -> list[str]:
+    """The next ``nombre`` generated references of the project (``FN-0001``, ``FN-0002``…):
+    the project's prefix (its name's initials, ``prefixe_du_projet``) and a sequence kept in
+    its ``CompteurReference`` row. The row is locked (``select_for_update``) until the caller's
+    transaction ends, so that two coordinators creating a learner at once wait for each other
+    instead of taking the same number; a number already typed by hand for another learner is
+    passed over. Call it inside the transaction that saves the learners."""
+    CompteurReference.objects.get_or_create(projet_id=projet.pk, defaults={"prefixe": prefixe_du_projet(projet.nom)})
+    compteur = CompteurReference.objects.select_for_update().get(projet_id=projet.pk)
+    references, numero = [], compteur.dernier
+    while len(references) < nombre:
+        candidats = [f"{compteur.prefixe}-{n:04d}" for n in range(numero + 1, numero + 1 + nombre - len(references))]
+        prises = set(Apprenant.objects.filter(projet_id=projet.pk, reference__in=candidats).values_list("reference", flat=True))
+        references += [c for c in candidats if c not in prises]
+        numero += len(candidats)
+    compteur.dernier = numero
+    compteur.save(update_fields=["dernier"])
+    return references
+
+
+@transaction.atomic
 def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
+    """Create or edit a learner; one created (or saved) without a reference gets the project's
+    next generated one (``prendre_references``)."""
     exiger(by, projet, MODIFIER)
     apprenant.projet = projet
+    apprenant.reference = (apprenant.reference or "").strip()
+    if not apprenant.reference:
+        apprenant.reference = prendre_references(projet=projet)[0]
     return _save(apprenant, by)
 
 
@@ -210,3 +244,178 @@ def supprimer_session(*, session: SessionFormation, by) -> None:
             "Retirez d'abord leurs étapes de la session."
         )
     supprimer(session, by=by)
+
+
+# ---------------------------------------------------------------- group actions (learners list)
+#
+# The same step, closure or session for each of the selected learners, in a constant number of
+# queries (``bulk_create_with_history``: one history entry per learner, with its author). Each
+# acts on the learner's *open path*: its latest path « en cours » (``parcours_ouverts``); a
+# learner without one is refused (shown in the preview with the reason), no path is created.
+# Bad input (no learner, a learner of another project or not visible) refuses the whole action.
+
+MESSAGE_AUCUN = "Aucun apprenant sélectionné : cochez des lignes ou choisissez toute la sélection filtrée."
+MESSAGE_SANS_PARCOURS = "Aucun parcours en cours (créez-en un sur sa fiche)."
+MESSAGE_CHANGEMENT = "La situation a changé depuis l'aperçu (un autre utilisateur a modifié ces apprenants) : vérifiez le nouvel aperçu."
+
+
+@dataclass
+class LigneGroupee:
+    """One selected learner: the open path the action writes to, or why it is refused."""
+
+    apprenant: Apprenant
+    parcours: Parcours | None = None
+    refus: str = ""
+
+
+@dataclass
+class BilanGroupe:
+    lignes: list[LigneGroupee] = field(default_factory=list)
+    ecrits: list = field(default_factory=list)
+
+    @property
+    def retenues(self) -> list[LigneGroupee]:
+        return [ligne for ligne in self.lignes if not ligne.refus]
+
+    @property
+    def refusees(self) -> list[LigneGroupee]:
+        return [ligne for ligne in self.lignes if ligne.refus]
+
+
+def _lignes(*, projet, apprenant_ids, by, verrouiller: bool) -> list[LigneGroupee]:
+    """The selected learners (visible to ``by`` in ``projet``) with their open path; the whole
+    action is refused when one of them is not found there (another project's, or unknown)."""
+    exiger(by, projet, MODIFIER)
+    ids = {int(pk) for pk in apprenant_ids}
+    if not ids:
+        raise ValidationError(MESSAGE_AUCUN)
+    apprenants = list(Apprenant.objects.visible_to(by, projet=projet).filter(pk__in=ids).order_by("nom", "prenom", "pk"))
+    if len(apprenants) != len(ids):
+        manquants = len(ids) - len(apprenants)
+        raise ValidationError(
+            f"{manquants} apprenant{'s' if manquants > 1 else ''} sélectionné{'s' if manquants > 1 else ''} "
+            "n'appartien{} pas à ce projet : action refusée, rien n'a été enregistré.".format("nent" if manquants > 1 else "t")
+        )
+    parcours = Parcours.objects.filter(projet=projet, apprenant_id__in=ids, statut=StatutParcours.EN_COURS).order_by(
+        "apprenant_id", "-date_debut", "-pk"
+    )
+    if verrouiller:
+        parcours = parcours.select_for_update()
+    ouverts = {}
+    for p in parcours:
+        ouverts.setdefault(p.apprenant_id, p)
+    return [LigneGroupee(a, ouverts.get(a.pk), "" if a.pk in ouverts else MESSAGE_SANS_PARCOURS) for a in apprenants]
+
+
+def _ecrire(bilan: BilanGroupe, *, apercu: bool, attendus) -> bool:
+    """Whether to write: not for a preview; refused when nothing is retained, or when the
+    retained learners are not those the preview showed (``attendus``)."""
+    if apercu:
+        return False
+    retenus = {ligne.apprenant.pk for ligne in bilan.retenues}
+    if attendus is not None and retenus != {int(pk) for pk in attendus}:
+        raise ValidationError(MESSAGE_CHANGEMENT)
+    if not retenus:
+        raise ValidationError("Aucun des apprenants sélectionnés ne peut recevoir cette action : rien n'a été enregistré.")
+    return True
+
+
+@transaction.atomic
+def ajouter_etape_en_groupe(*, projet, apprenant_ids, etape: Etape, by, apercu: bool = False, attendus=None) -> BilanGroupe:
+    """The same step (``etape``, unsaved: type, organisation, dates, hours, status…) added to the
+    open path of each selected learner."""
+    bilan = BilanGroupe(_lignes(projet=projet, apprenant_ids=apprenant_ids, by=by, verrouiller=not apercu))
+    etape.projet_id = projet.pk
+    if etape.statut not in STATUTS_AVEC_MOTIF:
+        etape.motif = ""
+    for ligne in bilan.retenues:
+        if etape.date_debut < ligne.parcours.date_debut:
+            ligne.refus = f"L'étape commencerait avant le parcours (début le {ligne.parcours.date_debut:%d/%m/%Y})."
+    if bilan.retenues:
+        # the rules of a step, checked once: every copy differs only by its path
+        etape.parcours = bilan.retenues[0].parcours
+        etape.full_clean()
+    if not _ecrire(bilan, apercu=apercu, attendus=attendus):
+        return bilan
+    copies = []
+    for ligne in bilan.retenues:
+        copie = copy(etape)
+        copie.pk = copie.id = None
+        copie.parcours = ligne.parcours
+        copies.append(copie)
+    bilan.ecrits = bulk_create_with_history(copies, Etape, default_user=by)
+    return bilan
+
+
+@transaction.atomic
+def cloturer_en_groupe(
+    *, projet, apprenant_ids, resultat: str, date: Date, by, commentaire: str = "", apercu: bool = False, attendus=None
+) -> BilanGroupe:
+    """Close the open path of each selected learner with the same outcome and date: the rules
+    and writes of ``cloturer_parcours`` (exit outcome, end date, 6-month follow-up), in bulk."""
+    bilan = BilanGroupe(_lignes(projet=projet, apprenant_ids=apprenant_ids, by=by, verrouiller=not apercu))
+    deja = set(
+        Sortie.objects.filter(parcours__in=[ligne.parcours for ligne in bilan.retenues], type=TypeSortie.SORTIE).values_list(
+            "parcours_id", flat=True
+        )
+    )
+    for ligne in bilan.retenues:
+        if ligne.parcours.pk in deja:
+            ligne.refus = "Ce parcours est déjà clôturé."
+        elif date < ligne.parcours.date_debut:
+            ligne.refus = f"La date de sortie précède le début du parcours ({ligne.parcours.date_debut:%d/%m/%Y})."
+    if resultat not in ResultatSortie.values:
+        raise ValidationError({"resultat": "Choisissez un résultat de la liste."})
+    if not _ecrire(bilan, apercu=apercu, attendus=attendus):
+        return bilan
+    sorties, parcours = [], []
+    for ligne in bilan.retenues:
+        p = ligne.parcours
+        sorties.append(
+            Sortie(projet_id=projet.pk, parcours=p, type=TypeSortie.SORTIE, resultat=resultat, date=date, commentaire=commentaire)
+        )
+        p.statut, p.date_fin, p.suivi_6_mois_le = StatutParcours.CLOTURE, date, date_suivi_6_mois(date)
+        parcours.append(p)
+    bilan.ecrits = bulk_create_with_history(sorties, Sortie, default_user=by)
+    bulk_update_with_history(parcours, Parcours, ["statut", "date_fin", "suivi_6_mois_le"], default_user=by)
+    return bilan
+
+
+@transaction.atomic
+def inscrire_en_session(*, projet, apprenant_ids, session: SessionFormation, by, apercu: bool = False, attendus=None) -> BilanGroupe:
+    """Add the selected learners to a training session: a step « formation distribuée » at the
+    session's organisation and dates, in each open path; a learner already placed in the
+    session (a step in it that was not abandoned) is refused."""
+    if session.projet_id != projet.pk:
+        raise ValidationError({"session": "Cette session n'appartient pas à ce projet."})
+    bilan = BilanGroupe(_lignes(projet=projet, apprenant_ids=apprenant_ids, by=by, verrouiller=not apercu))
+    places = set(
+        Etape.objects.filter(session=session, parcours__apprenant_id__in=[ligne.apprenant.pk for ligne in bilan.lignes])
+        .exclude(statut=StatutEtape.ABANDONNEE)
+        .values_list("parcours__apprenant_id", flat=True)
+    )
+    for ligne in bilan.retenues:
+        if ligne.apprenant.pk in places:
+            ligne.refus = "Déjà placé dans cette session."
+        elif session.date_debut < ligne.parcours.date_debut:
+            ligne.refus = f"La session commence avant le parcours (début le {ligne.parcours.date_debut:%d/%m/%Y})."
+    if not _ecrire(bilan, apercu=apercu, attendus=attendus):
+        return bilan
+    etapes = [
+        Etape(
+            projet_id=projet.pk,
+            parcours=ligne.parcours,
+            type=TypeEtape.FORMATION_DISTRIBUEE,
+            intitule=session.intitule,
+            organisation_id=session.organisation_id,
+            session=session,
+            code_rncp=session.code_rncp,
+            date_debut=session.date_debut,
+            date_fin=session.date_fin,
+            modalite=session.modalite,
+            statut=StatutEtape.PREVUE,
+        )
+        for ligne in bilan.retenues
+    ]
+    bilan.ecrits = bulk_create_with_history(etapes, Etape, default_user=by)
+    return bilan

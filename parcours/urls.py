@@ -4,6 +4,7 @@ from . import views, views_suppression
 
 urlpatterns = [
     path("apprenants/", views.ApprenantListView.as_view(), name="apprenant_list"),
+    path("apprenants/actions/", views.ApprenantActionsView.as_view(), name="apprenant_actions"),
     path("apprenants/nouveau/", views.ApprenantFormView.as_view(), name="apprenant_create"),
     path("apprenants/<int:pk>/", views.ApprenantDetailView.as_view(), name="apprenant_detail"),
     path("apprenants/<int:pk>/modifier/", views.ApprenantFormView.as_view(), name="apprenant_update"),

@@ -11,8 +11,9 @@ from functools import cached_property
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,8 +24,19 @@ from conciergerie.models import ActionAcces
 
 from . import selectors, services
 from .filters import COLONNES, COLONNES_IDENTITE, ApprenantFilter, ordre
-from .forms import ApprenantForm, EtapeForm, FreinForm, FreinModificationForm, ParcoursForm, SortieForm, StatutEtapeForm
-from .models import Apprenant, Etape, Frein, Parcours, Sortie, StatutEtape, TypeSortie
+from .forms import (
+    ActionGroupeeForm,
+    ApprenantForm,
+    ClotureGroupeeForm,
+    EtapeForm,
+    FreinForm,
+    FreinModificationForm,
+    ParcoursForm,
+    SessionGroupeeForm,
+    SortieForm,
+    StatutEtapeForm,
+)
+from .models import Apprenant, Etape, Frein, Parcours, ResultatSortie, Sortie, StatutEtape, TypeSortie
 
 # ---------------------------------------------------------------- learners list
 
@@ -72,7 +84,7 @@ class ApprenantListView(ProjetMixin, ListView):
                     "descendant": self.tri == f"-{cle}",
                 }
             )
-        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri, dossier_complet=self.dossier_complet)
+        context.update(filter=self.filterset, colonnes=colonnes, tri=self.tri, dossier_complet=self.dossier_complet, filtres=filtres)
         return context
 
 
@@ -452,3 +464,95 @@ class SortieUpdateView(ServiceFormView):
 
     def get_success_url(self):
         return self.get_retour_url()
+
+
+# ---------------------------------------------------------------- group actions
+
+
+class ApprenantActionsView(ProjetMixin, TemplateView):
+    """Group actions on the learners list (``services.ajouter_etape_en_groupe``,
+    ``cloturer_en_groupe``, ``inscrire_en_session``). GET: the form, for the ticked learners
+    (``apprenant``) or the whole filtered selection (``tous`` and the list's ``filtres``). POST:
+    the preview (what will be written, per learner, and what is refused and why), then with
+    ``confirmer`` the writes, all or nothing."""
+
+    capacite = "apprenants.modifier"
+    template_name = "parcours/apprenant_actions.html"
+
+    def selection(self, data) -> list[int]:
+        if data.get("tous"):
+            filtres = QueryDict(data.get("filtres", ""))
+            base = Apprenant.objects.visible_to(self.request.user, projet=self.projet)
+            filterset = ApprenantFilter(filtres or None, queryset=base, user=self.request.user, projet=self.projet, dossier_complet=True)
+            return list(filterset.qs.order_by().values_list("pk", flat=True))
+        return [int(pk) for pk in data.getlist("apprenant") if str(pk).isdigit()]
+
+    def formulaires(self, data=None):
+        kwargs = {"projet": self.projet, "user": self.request.user}
+        return {
+            "action_form": ActionGroupeeForm(data),
+            "etape_form": EtapeForm(data, prefix="etape", **kwargs),
+            "cloture_form": ClotureGroupeeForm(data, prefix="cloture"),
+            "session_form": SessionGroupeeForm(data, prefix="session", **kwargs),
+        }
+
+    def get(self, request, *args, **kwargs):
+        ids = self.selection(request.GET)
+        formulaires = self.formulaires()
+        formulaires["etape_form"].initial = {"date_debut": timezone.localdate()}
+        formulaires["cloture_form"].initial = {"date": timezone.localdate()}
+        if not ids:
+            messages.error(request, services.MESSAGE_AUCUN)
+        return self.render_to_response(self.get_context_data(ids=ids, **formulaires))
+
+    def post(self, request, *args, **kwargs):
+        ids = self.selection(request.POST)
+        formulaires = self.formulaires(request.POST)
+        action_form = formulaires["action_form"]
+        confirmer = "confirmer" in request.POST
+        attendus = request.POST.getlist("attendu") if confirmer else None
+        form = None
+        if action_form.is_valid():
+            action = action_form.cleaned_data["action"]
+            form = formulaires[f"{action}_form"]
+        if form is not None and form.is_valid():
+            try:
+                bilan = self.executer(action, form, ids, apercu=not confirmer, attendus=attendus)
+            except ValidationError as error:
+                erreurs_vers_form(form, error)
+            else:
+                if confirmer:
+                    messages.success(request, self.message_succes(action, bilan))
+                    return HttpResponseRedirect(reverse("apprenant_list", args=[self.projet.pk]))
+                context = self.get_context_data(ids=ids, bilan=bilan, action=action, donnees=self.donnees(request.POST), **formulaires)
+                if action == ActionGroupeeForm.CLOTURE:
+                    context["resultat_libelle"] = ResultatSortie(form.cleaned_data["resultat"]).label
+                return TemplateResponse(request, "parcours/apprenant_actions_apercu.html", context)
+        return self.render_to_response(self.get_context_data(ids=ids, **formulaires), status=400)
+
+    def executer(self, action, form, ids, *, apercu, attendus):
+        commun = {"projet": self.projet, "apprenant_ids": ids, "by": self.request.user, "apercu": apercu, "attendus": attendus}
+        if action == ActionGroupeeForm.ETAPE:
+            return services.ajouter_etape_en_groupe(etape=form.save(commit=False), **commun)
+        if action == ActionGroupeeForm.CLOTURE:
+            return services.cloturer_en_groupe(**form.cleaned_data, **commun)
+        return services.inscrire_en_session(session=form.cleaned_data["session"], **commun)
+
+    @staticmethod
+    def donnees(post) -> list[tuple[str, str]]:
+        """The posted fields, to post again from the preview (hidden inputs)."""
+        return [(cle, valeur) for cle in post for valeur in post.getlist(cle) if cle not in ("csrfmiddlewaretoken", "attendu", "confirmer")]
+
+    @staticmethod
+    def message_succes(action, bilan) -> str:
+        n = len(bilan.ecrits)
+        pluriel = "s" if n > 1 else ""
+        quoi = {
+            ActionGroupeeForm.ETAPE: f"{n} étape{pluriel} ajoutée{pluriel}",
+            ActionGroupeeForm.CLOTURE: f"{n} parcours clôturé{pluriel}",
+            ActionGroupeeForm.SESSION: f"{n} apprenant{pluriel} inscrit{pluriel} à la session",
+        }[action]
+        refus = len(bilan.refusees)
+        return f"{quoi}." + (
+            f" {refus} apprenant{'s' if refus > 1 else ''} écarté{'s' if refus > 1 else ''} (voir l'aperçu)." if refus else ""
+        )

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from parcours.models import CompteurReference
 from tests import factories as f
 from tests.connexion import connecter
 
@@ -47,6 +48,7 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.ResumeEnvoyeFactory()
     f.PreferencesFactory()
     f.AvisRetraitConsentementFactory()
+    CompteurReference.objects.create(projet=f.ProjetFactory(), prefixe="FN")
     _registres_rgpd()
     _traitement_import()
     opts = model._meta

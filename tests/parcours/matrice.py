@@ -38,6 +38,8 @@ MATRICE: list = [
     ("apprenant_create", "A", COORDINATION),
     ("apprenant_create", "B", tous(404)),
     ("apprenant_list", "A", membres(200, financeur=403)),
+    ("apprenant_actions", "A", COORDINATION),
+    ("apprenant_actions", "B", tous(404)),
 ]
 for _vue in ("apprenant_update", "parcours_create", "frein_create"):
     MATRICE += [
