@@ -8,13 +8,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from . import membres as services
-from .forms import PeriodeFormMixin, TexteLibreFormMixin
+from .forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin
 from .mixins import ProjetMixin, ServiceFormView, erreurs_vers_form, resolve_projet
 from .models import Adhesion, Projet
 from .roles import Role
@@ -158,9 +159,10 @@ def membre_retirer(request, projet_id, pk):
     return render(request, "conciergerie/membre_retirer.html", {"projet": projet, "adhesion": adhesion, "erreur": erreur})
 
 
-@require_POST
 def membre_renvoyer(request, projet_id, pk):
-    projet, adhesion = _adhesion(request, projet_id, pk)
+    projet, adhesion = _adhesion(request, projet_id, pk)  # 404 / 403 first, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         with transaction.atomic():
             services.renvoyer_invitation(by=request.user, adhesion=adhesion)
@@ -203,7 +205,7 @@ def invitation(request, jeton):
         try:
             invitation = services.accepter_invitation(jeton=jeton, mot_de_passe=form.cleaned_data["mot_de_passe1"])
         except ValidationError as e:
-            if e.code in (services.LIEN_INCONNU, services.LIEN_EXPIRE, services.LIEN_UTILISE, services.LIEN_REMPLACE):
+            if getattr(e, "code", None) in (services.LIEN_INCONNU, services.LIEN_EXPIRE, services.LIEN_UTILISE, services.LIEN_REMPLACE):
                 return _lien_refuse(request, invitation, e.code)
             erreurs_vers_form(form, ValidationError({"mot_de_passe1": e.messages}))
         else:
@@ -224,7 +226,7 @@ def _lien_refuse(request, invitation, refus):
 # ---------------------------------------------------------------- the project
 
 
-class ProjetForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
+class ProjetForm(TexteLibreFormMixin, DecimauxFrMixin, PeriodeFormMixin, forms.ModelForm):
     message_periode = "La fin du projet doit suivre son début."
 
     class Meta:
@@ -266,17 +268,19 @@ class ProjetModifierView(ServiceFormView):
         return services.modifier_projet(by=self.request.user, projet=self.projet, **form.cleaned_data)
 
 
-@require_POST
 def projet_clore(request, projet_id):
     projet, _ = resolve_projet(request, projet_id, "projet.gerer")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.clore_projet(by=request.user, projet=projet)
     messages.success(request, "Le projet est clos : il se consulte mais ne se modifie plus. Vous pouvez le rouvrir ici.")
     return redirect("projet_modifier", projet_id=projet.pk)
 
 
-@require_POST
 def projet_rouvrir(request, projet_id):
     projet, _ = resolve_projet(request, projet_id, "projet.gerer")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.rouvrir_projet(by=request.user, projet=projet)
     messages.success(request, "Le projet est rouvert : ses membres peuvent de nouveau le modifier.")
     return redirect("projet_modifier", projet_id=projet.pk)
