@@ -420,3 +420,56 @@ def test_only_an_administrator_closes_a_project(monde, login):
     assert login(monde["users"]["coordinateur"]).post(reverse("projet_clore", args=[a.pk])).status_code == 403
     a.refresh_from_db()
     assert a.cloture_le is None
+
+
+# ---------------------------------------------------------------- e-mail settings
+
+
+@pytest.mark.parametrize(
+    ("url", "attendu"),
+    [
+        (
+            "smtp+tls://alerte%40exemple.org:mot%2Fde%3Apasse@smtp.exemple.org:587",
+            {
+                "EMAIL_HOST": "smtp.exemple.org",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "alerte@exemple.org",
+                "EMAIL_HOST_PASSWORD": "mot/de:passe",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+            },
+        ),
+        ("smtps://u:p@smtp.exemple.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True, "EMAIL_USE_TLS": False}),
+        ("smtp://relais.local", {"EMAIL_HOST": "relais.local", "EMAIL_PORT": 25, "EMAIL_HOST_USER": "", "EMAIL_USE_TLS": False}),
+        ("smtp://relais.local:2525?tls=1", {"EMAIL_PORT": 2525, "EMAIL_USE_TLS": True}),
+        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+    ],
+)
+def test_email_url_gives_the_smtp_settings(url, attendu):
+    from conciergerie.settings import email_depuis_url
+
+    valeurs = email_depuis_url(url)
+    assert {k: valeurs[k] for k in attendu} == attendu
+
+
+def test_an_unknown_email_url_scheme_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from conciergerie.settings import email_depuis_url
+
+    with pytest.raises(ImproperlyConfigured, match="schéma"):
+        email_depuis_url("http://smtp.exemple.org")
+
+
+def test_email_settings_in_the_two_modes():
+    """The embedded mode prints e-mails in the console; the real one sends them by SMTP, with
+    EMAIL_URL read (a subprocess: the settings are read once per process)."""
+    from tests.conciergerie.test_settings import CLE_SOLIDE, run_manage
+
+    lire = ["shell", "-c", "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"]
+    console = run_manage(*lire, DEBUG="1")
+    assert console.returncode == 0, console.stderr
+    assert "console.EmailBackend" in console.stdout
+    smtp = run_manage(*lire, DEBUG="0", SECRET_KEY=CLE_SOLIDE, ALLOWED_HOSTS="x.test", EMAIL_URL="smtp+tls://u:p@smtp.exemple.org:587")
+    assert smtp.returncode == 0, smtp.stderr
+    assert smtp.stdout.split()[-4:] == ["django.core.mail.backends.smtp.EmailBackend", "smtp.exemple.org", "587", "True"]
