@@ -392,7 +392,7 @@ def test_a_closed_project_refuses_the_writes_of_every_app(clos, login):
     # an administrator too, and through the imports
     admin = login(clos["users"]["administrateur"])
     assert admin.get(reverse("imports", args=[a.pk])).status_code == 403
-    # a partner's step status (etapes.modifier)
+    # a service called directly (no view in between) refuses too
     from partenaires import services as services_partenaires
 
     with pytest.raises(PermissionDenied):
