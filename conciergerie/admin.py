@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, JournalAcces, Preferences, Projet, ResumeEnvoye, TraitementImport
+from .models import Adhesion, Invitation, JournalAcces, Preferences, Projet, ResumeEnvoye, TraitementImport
 
 
 class AdhesionInline(admin.TabularInline):
@@ -11,12 +11,12 @@ class AdhesionInline(admin.TabularInline):
 
 @admin.register(Projet)
 class ProjetAdmin(admin.ModelAdmin):
-    list_display = ["nom", "territoire", "date_debut", "date_fin", "taux_horaire_benevolat"]
+    list_display = ["nom", "territoire", "date_debut", "date_fin", "cloture_le", "taux_horaire_benevolat"]
     search_fields = ["nom", "territoire"]
     list_filter = ["date_debut"]
     inlines = [AdhesionInline]
     fieldsets = [
-        (None, {"fields": ["nom", "territoire", "date_debut", "date_fin", "taux_horaire_benevolat"]}),
+        (None, {"fields": ["nom", "territoire", "date_debut", "date_fin", "cloture_le", "taux_horaire_benevolat"]}),
         ("Conservation des données personnelles", {"fields": ["conservation_inactivite_mois", "conservation_fichiers_jours"]}),
     ]
 
@@ -85,6 +85,24 @@ class TraitementImportAdmin(admin.ModelAdmin):
     search_fields = ["nom_fichier"]
     list_select_related = ["projet"]
     readonly_fields = [f.name for f in TraitementImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The invitation links (conciergerie.membres): made and resent from the members page; read
+    here (only the token's hash is stored: no link can be read back)."""
+
+    list_display = ["cree_le", "projet", "user", "expire_le", "utilisee_le", "remplacee_le"]
+    list_filter = ["projet"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["projet", "user"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
 
     def has_add_permission(self, request):
         return False

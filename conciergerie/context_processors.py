@@ -27,4 +27,6 @@ def projets(request):
         "projet_courant": getattr(request, "projet", None),
         "role_courant": adhesion.get_role_display() if adhesion else "",
         "capacites": Capacites(adhesion.role if adhesion else None),
+        # a closed project is read-only (conciergerie.roles.ECRITURES): the header says so
+        "projet_clos": bool(adhesion and adhesion.projet.cloture_le),
     }

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .roles import Role
 from .scoping import EVERYTHING, NOTHING, TenantQuerySet, adhesions_of
@@ -41,13 +42,19 @@ class Projet(models.Model):
         validators=[MinValueValidator(1)],
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    #: closed by an administrator: read-only (``roles.ECRITURES`` refused by ``scoping.exiger``)
+    #: until reopened
+    cloture_le = models.DateTimeField("clos le", null=True, blank=True)
 
     objects = ProjetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "projet"
         verbose_name_plural = "projets"
         ordering = ["nom"]
+        # a platform permission, given in /admin/ to the people who run the instance
+        permissions = [("creer_projet", "Peut créer un projet depuis l'application")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
@@ -85,6 +92,9 @@ class Adhesion(models.Model):
     actif = models.BooleanField("active", default=True)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
+    #: every change of membership (invited, role changed, removed) and who made it
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "adhésion"
         verbose_name_plural = "adhésions"
@@ -106,6 +116,42 @@ class Adhesion(models.Model):
             raise ValidationError({"organisation": "Un partenaire ou un financeur doit être rattaché à une organisation."})
         if self.organisation_id and self.projet_id and self.organisation.projet_id != self.projet_id:
             raise ValidationError({"organisation": "Cette organisation n'appartient pas à ce projet."})
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        """The project's administrators manage the members; nobody else sees the invitations."""
+        if role == Role.ADMINISTRATEUR:
+            return EVERYTHING
+        return NOTHING
+
+
+class Invitation(models.Model):
+    """A one-time link sent by e-mail to a new member to choose their password
+    (``conciergerie.membres``). Only the SHA-256 of the random token is stored: the database
+    does not hold a usable link. Valid ``DUREE_INVITATION`` days, once; sending it again
+    replaces it (``remplacee_le``)."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations", verbose_name="compte")
+    jeton_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    invite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="invité par"
+    )
+    cree_le = models.DateTimeField("envoyée le", default=timezone.now)
+    expire_le = models.DateTimeField("expire le")
+    utilisee_le = models.DateTimeField("utilisée le", null=True, blank=True)
+    remplacee_le = models.DateTimeField("remplacée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Invitation de {self.user} — {self.projet}"
 
 
 class ResumeEnvoye(models.Model):

@@ -29,15 +29,30 @@ CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
     "finances.modifier": ("Saisir budget, dépenses, versements, bénévolat", frozenset({A, C})),
     "tableau_de_bord.voir": ("Voir les indicateurs et rapports COPIL agrégés", frozenset({A, C, F})),
     "recits.modifier": ("Écrire récits, activités et COPIL", frozenset({A, C})),
-    "membres.gerer": ("Gérer les membres du projet", frozenset({A})),
+    "membres.gerer": ("Gérer les membres du projet : inviter, changer un rôle, retirer", frozenset({A})),
+    "projet.gerer": ("Modifier le projet, le clore et le rouvrir", frozenset({A})),
     "imports.faire": ("Importer des fichiers", frozenset({A})),
     "exports.donnees_personnelles": ("Exporter avec données personnelles", frozenset({A})),
     "rgpd.gerer": ("Droits des personnes : export, anonymisation, journal des accès, conservation", frozenset({A})),
 }
 
 
-def peut(role: str | None, capacite: str) -> bool:
-    """True if ``role`` holds ``capacite``. Unknown capabilities are a programming error."""
+#: the capabilities that write the project's data: refused to everyone once the project is closed
+#: (``Projet.cloture_le``; ``scoping.exiger``). Still open on a closed project: reading, the
+#: members (an administrator removes who no longer needs access), the project itself (reopening
+#: it) and the data-protection rights (a person's export or anonymisation cannot wait).
+ECRITURES = frozenset(
+    {"apprenants.modifier", "etapes.modifier", "partenaires.modifier", "finances.modifier", "recits.modifier", "imports.faire"}
+)
+
+MESSAGE_CLOS = "Ce projet est clos : il se consulte mais ne se modifie plus. Un administrateur du projet peut le rouvrir."
+
+
+def peut(role: str | None, capacite: str, clos: bool = False) -> bool:
+    """True if ``role`` holds ``capacite`` (``clos``: in a closed project, where no write is
+    allowed). Unknown capabilities are a programming error."""
     if capacite not in CAPACITES:
         raise KeyError(f"Capacité inconnue : {capacite}")
+    if clos and capacite in ECRITURES:
+        return False
     return role is not None and role in CAPACITES[capacite][1]

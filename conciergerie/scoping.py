@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from .roles import Role, peut
+from .roles import ECRITURES, MESSAGE_CLOS, Role, peut
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
@@ -51,6 +51,9 @@ def exiger(user, projet, capacite: str, message: str = MESSAGE_REFUS):
     ``capacite``; otherwise ``PermissionDenied`` (a non-member too: a service has no 404 to give,
     the views have given it before).
 
+    In a closed project (``Projet.cloture_le``) the capabilities that write
+    (``roles.ECRITURES``) are refused to everyone, with ``roles.MESSAGE_CLOS``.
+
     ``user=None`` is a write made by the system, not by a member (a management command, a
     test of a service's own rules): there is no membership to check. The views always pass
     ``request.user`` (an anonymous user has no membership, so it is refused)."""
@@ -59,6 +62,9 @@ def exiger(user, projet, capacite: str, message: str = MESSAGE_REFUS):
     adhesion = adhesion_for(user, projet)
     if adhesion is None or not peut(adhesion.role, capacite):
         raise PermissionDenied(message)
+    if capacite in ECRITURES and adhesion.projet.cloture_le is not None:
+        # a closed project is read-only, for every app's writes (they all come through here)
+        raise PermissionDenied(MESSAGE_CLOS)
     return adhesion
 
 

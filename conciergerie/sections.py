@@ -9,7 +9,7 @@ renders every registered template in order with the page's context plus the extr
 
 Places in use (docs/architecture.md, "Hooks"):
 
-- ``projet_choix`` (conciergerie): the roll-up's link (pilotage);
+- ``projet_choix`` (conciergerie): « Créer un projet » (partenaires), the roll-up's link (pilotage);
 - ``organisation_detail`` (partenaires): the organisation's learners and sessions (parcours);
 - ``apprenant_detail`` (parcours): the récits naming the learner (recits);
 - ``copil_detail`` (recits): the COPIL's PDF reports (pilotage).

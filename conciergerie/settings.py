@@ -279,10 +279,6 @@ RGPD_JOURNAL_MOIS = int(os.environ.get("RGPD_JOURNAL_MOIS", "12"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
 # The privacy notice (/protection-des-donnees/, public, linked from every page's footer): the
 # controller — the structure that carries the consortium (its name and address) — and where people
 # write to exercise their rights (its data protection officer, or its contact).
@@ -292,8 +288,56 @@ RGPD_CONTACT = os.environ.get("RGPD_CONTACT", "").strip()
 # Absolute links in e-mails (the daily digest): the address people open the app at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "conciergerie@localhost")
+
+
+def email_depuis_url(url: str) -> dict:
+    """``EMAIL_URL`` → Django's EMAIL_* settings: ``smtp://user:password@host:587`` (STARTTLS with
+    ``smtp+tls://`` or ``?tls=1``), ``smtps://…:465`` (implicit TLS), ``console://`` (printed),
+    ``dummy://`` (dropped). The user and password are URL-encoded (``%40`` for ``@``)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    morceaux = urlsplit(url)
+    schema = morceaux.scheme.lower()
+    if schema == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if schema == "dummy":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    if schema not in {"smtp", "smtp+tls", "smtps", "smtp+ssl"}:
+        raise ImproperlyConfigured(f"EMAIL_URL : schéma « {schema} » inconnu (smtp://, smtp+tls://, smtps://, console://).")
+    options = {k: v[-1] for k, v in parse_qs(morceaux.query).items()}
+    ssl = schema in {"smtps", "smtp+ssl"} or options.get("ssl", "").lower() in {"1", "true", "oui"}
+    tls = schema == "smtp+tls" or options.get("tls", "").lower() in {"1", "true", "oui"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": morceaux.hostname or "localhost",
+        "EMAIL_PORT": morceaux.port or (465 if ssl else 587 if tls else 25),
+        "EMAIL_HOST_USER": unquote(morceaux.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(morceaux.password or ""),
+        "EMAIL_USE_TLS": tls and not ssl,
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
+# E-mail (invitations, forgotten password, the morning digest): printed in the console in the
+# embedded mode (DEBUG), sent by SMTP otherwise — from EMAIL_URL when set, else from the usual
+# variables (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL); docs/exploitation.md, « Courriels ».
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+if os.environ.get("EMAIL_URL", "").strip():
+    globals().update(email_depuis_url(os.environ["EMAIL_URL"].strip()))
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS et EMAIL_USE_SSL s'excluent : choisissez l'un des deux.")
+# an invitation link is valid 7 days (conciergerie.membres); a forgotten-password link 1 day
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
 
 # Security (check --deploy passes once DEBUG is off and HTTPS is in front).
 # A session ends after this long without a request, and this long after login, whichever comes

@@ -21,10 +21,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -193,6 +195,38 @@ class MotDePasseModifierView(auth_views.PasswordChangeView):
 
 class MotDePasseModifieView(auth_views.PasswordChangeDoneView):
     template_name = "registration/mot_de_passe_modifie.html"
+
+
+# ---------------------------------------------------------------- forgotten password (public)
+# Django's views: the link is signed with the account's password hash and last login (single use,
+# ``PASSWORD_RESET_TIMEOUT``); the page after the request says the same whether or not the address
+# is known (no account enumeration). An account without a usable password (an invitation not yet
+# accepted) receives nothing: its invitation is sent again by the project's administrator.
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialiserView(auth_views.PasswordResetView):
+    template_name = "registration/mot_de_passe_oublie.html"
+    email_template_name = "registration/email_mot_de_passe_oublie.txt"
+    subject_template_name = "registration/email_mot_de_passe_oublie_sujet.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialiserEnvoyeView(auth_views.PasswordResetDoneView):
+    template_name = "registration/mot_de_passe_oublie_envoye.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialiserConfirmerView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/mot_de_passe_oublie_confirmer.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialiserTermineView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/mot_de_passe_oublie_termine.html"
 
 
 def verrouille(request, original_response=None, credentials=None):

@@ -13,6 +13,12 @@ class PartenairesConfig(AppConfig):
 
         register(taches_partenaires)
 
+        from conciergerie import sections
+
+        from .creation_projet import contexte_choix
+
+        sections.register("projet_choix", "partenaires/_creer_projet.html", contexte=contexte_choix)
+
         from conciergerie.imports import register as register_import
 
         from .resources import OrganisationResource

@@ -38,7 +38,9 @@ def _apps_des_urls() -> dict[str, str]:
                 parcourir(motif.url_patterns)
             elif isinstance(motif, URLPattern) and motif.name:
                 vue = getattr(motif.callback, "view_class", motif.callback)
-                noms[motif.name] = vue.__module__.split(".")[0]
+                app = vue.__module__.split(".")[0]
+                if app in RANG:  # Django's own views (the login page) belong to no app of the chain
+                    noms[motif.name] = app
 
     parcourir(get_resolver().url_patterns)
     return noms

@@ -14,6 +14,18 @@ APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "rgpd"}
 REGISTRES = {"JournalAcces", "PurgeConservation", "Anonymisation", "AvisConservation"}
 
 
+def _invitation():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conciergerie.models import Invitation
+
+    Invitation.objects.create(
+        projet=f.ProjetFactory(), user=f.UserFactory(), jeton_hash="a" * 64, expire_le=timezone.now() + timedelta(days=7)
+    )
+
+
 def domain_models():
     return [m for m in apps.get_models() if m._meta.app_label in APPS and not m.__name__.startswith("Historical")]
 
@@ -51,11 +63,20 @@ def test_admin_changelist_add_and_change_open(client, model):
     CompteurReference.objects.create(projet=f.ProjetFactory(), prefixe="FN")
     _registres_rgpd()
     _traitement_import()
+    _invitation()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200
     # jobs are made by the app, never added by hand (they would not be enqueued)
-    sans_ajout = model.__name__ in {"RapportCopil", "BilanExcel", "ResumeEnvoye", "AvisRetraitConsentement", "TraitementImport", *REGISTRES}
+    sans_ajout = model.__name__ in {
+        "RapportCopil",
+        "BilanExcel",
+        "ResumeEnvoye",
+        "AvisRetraitConsentement",
+        "TraitementImport",
+        "Invitation",
+        *REGISTRES,
+    }
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (403 if sans_ajout else 200)
     obj = model.objects.first()
     assert obj is not None

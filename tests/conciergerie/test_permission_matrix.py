@@ -81,6 +81,29 @@ MATRICE_CORE = [
     ("double_facteur_verifier", "compte", tous(302)),
     ("double_facteur_activer", "compte", tous(200)),
     ("double_facteur_desactiver", "compte", tous(405)),
+    # the project's settings, closing and reopening it (conciergerie/views_membres.py):
+    # administrators only; closing and reopening take POST only
+    ("projet_modifier", "A", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("projet_modifier", "B", tous(404)),
+    ("projet_clore", "A", membres(405, coordinateur=403, partenaire=403, financeur=403)),
+    ("projet_clore", "B", tous(404)),
+    ("projet_rouvrir", "A", membres(405, coordinateur=403, partenaire=403, financeur=403)),
+    ("projet_rouvrir", "B", tous(404)),
+    # the members (membres.gerer): administrators only — a coordinator cannot manage them, a
+    # partner sees no member list (not even its organisation's)
+    ("membres", "A", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("membres", "B", tous(404)),
+    ("membre_inviter", "A", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_inviter", "B", tous(404)),
+    ("membre_modifier", "adhesion_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_modifier", "adhesion_b", membres(404, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_retirer", "adhesion_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_retirer", "adhesion_b", membres(404, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_renvoyer", "adhesion_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
+    ("membre_renvoyer", "adhesion_b", membres(404, coordinateur=403, partenaire=403, financeur=403)),
+    # a new project (partenaires/creation_projet.py): the platform permission, which no member
+    # of the fixture has (tests/conciergerie/test_membres.py: with it, 200)
+    ("projet_creer", "compte", tous(403)),
 ]
 
 CIBLES_IMPORTS = {
@@ -94,6 +117,9 @@ CIBLES_IMPORTS = {
     "suivi_a": lambda monde: _suivi(monde["A"], monde["users"]["administrateur"]),
     "suivi_autre_admin": lambda monde: _suivi(monde["A"], f.AdhesionFactory(projet=monde["A"], administrateur=True).user),
     "suivi_b": lambda monde: _suivi(monde["B"], monde["users"]["administrateur"]),
+    # a membership of A (the coordinator's), one of B asked for through A's URL
+    "adhesion_a": lambda monde: {"projet_id": monde["A"].pk, "pk": monde["adhesions"]["coordinateur"].pk},
+    "adhesion_b": lambda monde: {"projet_id": monde["A"].pk, "pk": f.AdhesionFactory(projet=monde["B"]).pk},
 }
 
 
@@ -154,7 +180,20 @@ PUBLIQUES = [
     ("protection_donnees", {ANONYME: 200, **tous(200)}),  # the privacy notice (footer of every page)
     ("sante", {ANONYME: 200, **tous(200)}),  # liveness
     ("sante_pret", {ANONYME: 200, **tous(200)}),  # readiness (conciergerie/sante.py)
+    # forgotten password (Django's views): the form, "sent", a link (here a wrong one: the page
+    # says it cannot be used), done
+    ("password_reset", {ANONYME: 200, **tous(200)}),
+    ("password_reset_done", {ANONYME: 200, **tous(200)}),
+    ("password_reset_confirm", {ANONYME: 200, **tous(200)}),
+    ("password_reset_complete", {ANONYME: 200, **tous(200)}),
+    # an invitation's link (conciergerie/membres.py): an unknown one says what to do, 404
+    ("invitation", {ANONYME: 404, **tous(404)}),
 ]
+#: URL kwargs of the public pages that take some
+PUBLIQUES_KWARGS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "abc-123"},
+    "invitation": {"jeton": "lien-invente"},
+}
 
 
 @pytest.mark.django_db
@@ -164,11 +203,12 @@ PUBLIQUES = [
 )
 def test_public_pages(monde, client, login, settings, url_name, qui, code):
     settings.REDIS_URL = ""  # readiness checks Redis only where one is used
+    url = reverse(url_name, kwargs=PUBLIQUES_KWARGS.get(url_name))
     if qui == ANONYME:
-        response = client.get(reverse(url_name))
+        response = client.get(url)
     else:
         user = monde["outsider"] if qui == OUT else monde["users"][qui]
-        response = login(user).get(reverse(url_name))
+        response = login(user).get(url)
     assert response.status_code == code, f"{qui} sur {url_name}"
 
 

@@ -1,10 +1,12 @@
 """Isolation through the one scoping mechanism: every tenant model, every role."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from conciergerie.models import JournalAcces, Projet
+from conciergerie.models import Invitation, JournalAcces, Projet
 from conciergerie.scoping import TenantQuerySet
 from finances import models as fin
 from parcours import models as par
@@ -39,6 +41,9 @@ CREATEURS = {
     pil.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
     pil.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
     JournalAcces: lambda p: JournalAcces.objects.create(projet=p, action="fiche_apprenant", objet_libelle="A-1"),
+    Invitation: lambda p: Invitation.objects.create(
+        projet=p, user=f.UserFactory(), jeton_hash=f"{p.pk:064d}", expire_le=timezone.now() + timedelta(days=7)
+    ),
     rgpd.AvisConservation: lambda p: rgpd.AvisConservation.objects.create(
         projet=p,
         apprenant=f.ApprenantFactory(projet=p),
@@ -53,7 +58,7 @@ CREATEURS = {
 }
 
 # the models only a project's administrators read (the access log, the data-protection records)
-ADMINISTRATEURS_SEULEMENT = {JournalAcces, rgpd.Anonymisation, rgpd.PurgeConservation}
+ADMINISTRATEURS_SEULEMENT = {JournalAcces, Invitation, rgpd.Anonymisation, rgpd.PurgeConservation}
 
 
 def tenant_models():
