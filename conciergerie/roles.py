@@ -31,7 +31,7 @@ CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
     "recits.modifier": ("Écrire récits, activités et COPIL", frozenset({A, C})),
     "membres.gerer": ("Gérer les membres du projet : inviter, changer un rôle, retirer", frozenset({A})),
     "projet.gerer": ("Modifier le projet, le clore et le rouvrir", frozenset({A})),
-    "imports.faire": ("Importer des fichiers", frozenset({A})),
+    "imports.faire": ("Importer des fichiers (apprenants et leurs parcours, organisations, bénévolat)", frozenset({A, C})),
     "exports.donnees_personnelles": ("Exporter avec données personnelles", frozenset({A})),
     "rgpd.gerer": ("Droits des personnes : export, anonymisation, journal des accès, conservation", frozenset({A})),
 }

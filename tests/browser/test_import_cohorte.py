@@ -16,10 +16,11 @@ ENTETES = (
 )
 
 
-def _cohorte() -> dict:
+def cohorte(organisation: str = "École de la deuxième chance") -> dict:
+    """24 young people, the same 6-month remobilisation at ``organisation``, out the same day."""
     lignes = [
         f"COH-{i:02d};Prénom{i};Nom{i};Jeune NEET (ni en emploi, ni en études, ni en formation);06/01/2025;Remobilisation;"
-        "06/01/2025;Remobilisation;École de la deuxième chance;06/01/2025;04/07/2025;600;600;Terminée;04/07/2025;"
+        f"06/01/2025;Remobilisation;{organisation};06/01/2025;04/07/2025;600;600;Terminée;04/07/2025;"
         + ("Formation qualifiante" if i % 2 else "Emploi de transition")
         for i in range(1, 25)
     ]
@@ -34,7 +35,7 @@ def test_une_cohorte_de_24_apprenants_en_un_fichier_et_le_tableau_de_bord_en_com
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Imports").click()
     page.get_by_role("link", name="Importer : apprenants").click()
-    page.get_by_label("Fichier à importer").set_input_files(_cohorte())
+    page.get_by_label("Fichier à importer").set_input_files(cohorte())
     page.get_by_role("button", name="Vérifier le fichier").click()
     expect(page.locator(".chiffres div", has_text="À créer").locator("dd")).to_have_text("24")
     assert not Sortie.objects.exists()

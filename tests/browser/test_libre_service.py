@@ -1,6 +1,7 @@
 """Self-service in the browser (issue 16): a platform user creates a project, invites a
-coordinator; the coordinator chooses a password from the e-mail's link, logs in and lands on
-the project."""
+coordinator; the coordinator chooses a password from the e-mail's link, logs in, lands on the
+project, enters a cohort of 24 learners with their path, step and outcome in one file, and the
+dashboard counts 24 accompanied."""
 
 import re
 
@@ -11,13 +12,14 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser.conftest import code_affiche
+from tests.browser.test_import_cohorte import cohorte
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MOT_DE_PASSE = "Une-phrase-de-passe-solide-42"
 
 
-def test_a_platform_user_sets_up_a_project_and_its_coordinator_logs_in(connecter, live_server, page):
+def test_a_platform_user_sets_up_a_project_and_its_coordinator_enters_a_cohort(connecter, live_server, page):
     plateforme = f.UserFactory(username="equipe.region")
     plateforme.user_permissions.add(Permission.objects.get(codename="creer_projet"))
 
@@ -65,6 +67,18 @@ def test_a_platform_user_sets_up_a_project_and_its_coordinator_logs_in(connecter
     # a coordinator needs no second factor: straight to the project
     expect(page.get_by_role("heading", level=1)).to_have_text("Conciergerie du Tursan")
     expect(page.get_by_text("Camille Lafitte · Coordinateur")).to_be_visible()
+
+    # the coordinator enters the cohort in one file (steps at the project's lead organisation)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Imports").click()
+    page.get_by_role("link", name="Importer : apprenants").click()
+    page.get_by_label("Fichier à importer").set_input_files(cohorte("Tiers-lieu du Tursan"))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.locator(".chiffres div", has_text="À créer").locator("dd")).to_have_text("24")
+    page.get_by_role("button", name="Confirmer l'import (24 lignes)").click()
+    expect(page.get_by_text("Import terminé (apprenants) : 24 créé(s), 0 modifié(s), 0 inchangé(s).")).to_be_visible()
+    page.get_by_role("link", name="Tableau de bord").click()
+    expect(page.locator("[data-indicateur=accompagnes]")).to_have_text("24")
+    expect(page.locator("[data-indicateur=sortis]")).to_have_text("24")
 
     # the link cannot be used twice
     page.goto(f"{live_server.url}{lien}")

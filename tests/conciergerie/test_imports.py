@@ -232,13 +232,20 @@ def test_un_fichier_qui_nomme_un_autre_projet_ne_le_touche_pas(projet_admin):
     assert Apprenant.history.filter(projet=projet_b).count() == historique_b
 
 
-def test_seul_un_administrateur_du_projet_peut_importer(projet_admin):
-    coordinateur = f.AdhesionFactory(coordinateur=True, projet=projet_admin["projet"]).user
+def test_seuls_les_administrateurs_et_coordinateurs_du_projet_importent(projet_admin):
+    partenaire = f.AdhesionFactory(partenaire=True, projet=projet_admin["projet"]).user
+    financeur = f.AdhesionFactory(financeur=True, projet=projet_admin["projet"]).user
     dehors = f.UserFactory()
-    for user in (coordinateur, dehors):
+    for user in (partenaire, financeur, dehors):
         with pytest.raises(PermissionDenied):
             imports.importer(type="apprenants", fichier=csv_bytes(BONNES_LIGNES), nom="a.csv", projet=projet_admin["projet"], by=user)
     assert not Apprenant.objects.exists()
+    # a coordinator enters a cohort in one file (issue 16)
+    coordinateur = f.AdhesionFactory(coordinateur=True, projet=projet_admin["projet"]).user
+    fait = imports.importer(
+        type="apprenants", fichier=csv_bytes(BONNES_LIGNES), nom="a.csv", projet=projet_admin["projet"], by=coordinateur, confirmer=True
+    )
+    assert fait.confirme and Apprenant.objects.filter(projet=projet_admin["projet"]).count() == fait.creations > 0
 
 
 def test_les_donnees_ont_change_entre_la_verification_et_la_confirmation(projet_admin):

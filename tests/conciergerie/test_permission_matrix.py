@@ -55,21 +55,21 @@ MATRICE_CORE = [
     ("apprenant_detail", "apprenant_suivi", membres(200, financeur=403)),
     ("apprenant_detail", "apprenant_autre", membres(200, partenaire=404, financeur=403)),
     ("apprenant_detail", "apprenant_etranger", membres(404, financeur=403)),
-    # imports (conciergerie/views_imports.py): administrators only; confirming takes POST only
-    ("imports", "A", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    # imports (conciergerie/views_imports.py): administrators and coordinators; confirming takes POST only
+    ("imports", "A", membres(200, partenaire=403, financeur=403)),
     ("imports", "B", tous(404)),
-    ("import_fichier", "import_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_fichier", "import_a", membres(200, partenaire=403, financeur=403)),
     ("import_fichier", "import_b", tous(404)),
-    ("import_fichier", "import_parcours_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_fichier", "import_parcours_a", membres(200, partenaire=403, financeur=403)),
     ("import_fichier", "import_parcours_b", tous(404)),
-    ("import_modele", "modele_parcours_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
-    ("import_modele", "modele_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_modele", "modele_parcours_a", membres(200, partenaire=403, financeur=403)),
+    ("import_modele", "modele_a", membres(200, partenaire=403, financeur=403)),
     ("import_modele", "modele_b", tous(404)),
-    ("import_confirmer", "import_a", membres(405, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_confirmer", "import_a", membres(405, partenaire=403, financeur=403)),
     ("import_confirmer", "import_b", tous(404)),
     # a large import run by the worker: only whoever asked for it sees it
-    ("import_suivi", "suivi_a", membres(200, coordinateur=403, partenaire=403, financeur=403)),
-    ("import_suivi", "suivi_autre_admin", membres(404, coordinateur=403, partenaire=403, financeur=403)),
+    ("import_suivi", "suivi_a", membres(200, coordinateur=404, partenaire=403, financeur=403)),
+    ("import_suivi", "suivi_autre_admin", membres(404, partenaire=403, financeur=403)),
     ("import_suivi", "suivi_b", tous(404)),
     # the account (conciergerie/views_compte.py): any logged-in user, not tied to a project. The
     # administrator's session passed the second factor (the fixture), the others need none: the
