@@ -204,15 +204,21 @@ def _propager(termes, ks, file, lo, hi, index, *, limite: int, modifiees: set | 
         n = suivante()
         retirer(n)
         termes_n, k = termes[n], ks[n]
-        # the bounds of the sum, then of each term given the others
-        s_lo = s_hi = 0
+        # the bounds of the sum, then of each term given the others: a term of width w is
+        # narrowed only if w > k - s_lo or w > s_hi - k (most relations, most of the time: none)
+        s_lo = s_hi = w = 0
         for c, signe in termes_n:
+            t_lo, t_hi = lo[c], hi[c]
             if signe > 0:
-                s_lo += lo[c]
-                s_hi += hi[c]
+                s_lo += t_lo
+                s_hi += t_hi
             else:
-                s_lo -= hi[c]
-                s_hi -= lo[c]
+                s_lo -= t_hi
+                s_hi -= t_lo
+            if t_hi - t_lo > w:
+                w = t_hi - t_lo
+        if w <= k - s_lo and w <= s_hi - k:
+            continue
         for c, signe in termes_n:
             if signe > 0:
                 t_lo, t_hi = lo[c], hi[c]
@@ -269,20 +275,35 @@ class _Reseau:
     """Relations over numbered cells, as ``_Systeme`` goes through them: each relation's terms
     (``formes``), each cell's relations, and ``depart``: bounds already derived for cells whose
     state never changes, from the relations that hold only such cells (a project's own
-    dashboard, in a roll-up), which are at a fixed point there (``sure``)."""
+    dashboard, in a roll-up), which are at a fixed point there (``sure``). What does not depend on
+    the other cells' states is worked out here once: a cell ``depart`` pins is a constant, folded
+    into ``k``."""
 
     def __init__(self, formes: list[Forme], nb_cellules: int, depart: dict[int, tuple[int, int]] | None = None):
         self.formes = formes
         self.depart = depart = depart or {}
         self.relations_de: list[list[int]] = [[] for _ in range(nb_cellules)]
-        for n, (termes, _k) in enumerate(formes):
-            for c, _signe in termes:
+        self.fixes: list[list[tuple[int, int]]] = []  # each relation's terms of ``depart``, not pinned
+        self.autres: list[list[tuple[int, int]]] = []  # and of the cells whose state may change
+        self.k: list[int] = []
+        for n, (termes, k) in enumerate(formes):
+            fixes, autres = [], []
+            for c, signe in termes:
                 relations_c = self.relations_de[c]
                 if not relations_c or relations_c[-1] != n:
                     relations_c.append(n)
-        self.sure = [bool(depart) and all(c in depart for c, _ in termes) for termes, _ in formes]
-        # a cell pinned from the start stays so: a constant, like a shown one
-        self.fixees = {c: lo for c, (lo, hi) in depart.items() if lo == hi}
+                bornes = depart.get(c)
+                if bornes is None:
+                    autres.append((c, signe))
+                elif bornes[0] == bornes[1]:
+                    k -= signe * bornes[0]
+                else:
+                    fixes.append((c, signe))
+            self.fixes.append(fixes)
+            self.autres.append(autres)
+            self.k.append(k)
+        self.sure = [bool(depart) and not autres for autres in self.autres]
+        self.libres = [c for c in range(nb_cellules) if c not in depart]  # the cells whose state may change
 
 
 class _Systeme:
@@ -293,34 +314,67 @@ class _Systeme:
     relations' ``k``, and the propagation runs over the other hidden cells only. The relations
     sharing such a cell form a component; a suppression changes what a reader knows of its
     component alone, which alone is propagated again from its starting box (each cell's domain,
-    or its bounds in ``depart``)."""
+    or its bounds in ``depart``). ``paresseux``: a component is worked out only when a width in
+    it is asked (``largeur``; what « every candidate suppressed » gives, asked of a few cells)."""
 
-    def __init__(self, reseau: _Reseau, valeurs: list[int], etats: list[str]):
+    def __init__(self, reseau: _Reseau, valeurs: list[int], etats: list[str], *, paresseux: bool = False):
         self.reseau, self.valeurs, self.etats = reseau, valeurs, etats
-        depart, fixees = reseau.depart, reseau.fixees
-        self.termes: list[list[tuple[int, int]]] = []  # each relation's terms still unknown
-        self.k: list[int] = []
-        for termes, k in reseau.formes:
-            inconnus = []
-            for c, signe in termes:
-                if etats[c] == VISIBLE:
-                    k -= signe * valeurs[c]
-                elif c in fixees:
-                    k -= signe * fixees[c]
-                else:
-                    inconnus.append((c, signe))
-            self.termes.append(inconnus)
-            self.k.append(k)
+        self.termes: list[list[tuple[int, int]] | None] = [None] * len(reseau.formes)  # the terms still unknown
+        self.k: list[int] = list(reseau.k)
         self.lo, self.hi = list(valeurs), list(valeurs)  # a shown cell is its value
-        for c, etat in enumerate(etats):
-            if etat != VISIBLE:
-                self.lo[c], self.hi[c] = depart.get(c) or domaine(valeurs[c], etat)
+        for c, (lo, hi) in reseau.depart.items():
+            self.lo[c], self.hi[c] = lo, hi
         self.elargies: set[int] = set()  # cells of ``depart`` narrowed since
         self.converge = True
         self.parent: list[int] | None = None  # the components, built at the first change
         self.membres: dict[int, list[int]] = {}
+        self.prete: list[bool] | None = [False] * len(valeurs) if paresseux else None  # cells worked out
+        if paresseux:
+            return
+        for n in range(len(reseau.formes)):
+            self._construire(n)
+        for c in reseau.libres:
+            if etats[c] != VISIBLE:
+                self.lo[c], self.hi[c] = domaine(valeurs[c], etats[c])
         a_faire = [n for n, termes in enumerate(self.termes) if termes and not reseau.sure[n]]
         self._propager(a_faire, 200 * len(self.termes) + 1000)
+
+    def _construire(self, n: int) -> list[tuple[int, int]]:
+        """Relation ``n``'s unknown terms, the shown cells folded into its ``k``."""
+        reseau = self.reseau
+        fixes, autres = reseau.fixes[n], reseau.autres[n]
+        if not autres:  # never changes (``changer`` adds to the relations of a changed cell only)
+            inconnus = fixes
+        else:
+            inconnus, k, etats, valeurs = list(fixes), self.k[n], self.etats, self.valeurs
+            for c, signe in autres:
+                if etats[c] == VISIBLE:
+                    k -= signe * valeurs[c]
+                else:
+                    inconnus.append((c, signe))
+            self.k[n] = k
+        self.termes[n] = inconnus
+        return inconnus
+
+    def _composante(self, cellule: int) -> None:
+        """Work out the component of ``cellule`` (``paresseux``)."""
+        reseau, etats, prete = self.reseau, self.etats, self.prete
+        relations: list[int] = []
+        pile = [cellule]
+        prete[cellule] = True
+        while pile:
+            c = pile.pop()
+            if c not in reseau.depart and etats[c] != VISIBLE:
+                self.lo[c], self.hi[c] = domaine(self.valeurs[c], etats[c])
+            for n in reseau.relations_de[c]:
+                if self.termes[n] is None:
+                    relations.append(n)
+                    for d, _signe in self._construire(n):
+                        if not prete[d]:
+                            prete[d] = True
+                            pile.append(d)
+        a_faire = [n for n in relations if self.termes[n] and not reseau.sure[n]]
+        self._propager(a_faire, 200 * len(relations) + 1000)
 
     def _racine(self, n: int) -> int:
         parent = self.parent
@@ -357,6 +411,8 @@ class _Systeme:
         return modifiees
 
     def largeur(self, c: int) -> int:
+        if self.prete is not None and not self.prete[c]:
+            self._composante(c)
         return min(self.hi[c], INFINI) - self.lo[c]
 
     def changer(self, cellule: int, etat: str) -> set[int]:
@@ -439,7 +495,7 @@ def _proteger(
     """``proteger`` on numbered cells: ``etats`` the states before suppression (the fixed ones
     included), ``libres`` the shown cells that may be suppressed. Returns the final states and
     the system (its bounds hold for them), or None when there was nothing to protect."""
-    if not any(_sensible(v, e) for v, e in zip(valeurs, etats, strict=True)):
+    if not any(e != VISIBLE and _sensible(valeurs[c], e) for c, e in enumerate(etats)):
         return etats, None  # nothing to protect
     systeme = _Systeme(reseau, valeurs, etats)
     etats = systeme.etats
@@ -451,11 +507,11 @@ def _proteger(
             e = etats[c]
             return _sensible(valeurs[c], e) and c not in abandonnees and systeme.largeur(c) < (voulue if e != SECRET else 1)
 
-        faibles = {c for c in range(len(valeurs)) if faible(c)}
+        faibles = {c for c, e in enumerate(etats) if e != VISIBLE and faible(c)}  # a shown cell is never weak
         au_mieux = None  # every candidate suppressed: computed once, if needed
         while True:
             if faibles and au_mieux is None:
-                au_mieux = _Systeme(reseau, valeurs, [SECRET if c in candidats else e for c, e in enumerate(etats)])
+                au_mieux = _Systeme(reseau, valeurs, [SECRET if c in candidats else e for c, e in enumerate(etats)], paresseux=True)
             ameliorables = [c for c in faibles if systeme.largeur(c) < au_mieux.largeur(c)] if faibles else []
             if not ameliorables:
                 return
@@ -473,7 +529,7 @@ def _proteger(
                     faibles.discard(c)
 
     supprimer({c for c in libres if etats[c] == VISIBLE and valeurs[c] >= SEUIL_SECRET}, LARGEUR_VOULUE)
-    if any(_sensible(valeurs[c], e) and systeme.largeur(c) == 0 for c, e in enumerate(etats)):
+    if any(e != VISIBLE and _sensible(valeurs[c], e) and systeme.largeur(c) == 0 for c, e in enumerate(etats)):
         supprimer({c for c in libres if etats[c] in (VISIBLE, PRIMAIRE) and valeurs[c] > 0}, 1)
     etats = list(etats)
     for c in libres:
@@ -696,9 +752,17 @@ def _effectif(effectif: Effectif, etat: str) -> Effectif:
     return Effectif(effectif.valeur, masque=masque, secret=secret)
 
 
+def _remplacer(objet, **champs):
+    """``replace(objet, **champs)``, or ``objet`` itself when nothing changes (most of a
+    dashboard is shown: a roll-up masks 205 of them)."""
+    if all(getattr(objet, nom) is valeur for nom, valeur in champs.items()):
+        return objet
+    return replace(objet, **champs)
+
+
 def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
     """``i`` with each figure masked as ``etats`` (``plan``'s cells) says; rates masked with
-    their numerator or denominator."""
+    their numerator or denominator. What is shown stays the same object."""
     a, p, e, f, s = i.apprenants, i.profil, i.etapes, i.freins, i.sorties
 
     def E(cle: str, effectif: Effectif) -> Effectif:
@@ -713,19 +777,19 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
         for li in lignes:
             effectif = E(f"{prefixe}:{li.cle}", li.effectif)
             masquees.append(li if effectif is li.effectif else Ligne(li.cle, li.libelle, effectif))
-        return masquees
+        return lignes if all(m is li for m, li in zip(masquees, lignes, strict=True)) else masquees
 
     return replace(
         i,
         masque=True,
-        apprenants=replace(
+        apprenants=_remplacer(
             a,
             accompagnes=E("accompagnes", a.accompagnes),
             nouveaux=E("nouveaux", a.nouveaux),
             actifs=E("actifs", a.actifs),
             sortis=E("sortis", a.sortis),
         ),
-        profil=replace(
+        profil=_remplacer(
             p,
             tranches_age=L("age", p.tranches_age),
             **{cle: E(cle, getattr(p, cle)) for cle in ("qpv", "zrr", "neet", "demandeurs_emploi", "rsa", "rqth")},
@@ -734,7 +798,7 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
                 for cle in ("qpv", "zrr", "neet", "demandeurs_emploi", "rqth")
             },
         ),
-        etapes=replace(
+        etapes=_remplacer(
             e,
             par_type=L("etape", e.par_type),
             total=E("etapes", e.total),
@@ -744,13 +808,13 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
             part_certifiante=T("certifiantes", "formations", e.part_certifiante),
             part_pre_qualifiante=T("etape:pre_qualification", "formations", e.part_pre_qualifiante),
         ),
-        freins=replace(
+        freins=_remplacer(
             f,
             identifies=E("freins_identifies", f.identifies),
             leves=E("freins_leves", f.leves),
             part_leves=T("freins_leves", "freins_identifies", f.part_leves),
         ),
-        sorties=replace(
+        sorties=_remplacer(
             s,
             a_la_sortie=L("resultat", s.a_la_sortie),
             a_6_mois=L("resultat_6_mois", s.a_6_mois),
@@ -761,7 +825,7 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
             taux_positif_sortie=T("positives", "sorties", s.taux_positif_sortie),
             taux_positif_6_mois=T("positives_6_mois", "sorties_6_mois", s.taux_positif_6_mois),
         ),
-        sessions=replace(i.sessions, apprenants_places=E("places", i.sessions.apprenants_places)),
+        sessions=_remplacer(i.sessions, apprenants_places=E("places", i.sessions.apprenants_places)),
     )
 
 
