@@ -28,6 +28,12 @@ a « < 5 » cell near it as « s »; no « s » cell is pinned either (one the r
 is shown). What a reader knows: a « < 5 » cell is 1 to 4, an « s » cell is not zero (zero is
 always shown), an implicit cell is 0 or more.
 
+The engine (``_Systeme``) numbers the cells and folds each shown one into its relations as a
+constant, so that the propagation runs over the hidden cells only; after each suppression it
+propagates again only the component of relations the suppressed cell is in (the bounds of the
+others cannot change). Same decisions as propagating everything again, at a fraction of the
+cost (docs/performance.md).
+
 The roll-up (``masquer_synthese``): each project's row is exactly what that project's own
 dashboard shows (the same function, alone: a funder sees both, and a project's figures must read
 the same everywhere). Only the totals (the totals row, the whole's indicators, the averages) are
@@ -35,7 +41,10 @@ decided together, over every project's relations plus, for each figure, ``total 
 projects``: a total is hidden (« s ») when showing it would let a reader recompute a masked cell
 of some project from that project's own dashboard (« roll-up 15, my dashboard 12: the other one
 has 3 »). With many projects, the masked cells of a column are many and their sum says nothing
-of each: the national totals stay visible.
+of each: most national totals stay visible (not those of a column where few projects have a
+masked cell). Each project's dashboard is decided once, and the roll-up starts from the bounds
+it gives: a project's own relations are gone through again only where a total narrows one of
+its cells.
 
 Only numbers of people (and of things about people: steps, obstacles, outcomes) are masked:
 organisations, sessions, amounts and hours are not.
