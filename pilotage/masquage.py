@@ -749,6 +749,12 @@ def _proteger_page(cles: tuple[str, ...], valeurs: tuple[int, ...], sortis_sorti
     return _Protection(structure, valeurs, tuple(etats), tuple(formes), bornes)
 
 
+def oublier() -> None:
+    """Forget the masking remembered in this process (``make bench`` measures a first request)."""
+    for memoire in (_proteger_page, _structure, _relations):
+        memoire.cache_clear()
+
+
 def _protection(i: Indicateurs) -> _Protection:
     v = _cellules(i)
     return _proteger_page(tuple(v), tuple(v.values()), v["sortis"] == v["sorties"])
