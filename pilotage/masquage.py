@@ -394,15 +394,17 @@ class _Systeme:
 
     def _unir(self, a: int, b: int) -> None:
         a, b = self._racine(a), self._racine(b)
-        if a != b:  # the larger component keeps its list
-            if len(self.membres[a]) < len(self.membres[b]):
-                a, b = b, a
-            self.membres[a] += self.membres.pop(b)
+        if a != b:  # the larger component keeps its list (a relation alone has none yet)
+            membres_a, membres_b = self.membres.pop(a, None) or [a], self.membres.pop(b, None) or [b]
+            if len(membres_a) < len(membres_b):
+                a, b, membres_a, membres_b = b, a, membres_b, membres_a
+            membres_a += membres_b
+            self.membres[a] = membres_a
             self.parent[b] = a
 
     def _composantes(self) -> None:
         self.parent = list(range(len(self.termes)))
-        self.membres = {n: [n] for n in range(len(self.termes))}
+        self.membres = {}
         relations_de = self.reseau.relations_de
         for n, termes in enumerate(self.termes):
             for c, _signe in termes:
@@ -443,7 +445,7 @@ class _Systeme:
         if not relations:
             return {cellule}
         racine = self._racine(relations[0])
-        membres = self.membres[racine]
+        membres = self.membres.get(racine) or [racine]
         a_faire = [n for n in membres if self.termes[n] and not reseau.sure[n]]
         touchees = {cellule}
         for n in a_faire:  # back to the starting box
@@ -509,12 +511,21 @@ def _proteger(
     systeme = _Systeme(reseau, valeurs, etats)
     etats = systeme.etats
 
+    depart = reseau.depart
+
     def supprimer(candidats: set[int], voulue: int) -> None:
         abandonnees: set[int] = set()
 
         def faible(c: int) -> bool:
+            """Too narrow, and maybe helped by suppressing candidates: a cell of ``depart`` is
+            not, once as wide as there (every candidate suppressed gives it no more room)."""
             e = etats[c]
-            return _sensible(valeurs[c], e) and c not in abandonnees and systeme.largeur(c) < (voulue if e != SECRET else 1)
+            if not _sensible(valeurs[c], e) or c in abandonnees:
+                return False
+            largeur = systeme.largeur(c)
+            if c in depart and largeur >= min(depart[c][1], INFINI) - depart[c][0]:
+                return False
+            return largeur < (voulue if e != SECRET else 1)
 
         faibles = {c for c, e in enumerate(etats) if e != VISIBLE and faible(c)}  # a shown cell is never weak
         au_mieux = None  # every candidate suppressed: computed once, if needed
