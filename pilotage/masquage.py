@@ -792,18 +792,21 @@ def appliquer(i: Indicateurs, etats: dict[str, str]) -> Indicateurs:
     a, p, e, f, s = i.apprenants, i.profil, i.etapes, i.freins, i.sorties
 
     def E(cle: str, effectif: Effectif) -> Effectif:
-        return _effectif(effectif, etats[cle])
+        etat = etats[cle]
+        return effectif if etat == VISIBLE and not effectif.masque else _effectif(effectif, etat)
 
     def T(num: str, den: str, taux: Taux) -> Taux:
         masque = etats[num] != VISIBLE or etats[den] != VISIBLE
         return taux if taux.masque == masque else Taux(taux.numerateur, taux.denominateur, masque)
 
     def L(prefixe: str, lignes: list[Ligne]) -> list[Ligne]:
-        masquees = []
-        for li in lignes:
+        masquees = None  # a new list only if a row changes
+        for n, li in enumerate(lignes):
             effectif = E(f"{prefixe}:{li.cle}", li.effectif)
-            masquees.append(li if effectif is li.effectif else Ligne(li.cle, li.libelle, effectif))
-        return lignes if all(m is li for m, li in zip(masquees, lignes, strict=True)) else masquees
+            if effectif is not li.effectif:
+                masquees = masquees or list(lignes)
+                masquees[n] = Ligne(li.cle, li.libelle, effectif)
+        return lignes if masquees is None else masquees
 
     return replace(
         i,
