@@ -723,14 +723,16 @@ def _structure(cles: tuple[str, ...], sortis_sorties: bool) -> _Structure:
 
 @dataclass(frozen=True)
 class _Protection:
-    """One dashboard's masking, and what its reader derives: the bounds of its hidden cells and
-    its relations over them (the shown cells folded in), where a roll-up starts from."""
+    """One dashboard's masking, and what its reader derives, where a roll-up starts from: its
+    hidden cells, their bounds and its relations over them (the shown cells folded in)."""
 
     structure: _Structure
     valeurs: tuple[int, ...]
     etats: tuple[str, ...]
-    formes: tuple[Forme, ...]  # over the hidden cells (page numbers), each with some
-    bornes: dict[int, tuple[int, int]] | None  # hidden cell -> bounds; None if not a fixed point
+    caches: tuple[int, ...]  # the hidden cells (page numbers), in the page's order
+    formes: tuple[Forme, ...]  # the relations with a hidden cell, over them (numbered by rank in ``caches``)
+    bornes: tuple[tuple[int, int], ...] | None  # of each hidden cell; None if not a fixed point
+    montrees: tuple[int, ...]  # each cell's value if shown, else 0
 
 
 @lru_cache(maxsize=4096)
@@ -742,22 +744,25 @@ def _proteger_page(cles: tuple[str, ...], valeurs: tuple[int, ...], sortis_sorti
     etats = [IMPLICITE if n in structure.implicites else _etat_initial(v) for n, v in enumerate(valeurs)]
     libres = [n for n in range(len(cles)) if n not in structure.implicites]
     etats, systeme = _proteger(list(cles), list(valeurs), structure.reseau, etats, libres)
+    caches = tuple(c for c, e in enumerate(etats) if e != VISIBLE)
+    rang = {c: r for r, c in enumerate(caches)}
     formes = []
     for termes, k in structure.formes:
-        caches = []
+        inconnus = []
         for c, signe in termes:
             if etats[c] == VISIBLE:
                 k -= signe * valeurs[c]
             else:
-                caches.append((c, signe))
-        if caches:
-            formes.append((caches, k))
+                inconnus.append((rang[c], signe))
+        if inconnus:
+            formes.append((inconnus, k))
     if systeme is None:  # nothing to protect: the bounds of the hidden cells still
         systeme = _Systeme(structure.reseau, list(valeurs), etats)
     # the bounds were derived with the « s » cells the reader recomputes anyway hidden: the same
     # once they are shown, since they were pinned
-    bornes = {c: (systeme.lo[c], systeme.hi[c]) for c, e in enumerate(etats) if e != VISIBLE} if systeme.converge else None
-    return _Protection(structure, valeurs, tuple(etats), tuple(formes), bornes)
+    bornes = tuple((systeme.lo[c], systeme.hi[c]) for c in caches) if systeme.converge else None
+    montrees = tuple(v if e == VISIBLE else 0 for v, e in zip(valeurs, etats, strict=True))
+    return _Protection(structure, valeurs, tuple(etats), caches, tuple(formes), bornes, montrees)
 
 
 def oublier() -> None:
@@ -887,21 +892,23 @@ def masquer_synthese(
     formes: list[Forme] = []
     depart: dict[int, tuple[int, int]] = {}
     colonnes: dict[str, list[int]] = defaultdict(list)  # figure -> the projects' hidden cells
-    montres: dict[str, int] = defaultdict(int)  # figure -> the sum of the projects' shown cells
+    montrees: dict[tuple[str, ...], list[tuple[int, ...]]] = defaultdict(list)  # the shown values, by page's cells
     for n, protection in enumerate(protections):
-        numero: dict[int, int] = {}  # the page's hidden cells, numbered in the roll-up
-        for c, (cle, valeur, etat) in enumerate(zip(protection.structure.noms, protection.valeurs, protection.etats, strict=True)):
-            if etat == VISIBLE:
-                montres[cle] += valeur
-                continue
-            numero[c] = len(valeurs)
-            colonnes[cle].append(len(valeurs))
-            noms.append(f"{n}:{cle}")
-            valeurs.append(valeur)
-            etats.append(etat)
-        formes += [([(numero[c], signe) for c, signe in termes], k) for termes, k in protection.formes]
+        debut = len(valeurs)  # the page's hidden cells, numbered from here in the roll-up
+        cles = protection.structure.noms
+        for c in protection.caches:
+            colonnes[cles[c]].append(len(valeurs))
+            noms.append(f"{n}:{cles[c]}")
+            valeurs.append(protection.valeurs[c])
+            etats.append(protection.etats[c])
+        formes += [([(debut + r, signe) for r, signe in termes], k) for termes, k in protection.formes]
         if protection.bornes is not None:
-            depart.update((numero[c], bornes) for c, bornes in protection.bornes.items())
+            depart.update(zip(range(debut, len(valeurs)), protection.bornes, strict=True))
+        montrees[cles].append(protection.montrees)
+    montres: dict[str, int] = defaultdict(int)  # figure -> the sum of the projects' shown cells
+    for cles, lignes in montrees.items():
+        for cle, somme in zip(cles, map(sum, zip(*lignes, strict=True)), strict=True):
+            montres[cle] += somme
 
     # the total's learners who left and exits read as one figure when each project's do
     egaux = all(i.apprenants.sortis.valeur == i.sorties.total_sortie.valeur for _, i in par_projet)

@@ -367,17 +367,16 @@ def test_a_roll_up_started_from_the_projects_own_bounds_ends_where_the_domains_l
     valeurs, etats, formes, depart = [], [], [], {}
     colonnes, montres = defaultdict(list), defaultdict(int)
     for p in protections:
-        numero = {}
-        for c, (cle, valeur, etat) in enumerate(zip(p.structure.noms, p.valeurs, p.etats, strict=True)):
+        debut = len(valeurs)
+        for cle, valeur, etat in zip(p.structure.noms, p.valeurs, p.etats, strict=True):
             if etat == "visible":
                 montres[cle] += valeur
                 continue
-            numero[c] = len(valeurs)
             colonnes[cle].append(len(valeurs))
             valeurs.append(valeur)
             etats.append(etat)
-        formes += [([(numero[c], s) for c, s in termes], k) for termes, k in p.formes]
-        depart.update((numero[c], b) for c, b in p.bornes.items())
+        formes += [([(debut + r, s) for r, s in termes], k) for termes, k in p.formes]
+        depart.update(zip(range(debut, len(valeurs)), p.bornes, strict=True))
     v = masquage._cellules(_en_clair(total, PERIODE, nb_projets=len(liste), finances=_finances()))
     base = len(valeurs)
     for cle, valeur in v.items():
