@@ -315,3 +315,77 @@ def test_counts_left_apart_by_the_legend():
     assert "« < 5 » : moins de 5 personnes" in masquage.LEGENDE and "« s » : secret statistique" in masquage.LEGENDE
     assert str(masquage.Effectif(7, masque=True, secret=True)) == "s"
     assert str(masquage.Effectif(3, masque=True)) == "< 5"
+
+
+# ------------------------------------------------------------------ the engine's shortcuts
+
+
+def _systeme_de_page(brut: Brut):
+    """A dashboard's cells, numbered, as ``masquage`` protects them; its states once protected."""
+    v = masquage._cellules(figures(brut, masquer=False))
+    structure = masquage._structure(tuple(v), v["sortis"] == v["sorties"])
+    protection = masquage._proteger_page(tuple(v), tuple(v.values()), v["sortis"] == v["sorties"])
+    return structure, list(v.values()), list(protection.etats)
+
+
+def _bornes(systeme) -> list[tuple[int, int]]:
+    return [(systeme.lo[c], min(systeme.hi[c], masquage.INFINI)) for c in range(len(systeme.valeurs)) if systeme.etats[c] != "visible"]
+
+
+@settings(REGLAGES, max_examples=60)
+@given(bruts(), st.data())
+def test_bounds_kept_up_to_date_are_those_worked_out_from_scratch(brut, data):
+    """Suppressing cells one by one (``changer``: one component propagated again) gives the
+    bounds of a system built in the final states, and so does the lazy one."""
+    structure, valeurs, etats = _systeme_de_page(brut)
+    systeme = masquage._Systeme(structure.reseau, valeurs, list(etats))
+    montrees = [c for c, e in enumerate(etats) if e == "visible" and valeurs[c] > 0]
+    for c in data.draw(st.lists(st.sampled_from(montrees), unique=True, max_size=6)) if montrees else []:
+        systeme.changer(c, "secret")
+    nouveau = masquage._Systeme(structure.reseau, valeurs, list(systeme.etats))
+    assert _bornes(systeme) == _bornes(nouveau)
+    paresseux = masquage._Systeme(structure.reseau, valeurs, list(systeme.etats), paresseux=True)
+    assert [paresseux.largeur(c) for c in range(len(valeurs))] == [nouveau.largeur(c) for c in range(len(valeurs))]
+    # and they are what the reader derives, by names (``intervalles``)
+    noms = structure.noms
+    v = dict(zip(noms, valeurs, strict=True))
+    relations = list(masquage._relations(noms, v["sortis"] == v["sorties"]))
+    attendues = masquage.intervalles({noms[c]: masquage.domaine(valeurs[c], e) for c, e in enumerate(systeme.etats)}, relations)
+    assert _bornes(nouveau) == [attendues[noms[c]] for c in range(len(valeurs)) if systeme.etats[c] != "visible"]
+
+
+@settings(REGLAGES, max_examples=40)
+@given(st.lists(bruts(), min_size=2, max_size=4))
+def test_a_roll_up_started_from_the_projects_own_bounds_ends_where_the_domains_lead(liste):
+    """A roll-up starts each project's hidden cells from the bounds its own dashboard gives
+    (``depart``): the same fixed point as from the domains."""
+    total = Brut()
+    for brut in liste:
+        total += brut
+    clairs = [_en_clair(b, PERIODE, nb_projets=1, finances=_finances()) for b in liste]
+    protections = [masquage._protection(i) for i in clairs]
+    valeurs, etats, formes, depart = [], [], [], {}
+    colonnes, montres = defaultdict(list), defaultdict(int)
+    for p in protections:
+        debut = len(valeurs)
+        for cle, valeur, etat in zip(p.structure.noms, p.valeurs, p.etats, strict=True):
+            if etat == "visible":
+                montres[cle] += valeur
+                continue
+            colonnes[cle].append(len(valeurs))
+            valeurs.append(valeur)
+            etats.append(etat)
+        formes += [([(debut + r, s) for r, s in termes], k) for termes, k in p.formes]
+        depart.update(zip(range(debut, len(valeurs)), p.bornes, strict=True))
+    v = masquage._cellules(_en_clair(total, PERIODE, nb_projets=len(liste), finances=_finances()))
+    base = len(valeurs)
+    for cle, valeur in v.items():
+        valeurs.append(valeur)
+        etats.append("implicite" if cle in masquage.IMPLICITES else "secret" if valeur else "visible")
+    structure = masquage._structure(tuple(v), False)
+    formes += [([(base + c, s) for c, s in termes], k) for termes, k in structure.formes]
+    for c, cle in enumerate(structure.noms):
+        formes.append(([(base + c, -1), *((d, 1) for d in colonnes.get(cle, ()))], -montres.get(cle, 0)))
+    avec = masquage._Systeme(masquage._Reseau(formes, len(valeurs), depart), valeurs, list(etats))
+    sans = masquage._Systeme(masquage._Reseau(formes, len(valeurs)), valeurs, list(etats))
+    assert _bornes(avec) == _bornes(sans)
