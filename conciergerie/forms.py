@@ -1,7 +1,11 @@
 """Form helpers shared by every app: French decimal input and messages, periods.
 
-``DecimauxFrMixin`` makes every ``DecimalField`` of a form French: it accepts "2,5" as well as
-"2.5" (a localized text input with the decimal keyboard on tablets, rendered "2,5"), and checks
+``saisie_souple`` (applied by both mixins below) makes every number field of a form lenient
+(``DecimalFrField``/``EntierFrField``: "1 234,50 €", "85.000,00", "2,5", "2.5", rules in
+conciergerie/saisie.py; a localized text input with the decimal keyboard on tablets, rendered
+"2,5"), and normalises the identifiers (SIRET, NDA, RNCP/RS code) before their one validator.
+tests/conciergerie/test_saisie.py fails for an app form with a number field that has neither
+mixin. ``DecimauxFrMixin`` also checks
 its bounds with a message that prints a decimal comma ("Saisissez un nombre supérieur ou égal à
 0,01.") where Django's default prints "0.01".
 
@@ -12,17 +16,15 @@ social-security number (``conciergerie.validators.validate_sans_nir``). Every fo
 has a free-text field uses it (tests/conciergerie/test_texte_libre.py fails for one that does not).
 """
 
-import re
 from contextlib import suppress
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from .validators import validate_sans_nir
-
-ESPACES = re.compile(r"[\s\u00a0\u202f]")
+from .saisie import MESSAGE_ENTIER, MESSAGE_NOMBRE, lire_entier, lire_nombre, normaliser_code_rncp, normaliser_nda, normaliser_siret
+from .validators import validate_code_rncp, validate_nda, validate_sans_nir, validate_siret
 
 
 def nombre_fr(valeur) -> str:
@@ -49,10 +51,10 @@ class DecimauxFrMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         modele = getattr(getattr(self, "_meta", None), "model", None)
+        saisie_souple(self)
         for nom, champ in self.fields.items():
             if not isinstance(champ, forms.DecimalField):
                 continue
-            _saisie_francaise(champ)
             bornes = list(champ.validators)
             if modele is not None:
                 with suppress(FieldDoesNotExist):
@@ -67,14 +69,95 @@ class DecimauxFrMixin:
                 champ.validators.append(propres[0] if propres else fabrique(limite))
 
 
+class DecimalFrField(forms.DecimalField):
+    """A ``DecimalField`` that reads what people type (``conciergerie.saisie.lire_nombre``:
+    "1 234,50 €", "85.000,00", "3,5", "3.5") and says so in French when it cannot. Money stays
+    ``Decimal``."""
+
+    default_error_messages = {"invalid": MESSAGE_NOMBRE}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            try:
+                return lire_nombre(value)
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
+class EntierFrField(forms.IntegerField):
+    """An ``IntegerField`` that reads "1 200", "1.200" or "12,0" (``conciergerie.saisie.lire_entier``)."""
+
+    default_error_messages = {"invalid": MESSAGE_ENTIER}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            try:
+                return lire_entier(value)
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
+class IdentifiantField(forms.CharField):
+    """A typed identifier (SIRET, NDA, RNCP/RS code): normalised (``normaliser``) before its one
+    validator, which alone speaks — the length is the validator's business, so that a 12-digit
+    NDA gets one French message, not the validator's and Django's « au plus 11 caractères »."""
+
+    normaliser = staticmethod(lambda valeur: valeur)
+
+    def to_python(self, value):
+        return self.normaliser(super().to_python(value))
+
+
+#: model validator → how its field is normalised before it
+IDENTIFIANTS = {validate_siret: normaliser_siret, validate_nda: normaliser_nda, validate_code_rncp: normaliser_code_rncp}
+_CLASSES_IDENTIFIANT: dict = {}
+
+
+def _champ_identifiant(champ: forms.CharField, validateur) -> None:
+    normaliser = IDENTIFIANTS[validateur]
+    if normaliser not in _CLASSES_IDENTIFIANT:
+        nom = f"Identifiant{validateur.__name__.removeprefix('validate_').title().replace('_', '')}Field"
+        _CLASSES_IDENTIFIANT[normaliser] = type(nom, (IdentifiantField,), {"normaliser": staticmethod(normaliser)})
+    champ.__class__ = _CLASSES_IDENTIFIANT[normaliser]
+    champ.max_length = None
+    champ.widget.attrs.pop("maxlength", None)
+    champ.validators = [v for v in champ.validators if not isinstance(v, MaxLengthValidator)]
+    if validateur not in champ.validators:
+        champ.validators.append(validateur)
+
+
+def saisie_souple(form: forms.BaseForm) -> None:
+    """Lenient input on ``form`` (its own copy of the fields): every ``DecimalField`` becomes a
+    ``DecimalFrField`` (text input with the decimal keyboard, rendered "2,5"), every
+    ``IntegerField`` an ``EntierFrField``, and every field of a ModelForm whose model field is
+    a SIRET, an NDA or a RNCP/RS code an identifier field (normalised, one message)."""
+    modele = getattr(getattr(form, "_meta", None), "model", None)
+    for nom, champ in form.fields.items():
+        if type(champ) is forms.DecimalField:
+            champ.__class__ = DecimalFrField
+            champ.error_messages = {**champ.error_messages, "invalid": MESSAGE_NOMBRE}
+            _saisie_francaise(champ)
+        elif type(champ) is forms.IntegerField:
+            champ.__class__ = EntierFrField
+            champ.error_messages = {**champ.error_messages, "invalid": MESSAGE_ENTIER}
+        elif type(champ) is forms.CharField and modele is not None:
+            with suppress(FieldDoesNotExist):
+                for validateur in modele._meta.get_field(nom).validators:
+                    if callable(validateur) and any(validateur is v for v in IDENTIFIANTS):
+                        _champ_identifiant(champ, validateur)
+
+
 def _saisie_francaise(champ: forms.DecimalField) -> None:
-    """Accept and show a decimal comma: a localized field parses "2,5" (and still "2.5") and
-    renders "2,5"; a number input would refuse the comma in some browsers, so a text input with
-    the decimal keyboard (``inputmode``) takes its place."""
+    """Accept and show a decimal comma: a localized field renders "2,5"; a number input would
+    refuse the comma in some browsers, so a text input with the decimal keyboard (``inputmode``)
+    takes its place."""
     champ.localize = True
-    lire = champ.to_python
-    # "1 234,50" as the app displays it (spaces, no-break spaces) is accepted too
-    champ.to_python = lambda valeur: lire(ESPACES.sub("", valeur) if isinstance(valeur, str) else valeur)
     attrs = {k: v for k, v in champ.widget.attrs.items() if k not in ("step", "min", "max")}
     champ.widget = forms.TextInput(attrs={**attrs, "inputmode": "decimal", "autocomplete": "off"})
     champ.widget.is_localized = True
@@ -145,12 +228,16 @@ class TexteLibreFormMixin:
     """No social-security number in the form's free texts (``proteger_textes_libres``): a NIR
     typed in a comment, a motive or a récit is refused next to its field with
     ``conciergerie.validators.MESSAGE_NIR``. Fields that ``__init__`` of a subclass adds are
-    guarded too (the guard runs after the whole ``__init__``, through ``full_clean``)."""
+    guarded too (the guard runs after the whole ``__init__``, through ``full_clean``). The same
+    place gives every form lenient input (``saisie_souple``): numbers typed "1 234,50 €",
+    identifiers typed with spaces."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        saisie_souple(self)
         proteger_textes_libres(self)
 
     def full_clean(self):
-        proteger_textes_libres(self)  # fields added by a subclass's __init__ after ours
+        saisie_souple(self)  # fields added by a subclass's __init__ after ours
+        proteger_textes_libres(self)
         super().full_clean()

@@ -5,7 +5,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-LA_POSTE_SIREN = "356000000"
+from .saisie import normaliser_nda, normaliser_siret
 
 
 def luhn_ok(digits: str) -> bool:
@@ -21,21 +21,28 @@ def luhn_ok(digits: str) -> bool:
 
 
 def validate_siret(value: str) -> None:
-    """A SIRET is 14 digits passing the Luhn check (La Poste's establishments: digit sum % 5)."""
-    compact = re.sub(r"\s", "", value or "")
+    """A SIRET is 14 digits passing its check (``stdnum.fr.siret``: the Luhn key, and La Poste's
+    establishments, which share one SIREN, a digit sum multiple of 5). Spaces and dots are
+    ignored (the forms store it without them: ``conciergerie.saisie.normaliser_siret``)."""
+    from stdnum.exceptions import InvalidChecksum
+    from stdnum.exceptions import ValidationError as ErreurStdnum
+    from stdnum.fr import siret
+
+    compact = normaliser_siret(value)
     if not re.fullmatch(r"\d{14}", compact):
         raise ValidationError("Un SIRET compte 14 chiffres.", code="siret_format")
-    if compact.startswith(LA_POSTE_SIREN) and sum(int(c) for c in compact) % 5 == 0:
-        return  # La Poste's establishments share one SIREN: their SIRET follow a digit-sum rule
-    if not luhn_ok(compact):
-        raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle).", code="siret_cle")
+    try:
+        siret.validate(compact)
+    except (InvalidChecksum, ErreurStdnum):
+        raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle).", code="siret_cle") from None
 
 
 RNCP_RE = re.compile(r"^(RNCP|RS)\d{2,6}$")
 
 
 def validate_code_rncp(value: str) -> None:
-    """France Compétences codes: RNCP12345 or RS1234."""
+    """France Compétences codes: RNCP12345 or RS1234 (the forms normalise "rs 6962" to "RS6962"
+    before: ``conciergerie.saisie.normaliser_code_rncp``)."""
     if value and not RNCP_RE.fullmatch(value):
         raise ValidationError(
             "Code mal formé : attendu RNCP suivi de chiffres (ex. RNCP37873) ou RS suivi de chiffres (ex. RS5659).",
@@ -45,7 +52,7 @@ def validate_code_rncp(value: str) -> None:
 
 def validate_nda(value: str) -> None:
     """Numéro de déclaration d'activité of a training organisation: 11 digits."""
-    if value and not re.fullmatch(r"\d{11}", re.sub(r"\s", "", value)):
+    if value and not re.fullmatch(r"\d{11}", normaliser_nda(value)):
         raise ValidationError("Le numéro de déclaration d'activité compte 11 chiffres.", code="nda_format")
 
 

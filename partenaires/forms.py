@@ -1,7 +1,5 @@
 """Forms of the partners' pages, with French messages next to the field."""
 
-import re
-
 from django import forms
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
@@ -37,9 +35,9 @@ class OrganisationForm(TexteLibreFormMixin, forms.ModelForm):
         required=False,
     )
     site_web = forms.URLField(label="site web", required=False, assume_scheme="https")
-    # longer than the model's fields: spaces are accepted, then stripped (see clean_siret)
-    siret = forms.CharField(label="SIRET", max_length=20, required=False, help_text="14 chiffres, espaces acceptés.")
-    nda = forms.CharField(label="numéro de déclaration d'activité (NDA)", max_length=20, required=False)
+    # spaces are accepted, then stripped, before the one validator (conciergerie.forms.saisie_souple)
+    siret = forms.CharField(label="SIRET", required=False, help_text="14 chiffres, espaces acceptés.")
+    nda = forms.CharField(label="numéro de déclaration d'activité (NDA)", required=False, help_text="11 chiffres, espaces acceptés.")
 
     class Meta:
         model = Organisation
@@ -54,12 +52,6 @@ class OrganisationForm(TexteLibreFormMixin, forms.ModelForm):
         if self.instance.pk:
             membre = MembreConsortium.objects.filter(projet=projet, organisation=self.instance).first()
             self.fields["role_consortium"].initial = membre.role if membre else ""
-
-    def clean_siret(self):
-        return re.sub(r"\s", "", self.cleaned_data.get("siret") or "")
-
-    def clean_nda(self):
-        return re.sub(r"\s", "", self.cleaned_data.get("nda") or "")
 
     def clean(self):
         cleaned = super().clean()

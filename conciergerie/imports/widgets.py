@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from import_export import fields as ie_fields
 from import_export import widgets
 
+from ..saisie import lire_nombre
 from .texte import _texte_brut, cle_texte, normaliser
 
 
@@ -98,15 +99,9 @@ class DecimalFrWidget(widgets.DecimalWidget):
         elif isinstance(value, float):
             nombre = Decimal(repr(value))
         else:
-            texte = re.sub(r"[\s\u00a0\u202f€]", "", str(value))
-            if "," in texte and "." in texte:
-                # the last separator is the decimal one: "1.234,50" or "1,234.50"
-                milliers = "." if texte.rfind(",") > texte.rfind(".") else ","
-                texte = texte.replace(milliers, "")
-            texte = texte.replace(",", ".")
             try:
-                nombre = Decimal(texte)
-            except InvalidOperation:
+                nombre = lire_nombre(str(value))  # the forms' parser (conciergerie/saisie.py)
+            except ValueError:
                 nombre = None
             if nombre is None or not nombre.is_finite():
                 raise ValueError(f"Nombre invalide « {_texte_brut(value)} » : attendu par exemple 3,5.") from None

@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from conciergerie.forms import DecimauxFrMixin
+from conciergerie.saisie import MESSAGE_NOMBRE
 from finances.models import TempsBenevole
 
 
@@ -40,8 +41,8 @@ def test_espaces_des_montants_affiches():
     [
         ("0", "Saisissez un nombre supérieur ou égal à 0,01."),
         ("24,51", "Saisissez un nombre inférieur ou égal à 24,5."),
-        ("deux", "Saisissez un nombre."),
-        ("2,5,1", "Saisissez un nombre."),
+        ("deux", MESSAGE_NOMBRE),
+        ("2,5,1", MESSAGE_NOMBRE),
     ],
 )
 def test_messages_en_francais(saisie, message):

@@ -13,8 +13,10 @@ ENTETES = ["Nom", "Type", "SIRET", "Commune", "Code postal", "Qualiopi", "Expira
 
 
 def siret(prefixe: str) -> str:
-    """A valid SIRET (Luhn) starting with the 13 digits ``prefixe``."""
-    return next(prefixe + str(c) for c in range(10) if luhn_ok(prefixe + str(c)))
+    """A valid SIRET like the 13 digits ``prefixe``: its SIREN (the first 9) and itself pass the
+    Luhn check (``stdnum.fr.siret``, as the validator), so the 9th digit is a key too."""
+    siren = next(prefixe[:8] + str(c) for c in range(10) if luhn_ok(prefixe[:8] + str(c)))
+    return next(siren + prefixe[9:] + str(c) for c in range(10) if luhn_ok(siren + prefixe[9:] + str(c)))
 
 
 def csv_bytes(lignes, entetes=ENTETES) -> bytes:
