@@ -113,6 +113,15 @@ class IdentifiantField(forms.CharField):
     def to_python(self, value):
         return self.normaliser(super().to_python(value))
 
+    def run_validators(self, value):
+        """The first failing validator speaks alone: the identifier's own comes first (a 15-digit
+        SIRET is "Un SIRET compte 14 chiffres.", not that and the free-text guard's NIR warning —
+        a NIR never passes an identifier's validator, so it is never stored either)."""
+        if value in self.empty_values:
+            return
+        for validateur in self.validators:
+            validateur(value)
+
 
 #: model validator → how its field is normalised before it
 IDENTIFIANTS = {validate_siret: normaliser_siret, validate_nda: normaliser_nda, validate_code_rncp: normaliser_code_rncp}
@@ -128,8 +137,7 @@ def _champ_identifiant(champ: forms.CharField, validateur) -> None:
     champ.max_length = None
     champ.widget.attrs.pop("maxlength", None)
     champ.validators = [v for v in champ.validators if not isinstance(v, MaxLengthValidator)]
-    if validateur not in champ.validators:
-        champ.validators.append(validateur)
+    champ.validators = [validateur, *(v for v in champ.validators if v is not validateur)]
 
 
 def saisie_souple(form: forms.BaseForm) -> None:
