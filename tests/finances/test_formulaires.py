@@ -114,7 +114,7 @@ def test_partage_par_apprenant_cree(monde, coord, partage_ctx):
         ({"mode": ModePartage.PAR_APPRENANT, "apprenant": "apprenant_b"}, "apprenant", CHOIX_INVALIDE),
         ({"recu": "on"}, "date_reception", "Indiquez la date de réception."),
         ({"montant": "-5"}, "montant", "Saisissez un nombre supérieur ou égal à 0."),
-        ({"montant": "12,5,3"}, "montant", "Saisissez un nombre."),
+        ({"montant": "12,5,3"}, "montant", "Saisissez un nombre, par exemple 1 234,50 ou 7,5."),
     ],
 )
 def test_partage_refuse_rien_n_est_cree(coord, partage_ctx, modifs, champ, message):
@@ -302,7 +302,7 @@ def test_depense_modifiee_garde_son_justificatif(monde, coord, depense):
     [
         ({"justificatif": "exe"}, "justificatif", "Le contenu du fichier ne correspond pas à un PDF"),
         ({"montant": "-3"}, "montant", "Saisissez un nombre supérieur ou égal à 0."),
-        ({"montant": "1.234"}, "montant", "Assurez-vous qu’il n’y a pas plus de 2 chiffres après la virgule."),
+        ({"montant": "1,234"}, "montant", "Assurez-vous qu’il n’y a pas plus de 2 chiffres après la virgule."),
         ({"ligne": "autre_financement"}, "ligne", CHOIX_INVALIDE),
     ],
 )

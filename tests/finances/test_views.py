@@ -200,7 +200,7 @@ def test_grille_tout_ou_rien_avec_erreurs_par_case(monde, login):
     html = response.content.decode()
     assert "Au plus 24 h par jour." in html
     assert "Indiquez le nom du bénévole." in html
-    assert "Saisissez un nombre." in html
+    assert "Saisissez un nombre, par exemple 1 234,50 ou 7,5." in html
     assert "rien n&#x27;a été enregistré" in html
     assert TempsBenevole.objects.count() == 0
 
