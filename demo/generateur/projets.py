@@ -110,7 +110,9 @@ class ProjetsMixin:
             if siret and rng.random() < 0.85:
                 while not numero or numero in sirets or numero.startswith("356000000"):
                     corps = f"{rng.randint(1, 9)}{rng.randrange(10**12):012d}"
-                    numero = corps + _luhn_cle(corps)
+                    # a real SIRET: its SIREN (9 digits) has a Luhn key too (stdnum.fr.siret)
+                    siren = corps[:8] + _luhn_cle(corps[:8])
+                    numero = siren + corps[9:] + _luhn_cle(siren + corps[9:])
                 sirets.add(numero)
             o = Organisation(projet=p, nom=nom, type=type_, siret=numero, commune=commune, code_postal=cp, **extra)
             plan.orgs.append(o)
