@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
 from conciergerie.models import ActionAcces
@@ -41,7 +42,7 @@ from .models import Apprenant, Etape, Frein, Parcours, ResultatSortie, Sortie, S
 # ---------------------------------------------------------------- learners list
 
 
-class ApprenantListView(ProjetMixin, ListView):
+class ApprenantListView(ExportListeMixin, ProjetMixin, ListView):
     capacite = "apprenants.voir"
     template_name = "parcours/apprenant_list.html"
     paginate_by = 25
@@ -64,10 +65,44 @@ class ApprenantListView(ProjetMixin, ListView):
         )
         return self.filterset.qs.order_by(*champs)
 
+    # the download (?format=csv|xlsx): the bilans' personal-data rules. A learner is their
+    # reference; names and contact details only with ``exports.donnees_personnelles``, RQTH only
+    # with ``rqth.voir`` too; a partner (identity only) gets no situation columns either.
+    nom_export = "apprenants"
+    titre_export = "Apprenants"
+
+    def export_personnel(self) -> bool:
+        return self.peut("exports.donnees_personnelles")
+
+    def colonnes_export(self) -> list[Colonne]:
+        colonnes = [Colonne("Référence", "reference")]
+        if self.export_personnel():
+            colonnes += [
+                Colonne("Prénom", "prenom"),
+                Colonne("Nom", "nom"),
+                Colonne("Date de naissance", "date_naissance"),
+                Colonne("Commune", "commune"),
+                Colonne("E-mail", "email"),
+                Colonne("Téléphone", "telephone"),
+            ]
+            if self.peut("rqth.voir"):
+                colonnes.append(Colonne("RQTH", "rqth"))
+        if self.dossier_complet:
+            colonnes += [
+                Colonne("QPV", "qpv"),
+                Colonne("ZRR", "zrr"),
+                Colonne("Situation à l'entrée", lambda a: a.get_situation_entree_display()),
+                Colonne("Niveau de qualification", lambda a: a.get_niveau_qualification_display()),
+                Colonne("Prescripteur", "prescripteur.nom"),
+                Colonne("Entrée", "date_entree"),
+            ]
+        return colonnes
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
+        params.pop("format", None)
         context["query_string"] = params.urlencode()
         params.pop("tri", None)
         filtres = params.urlencode()

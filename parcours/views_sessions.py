@@ -12,6 +12,7 @@ session too.
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from partenaires.models import Organisation
 
@@ -31,7 +32,7 @@ def bilan_places(session, placees: int) -> dict:
     }
 
 
-class SessionFormationListView(ProjetMixin, ListView):
+class SessionFormationListView(ExportListeMixin, ProjetMixin, ListView):
     capacite = "apprenants.voir"
     template_name = "parcours/sessionformation_list.html"
     paginate_by = 25
@@ -45,6 +46,23 @@ class SessionFormationListView(ProjetMixin, ListView):
             self.organisation = Organisation.objects.visible_to(self.request.user, projet=self.projet).filter(pk=organisation).first()
             sessions = sessions.filter(organisation_id=organisation)
         return sessions.order_by("-date_debut", "pk")
+
+    nom_export = "sessions"
+    titre_export = "Sessions de formation"
+
+    def colonnes_export(self) -> list[Colonne]:
+        return [
+            Colonne("Intitulé", "intitule"),
+            Colonne("Organisme de formation", "organisation.nom"),
+            Colonne("Code RNCP/RS", "code_rncp"),
+            Colonne("Début", "date_debut"),
+            Colonne("Fin", "date_fin"),
+            Colonne("Modalité", lambda s: s.get_modalite_display()),
+            Colonne("Places minimum", "places_min"),
+            Colonne("Places maximum", "places_max"),
+            Colonne("Places engagées par la conciergerie", "places_conciergerie"),
+            Colonne("Apprenants placés", "nb_placees"),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 
 from . import selectors, services
@@ -29,7 +30,7 @@ from .models import Contact, Convention, MembreConsortium, Organisation
 # ---------------------------------------------------------------- organisations
 
 
-class OrganisationListView(ProjetMixin, ListView):
+class OrganisationListView(ExportListeMixin, ProjetMixin, ListView):
     capacite = "partenaires.voir"
     template_name = "partenaires/organisation_list.html"
     paginate_by = 25
@@ -39,6 +40,22 @@ class OrganisationListView(ProjetMixin, ListView):
         base = selectors.organisations(self.request.user, self.projet)
         self.filterset = OrganisationFilter(self.request.GET or None, queryset=base)
         return self.filterset.qs.order_by("nom", "pk")
+
+    nom_export = "organisations"
+    titre_export = "Organisations"
+
+    def colonnes_export(self) -> list[Colonne]:
+        return [
+            Colonne("Nom", "nom"),
+            Colonne("Type", lambda o: o.get_type_display()),
+            Colonne("SIRET", "siret"),
+            Colonne("Code postal", "code_postal"),
+            Colonne("Commune", "commune"),
+            Colonne("Site web", "site_web"),
+            Colonne("Qualiopi", lambda o: o.get_qualiopi_statut_display()),
+            Colonne("Expiration Qualiopi", "qualiopi_expiration"),
+            Colonne("NDA", "nda"),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

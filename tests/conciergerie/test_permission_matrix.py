@@ -161,6 +161,30 @@ def test_permission_matrix(monde, login, url_name, target, qui, code):
     assert response.status_code == code, f"{qui} sur {url}"
 
 
+#: the lists that download as CSV/xlsx (conciergerie/exports.py): the same URL with ``?format=``,
+#: so the same codes as the page's rows of the matrix
+LISTES_EXPORTEES = ("apprenant_list", "organisation_list", "sessionformation_list")
+
+
+def cas_exports():
+    for url_name, target, attendus in MATRICE:
+        if url_name in LISTES_EXPORTEES:
+            for qui, code in attendus.items():
+                for format_ in ("csv", "xlsx"):
+                    yield pytest.param(url_name, target, qui, code, format_, id=f"{url_name}-{target}-{qui}-{format_}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "target", "qui", "code", "format_"), list(cas_exports()))
+def test_list_exports_matrix(monde, login, url_name, target, qui, code, format_):
+    user = monde["outsider"] if qui == OUT else monde["users"][qui]
+    url = reverse(url_name, kwargs=cible(monde, target))
+    response = login(user).get(url, {"format": format_})
+    assert response.status_code == code, f"{qui} sur {url}?format={format_}"
+    if code == 200:
+        assert "attachment" in response["Content-Disposition"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url_name", "target"), sorted({(u, t) for u, t, _ in MATRICE}))
 def test_anonymous_goes_to_login(monde, client, url_name, target):
