@@ -34,11 +34,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
+from conciergerie.exports import DEBUTS_DANGEREUX, TEXTE_MAX, TYPE_XLSX
+
 from ..masquage import Effectif, Moyenne, Taux
 
-DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-TEXTE_MAX = 32767  # Excel's limit for one cell
-TYPE_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# what makes a spreadsheet cell a formula, Excel's limit for one cell, the xlsx MIME type: the
+# same for the bilans as for the lists' downloads (conciergerie.exports)
+TYPE_MIME = TYPE_XLSX
 
 # cell kinds -> named style
 TEXTE, ENTIER, NOMBRE, EUROS, POURCENT, DATE, ENTETE = "texte", "entier", "nombre", "euros", "pourcent", "date", "entete"
