@@ -1,8 +1,9 @@
 """Reads of the recits pages, each through ``visible_to(user, projet)``: the views call these
 rather than building their query sets inline."""
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 
+from conciergerie.roles import peut
 from parcours.models import Apprenant, PorteeConsentement
 from partenaires.models import Contact, Organisation
 
@@ -47,16 +48,26 @@ def copil_avec_participants(user, projet):
     return Copil.objects.visible_to(user, projet=projet).prefetch_related(Prefetch("participants", queryset=participants))
 
 
-def recits_de_l_apprenant(*, user, projet, apprenant):
-    """The récits of ``projet`` that name ``apprenant`` (linked to it), newest first."""
-    return Recit.objects.visible_to(user, projet=projet).filter(apprenants=apprenant).order_by("-date", "-pk")
+def recits_de_l_apprenant(*, user, projet, apprenant) -> list[Recit]:
+    """The récits of ``projet`` that name ``apprenant``, newest first: those linked to it and
+    those whose title or text lets a reader recognise it without a link (``recits.consentement``,
+    the detection of the consent rule), each with ``lie`` (True for a linked one). One query: the
+    project's récits, each with whether it is linked (a project has a few hundred récits)."""
+    liens = Recit.apprenants.through.objects.filter(recit=OuterRef("pk"), apprenant=apprenant)
+    recits = Recit.objects.visible_to(user, projet=projet).annotate(lie=Exists(liens)).order_by("-date", "-pk")
+    detecteur = Detecteur([apprenant])
+    return [r for r in recits if r.lie or detecteur.nommes(r.titre, r.texte, au=r.date)]
 
 
 def section_apprenant(context) -> dict:
-    """Context of the learner page's récits section (``conciergerie.sections``)."""
-    apprenant = context["apprenant"]
+    """Context of the learner page's récits section (``conciergerie.sections``): the récits only
+    for a role that may read them (``recits.modifier``, as the récit list), the consent's
+    withdrawal for whoever may change the learner."""
+    apprenant, request, projet = context["apprenant"], context["request"], context["projet"]
+    lire = peut(request.adhesion.role, "recits.modifier")
     return {
-        "recits_apprenant": recits_de_l_apprenant(user=context["request"].user, projet=context["projet"], apprenant=apprenant),
+        "recits_lisibles": lire,
+        "recits_apprenant": recits_de_l_apprenant(user=request.user, projet=projet, apprenant=apprenant) if lire else [],
         "consentement_en_vigueur": apprenant.consent_a(PorteeConsentement.INTERNE),
         "regle_consentement": REGLE_CONSENTEMENT,
     }
