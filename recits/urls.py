@@ -9,6 +9,7 @@ urlpatterns = [
     path("recits/", views.RecitListView.as_view(), name="recit_list"),
     path("recits/nouveau/", views.RecitFormView.as_view(), name="recit_create"),
     path("recits/<int:pk>/", views.RecitDetailView.as_view(), name="recit_detail"),
+    path("recits/apercu/", views.RecitApercuView.as_view(), name="recit_apercu"),
     path("recits/<int:pk>/modifier/", views.RecitFormView.as_view(), name="recit_update"),
     path("apprenants/<int:pk>/consentement/retrait/", views.RetraitConsentementView.as_view(), name="consentement_retrait"),
     path("activites/", views.ActiviteListView.as_view(), name="activite_list"),

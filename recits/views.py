@@ -12,11 +12,11 @@ gets the volunteer totals only (``finances.selectors``), computed after the chec
 from collections import Counter
 from functools import cached_property
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from finances import selectors as selectors_finances
@@ -34,6 +34,7 @@ from .forms import (
     RetraitConsentementForm,
     TempsActiviteForm,
 )
+from .markdown import rendre_markdown
 from .models import Activite, Copil, Recit
 
 
@@ -108,8 +109,26 @@ class RecitFormView(ServiceFormView):
             activites=data["activites"],
         )
 
+    def get_context_data(self, **kwargs):
+        # the « Aperçu » button under the text (components/champs.html): htmx posts the text
+        return {**super().get_context_data(**kwargs), "apercu_url": reverse("recit_apercu", args=[self.projet.pk]), "apercu_champ": "texte"}
+
     def message_succes(self):
         return f"Récit « {self.resultat.titre} » enregistré."
+
+
+class RecitApercuView(ProjetMixin, View):
+    """« Aperçu » of the récit form: the posted text rendered as the récit's page shows it
+    (``recits.markdown.rendre_markdown``, sanitised), as an HTML fragment for htmx. POST only (the
+    text may be long; the CSRF token goes in the ``X-CSRFToken`` header, ``layout/base.html``);
+    whoever may write récits. Nothing is read from the database but the membership, nothing written."""
+
+    capacite = "recits.modifier"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        texte = request.POST.get("texte", "")
+        return render(request, "recits/_apercu.html", {"html": rendre_markdown(texte), "vide": not texte.strip()})
 
 
 class RetraitConsentementView(ServiceFormView):

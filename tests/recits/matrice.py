@@ -33,3 +33,9 @@ MATRICE += [
     ("activite_delete", "activite_a", membres(200, partenaire=403, financeur=403)),
     ("activite_delete", "activite_b", membres(404, partenaire=403, financeur=403)),
 ]
+
+# the récit form's « Aperçu » (issue 19): POST only (GET 405 for whoever passes the checks), recits.modifier
+MATRICE += [
+    ("recit_apercu", "A", membres(405, partenaire=403, financeur=403)),
+    ("recit_apercu", "B", tous(404)),
+]

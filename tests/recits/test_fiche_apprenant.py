@@ -29,7 +29,15 @@ def projet_samuel(db, login):
     d_autrui = f.RecitFactory(projet=projet, titre="Le récit de Rose", texte="Rose Lacoste a trouvé un stage.")
     d_autrui.apprenants.add(autre)
     ailleurs = f.RecitFactory(titre="Récit d'un autre projet", texte="Samuel Tessier, ailleurs.")
-    return {"projet": projet, "coord": coord, "samuel": samuel, "lie": lie, "nomme": nomme, "ailleurs": ailleurs, "client": login(coord.user)}
+    return {
+        "projet": projet,
+        "coord": coord,
+        "samuel": samuel,
+        "lie": lie,
+        "nomme": nomme,
+        "ailleurs": ailleurs,
+        "client": login(coord.user),
+    }
 
 
 def _url(apprenant):
@@ -53,7 +61,10 @@ def test_the_page_lists_linked_and_named_recits_only(projet_samuel):
     "consentement, attendu",
     [
         ({}, "Aucun"),
-        ({"consentement_portee": "interne", "consentement_date": date(2025, 1, 15)}, "Interne (l'équipe de la conciergerie), donné le 15/01/2025"),
+        (
+            {"consentement_portee": "interne", "consentement_date": date(2025, 1, 15)},
+            "Interne (l'équipe de la conciergerie), donné le 15/01/2025",
+        ),
         (
             {"consentement_portee": "copil", "consentement_date": date(2025, 1, 15), "consentement_retire_le": date(2025, 3, 2)},
             "COPIL (partenaires et financeurs), donné le 15/01/2025 — retiré le 02/03/2025",
