@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from conciergerie import concurrence
 from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
@@ -546,6 +547,14 @@ class ApprenantActionsView(ProjetMixin, TemplateView):
         action_form = formulaires["action_form"]
         confirmer = "confirmer" in request.POST
         attendus = request.POST.getlist("attendu") if confirmer else None
+        # the confirmation carries a one-time token (the preview's {% jeton_envoi %}), the one
+        # ServiceFormView's creations use: a double click on « Confirmer » writes once
+        envoi = concurrence.Envoi.depuis(request) if confirmer else None
+        if envoi is not None:
+            deja = envoi.reserver()
+            if deja is not None:
+                messages.info(request, concurrence.EN_COURS_MESSAGE if deja == concurrence.Envoi.EN_COURS else concurrence.DEJA_ENVOYE)
+                return HttpResponseRedirect(reverse("apprenant_list", args=[self.projet.pk]))
         form = None
         if action_form.is_valid():
             action = action_form.cleaned_data["action"]
@@ -555,14 +564,23 @@ class ApprenantActionsView(ProjetMixin, TemplateView):
                 bilan = self.executer(action, form, ids, apercu=not confirmer, attendus=attendus)
             except ValidationError as error:
                 erreurs_vers_form(form, error)
+            except BaseException:
+                if envoi is not None:
+                    envoi.liberer()
+                raise
             else:
                 if confirmer:
+                    url = reverse("apprenant_list", args=[self.projet.pk])
+                    if envoi is not None:
+                        envoi.terminer(url)
                     messages.success(request, self.message_succes(action, bilan))
-                    return HttpResponseRedirect(reverse("apprenant_list", args=[self.projet.pk]))
+                    return HttpResponseRedirect(url)
                 context = self.get_context_data(ids=ids, bilan=bilan, action=action, donnees=self.donnees(request.POST), **formulaires)
                 if action == ActionGroupeeForm.CLOTURE:
                     context["resultat_libelle"] = ResultatSortie(form.cleaned_data["resultat"]).label
                 return TemplateResponse(request, "parcours/apprenant_actions_apercu.html", context)
+        if envoi is not None:
+            envoi.liberer()  # refused: corrected, the same page may be sent again
         return self.render_to_response(self.get_context_data(ids=ids, **formulaires), status=400)
 
     def executer(self, action, form, ids, *, apercu, attendus):
@@ -576,7 +594,12 @@ class ApprenantActionsView(ProjetMixin, TemplateView):
     @staticmethod
     def donnees(post) -> list[tuple[str, str]]:
         """The posted fields, to post again from the preview (hidden inputs)."""
-        return [(cle, valeur) for cle in post for valeur in post.getlist(cle) if cle not in ("csrfmiddlewaretoken", "attendu", "confirmer")]
+        return [
+            (cle, valeur)
+            for cle in post
+            for valeur in post.getlist(cle)
+            if cle not in ("csrfmiddlewaretoken", "attendu", "confirmer", concurrence.CHAMP_JETON)
+        ]
 
     @staticmethod
     def message_succes(action, bilan) -> str:

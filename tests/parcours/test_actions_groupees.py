@@ -210,3 +210,32 @@ def test_the_step_form_errors_are_next_to_the_fields(cabinet):
     assert response.status_code == 400
     assert response.context["etape_form"].errors["date_debut"]
     assert not Etape.objects.exists()
+
+
+def test_a_double_click_on_confirm_adds_the_step_once(cabinet):
+    """The preview's « Confirmer » carries a one-time token: the same confirmation sent twice
+    (a double click) writes the steps once, the second leads back to the list."""
+    import re
+
+    projet, client = cabinet["projet"], cabinet["client"]
+    ids = [str(p.apprenant_id) for p in _cohorte(projet, 3)]
+    etape = {
+        "action": "etape",
+        "etape-type": "remobilisation",
+        "etape-organisation": cabinet["of"].pk,
+        "etape-date_debut": "2025-02-01",
+        "etape-statut": "prevue",
+        "etape-heures_prevues": "300",
+        "etape-heures_realisees": "0",
+        "etape-modalite": "presentiel",
+        "apprenant": ids,
+    }
+    reponse = client.post(_url(cabinet), etape)
+    assert reponse.status_code == 200, reponse.context["etape_form"].errors
+    apercu = reponse.content.decode()
+    jeton = re.search(r'name="_jeton" value="([^"]+)"', apercu)[1]
+    confirmation = {**etape, "attendu": ids, "confirmer": "1", "_jeton": jeton}
+    premiere, seconde = client.post(_url(cabinet), confirmation), client.post(_url(cabinet), confirmation)
+    assert premiere.status_code == seconde.status_code == 302
+    assert Etape.objects.filter(parcours__apprenant_id__in=ids).count() == 3
+    assert "Ce formulaire a déjà été envoyé." in [str(m) for m in seconde.wsgi_request._messages]
