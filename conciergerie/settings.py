@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "parcours",
     "finances",
     "recits",
+    "competences",
+    "badges",
     "pilotage",
     "rgpd",
     "demo",

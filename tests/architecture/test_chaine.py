@@ -4,7 +4,7 @@ to an app on its left. A lower app reaches a higher one only through a documente
 providers, the page sections of ``conciergerie/sections.py``); an exception would be listed in
 EXCEPTIONS with its reason (there is none).
 
-Apps, left to right: conciergerie <- partenaires <- parcours <- finances <- recits <- pilotage <- rgpd <- demo.
+Apps, left to right: conciergerie <- partenaires <- parcours <- finances <- recits <- competences <- badges <- pilotage <- rgpd <- demo.
 The project's composition root (``templates/layout/``, the error pages, ``conciergerie/urls.py``,
 ``settings.py``) assembles every app and is not an app's code.
 """
@@ -16,7 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 RACINE = Path(__file__).resolve().parents[2]
-CHAINE = ["conciergerie", "partenaires", "parcours", "finances", "recits", "pilotage", "rgpd", "demo"]
+CHAINE = ["conciergerie", "partenaires", "parcours", "finances", "recits", "competences", "badges", "pilotage", "rgpd", "demo"]
 RANG = {app: i for i, app in enumerate(CHAINE)}
 
 #: (file relative to the root, what it names) -> why a lower app may name a higher one there
