@@ -51,6 +51,8 @@ urlpatterns = [
     path("p/<int:projet_id>/", include("rgpd.urls")),
     path("p/<int:projet_id>/", include("conciergerie.urls_imports")),
     path("synthese/", include("pilotage.urls_synthese")),
+    # a user's iCal feed of séances (a secret URL, no login: parcours/views_seances.py)
+    path("calendrier/", include("parcours.urls_calendrier")),
     path("admin/", admin.site.urls),
 ]
 

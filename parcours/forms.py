@@ -24,6 +24,11 @@ from .models import (
     StatutParcours,
 )
 from .services import MESSAGE_FREIN_LEVE_AVANT, MESSAGE_FREIN_SANS_DATE
+from .services_seances import session_a_des_seances
+
+AIDE_HEURES_PRESENCES = (
+    "Calculées à partir des feuilles de présence des séances de la session : elles se mettent à jour quand la présence est saisie."
+)
 
 
 class DateInput(forms.DateInput):
@@ -167,6 +172,11 @@ class EtapeForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
         for name in ("heures_prevues", "heures_realisees"):
             # our own message (clean_heures_*) rather than the model validator's
             self.fields[name].validators = [v for v in self.fields[name].validators if not isinstance(v, MinValueValidator)]
+        if self.instance.session_id and session_a_des_seances(self.instance.session_id):
+            # hours from attendance (parcours/services_seances.py): shown, not typed
+            champ = self.fields["heures_realisees"]
+            champ.disabled = True
+            champ.help_text = AIDE_HEURES_PRESENCES
 
     def clean_heures_prevues(self):
         return self._heures("heures_prevues")
@@ -255,7 +265,7 @@ class SortieForm(TexteLibreFormMixin, forms.Form):
         return date
 
 
-class SessionFormationForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
+class SessionFormationForm(TexteLibreFormMixin, DecimauxFrMixin, PeriodeFormMixin, forms.ModelForm):
     """An OF's session the conciergerie helps to fill: organisation among the consortium's
     training organisations, dates in order, places consistent (French messages next to the field)."""
 
@@ -270,6 +280,11 @@ class SessionFormationForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelFor
             "date_debut",
             "date_fin",
             "modalite",
+            "nature",
+            "heures",
+            "commune",
+            "adresse",
+            "a_distance",
             "places_min",
             "places_max",
             "places_conciergerie",

@@ -328,6 +328,7 @@ class TypeEtape(models.TextChoices):
     ALTERNANCE = "alternance", "Alternance"
     FORMATION_DISTRIBUEE = "formation_distribuee", "Formation distribuée"
     ACCOMPAGNEMENT = "accompagnement", "Accompagnement"
+    FORMATION_COLLECTIVE = "formation_collective", "Formation collective (formation-développement)"
 
 
 TYPES_AVEC_CODE = {TypeEtape.FORMATION_CERTIFIANTE, TypeEtape.FORMATION_DIPLOMANTE}
@@ -337,6 +338,15 @@ class Modalite(models.TextChoices):
     PRESENTIEL = "presentiel", "Présentiel"
     DISTANCIEL = "distanciel", "Distanciel"
     HYBRIDE = "hybride", "Hybride"
+
+
+#: the step a session's participant gets, by the session's nature
+TYPE_ETAPE_PAR_NATURE = {
+    "session_of": TypeEtape.FORMATION_DISTRIBUEE,
+    "atelier": TypeEtape.ACCOMPAGNEMENT,
+    "formation_developpement": TypeEtape.FORMATION_COLLECTIVE,
+    "promotion": TypeEtape.REMOBILISATION,
+}
 
 
 class StatutEtape(models.TextChoices):
@@ -373,8 +383,22 @@ class SessionFormationQuerySet(TenantQuerySet):
         return self.annotate(nb_placees=Coalesce(Subquery(placees, output_field=models.IntegerField()), 0))
 
 
+class NatureSession(models.TextChoices):
+    """What kind of collective a session is; it gives its participants' step type
+    (``TYPE_ETAPE_PAR_NATURE``)."""
+
+    SESSION_OF = "session_of", "Session d'un organisme de formation"
+    ATELIER = "atelier", "Atelier"
+    FORMATION_DEVELOPPEMENT = "formation_developpement", "Formation-développement collective"
+    PROMOTION = "promotion", "Promotion (cohorte)"
+
+
 class SessionFormation(ProjetScopedMixin):
-    """A training organisation's session that the conciergerie helps to fill."""
+    """A collective: an OF's session the conciergerie helps to fill, an atelier, a collective
+    formation-développement or a promotion (``nature``), at a site (``commune``, ``adresse``,
+    ``a_distance``), with optional phases and dated séances (parcours/models_seances.py). Its
+    participants are learners: each has a step in it (``Etape.session``), created once for all
+    by ``services_seances.ajouter_participants``."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sessions", verbose_name="organisme de formation")
     intitule = models.CharField("intitulé", max_length=200)
@@ -385,6 +409,13 @@ class SessionFormation(ProjetScopedMixin):
     places_max = models.PositiveIntegerField("places maximum")
     places_conciergerie = models.PositiveIntegerField("places que la conciergerie s'engage à pourvoir", default=0)
     modalite = models.CharField("modalité", max_length=20, choices=Modalite.choices, default=Modalite.HYBRIDE)
+    nature = models.CharField("nature", max_length=30, choices=NatureSession.choices, default=NatureSession.SESSION_OF)
+    heures = models.DecimalField(
+        "heures prévues par participant", default=0, help_text="Reportées sur l'étape de chaque participant.", **HEURES
+    )
+    commune = models.CharField("commune", max_length=120, blank=True)
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    a_distance = models.BooleanField("à distance", default=False)
 
     objects = SessionFormationQuerySet.as_manager()
 
@@ -412,6 +443,18 @@ class SessionFormation(ProjetScopedMixin):
 
     def __str__(self):
         return f"{self.intitule} ({self.organisation.nom}, {self.date_debut:%d/%m/%Y})"
+
+    @property
+    def lieu(self) -> str:
+        """The site in a few words (« Saint-Flour, 3 rue … », « à distance »)."""
+        parties = [p for p in (self.commune, self.adresse) if p]
+        if self.a_distance:
+            parties.append("à distance")
+        return ", ".join(parties)
+
+    @property
+    def type_etape(self) -> str:
+        return TYPE_ETAPE_PAR_NATURE[self.nature]
 
 
 class EtapeQuerySet(TenantQuerySet):
@@ -614,3 +657,7 @@ class CompteurReference(models.Model):
 
     def __str__(self):
         return f"{self.prefixe}-{self.dernier:04d}"
+
+
+# the séances and attendance of the sessions, in their own module (models of this app all the same)
+from .models_seances import Phase, Presence, Seance, StatutPresence  # noqa: E402, F401

@@ -7,6 +7,7 @@ from itertools import chain
 from django.db.models import Count, Prefetch, Q
 
 from .models import Apprenant, Etape, Frein, Parcours, SessionFormation, Sortie, StatutParcours
+from .models_seances import Seance, StatutPresence
 
 HISTORIQUE_MAX = 20
 ACTIONS = {"+": "création", "~": "modification", "-": "suppression"}
@@ -140,4 +141,19 @@ def apprenants_de_organisation(user, projet, organisation):
             en_cours=Count("parcours", filter=Q(parcours__statut=StatutParcours.EN_COURS), distinct=True),
         )
         .order_by("nom", "prenom", "pk")
+    )
+
+
+def seances_de_session(user, projet, session) -> list:
+    """The séances of ``session`` the user may see, with their phase and their attendance
+    counts (present, absent or excused), in one query."""
+    return list(
+        Seance.objects.visible_to(user, projet=projet)
+        .filter(session=session)
+        .select_related("phase")
+        .annotate(
+            nb_presents=Count("presences", filter=Q(presences__statut=StatutPresence.PRESENT)),
+            nb_saisies=Count("presences"),
+        )
+        .order_by("date", "heure_debut", "pk")
     )

@@ -13,6 +13,8 @@ from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from conciergerie.scoping import exiger
@@ -26,15 +28,16 @@ from .models import (
     Frein,
     Parcours,
     ResultatSortie,
+    Seance,
     SessionFormation,
     Sortie,
     StatutEtape,
     StatutParcours,
-    TypeEtape,
     TypeSortie,
     date_suivi_6_mois,
     prefixe_du_projet,
 )
+from .services_seances import etapes_participants, synchroniser_heures
 
 MODIFIER = "apprenants.modifier"
 MODIFIER_ETAPES = "etapes.modifier"
@@ -83,10 +86,36 @@ def enregistrer_apprenant(*, apprenant: Apprenant, projet, by) -> Apprenant:
 
 @transaction.atomic
 def enregistrer_session(*, session: SessionFormation, projet, by) -> SessionFormation:
-    """Create or edit a training session of the project."""
+    """Create or edit a session of the project. Its participants' steps follow its dates and
+    hours (``reporter_sur_etapes``); dates that would leave a séance outside are refused."""
     exiger(by, projet, MODIFIER)
     session.projet = projet
-    return _save(session, by)
+    if session.pk and session.date_debut and session.date_fin:
+        hors = Seance.objects.filter(session_id=session.pk).filter(Q(date__lt=session.date_debut) | Q(date__gt=session.date_fin))
+        premiere = hors.order_by("date").first()
+        if premiere is not None:
+            champ = "date_debut" if premiere.date < session.date_debut else "date_fin"
+            raise ValidationError(
+                {champ: f"La séance du {premiere.date:%d/%m/%Y} serait hors des nouvelles dates : déplacez-la ou supprimez-la d'abord."}
+            )
+    _save(session, by)
+    reporter_sur_etapes(session=session, by=by)
+    return session
+
+
+def reporter_sur_etapes(*, session: SessionFormation, by) -> int:
+    """The session's dates and planned hours copied on its participants' steps (those not
+    abandoned: a participant who left keeps the dates of their stay). One bulk update."""
+    etapes = [
+        e
+        for e in etapes_participants(session)
+        if (e.date_debut, e.date_fin, e.heures_prevues) != (session.date_debut, session.date_fin, session.heures)
+    ]
+    for etape in etapes:
+        etape.date_debut, etape.date_fin, etape.heures_prevues = session.date_debut, session.date_fin, session.heures
+    if etapes:
+        bulk_update_with_history(etapes, Etape, ["date_debut", "date_fin", "heures_prevues"], default_user=by)
+    return len(etapes)
 
 
 @transaction.atomic
@@ -105,7 +134,12 @@ def enregistrer_etape(*, etape: Etape, parcours: Parcours, by) -> Etape:
     etape.projet_id = parcours.projet_id
     if etape.statut not in STATUTS_AVEC_MOTIF:
         etape.motif = ""
-    return _save(etape, by)
+    _save(etape, by)
+    if etape.session_id:
+        # a step of a session with séances: its hours come from attendance
+        synchroniser_heures(session=etape.session_id, apprenant_ids=[parcours.apprenant_id], by=by)
+        etape.refresh_from_db(fields=["heures_realisees"])
+    return etape
 
 
 @transaction.atomic
@@ -401,21 +435,106 @@ def inscrire_en_session(*, projet, apprenant_ids, session: SessionFormation, by,
             ligne.refus = f"La session commence avant le parcours (début le {ligne.parcours.date_debut:%d/%m/%Y})."
     if not _ecrire(bilan, apercu=apercu, attendus=attendus):
         return bilan
-    etapes = [
-        Etape(
-            projet_id=projet.pk,
-            parcours=ligne.parcours,
-            type=TypeEtape.FORMATION_DISTRIBUEE,
-            intitule=session.intitule,
-            organisation_id=session.organisation_id,
-            session=session,
-            code_rncp=session.code_rncp,
-            date_debut=session.date_debut,
-            date_fin=session.date_fin,
-            modalite=session.modalite,
-            statut=StatutEtape.PREVUE,
-        )
-        for ligne in bilan.retenues
-    ]
+    etapes = [etape_de_session(session, ligne.parcours) for ligne in bilan.retenues]
     bilan.ecrits = bulk_create_with_history(etapes, Etape, default_user=by)
     return bilan
+
+
+def etape_de_session(session: SessionFormation, parcours: Parcours) -> Etape:
+    """A participant's step in a session (unsaved): its type from the session's nature
+    (``TYPE_ETAPE_PAR_NATURE``), its organisation, dates and planned hours from the session."""
+    return Etape(
+        projet_id=session.projet_id,
+        parcours=parcours,
+        type=session.type_etape,
+        intitule=session.intitule,
+        organisation_id=session.organisation_id,
+        session=session,
+        code_rncp=session.code_rncp,
+        date_debut=session.date_debut,
+        date_fin=session.date_fin,
+        heures_prevues=session.heures,
+        modalite=session.modalite,
+        statut=StatutEtape.PREVUE,
+    )
+
+
+# ---------------------------------------------------------------- a session's participants (issue 17)
+
+MESSAGE_DEJA_PARTICIPANT = "{noms} : déjà participant·e{s} de cette session."
+MESSAGE_MOTIF_DEPART = "Indiquez le motif du départ du participant."
+
+
+@transaction.atomic
+def ajouter_participants(*, session: SessionFormation, apprenant_ids, by) -> list[Etape]:
+    """The collective step, entered once: each learner becomes a participant of ``session``
+    through a step in their open path — an existing open step of the same type at the session's
+    organisation, without a session, is linked (its dates and hours aligned on the session),
+    otherwise a step is created (``etape_de_session``). A learner without a path in progress gets
+    one, named after the session and starting with it (the members of a collective
+    formation-développement are rarely followed one by one). All or nothing: a learner already a
+    participant (a step in the session that was not abandoned), of another project or not
+    visible refuses the whole addition, with the names."""
+    projet = session.projet
+    lignes = _lignes(projet=projet, apprenant_ids=apprenant_ids, by=by, verrouiller=True)
+    deja = set(
+        etapes_participants(session)
+        .filter(parcours__apprenant_id__in=[ligne.apprenant.pk for ligne in lignes])
+        .values_list("parcours__apprenant_id", flat=True)
+    )
+    if deja:
+        noms = [str(ligne.apprenant) for ligne in lignes if ligne.apprenant.pk in deja]
+        raise ValidationError({"apprenants": MESSAGE_DEJA_PARTICIPANT.format(noms=", ".join(noms), s="s" if len(noms) > 1 else "")})
+    nouveaux_parcours = [
+        Parcours(
+            projet_id=projet.pk, apprenant=ligne.apprenant, intitule=session.intitule[:200], date_debut=session.date_debut, referent=None
+        )
+        for ligne in lignes
+        if ligne.parcours is None
+    ]
+    if nouveaux_parcours:
+        for parcours, ligne in zip(nouveaux_parcours, [ligne for ligne in lignes if ligne.parcours is None], strict=True):
+            ligne.parcours = _save(parcours, by)
+    parcours_ids = [ligne.parcours.pk for ligne in lignes]
+    liables = {}
+    for etape in Etape.objects.filter(
+        parcours_id__in=parcours_ids,
+        session__isnull=True,
+        organisation_id=session.organisation_id,
+        type=session.type_etape,
+        statut__in=[StatutEtape.PREVUE, StatutEtape.EN_COURS],
+    ).order_by("-date_debut", "-pk"):
+        liables.setdefault(etape.parcours_id, etape)
+    crees, liees = [], []
+    for ligne in lignes:
+        etape = liables.get(ligne.parcours.pk)
+        if etape is None:
+            crees.append(etape_de_session(session, ligne.parcours))
+        else:
+            etape.session = session
+            etape.date_debut, etape.date_fin, etape.heures_prevues = session.date_debut, session.date_fin, session.heures
+            liees.append(etape)
+    ecrites = bulk_create_with_history(crees, Etape, default_user=by)
+    if liees:
+        bulk_update_with_history(liees, Etape, ["session", "date_debut", "date_fin", "heures_prevues"], default_user=by)
+    synchroniser_heures(session=session, apprenant_ids=[ligne.apprenant.pk for ligne in lignes], by=by)
+    return list(ecrites) + liees
+
+
+@transaction.atomic
+def retirer_participant(*, session: SessionFormation, apprenant: Apprenant, motif: str, by, date: Date | None = None) -> Etape:
+    """A participant leaves the group: their step in it is closed (abandoned, with the reason
+    and the day), nothing else changes — the other participants' steps, the séances and the
+    attendance already taken stay."""
+    exiger(by, session.projet_id, MODIFIER)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": MESSAGE_MOTIF_DEPART})
+    etape = etapes_participants(session).filter(parcours__apprenant=apprenant).order_by("-pk").first()
+    if etape is None:
+        raise ValidationError({"apprenant": f"{apprenant} n'est pas participant·e de cette session."})
+    date = date or timezone.localdate()
+    if date < etape.date_debut:
+        raise ValidationError({"date": f"Le départ ne peut pas précéder le début de l'étape ({etape.date_debut:%d/%m/%Y})."})
+    etape.statut, etape.motif, etape.date_fin = StatutEtape.ABANDONNEE, motif[:300], date
+    return _save(etape, by)

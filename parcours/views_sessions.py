@@ -86,7 +86,13 @@ class SessionFormationDetailView(ProjetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         etapes = selectors.etapes_de_session(self.request.user, self.projet, self.object)
         placees = {e.parcours.apprenant_id for e in etapes if e.statut != StatutEtape.ABANDONNEE}
-        context.update(etapes=etapes, bilan=bilan_places(self.object, len(placees)))
+        context.update(
+            etapes=etapes,
+            bilan=bilan_places(self.object, len(placees)),
+            phases=list(self.object.phases.all()),
+            seances=selectors.seances_de_session(self.request.user, self.projet, self.object),
+            nb_participants=len(placees),
+        )
         return context
 
 

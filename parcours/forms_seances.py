@@ -1,0 +1,115 @@
+"""Forms of the séances, participants and attendance (parcours/services_seances.py)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from conciergerie.forms import DecimauxFrMixin, TexteLibreFormMixin
+
+from .forms import DateInput
+from .models import Apprenant
+from .models_seances import Phase, Seance, StatutPresence
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002
+        super().__init__(attrs, format=format)
+
+
+class PhaseForm(TexteLibreFormMixin, forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["nom", "ordre"]
+
+
+class SeanceForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
+    class Meta:
+        model = Seance
+        fields = ["date", "heure_debut", "heure_fin", "duree", "phase", "intitule"]
+        widgets = {"date": DateInput(), "heure_debut": TimeInput(), "heure_fin": TimeInput()}
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        self.instance.projet_id = session.projet_id
+        self.fields["phase"].queryset = Phase.objects.filter(session=session)
+        self.fields["phase"].required = False
+        self.fields["duree"].help_text = "Sans heures de début et de fin : la durée en heures (3,5 pour une demi-journée)."
+
+
+class ParticipantsForm(forms.Form):
+    apprenants = forms.ModelMultipleChoiceField(
+        label="Apprenants à ajouter",
+        queryset=Apprenant.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Chacun reçoit son étape dans la session (créée, ou son étape ouverte de ce type reliée). "
+        "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        error_messages={"required": "Choisissez au moins un apprenant.", "invalid_choice": "Cet apprenant n'appartient pas à ce projet."},
+    )
+
+    def __init__(self, *args, apprenants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["apprenants"].queryset = apprenants
+
+
+class RetraitForm(TexteLibreFormMixin, forms.Form):
+    motif = forms.CharField(label="Motif du départ", max_length=300)
+    date = forms.DateField(label="Date du départ", widget=DateInput(), required=False, help_text="Par défaut aujourd'hui.")
+
+
+class FeuilleForm(forms.Form):
+    feuille_signee = forms.FileField(
+        label="Feuille d'émargement signée",
+        help_text="Scan ou photo : PDF, JPEG ou PNG, 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class PresencesForm(forms.Form):
+    """One row per participant: ``statut_<id>`` (radio) and ``heures_<id>`` (empty: the séance's
+    duration for a present participant)."""
+
+    def __init__(self, *args, seance, participants, presences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seance, self.participants = seance, participants
+        self.lignes = []
+        for apprenant in participants:
+            presence = presences.get(apprenant.pk)
+            statut = forms.ChoiceField(
+                label=str(apprenant),
+                choices=StatutPresence.choices,
+                widget=forms.RadioSelect,
+                initial=presence.statut if presence else StatutPresence.PRESENT,
+                error_messages={"required": f"{apprenant} : choisissez présent, absent ou excusé."},
+            )
+            heures = forms.CharField(
+                label=f"Heures de {apprenant}",
+                required=False,
+                initial=str(presence.heures).replace(".", ",") if presence else "",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5, "placeholder": str(seance.duree).replace(".", ",")}),
+            )
+            self.fields[f"statut_{apprenant.pk}"] = statut
+            self.fields[f"heures_{apprenant.pk}"] = heures
+            self.lignes.append((apprenant, presence))
+
+    def clean(self):
+        data = super().clean()
+        for apprenant in self.participants:
+            brut = (data.get(f"heures_{apprenant.pk}") or "").strip().replace(",", ".").replace(" ", "")
+            if not brut:
+                data[f"heures_{apprenant.pk}"] = None
+                continue
+            try:
+                data[f"heures_{apprenant.pk}"] = Decimal(brut)
+            except InvalidOperation:
+                self.add_error(f"heures_{apprenant.pk}", f"{apprenant} : saisissez un nombre d'heures (par exemple 3,5).")
+        return data
+
+    def lignes_saisies(self):
+        return [(a.pk, self.cleaned_data.get(f"statut_{a.pk}"), self.cleaned_data.get(f"heures_{a.pk}")) for a in self.participants]
+
+    def rangees(self):
+        """(learner, bound statut field, bound heures field, presence) for the template."""
+        return [(a, self[f"statut_{a.pk}"], self[f"heures_{a.pk}"], p) for a, p in self.lignes]
