@@ -12,7 +12,8 @@ Places in use (docs/architecture.md, "Hooks"):
 - ``projet_choix`` (conciergerie): « Créer un projet » (partenaires), the roll-up's link (pilotage);
 - ``organisation_detail`` (partenaires): the organisation's learners and sessions (parcours);
 - ``apprenant_detail`` (parcours): the récits naming the learner (recits);
-- ``copil_detail`` (recits): the COPIL's PDF reports (pilotage).
+- ``copil_detail`` (recits): the COPIL's PDF reports (pilotage);
+- ``seance_actions`` (parcours, with ``seance``): the printable attendance sheet (pilotage).
 """
 
 from collections.abc import Callable

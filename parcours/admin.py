@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Apprenant, CompteurReference, Etape, Frein, Parcours, SessionFormation, Sortie
+from .models import Apprenant, CompteurReference, Etape, Frein, Parcours, Phase, Presence, Seance, SessionFormation, Sortie
 
 
 class FreinInline(admin.TabularInline):
@@ -80,3 +80,34 @@ class CompteurReferenceAdmin(admin.ModelAdmin):
     list_display = ["projet", "prefixe", "dernier"]
     search_fields = ["projet__nom", "prefixe"]
     list_select_related = ["projet"]
+
+
+# ---------------------------------------------------------------- séances and attendance (issue 17)
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["nom", "ordre", "session", "projet"]
+    list_filter = ["projet"]
+    search_fields = ["nom", "session__intitule"]
+    list_select_related = ["session__organisation", "projet"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(Seance)
+class SeanceAdmin(admin.ModelAdmin):
+    list_display = ["date", "heure_debut", "heure_fin", "duree", "session", "projet"]
+    list_filter = ["projet"]
+    search_fields = ["intitule", "session__intitule"]
+    list_select_related = ["session__organisation", "projet"]
+    autocomplete_fields = ["session"]
+    date_hierarchy = "date"
+
+
+@admin.register(Presence)
+class PresenceAdmin(admin.ModelAdmin):
+    list_display = ["seance", "apprenant", "statut", "heures", "projet"]
+    list_filter = ["statut", "projet"]
+    search_fields = ["apprenant__nom", "seance__session__intitule"]
+    list_select_related = ["seance__session", "apprenant", "projet"]
+    raw_id_fields = ["seance", "apprenant"]

@@ -110,6 +110,10 @@ class Seance(ProjetScopedMixin):
         return f"Séance du {self.date:%d/%m/%Y}{horaire}"
 
     @property
+    def duree_affichee(self) -> str:
+        return heures_fr(self.duree)
+
+    @property
     def duree_calculee(self) -> Decimal | None:
         """The duration given by the times, in hours to the hundredth (``None`` without both)."""
         if not (self.heure_debut and self.heure_fin):

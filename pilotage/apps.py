@@ -21,4 +21,5 @@ class PilotageConfig(AppConfig):
 
         # pages of the apps on the left show these sections (the documented hook)
         sections.register("copil_detail", "pilotage/_copil_rapports.html")
+        sections.register("seance_actions", "pilotage/_seance_emargement.html")
         sections.register("projet_choix", "pilotage/_lien_synthese.html", contexte=roll_up_possible)

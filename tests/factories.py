@@ -437,3 +437,44 @@ class BilanExcelFactory(factory.django.DjangoModelFactory):
         )
         echec = factory.Trait(statut=pil.StatutJob.ECHEC, erreur="Échec de la génération du bilan : test")
         nominatif = factory.Trait(donnees_personnelles=True)
+
+
+# ---------------------------------------------------------------- séances and attendance (issue 17)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Phase
+
+    session = factory.SubFactory(SessionFormationFactory)
+    projet = factory.SelfAttribute("session.projet")
+    nom = factory.Sequence(lambda n: f"Phase {n}")
+    ordre = 1
+
+
+class SeanceFactory(factory.django.DjangoModelFactory):
+    """A séance of 3,5 h (9:00–12:30) on the session's first day."""
+
+    class Meta:
+        model = par.Seance
+
+    session = factory.SubFactory(SessionFormationFactory)
+    projet = factory.SelfAttribute("session.projet")
+    date = factory.SelfAttribute("session.date_debut")
+    heure_debut = factory.LazyFunction(lambda: timezone.datetime(2000, 1, 1, 9, 0).time())
+    heure_fin = factory.LazyFunction(lambda: timezone.datetime(2000, 1, 1, 12, 30).time())
+    duree = Decimal("3.5")
+
+    class Params:
+        avec_feuille = factory.Trait(feuille_signee=factory.django.FileField(filename="emargement.pdf", data=b"%PDF-1.7 feuille"))
+
+
+class PresenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = par.Presence
+
+    seance = factory.SubFactory(SeanceFactory)
+    projet = factory.SelfAttribute("seance.projet")
+    apprenant = factory.SubFactory(ApprenantFactory, projet=factory.SelfAttribute("..projet"))
+    statut = par.StatutPresence.PRESENT
+    heures = factory.SelfAttribute("seance.duree")

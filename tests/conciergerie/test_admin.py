@@ -56,6 +56,8 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.MembreConsortiumFactory()
     f.ContactFactory()
     f.SessionFormationFactory()
+    f.PresenceFactory()
+    f.PhaseFactory()
     f.AdhesionFactory()
     f.ResumeEnvoyeFactory()
     f.PreferencesFactory()

@@ -212,11 +212,14 @@ PUBLIQUES = [
     ("password_reset_complete", {ANONYME: 200, **tous(200)}),
     # an invitation's link (conciergerie/membres.py): an unknown one says what to do, 404
     ("invitation", {ANONYME: 404, **tous(404)}),
+    # a user's iCal feed of séances (parcours/views_seances.py): a wrong token, 404
+    ("calendrier_ical", {ANONYME: 404, **tous(404)}),
 ]
 #: URL kwargs of the public pages that take some
 PUBLIQUES_KWARGS = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "abc-123"},
     "invitation": {"jeton": "lien-invente"},
+    "calendrier_ical": {"user_id": 1, "jeton": "0" * 32},
 }
 
 

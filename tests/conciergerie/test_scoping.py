@@ -26,6 +26,9 @@ CREATEURS = {
     par.Parcours: lambda p: f.ParcoursFactory(apprenant__projet=p),
     par.Etape: lambda p: f.EtapeFactory(parcours__apprenant__projet=p),
     par.SessionFormation: lambda p: f.SessionFormationFactory(projet=p),
+    par.Phase: lambda p: f.PhaseFactory(session__projet=p),
+    par.Seance: lambda p: f.SeanceFactory(session__projet=p),
+    par.Presence: lambda p: f.PresenceFactory(seance__session__projet=p),
     par.Frein: lambda p: f.FreinFactory(apprenant__projet=p),
     par.Sortie: lambda p: f.SortieFactory(parcours__apprenant__projet=p),
     fin.Financement: lambda p: f.FinancementFactory(projet=p),
@@ -144,6 +147,16 @@ def test_partner_sees_its_sessions_and_the_directory(monde):
     own = f.SessionFormationFactory(projet=monde["A"], organisation=org)
     f.SessionFormationFactory(projet=monde["A"])
     assert ids(par.SessionFormation.objects.visible_to(user)) == {own.pk}
+    # and their phases, séances and attendance only
+    seance = f.SeanceFactory(session=own)
+    f.SeanceFactory(session__projet=monde["A"])
+    presence = f.PresenceFactory(seance=seance)
+    f.PresenceFactory(seance__session__projet=monde["A"])
+    phase = f.PhaseFactory(session=own)
+    f.PhaseFactory(session__projet=monde["A"])
+    assert ids(par.Seance.objects.visible_to(user)) == {seance.pk}
+    assert ids(par.Presence.objects.visible_to(user)) == {presence.pk}
+    assert ids(par.Phase.objects.visible_to(user)) == {phase.pk}
     assert (
         part.Organisation.objects.visible_to(user).filter(projet=monde["A"]).count()
         == part.Organisation.objects.filter(projet=monde["A"]).count()

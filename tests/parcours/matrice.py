@@ -31,6 +31,33 @@ CIBLES: dict = {
     "sortie_etrangere": lambda m: _a(m, f.SortieFactory(parcours=m["etape_etrangere"].parcours).pk),
 }
 
+
+def _seance(monde, *, projet="A", partenaire=True):
+    """A séance of a session of ``projet`` (at the partner's OF, or another), with a participant
+    and a signed sheet."""
+    organisation = monde["adhesions"]["partenaire"].organisation if partenaire else None
+    extra = {"organisation": organisation} if organisation else {}
+    session = f.SessionFormationFactory(projet=monde[projet], **extra)
+    etape = f.EtapeFactory(parcours__apprenant__projet=monde[projet], organisation=session.organisation, session=session)
+    seance = f.SeanceFactory(session=session, avec_feuille=True)
+    return seance, etape.parcours.apprenant
+
+
+def _participant(monde, projet="A"):
+    seance, apprenant = _seance(monde, projet=projet)
+    return {"projet_id": monde["A"].pk, "pk": seance.session_id, "apprenant_id": apprenant.pk}
+
+
+CIBLES.update(
+    {
+        "seance_partenaire": lambda m: _a(m, _seance(m)[0].pk),
+        "seance_autre": lambda m: _a(m, _seance(m, partenaire=False)[0].pk),
+        "seance_etrangere": lambda m: _a(m, _seance(m, projet="B")[0].pk),
+        "participant_partenaire": _participant,
+        "participant_etranger": lambda m: _participant(m, projet="B"),
+    }
+)
+
 COORDINATION = membres(200, partenaire=403, financeur=403)
 COORDINATION_ETRANGER = membres(404, partenaire=403, financeur=403)
 
@@ -77,4 +104,32 @@ for _vue, _cible in (("etape_delete", "etape"), ("frein_delete", "frein")):
         (_vue, f"{_cible}_{'suivie' if _cible == 'etape' else 'suivi'}", COORDINATION),
         (_vue, f"{_cible}_autre", COORDINATION),
         (_vue, f"{_cible}_{'etrangere' if _cible == 'etape' else 'etranger'}", COORDINATION_ETRANGER),
+    ]
+
+# séances, participants and attendance (issue 17): sessions and séances are the coordinators';
+# attendance and the signed sheet also the partner's whose OF runs the session; reading (the
+# printable sheet, the signed scan, the calendar) every member but the funder
+for _vue in ("phase_create", "seance_create", "session_participants"):
+    MATRICE += [
+        (_vue, "session_partenaire", COORDINATION),
+        (_vue, "session_autre", COORDINATION),
+        (_vue, "session_etrangere", COORDINATION_ETRANGER),
+    ]
+MATRICE += [
+    ("session_participant_retirer", "participant_partenaire", COORDINATION),
+    ("session_participant_retirer", "participant_etranger", COORDINATION_ETRANGER),
+    ("calendrier", "A", membres(200, financeur=403)),
+    ("calendrier", "B", tous(404)),
+]
+for _vue in ("seance_update", "seance_delete"):
+    MATRICE += [
+        (_vue, "seance_partenaire", COORDINATION),
+        (_vue, "seance_autre", COORDINATION),
+        (_vue, "seance_etrangere", COORDINATION_ETRANGER),
+    ]
+for _vue in ("seance_presences", "seance_feuille_signee", "seance_feuille_signee_fichier", "seance_emargement_pdf"):
+    MATRICE += [
+        (_vue, "seance_partenaire", membres(200, financeur=403)),
+        (_vue, "seance_autre", membres(200, partenaire=404, financeur=403)),
+        (_vue, "seance_etrangere", membres(404, financeur=403)),
     ]
