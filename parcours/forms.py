@@ -17,6 +17,7 @@ from .models import (
     Apprenant,
     Etape,
     Frein,
+    NatureSession,
     Parcours,
     ResultatSortie,
     SessionFormation,
@@ -296,6 +297,16 @@ class SessionFormationForm(TexteLibreFormMixin, DecimauxFrMixin, PeriodeFormMixi
         self.instance.projet = projet
         self.fields["organisation"].queryset = organisations_du_consortium(projet, user).filter(type=TypeOrganisation.ORGANISME_FORMATION)
         self.fields["organisation"].help_text = "Un organisme de formation membre du consortium."
+        # optional in the form (a page or a script that does not send them keeps the defaults)
+        self.fields["nature"].required = False
+        self.fields["heures"].required = False
+
+    def clean_nature(self):
+        return self.cleaned_data.get("nature") or NatureSession.SESSION_OF
+
+    def clean_heures(self):
+        heures = self.cleaned_data.get("heures")
+        return heures if heures is not None else 0
 
     def clean(self):
         data = super().clean()  # the period (PeriodeFormMixin)

@@ -81,6 +81,7 @@ TYPES_FORMATION = frozenset(
         TypeEtape.AFEST,
         TypeEtape.ALTERNANCE,
         TypeEtape.FORMATION_DISTRIBUEE,
+        TypeEtape.FORMATION_COLLECTIVE,
     }
 )
 TYPES_CERTIFIANTS = frozenset({TypeEtape.FORMATION_CERTIFIANTE, TypeEtape.FORMATION_DIPLOMANTE})
@@ -135,6 +136,13 @@ class Profil:
 
 @dataclass(frozen=True)
 class Etapes:
+    """The steps overlapping the period. ``heures_prevues`` and ``heures_realisees``: the sums of
+    the steps' planned and completed hours. A step in a session that has séances takes its
+    ``heures_realisees`` from attendance — the sum of its participant's ``Presence.heures``
+    over the session's séances, kept on the step by parcours/services_seances.py
+    (``synchroniser_heures``) — and is no longer typed; any other step's hours are those typed
+    on it. Every figure that reads the steps (dashboard, COPIL PDF, bilan) follows unchanged."""
+
     par_type: list[Ligne]
     total: Effectif
     formations: Effectif

@@ -18,7 +18,9 @@ Distributions (``../shared/domain/deffinov-rencontre-nationale-2025.txt`` where 
   learner (mobility first), exits and 6-month follow-ups (80 % recorded), 2.5 volunteer
   entries per learner, 3–4 fundings with caps (Deffinov: engineering ≤ 20 %, volunteering
   ≤ 30 %), budget lines, expenses, payments, sessions, value sharing, activities, récits
-  (learners named only with their consent), a COPIL every four months.
+  (learners named only with their consent), a COPIL every four months;
+- every learner in 1–3 collective sessions of 10–40 séances, with attendance (``seances.py``):
+  a few million attendance rows at the national size.
 
 Every row satisfies the models' constraints and ``clean()`` rules (the test runs ``full_clean``
 on samples). Users: per project ``admin-NNN``, ``coord-NNN``, ``partenaire-NNN`` (at an OF of the

@@ -194,6 +194,11 @@ class ApprenantsMixin:
         for pv in partages:
             pv.apprenant_id = pv.apprenant.pk if pv.apprenant else None
         self._creer(PartageValeur, partages)
+        # the collective sessions, their séances and attendance (seances.py)
+        self._seances(
+            groupe,
+            [(plan, a, liste[-1][0], [e for _, etapes_p, _ in liste for e in etapes_p]) for plan, a, liste in plans_parcours if liste],
+        )
         self._journal_acces([(plan, a) for plan, a, _ in plans_parcours])
 
     def _journal_acces(self, apprenants: list) -> None:

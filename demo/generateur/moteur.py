@@ -17,10 +17,11 @@ from .base import FORMATIONS, FREINS, GROUPE, SORTIES, SUIVIS, Taille, Tirage, h
 from .ecriture import EcritureMixin
 from .financements import FinancementsMixin
 from .projets import ProjetsMixin
+from .seances import SeancesMixin
 from .vie_du_projet import VieDuProjetMixin
 
 
-class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin, VieDuProjetMixin):
+class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin, SeancesMixin, VieDuProjetMixin):
     """One run: ``Generateur(taille).executer()``. Each section of the dataset is a mixin of its own module."""
 
     def __init__(self, taille: Taille, *, lot: int = 5000, mot_de_passe: str = "demo", journal=None, copie: bool | None = None):

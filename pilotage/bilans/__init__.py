@@ -2,7 +2,7 @@
 the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
 of queries.
 
-- ``ecrire_bilan``: the bilan of one project or of several for a period, nine sheets; learners
+- ``ecrire_bilan``: the bilan of one project or of several for a period, ten sheets; learners
   are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
   written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
   recorded by its job row; never for several). With several projects, the row sheets start with a
@@ -27,6 +27,7 @@ The package's modules, in the order a bilan is written:
 - ``feuilles_apprenants``: *Apprenants*, *Parcours et étapes*, *Sorties et suivis à 6 mois*;
 - ``feuilles_partenaires``: *Partenaires*, *Sessions et partage de valeur*;
 - ``feuilles_finances``: *Financements et budget*, *Dépenses*, *Bénévolat*;
+- ``feuilles_seances``: *Séances et présences* (one row per séance × participant);
 - ``services``: the bilan as a job (who may ask for it, the requests, the retry, the job's run).
 
 The writers (``ecrire_bilan``, ``ecrire_bilan_projet``, ``ecrire_bilan_synthese``) are defined
@@ -59,6 +60,7 @@ from .cellules import (
 from .feuilles_apprenants import _feuille_apprenants, _feuille_etapes, _feuille_sorties
 from .feuilles_finances import _feuille_benevolat, _feuille_depenses, _feuille_financements
 from .feuilles_partenaires import _feuille_partenaires, _feuille_sessions
+from .feuilles_seances import _feuille_seances
 from .perimetre import LOT, Perimetre
 from .services import (
     CAPACITE_PROJETS,
@@ -159,6 +161,7 @@ def ecrire_bilan(
         lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
         lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
         lambda: _feuille_sessions(classeur, perimetre, periode),
+        lambda: _feuille_seances(classeur, perimetre, periode, donnees_personnelles),
     ]
     try:
         for n, etape in enumerate(etapes, start=1):

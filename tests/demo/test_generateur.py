@@ -16,7 +16,18 @@ from conciergerie.models import Adhesion, Projet
 from conciergerie.roles import Role
 from demo.generateur import MARQUEUR, lire_marqueur
 from finances.models import Depense, Financement, TempsBenevole
-from parcours.models import Apprenant, Etape, Frein, Parcours, PorteeConsentement, Sortie, StatutParcours, TypeSortie
+from parcours.models import (
+    Apprenant,
+    Etape,
+    Frein,
+    Parcours,
+    PorteeConsentement,
+    Presence,
+    SessionFormation,
+    Sortie,
+    StatutParcours,
+    TypeSortie,
+)
 from partenaires.models import MembreConsortium, RoleConsortium
 from pilotage.indicateurs import Periode, calculer
 from recits.models import Copil, Recit
@@ -52,7 +63,8 @@ def test_counts(petit):
     assert list(Apprenant.objects.order_by("projet").values_list("projet", flat=True).distinct()) == sorted(p.pk for p in projets)
     nb_parcours, nb_etapes = Parcours.objects.count(), Etape.objects.count()
     assert 300 <= nb_parcours <= 450  # one to three paths a learner, ~1.27 on average
-    assert 3.5 <= nb_etapes / 300 <= 5.0  # ~250 000 steps for 60 000 learners
+    # ~250 000 steps for 60 000 learners, and one per collective session taken (1–3 a learner)
+    assert 5.0 <= nb_etapes / 300 <= 7.5
     assert 1.0 <= Frein.objects.count() / 300 <= 2.2
     assert TempsBenevole.objects.count() == sum(
         round(n * 2.5) for n in Apprenant.objects.values("projet").annotate(n=Count("pk")).values_list("n", flat=True)
@@ -78,6 +90,19 @@ def test_counts(petit):
     # the history holds one "+" record per learner, path, step, obstacle and outcome
     for modele in (Apprenant, Parcours, Etape, Frein, Sortie):
         assert modele.history.filter(history_type="+").count() == modele.objects.count()
+    # séances and attendance (demo/generateur/seances.py): every learner in 1 to 3 collective
+    # sessions of 10 to 40 séances, attendance of the past ones, hours from attendance
+    collectives = Etape.objects.filter(session__nature__in=["promotion", "atelier", "formation_developpement"])
+    par_apprenant = collectives.values("parcours__apprenant").annotate(n=Count("session", distinct=True))
+    assert par_apprenant.count() == 300 and {r["n"] for r in par_apprenant} <= {1, 2, 3}
+    for session in SessionFormation.objects.filter(nature="atelier").annotate(n=Count("seances"))[:20]:
+        assert 10 <= session.n <= 40
+    assert Presence.objects.count() > 300 * 15
+    assert not Presence.objects.filter(seance__date__gt=date.fromisoformat(AU)).exists()
+    etape = collectives.filter(statut="terminee").first()
+    assert etape.heures_realisees == sum(
+        Presence.objects.filter(seance__session=etape.session, apprenant=etape.parcours.apprenant).values_list("heures", flat=True)
+    )
     # every account opens with the password given (one hash for all)
     assert get_user_model().objects.get(username="coord-001").check_password("demo")
 

@@ -1,4 +1,4 @@
-"""Excel bilans: the project bilan (nine sheets, typed cells, the dashboard's figures,
+"""Excel bilans: the project bilan (ten sheets, typed cells, the dashboard's figures,
 pseudonymised unless an administrator asks for personal data, which is recorded), its job (the
 COPIL report's mechanism), the page, the funder's roll-up, formula injection, streaming, queries.
 
@@ -45,6 +45,7 @@ FEUILLES = [
     "Dépenses",
     "Bénévolat",
     "Sessions et partage de valeur",
+    "Séances et présences",
 ]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+33 6 12 34 56 78", "-2+3", "@SUM(A1:A2)", "\tTabulé", "\rRetour"]
 
@@ -924,8 +925,8 @@ def _projets_remplis(n):
 
 
 #: the queries of the row sheets, on top of those of ``calculer`` (Synthèse): one per sheet read
-#: from the database, two for Partenaires (members) and Sessions (value shared)
-REQUETES_DES_FEUILLES = 9
+#: from the database, two for Partenaires (members) and Sessions (value shared), one for Séances et présences
+REQUETES_DES_FEUILLES = 10
 
 
 @pytest.mark.parametrize("n", [2, 5])
@@ -1119,3 +1120,32 @@ def test_un_financement_sans_ligne_de_budget_a_sa_ligne_dans_la_feuille_des_fina
     wb = classeur(lire(generer(projet, monde["users"]["coordinateur"], django_capture_on_commit_callbacks)))
     rangees = {r[0]: r for r in wb["Financements et budget"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rangees["Fondation, sans budget encore"][3:6] == (15000, "aucune ligne de budget", None)
+
+
+# ------------------------------------------------------------------ Séances et présences (issue 17)
+
+
+def test_la_feuille_des_seances_et_presences(db, tmp_path):
+    from parcours.models import Presence
+
+    presence = f.PresenceFactory(seance__session__commune="Aurillac", seance__session__a_distance=True, statut="present")
+    absent = f.PresenceFactory(seance=presence.seance, statut="absent", heures=0)
+    f.PresenceFactory(seance__session__projet=presence.projet, seance__session__date_debut=D(2024, 3, 1), seance__date=D(2024, 3, 1))
+    assert Presence.objects.count() == 3
+    periode = Periode(D(2025, 1, 1), D(2025, 12, 31))
+    chemin = tmp_path / "bilan.xlsx"
+    bilans.ecrire_bilan_projet(projet=presence.projet, periode=periode, fichier=chemin)
+    feuille = classeur(chemin.read_bytes())["Séances et présences"]
+    lignes = [[c.value for c in row] for row in feuille.iter_rows(min_row=2)]
+    assert len(lignes) == 2  # the séance of 2024 is outside the period
+    entete = [c.value for c in feuille[1]]
+    assert "Nom" not in entete  # pseudonymised: the learner's reference only
+    par_reference = {ligne[entete.index("Apprenant (référence)")]: ligne for ligne in lignes}
+    ligne = par_reference[presence.apprenant.reference]
+    assert ligne[entete.index("Lieu")] == "Aurillac, à distance"
+    assert (ligne[entete.index("Présence")], ligne[entete.index("Heures")]) == ("Présent", 3.5)
+    assert par_reference[absent.apprenant.reference][entete.index("Présence")] == "Absent"
+    nominatif = tmp_path / "nominatif.xlsx"
+    bilans.ecrire_bilan_projet(projet=presence.projet, periode=periode, fichier=nominatif, donnees_personnelles=True)
+    entete = [c.value for c in classeur(nominatif.read_bytes())["Séances et présences"][1]]
+    assert "Nom" in entete and "Prénom" in entete
