@@ -12,7 +12,15 @@ name, and:
 - ``"puis"``: fields changed after the creation, saved again (the history keeps both versions);
 - ``"cloture"`` (a path): ``{"resultat", "date"}``, closed as a coordinator closes it
   (``parcours.services.cloturer_parcours``: its exit and its 6-month follow-up date);
+- ``"ajouter_participants"`` (a session): the learners' keys, added as a coordinator adds them
+  (``parcours.services.ajouter_participants``: one step each), before its phases and séances;
+- ``"emargement"`` (a séance): ``{learner key: "present" | "absent" | "excuse" | hours}``, taken
+  as on the attendance grid (``parcours.services_seances.enregistrer_presences``: the steps'
+  hours follow);
 - ``"#"``: a comment.
+
+A label may be followed by a space and a comment (``"parcours.SessionFormation (collectives)"``):
+the same model loaded again later in the file, once the records it names exist.
 
 The ``projet`` of every record that has one is the file's project (its ``conciergerie.Projet``).
 A date is ``AAAA-MM-JJ``, or counted from the day of loading: ``J`` (that day), ``J-118``,
@@ -24,6 +32,7 @@ import json
 import re
 from base64 import b32decode
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
@@ -33,7 +42,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conciergerie.models import Projet
-from parcours.services import cloturer_parcours
+from parcours.models import Apprenant
+from parcours.services import ajouter_participants, cloturer_parcours
+from parcours.services_seances import enregistrer_presences
 
 DONNEES = Path(__file__).resolve().parent / "donnees"
 COMPTES = DONNEES / "comptes.json"
@@ -90,7 +101,7 @@ class Chargeur:
         for label, enregistrements in lire(chemin).items():
             for n, enregistrement in enumerate(enregistrements if label != "#" else (), start=1):
                 try:
-                    self.creer(apps.get_model(label), enregistrement)
+                    self.creer(apps.get_model(label.split(" ", 1)[0]), enregistrement)
                 except Exception as exc:
                     exc.add_note(f"{chemin.name}, {label} n° {n} {enregistrement.get('@', '')}".rstrip())
                     raise
@@ -100,7 +111,7 @@ class Chargeur:
         """One record and what it holds (its children, its links, what happened to it next)."""
         champs, horloge, m2m, enfants = dict(parent), {}, {}, []
         for nom, valeur in enregistrement.items():
-            if nom in ("#", "@", "puis", "cloture"):
+            if nom in ("#", "@", "puis", "cloture", "ajouter_participants", "emargement"):
                 continue
             champ = modele._meta.get_field(nom)
             if champ.one_to_many:
@@ -122,6 +133,15 @@ class Chargeur:
             getattr(objet, nom).set(objets)
         if horloge:
             modele._base_manager.filter(pk=objet.pk).update(**horloge)
+        if "ajouter_participants" in enregistrement:
+            ids = [self.objet(Apprenant, cle).pk for cle in enregistrement["ajouter_participants"]]
+            ajouter_participants(session=objet, apprenant_ids=ids, by=None)
+        if "emargement" in enregistrement:
+            lignes = []
+            for cle, valeur in enregistrement["emargement"].items():
+                heures = Decimal(str(valeur)) if isinstance(valeur, (int, float)) else None
+                lignes.append((self.objet(Apprenant, cle).pk, "present" if heures is not None else valeur, heures))
+            enregistrer_presences(seance=objet, lignes=lignes, by=None)
         for relation, liste in enfants:
             for enfant in liste:
                 self.creer(relation.related_model, enfant, **{relation.field.name: objet})

@@ -211,3 +211,27 @@ def test_demo_admin_gives_the_code_that_code_totp_demo_prints(demo, client, sett
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("code_totp_demo", "admin")
+
+
+def test_icifornie_has_a_collective_session_with_seances_and_attendance(demo):
+    """Issue 17: the formation-développement of Icifornie, its phases, séances and attendance; the
+    participants' hours come from attendance."""
+    from decimal import Decimal
+
+    from parcours.models import Etape, Presence, SessionFormation
+
+    session = SessionFormation.objects.get(nature="formation_developpement", projet__nom="Icifornie")
+    assert list(session.phases.values_list("nom", flat=True)) == ["Diagnostic partagé", "Ateliers", "Plan d'action"]
+    assert session.seances.count() == 6 and Presence.objects.filter(seance__session=session).count() == 24
+    etapes = Etape.objects.filter(session=session).select_related("parcours__apprenant")
+    heures = {e.parcours.apprenant.prenom: e.heures_realisees for e in etapes}
+    # 8 + 3,5 + 3,5 + 3,5 h, but: Mathilde excused the first day, Thierry absent once, Bruno 2 h, Sandrine excused, Olivier 2,5 h
+    assert heures == {
+        "Gaëlle": Decimal("18.5"),
+        "Thierry": Decimal("15"),
+        "Mathilde": Decimal("10.5"),
+        "Olivier": Decimal("17.5"),
+        "Sandrine": Decimal("15"),
+        "Bruno": Decimal("17"),
+    }
+    assert {e.type for e in etapes} == {"formation_collective"}
