@@ -24,6 +24,7 @@ FEUILLES = [
     "Dépenses",
     "Bénévolat",
     "Sessions et partage de valeur",
+    "Séances et présences",
 ]
 
 
