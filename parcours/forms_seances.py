@@ -8,7 +8,7 @@ from conciergerie.forms import DecimauxFrMixin, TexteLibreFormMixin
 
 from .forms import DateInput
 from .models import Apprenant
-from .models_seances import Phase, Seance, StatutPresence
+from .models_seances import Phase, Seance, StatutPresence, heures_fr
 
 
 class TimeInput(forms.TimeInput):
@@ -87,7 +87,7 @@ class PresencesForm(forms.Form):
             heures = forms.CharField(
                 label=f"Heures de {apprenant}",
                 required=False,
-                initial=str(presence.heures).replace(".", ",") if presence else "",
+                initial=heures_fr(presence.heures) if presence else "",
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5, "placeholder": str(seance.duree).replace(".", ",")}),
             )
             self.fields[f"statut_{apprenant.pk}"] = statut
@@ -111,5 +111,21 @@ class PresencesForm(forms.Form):
         return [(a.pk, self.cleaned_data.get(f"statut_{a.pk}"), self.cleaned_data.get(f"heures_{a.pk}")) for a in self.participants]
 
     def rangees(self):
-        """(learner, bound statut field, bound heures field, presence) for the template."""
-        return [(a, self[f"statut_{a.pk}"], self[f"heures_{a.pk}"], p) for a, p in self.lignes]
+        """One dict per participant for the template, which writes the inputs itself: 40 rows of
+        Django's radio widgets cost more to render than the rest of the page (``make bench``)."""
+        rangees = []
+        for a, _presence in self.lignes:
+            statut, heures = self[f"statut_{a.pk}"], self[f"heures_{a.pk}"]
+            valeur = statut.value()
+            rangees.append(
+                {
+                    "apprenant": a,
+                    "statut": statut.html_name,
+                    "heures": heures.html_name,
+                    "heures_id": heures.auto_id,
+                    "heures_valeur": heures.value() or "",
+                    "choix": [(v, libelle, f"{statut.auto_id}_{i}", v == valeur) for i, (v, libelle) in enumerate(StatutPresence.choices)],
+                    "erreurs": [*statut.errors, *heures.errors],
+                }
+            )
+        return rangees
