@@ -328,6 +328,19 @@ def pages(ctx, args) -> list[Mesure]:
     return resultats
 
 
+def recherche(ctx, args) -> list[Mesure]:
+    """The header's global search (parcours/recherche.py) in the largest project, as its
+    coordinator: a frequent syllable (many learners, contacts, organisations), a first name typed
+    without its accent, and a word found nowhere (every row of the project read)."""
+    coord = client_de(ctx["coord"])
+    url = reverse("recherche", args=[ctx["grand"].pk])
+    print("Recherche globale…")
+    return [
+        mesurer_page(f"Recherche globale « {q} »", coord, f"{url}?q={q}", args.n, cible="p95 ≤ 100 ms", seuil=0.100)
+        for q in ("mar", "chloe", "zzzz")
+    ]
+
+
 # ------------------------------------------------------------------ COPIL PDF
 
 
@@ -1246,8 +1259,8 @@ def main() -> None:
     parser.add_argument("--duree", type=int, default=60, help="durée du test de charge en secondes (60)")
     parser.add_argument(
         "--parties",
-        default="pages,pdf,rapport100,excel,import,import20k,charge",
-        help="parties à mesurer (pages,pdf,rapport100,excel,import,import20k,charge ; masquage : le masquage des synthèses seul)",
+        default="pages,recherche,pdf,rapport100,excel,import,import20k,charge",
+        help="parties à mesurer (pages,recherche,pdf,rapport100,excel,import,import20k,charge ; masquage : le masquage des synthèses seul)",
     )
     parser.add_argument("--sans-charge", action="store_true")
     parser.add_argument("--charge-seule", action="store_true")
@@ -1278,6 +1291,8 @@ def main() -> None:
     mesures: list[Mesure] = []
     if "pages" in parties:
         mesures += pages(ctx, args)
+    if "recherche" in parties:
+        mesures += recherche(ctx, args)
     if "masquage" in parties:
         print("Masquage des synthèses…")
         mesures += masquage_synthese(ctx, args)
