@@ -335,10 +335,16 @@ def recherche(ctx, args) -> list[Mesure]:
     coord = client_de(ctx["coord"])
     url = reverse("recherche", args=[ctx["grand"].pk])
     print("Recherche globale…")
-    return [
+    mesures = [
         mesurer_page(f"Recherche globale « {q} »", coord, f"{url}?q={q}", args.n, cible="p95 ≤ 100 ms", seuil=0.100)
         for q in ("mar", "chloe", "zzzz")
     ]
+    # the same machine at the same moment: a page of known cost, to read the figures above
+    # when the machine is loaded (`--parties recherche` alone does not measure the pages)
+    if "pages" not in set(args.parties.split(",")):
+        liste = reverse("apprenant_list", args=[ctx["grand"].pk])
+        mesures.append(mesurer_page("Référence : liste des apprenants (page 1)", coord, liste, args.n, cible="p95 ≤ 100 ms", seuil=0.100))
+    return mesures
 
 
 # ------------------------------------------------------------------ COPIL PDF

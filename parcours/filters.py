@@ -95,7 +95,7 @@ class ApprenantFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         # each word in the name, first name or reference, accents and case ignored (the header's
         # search leads here with the same words: the same learners)
-        return queryset.filter(contient(["nom", "prenom", "reference"], value))
+        return queryset.filter(contient(["texte_recherche"], value))
 
     def filter_statut_parcours(self, queryset, name, value):
         return queryset.filter(pk__in=self.parcours.filter(statut=value).values("apprenant_id"))

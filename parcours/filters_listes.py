@@ -46,7 +46,7 @@ class ParcoursFilter(_ProjetFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(contient(["apprenant__nom", "apprenant__prenom", "apprenant__reference", "intitule"], value))
+        return queryset.filter(contient(["apprenant__texte_recherche", "intitule"], value))
 
     def filter_organisation(self, queryset, name, value):
         # through the steps the user sees (a partner: its own organisation's)
@@ -70,7 +70,7 @@ class EtapeFilter(_ProjetFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(
             contient(
-                ["parcours__apprenant__nom", "parcours__apprenant__prenom", "parcours__apprenant__reference", "intitule", "code_rncp"],
+                ["parcours__apprenant__texte_recherche", "intitule", "code_rncp"],
                 value,
             )
         )

@@ -115,10 +115,11 @@ class _Sessions(Genre):
 
 
 GENRES: tuple[Genre, ...] = (
-    _Apprenants("apprenants", "Apprenants", "apprenants.voir", ("nom", "prenom", "reference"), ("nom", "prenom", "pk")),
-    _Organisations("organisations", "Organisations", "partenaires.voir", ("nom", "commune"), ("nom", "pk")),
-    _Contacts("contacts", "Contacts", "partenaires.voir", ("nom", "prenom", "fonction", "organisation__nom"), ("nom", "prenom", "pk")),
-    _Sessions("sessions", "Sessions", "apprenants.voir", ("intitule", "code_rncp", "organisation__nom"), ("-date_debut", "pk")),
+    # the stored search texts (``texte_recherche``: name, first name, reference… without accents)
+    _Apprenants("apprenants", "Apprenants", "apprenants.voir", ("texte_recherche",), ("nom", "prenom", "pk")),
+    _Organisations("organisations", "Organisations", "partenaires.voir", ("texte_recherche",), ("nom", "pk")),
+    _Contacts("contacts", "Contacts", "partenaires.voir", ("texte_recherche", "organisation__texte_recherche"), ("nom", "prenom", "pk")),
+    _Sessions("sessions", "Sessions", "apprenants.voir", ("texte_recherche", "organisation__texte_recherche"), ("-date_debut", "pk")),
 )
 PAR_CLE = {g.cle: g for g in GENRES}
 

@@ -49,7 +49,7 @@ class SessionFormationListView(ExportListeMixin, ProjetMixin, ListView):
         # ?q=: the header's search leads here (« voir tout »), the same words and fields
         self.q = " ".join(self.request.GET.get("q", "").split())[:100]
         if self.q:
-            sessions = sessions.filter(contient(["intitule", "code_rncp", "organisation__nom"], self.q))
+            sessions = sessions.filter(contient(["texte_recherche", "organisation__texte_recherche"], self.q))
         return sessions.order_by("-date_debut", "pk")
 
     nom_export = "sessions"

@@ -52,4 +52,4 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         # each word in the name or the town, accents and case ignored (as the header's search)
-        return queryset.filter(contient(["nom", "commune"], value))
+        return queryset.filter(contient(["texte_recherche"], value))

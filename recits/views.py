@@ -132,9 +132,7 @@ class RecitApprenantsView(ProjetMixin, View):
         contexte = {"minimum": 2, "trop_court": len(texte) < 2}
         if not contexte["trop_court"]:
             lignes = list(
-                self.scoped(Apprenant)
-                .filter(contient(["nom", "prenom", "reference"], texte))
-                .order_by("nom", "prenom", "pk")[: self.PROPOSITIONS + 1]
+                self.scoped(Apprenant).filter(contient(["texte_recherche"], texte)).order_by("nom", "prenom", "pk")[: self.PROPOSITIONS + 1]
             )
             contexte["plus"] = len(lignes) > self.PROPOSITIONS
             contexte["apprenants"] = [{"pk": a.pk, "libelle": libelle_apprenant(a)} for a in lignes[: self.PROPOSITIONS]]
