@@ -1,5 +1,6 @@
-"""The récit form's learner picker in a real browser (issue 19): a coordinator types part of a
-name, picks the learner among the proposals, removes another, and the récit names the one kept."""
+"""Searching in a real browser (issue 19): the récit form's learner picker (a coordinator types part
+of a name, picks the learner among the proposals, removes another, and the récit names the one
+kept) and the header's global search, used with the keyboard."""
 
 import re
 
@@ -47,3 +48,23 @@ def test_coordinator_types_a_name_and_picks_the_learner(connecter, live_server):
     recit = Recit.objects.get(titre="Le premier jour d'Hélène")
     assert list(recit.apprenants.all()) == [helene]
     assert marc not in recit.apprenants.all()
+
+
+def test_header_search_with_the_keyboard(connecter):
+    """The header's global search: typed into, sent with Enter, a result followed."""
+    adhesion = f.AdhesionFactory(coordinateur=True, user__username="camille")
+    projet = adhesion.projet
+    f.ApprenantFactory(projet=projet, prenom="Hélène", nom="Lefèvre")
+    f.OrganisationFactory(projet=projet, nom="Lefèvre Formation")
+
+    page = connecter("camille")
+    page.set_default_timeout(10_000)
+    page.get_by_role("link", name="Apprenants").first.click()
+    champ = page.get_by_role("searchbox", name="Rechercher un apprenant, une organisation, un contact ou une session")
+    champ.fill("lefevre")
+    champ.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recherche")
+    expect(page.get_by_role("heading", name=re.compile(r"^Apprenants \(1\)"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Organisations \(1\)"))).to_be_visible()
+    page.get_by_role("link", name="Hélène Lefèvre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hélène Lefèvre")
