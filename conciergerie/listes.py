@@ -4,7 +4,8 @@ The base of the lists added for issue 19 (paths, steps, expenses, volunteer hour
 gives ``capacite``, ``base_queryset()`` (rows read through ``visible_to``), a django-filter
 ``filterset_class`` (built with ``user`` and ``projet``), ``ordering`` and the export's columns
 (``ExportListeMixin``). The page and its download read the same ``get_queryset()``: the same
-rows, filters and order (``?format=csv|xlsx``, ``page`` ignored).
+rows, filters and order (``?format=csv|xlsx``, ``page`` ignored). A refused filter value gives
+no row (django-filter would drop that filter and show the rest), its message next to its field.
 """
 
 from django.views.generic import ListView
@@ -27,6 +28,10 @@ class ListeFiltreeView(ExportListeMixin, ProjetMixin, ListView):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), user=self.request.user, projet=self.projet
         )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # a refused filter (a date that is none, a choice the user does not see) is shown with
+            # its French message and no row: never the unfiltered list (nor its download) instead
+            return self.filterset.queryset.none()
         return self.filterset.qs.order_by(*self.ordering)
 
     def get_context_data(self, **kwargs):

@@ -107,3 +107,13 @@ def test_query_count_constant(finances, nom):
         f.TempsBenevoleFactory(projet=projet, financement=finances["region"], organisation=f.OrganisationFactory(projet=projet))
     assert requetes(client, nom, projet) == avant_page
     assert requetes(client, nom, projet, format="csv") == avant_csv
+
+
+def test_funder_cannot_filter_by_another_funders_funding(finances, login):
+    """A funding the funder does not see is not a choice: refused with a French message, no row."""
+    fondation = finances["d2"].ligne.financement
+    page = telecharger(login(finances["financeur"]), "depense_list", finances["projet"], financement=fondation.pk)
+    assert page.context["paginator"].count == 0
+    assert "Sélectionnez un choix valide" in page.content.decode()
+    lignes = lire_csv(telecharger(login(finances["financeur"]), "depense_list", finances["projet"], financement=fondation.pk, format="csv"))
+    assert lignes[1:] == []

@@ -101,3 +101,11 @@ def test_query_count_constant(donnees, nom):
         assert e.parcours.projet_id == projet.pk
     assert requetes(client, nom, projet) == avant_page
     assert requetes(client, nom, projet, format="csv") == avant_csv
+
+
+def test_refused_filter_shows_its_message_and_no_row(donnees):
+    client, projet = donnees["client"], donnees["projet"]
+    page = telecharger(client, "etape_list", projet, debut_apres="31/02/2025", statut="bloquee")
+    assert page.context["paginator"].count == 0
+    assert "Saisissez une date valide." in page.content.decode()
+    assert lire_csv(telecharger(client, "etape_list", projet, debut_apres="31/02/2025", format="csv"))[1:] == []
