@@ -9,12 +9,15 @@ Both sides go through one table (``ACCENTS`` → ``SANS_ACCENTS``, then ASCII lo
   functions, no ``unaccent`` extension to install, and ``lower`` of ASCII letters is the same
   whatever the database's locale); on SQLite a function of the same name registered on each
   new connection (``enregistrer_sqlite``, wired in ``conciergerie.apps``), which runs
-  ``sans_accents``. The fields of a search are joined first (``texte_cherche``): one
-  ``translate`` per row, not one per field (the learners of the largest national project:
-  19 ms → see docs/architecture.md).
+  ``sans_accents``.
 
-The lists' ``q`` filters (learners, organisations, sessions…) and the global search
-(``parcours/recherche.py``) use it: a name found by one is found by the others.
+``translate`` per row is too slow for the big tables (docs/architecture.md, « Search »): learners,
+organisations, contacts and sessions keep the normalised text in a column the database computes
+(``texte_recherche = GeneratedField(texte_normalise(...))``), which ``contient`` matches as it is.
+
+The lists' ``q`` filters (learners, organisations, sessions, paths, steps…), the global search
+(``parcours/recherche.py``) and the récit form's picker use it: a name found by one is found by
+the others.
 """
 
 from __future__ import annotations
