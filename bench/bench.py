@@ -397,6 +397,25 @@ def seances(ctx, args) -> list[Mesure]:
     return resultats
 
 
+def recherche(ctx, args) -> list[Mesure]:
+    """The header's global search (parcours/recherche.py) in the largest project, as its
+    coordinator: a frequent syllable (many learners, contacts, organisations), a first name typed
+    without its accent, and a word found nowhere (every row of the project read)."""
+    coord = client_de(ctx["coord"])
+    url = reverse("recherche", args=[ctx["grand"].pk])
+    print("Recherche globale…")
+    mesures = [
+        mesurer_page(f"Recherche globale « {q} »", coord, f"{url}?q={q}", args.n, cible="p95 ≤ 100 ms", seuil=0.100)
+        for q in ("mar", "chloe", "zzzz")
+    ]
+    # the same machine at the same moment: a page of known cost, to read the figures above
+    # when the machine is loaded (`--parties recherche` alone does not measure the pages)
+    if "pages" not in set(args.parties.split(",")):
+        liste = reverse("apprenant_list", args=[ctx["grand"].pk])
+        mesures.append(mesurer_page("Référence : liste des apprenants (page 1)", coord, liste, args.n, cible="p95 ≤ 100 ms", seuil=0.100))
+    return mesures
+
+
 # ------------------------------------------------------------------ COPIL PDF
 
 
@@ -1315,8 +1334,8 @@ def main() -> None:
     parser.add_argument("--duree", type=int, default=60, help="durée du test de charge en secondes (60)")
     parser.add_argument(
         "--parties",
-        default="pages,seances,pdf,rapport100,excel,import,import20k,charge",
-        help="parties à mesurer (pages,seances,pdf,rapport100,excel,import,import20k,charge ; masquage : le masquage des synthèses seul)",
+        default="pages,seances,recherche,pdf,rapport100,excel,import,import20k,charge",
+        help="parties à mesurer (pages,seances,recherche,pdf,rapport100,excel,import,import20k,charge ; masquage : le masquage des synthèses seul)",
     )
     parser.add_argument("--sans-charge", action="store_true")
     parser.add_argument("--charge-seule", action="store_true")
@@ -1349,6 +1368,8 @@ def main() -> None:
         mesures += pages(ctx, args)
     if "seances" in parties:
         mesures += seances(ctx, args)
+    if "recherche" in parties:
+        mesures += recherche(ctx, args)
     if "masquage" in parties:
         print("Masquage des synthèses…")
         mesures += masquage_synthese(ctx, args)

@@ -74,7 +74,7 @@ def _empreinte(objet, nom: str, valeur: str) -> str:
 def champs_versionnes(objet, m2m=()) -> list[str]:
     """The names whose values make the version: the concrete fields, then the many-to-many
     fields given (those the form edits), in the model's order."""
-    noms = [field.name for field in objet._meta.concrete_fields]
+    noms = [field.name for field in objet._meta.concrete_fields if not field.generated]
     return noms + [field.name for field in objet._meta.many_to_many if field.name in m2m]
 
 
@@ -83,6 +83,8 @@ def empreintes(objet, m2m=(), liees=None) -> dict[str, str]:
     value ``liees`` gives (a form field stored in another row, by name: its displayed value)."""
     resultat = {}
     for field in objet._meta.concrete_fields:
+        if field.generated:  # computed by the database from the others (the search texts)
+            continue
         resultat[field.name] = _empreinte(objet, field.name, _valeur_stockee(objet, field))
     for field in objet._meta.many_to_many:
         if field.name in m2m:

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views, views_suppression
+from . import views, views_listes, views_suppression
 
 urlpatterns = [
     path("finances/", views.FinancesView.as_view(), name="finances"),
+    # the expenses and volunteer-time lists and their downloads (issue 19)
+    path("depenses/", views_listes.DepenseListView.as_view(), name="depense_list"),
+    path("benevolat/", views_listes.TempsBenevoleListView.as_view(), name="benevolat_list"),
     path("financements/nouveau/", views.FinancementFormView.as_view(), name="financement_create"),
     path("financements/<int:pk>/", views.FinancementDetailView.as_view(), name="financement_detail"),
     path("financements/<int:pk>/modifier/", views.FinancementFormView.as_view(), name="financement_update"),

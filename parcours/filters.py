@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from conciergerie.recherche import contient
 from partenaires.models import Organisation
 
 from .models import Apprenant, Etape, Parcours, Situation, Sortie, StatutEtape, StatutParcours, TypeEtape, TypeSortie
@@ -92,9 +93,9 @@ class ApprenantFilter(django_filters.FilterSet):
                 self.form.fields[name].queryset = organisations
 
     def filter_q(self, queryset, name, value):
-        for mot in value.split():
-            queryset = queryset.filter(Q(nom__icontains=mot) | Q(prenom__icontains=mot) | Q(reference__icontains=mot))
-        return queryset
+        # each word in the name, first name or reference, accents and case ignored (the header's
+        # search leads here with the same words: the same learners)
+        return queryset.filter(contient(["texte_recherche"], value))
 
     def filter_statut_parcours(self, queryset, name, value):
         return queryset.filter(pk__in=self.parcours.filter(statut=value).values("apprenant_id"))

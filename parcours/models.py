@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from conciergerie.recherche import texte_normalise
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
 from conciergerie.validators import validate_code_rncp, validate_telephone
@@ -131,9 +132,15 @@ class Apprenant(ProjetScopedMixin):
         "consentement retiré le", null=True, blank=True, help_text="Enregistré par l'action « Retirer le consentement » de la fiche."
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    # the name, first name and reference without accents, in lower case: what the global search,
+    # the list's « Nom ou prénom » and the récit form's picker match (conciergerie/recherche.py);
+    # computed by the database on every write (imports and anonymisation included)
+    texte_recherche = models.GeneratedField(
+        expression=texte_normalise("nom", "prenom", "reference"), output_field=models.TextField(), db_persist=True
+    )
 
     objects = ApprenantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["texte_recherche"])
 
     class Meta:
         verbose_name = "apprenant"
@@ -416,6 +423,10 @@ class SessionFormation(ProjetScopedMixin):
     commune = models.CharField("commune", max_length=120, blank=True)
     adresse = models.CharField("adresse", max_length=250, blank=True)
     a_distance = models.BooleanField("à distance", default=False)
+    # the title and code without accents, in lower case (the global search; conciergerie/recherche.py)
+    texte_recherche = models.GeneratedField(
+        expression=texte_normalise("intitule", "code_rncp"), output_field=models.TextField(), db_persist=True
+    )
 
     objects = SessionFormationQuerySet.as_manager()
 

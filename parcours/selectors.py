@@ -94,7 +94,10 @@ def _champs_modifies(record, precedent) -> list[str]:
     return [
         str(field.verbose_name)
         for field in record.instance_type._meta.concrete_fields
-        if field.name not in CHAMPS_TECHNIQUES and getattr(record, field.attname) != getattr(precedent, field.attname)
+        # (not a computed column: the search text is not kept in the history)
+        if field.name not in CHAMPS_TECHNIQUES
+        and not field.generated
+        and getattr(record, field.attname) != getattr(precedent, field.attname)
     ]
 
 

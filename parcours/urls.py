@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_suppression
+from . import views, views_listes, views_recherche, views_suppression
 
 urlpatterns = [
     path("apprenants/", views.ApprenantListView.as_view(), name="apprenant_list"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("apprenants/<int:pk>/modifier/", views.ApprenantFormView.as_view(), name="apprenant_update"),
     path("apprenants/<int:pk>/parcours/nouveau/", views.ParcoursCreateView.as_view(), name="parcours_create"),
     path("apprenants/<int:pk>/freins/nouveau/", views.FreinCreateView.as_view(), name="frein_create"),
+    # the global search of the header (issue 19)
+    path("recherche/", views_recherche.RechercheView.as_view(), name="recherche"),
+    # the paths and steps lists and their downloads (issue 19)
+    path("parcours/", views_listes.ParcoursListView.as_view(), name="parcours_list"),
+    path("etapes/", views_listes.EtapeListView.as_view(), name="etape_list"),
     path("parcours/<int:pk>/modifier/", views.ParcoursUpdateView.as_view(), name="parcours_update"),
     path("parcours/<int:pk>/etapes/nouvelle/", views.EtapeCreateView.as_view(), name="etape_create"),
     path("parcours/<int:pk>/cloturer/", views.ParcoursCloturerView.as_view(), name="parcours_cloturer"),

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.mixins import ProjetMixin, ServiceFormView
+from conciergerie.recherche import contient
 from partenaires.models import Organisation
 
 from . import selectors, services
@@ -45,6 +46,10 @@ class SessionFormationListView(ExportListeMixin, ProjetMixin, ListView):
         if organisation.isdigit():
             self.organisation = Organisation.objects.visible_to(self.request.user, projet=self.projet).filter(pk=organisation).first()
             sessions = sessions.filter(organisation_id=organisation)
+        # ?q=: the header's search leads here (« voir tout »), the same words and fields
+        self.q = " ".join(self.request.GET.get("q", "").split())[:100]
+        if self.q:
+            sessions = sessions.filter(contient(["texte_recherche", "organisation__texte_recherche"], self.q))
         return sessions.order_by("-date_debut", "pk")
 
     nom_export = "sessions"
@@ -70,7 +75,7 @@ class SessionFormationListView(ExportListeMixin, ProjetMixin, ListView):
             session.bilan = bilan_places(session, session.nb_placees)
         params = self.request.GET.copy()
         params.pop("page", None)
-        context.update(query_string=params.urlencode(), organisation=self.organisation)
+        context.update(query_string=params.urlencode(), organisation=self.organisation, q=self.q)
         return context
 
 

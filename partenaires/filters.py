@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 import django_filters
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
+
+from conciergerie.recherche import contient
 
 from .models import Organisation, TypeOrganisation
 
@@ -49,7 +51,5 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["q", "type"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(nom__icontains=value) | Q(commune__icontains=value))
+        # each word in the name or the town, accents and case ignored (as the header's search)
+        return queryset.filter(contient(["texte_recherche"], value))

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from conciergerie.recherche import texte_normalise
 from conciergerie.roles import Role
 from conciergerie.scoping import EVERYTHING, ProjetScopedMixin, TenantQuerySet
 from conciergerie.validators import validate_nda, validate_siret, validate_telephone
@@ -45,6 +46,9 @@ class Organisation(ProjetScopedMixin):
     qualiopi_expiration = models.DateField("expiration du certificat Qualiopi", null=True, blank=True)
     nda = models.CharField("numéro de déclaration d'activité (NDA)", max_length=11, blank=True, validators=[validate_nda])
     notes = models.TextField("notes", blank=True)
+    # the name and town without accents, in lower case (the global search and the list's filter;
+    # conciergerie/recherche.py), computed by the database on every write
+    texte_recherche = models.GeneratedField(expression=texte_normalise("nom", "commune"), output_field=models.TextField(), db_persist=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -89,6 +93,10 @@ class Contact(models.Model):
     email = models.EmailField("e-mail", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_telephone])
     est_referent = models.BooleanField("référent", default=False)
+    # the name, first name and function without accents, in lower case (the global search)
+    texte_recherche = models.GeneratedField(
+        expression=texte_normalise("nom", "prenom", "fonction"), output_field=models.TextField(), db_persist=True
+    )
 
     objects = ContactQuerySet.as_manager()
 

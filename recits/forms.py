@@ -10,6 +10,8 @@ call only with a valid form: a refused form changes nothing.
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
@@ -25,19 +27,43 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
 
 
-def _choix_multiples(label, message, help_text=""):
+def _choix_multiples(label, message, help_text="", widget=forms.CheckboxSelectMultiple):
     return forms.ModelMultipleChoiceField(
         label=label,
         queryset=Organisation.objects.none(),  # set per project in __init__
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widget,
         help_text=help_text,
         error_messages={"invalid_choice": message, "invalid_pk_value": message},
     )
 
 
-def _libelle_apprenant(apprenant) -> str:
+def libelle_apprenant(apprenant) -> str:
+    """A learner as the récit form names it: with its consent (the rule of naming)."""
     return f"{apprenant} — {apprenant.consentement_libelle}"
+
+
+class ChoixApprenantsWidget(forms.SelectMultiple):
+    """The learners named by a récit, chosen by searching (issue 19).
+
+    Without JavaScript: a plain multiple ``<select>`` of the project's learners. With it
+    (static/js/conciergerie.js, ``[data-choix-apprenants]``): the select is disabled and hidden,
+    the chosen learners are chips carrying hidden inputs of the same name, and a search field
+    asks ``recit_apprenants`` (htmx GET, the learners the user sees, matching the words typed)
+    for buttons that add a learner. The posted value is the same either way (``apprenants=<pk>``
+    repeated), validated by the same field.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"size": 8, **(attrs or {})})
+        self.url_recherche = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        identifiant = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        return render_to_string(
+            "recits/_choix_apprenants.html", {"select": select, "id": identifiant, "name": name, "url_recherche": self.url_recherche}
+        )
 
 
 class RecitForm(TexteLibreFormMixin, forms.ModelForm):
@@ -45,6 +71,7 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         "Apprenants nommés",
         "Un des apprenants choisis n'appartient pas à ce projet.",
         "Un apprenant ne peut être nommé que si son consentement est enregistré (COPIL pour un récit présenté au COPIL).",
+        widget=ChoixApprenantsWidget,  # 100+ learners per project: chosen by searching
     )
     organisations = _choix_multiples("Organisations", "Une des organisations choisies n'appartient pas à ce projet.")
     activites = _choix_multiples("Activités", "Une des activités choisies n'appartient pas à ce projet.")
@@ -63,7 +90,8 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
         self.fields["apprenants"].queryset = Apprenant.objects.visible_to(user, projet=projet).order_by("nom", "prenom", "pk")
-        self.fields["apprenants"].label_from_instance = _libelle_apprenant
+        self.fields["apprenants"].label_from_instance = libelle_apprenant
+        self.fields["apprenants"].widget.url_recherche = reverse("recit_apprenants", args=[projet.pk])
         self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
         self.fields["activites"].queryset = Activite.objects.visible_to(user, projet=projet).order_by("-date", "pk")
 

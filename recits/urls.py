@@ -10,6 +10,7 @@ urlpatterns = [
     path("recits/nouveau/", views.RecitFormView.as_view(), name="recit_create"),
     path("recits/<int:pk>/", views.RecitDetailView.as_view(), name="recit_detail"),
     path("recits/apercu/", views.RecitApercuView.as_view(), name="recit_apercu"),
+    path("recits/apprenants/", views.RecitApprenantsView.as_view(), name="recit_apprenants"),
     path("recits/<int:pk>/modifier/", views.RecitFormView.as_view(), name="recit_update"),
     path("apprenants/<int:pk>/consentement/retrait/", views.RetraitConsentementView.as_view(), name="consentement_retrait"),
     path("activites/", views.ActiviteListView.as_view(), name="activite_list"),

@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.views.generic import DetailView, ListView, View
 
 from conciergerie.mixins import ProjetMixin, ServiceFormView
+from conciergerie.recherche import contient
 from finances import selectors as selectors_finances
 from finances.models import TempsBenevole
 from parcours.models import Apprenant, PorteeConsentement
@@ -33,6 +34,7 @@ from .forms import (
     RecitForm,
     RetraitConsentementForm,
     TempsActiviteForm,
+    libelle_apprenant,
 )
 from .markdown import rendre_markdown
 from .models import Activite, Copil, Recit
@@ -115,6 +117,26 @@ class RecitFormView(ServiceFormView):
 
     def message_succes(self):
         return f"Récit « {self.resultat.titre} » enregistré."
+
+
+class RecitApprenantsView(ProjetMixin, View):
+    """The récit form's learner search (``ChoixApprenantsWidget``): the learners the user sees
+    in the project whose name, first name or reference hold every word typed (accents and case
+    ignored), at most ``PROPOSITIONS``, as buttons (an htmx fragment). One query."""
+
+    capacite = "recits.modifier"
+    PROPOSITIONS = 20
+
+    def get(self, request, *args, **kwargs):
+        texte = " ".join(request.GET.get("q", "").split())[:100]
+        contexte = {"minimum": 2, "trop_court": len(texte) < 2}
+        if not contexte["trop_court"]:
+            lignes = list(
+                self.scoped(Apprenant).filter(contient(["texte_recherche"], texte)).order_by("nom", "prenom", "pk")[: self.PROPOSITIONS + 1]
+            )
+            contexte["plus"] = len(lignes) > self.PROPOSITIONS
+            contexte["apprenants"] = [{"pk": a.pk, "libelle": libelle_apprenant(a)} for a in lignes[: self.PROPOSITIONS]]
+        return render(request, "recits/_apprenants_propositions.html", contexte)
 
 
 class RecitApercuView(ProjetMixin, View):

@@ -37,7 +37,8 @@ class EcritureMixin:
         at their parents; a many-to-many link table lets the database number its rows."""
         meta = modele._meta
         avec_pk = not meta.auto_created
-        champs = [f for f in meta.concrete_fields if avec_pk or not f.primary_key]
+        # not a column the database computes (``GeneratedField``: the search texts)
+        champs = [f for f in meta.concrete_fields if (avec_pk or not f.primary_key) and not f.generated]
         if avec_pk:
             with connection.cursor() as curseur:
                 curseur.execute(

@@ -9,3 +9,65 @@ document.addEventListener("change", function (evenement) {
     champ.form.submit();
   }
 });
+
+// [data-choix-apprenants]: the récit form's learner picker (recits/forms.py ChoixApprenantsWidget).
+// Without this script the multiple <select> is sent as it is. With it, the select is disabled and
+// hidden; each chosen learner is a chip holding a hidden input of the field's name; the search
+// field (htmx) shows buttons [data-choisir] that add a chip; [data-retirer] removes one.
+function ajouterPuce(bloc, valeur, libelle) {
+  var puces = bloc.querySelector("[data-puces]");
+  var deja = Array.prototype.some.call(puces.querySelectorAll("input[type=hidden]"), function (e) { return e.value === valeur; });
+  if (deja) {
+    return;
+  }
+  var puce = document.createElement("li");
+  var entree = document.createElement("input");
+  entree.type = "hidden";
+  entree.name = bloc.getAttribute("data-nom");
+  entree.value = valeur;
+  var texte = document.createElement("span");
+  texte.textContent = libelle + " ";
+  var retirer = document.createElement("button");
+  retirer.type = "button";
+  retirer.className = "lien";
+  retirer.setAttribute("data-retirer", "");
+  retirer.textContent = "Retirer";
+  retirer.setAttribute("aria-label", "Retirer " + libelle);
+  puce.append(entree, texte, retirer);
+  puces.append(puce);
+}
+
+function preparerChoix(bloc) {
+  var select = bloc.querySelector("select");
+  if (!select || select.disabled) {
+    return;
+  }
+  Array.prototype.forEach.call(select.selectedOptions, function (option) { ajouterPuce(bloc, option.value, option.text); });
+  select.disabled = true;  // not sent: the chips' hidden inputs are
+  select.hidden = true;
+  bloc.querySelector("[data-choix-js]").hidden = false;
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-choix-apprenants]").forEach(preparerChoix);
+});
+
+document.addEventListener("click", function (evenement) {
+  var cible = evenement.target;
+  if (!(cible instanceof Element)) {
+    return;
+  }
+  var choisir = cible.closest("[data-choisir]");
+  var bloc = cible.closest("[data-choix-apprenants]");
+  if (choisir && bloc) {
+    ajouterPuce(bloc, choisir.getAttribute("data-choisir"), choisir.getAttribute("data-libelle"));
+    choisir.closest("li").remove();
+    bloc.querySelector("input[type=search]").focus();
+    return;
+  }
+  var retirer = cible.closest("[data-retirer]");
+  if (retirer && bloc) {
+    retirer.closest("li").remove();
+    bloc.querySelector("input[type=search]").focus();
+  }
+});

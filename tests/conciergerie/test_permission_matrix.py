@@ -163,7 +163,15 @@ def test_permission_matrix(monde, login, url_name, target, qui, code):
 
 #: the lists that download as CSV/xlsx (conciergerie/exports.py): the same URL with ``?format=``,
 #: so the same codes as the page's rows of the matrix
-LISTES_EXPORTEES = ("apprenant_list", "organisation_list", "sessionformation_list")
+LISTES_EXPORTEES = (
+    "apprenant_list",
+    "organisation_list",
+    "sessionformation_list",
+    "parcours_list",
+    "etape_list",
+    "depense_list",
+    "benevolat_list",
+)
 
 
 def cas_exports():

@@ -53,6 +53,11 @@ AUTRE_LECTURE = membres(200, partenaire=403, financeur=404)
 MATRICE: list = [
     ("finances", "A", LECTURE),
     ("finances", "B", tous(404)),
+    # the lists (issue 19): a funder reads its fundings' expenses, not the named volunteer rows
+    ("depense_list", "A", LECTURE),
+    ("depense_list", "B", tous(404)),
+    ("benevolat_list", "A", ECRITURE),
+    ("benevolat_list", "B", tous(404)),
     ("financement_create", "A", ECRITURE),
     ("financement_create", "B", tous(404)),
     ("benevolat_create", "A", ECRITURE),

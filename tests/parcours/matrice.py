@@ -65,6 +65,14 @@ MATRICE: list = [
     ("apprenant_create", "A", COORDINATION),
     ("apprenant_create", "B", tous(404)),
     ("apprenant_list", "A", membres(200, financeur=403)),
+    # the header's global search (issue 19): no person and no directory for a funder
+    ("recherche", "A", membres(200, financeur=403)),
+    ("recherche", "B", tous(404)),
+    # the paths and steps lists (issue 19): a partner sees its own rows, a funder none
+    ("parcours_list", "A", membres(200, financeur=403)),
+    ("parcours_list", "B", tous(404)),
+    ("etape_list", "A", membres(200, financeur=403)),
+    ("etape_list", "B", tous(404)),
     ("apprenant_actions", "A", COORDINATION),
     ("apprenant_actions", "B", tous(404)),
 ]

@@ -34,6 +34,12 @@ MATRICE += [
     ("activite_delete", "activite_b", membres(404, partenaire=403, financeur=403)),
 ]
 
+# the récit form's learner search (issue 19): an htmx fragment, recits.modifier
+MATRICE += [
+    ("recit_apprenants", "A", membres(200, partenaire=403, financeur=403)),
+    ("recit_apprenants", "B", tous(404)),
+]
+
 # the récit form's « Aperçu » (issue 19): POST only (GET 405 for whoever passes the checks), recits.modifier
 MATRICE += [
     ("recit_apercu", "A", membres(405, partenaire=403, financeur=403)),
