@@ -38,6 +38,10 @@ def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, Django's technical error pages (the URL patterns tried, the 500 traceback) instead
+# of the project's French ones, for every request; without it, one request asks with ?debug
+# (conciergerie/pages_erreur.py). No effect with DEBUG off.
+DEBUG_TECHNIQUE = DEBUG and env_bool("DEBUG_TECHNIQUE", False)
 
 #: the placeholder of .env.example, refused like any key anyone can read (tests check it is the file's)
 SECRET_KEY_EXEMPLE = "a-remplacer-par-une-cle-aleatoire-generee-voir-la-commande-ci-dessus"  # noqa: S105
@@ -121,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed the second factor (django-otp)
     "django_otp.middleware.OTPMiddleware",
+    # the project's French 400/404/500 pages in DEBUG too, unless ?debug or DEBUG_TECHNIQUE=1
+    # (conciergerie/pages_erreur.py)
+    "conciergerie.pages_erreur.PagesErreurMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # who must pass the second factor opens nothing else until then (conciergerie/double_facteur.py)
     "conciergerie.middleware.DoubleFacteurMiddleware",
