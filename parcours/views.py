@@ -581,7 +581,8 @@ class ApprenantActionsView(ProjetMixin, TemplateView):
                 return TemplateResponse(request, "parcours/apprenant_actions_apercu.html", context)
         if envoi is not None:
             envoi.liberer()  # refused: corrected, the same page may be sent again
-        return self.render_to_response(self.get_context_data(ids=ids, **formulaires), status=400)
+        # the error summary lists the action's and the chosen action's form (form_choisi)
+        return self.render_to_response(self.get_context_data(ids=ids, form_choisi=form, **formulaires), status=400)
 
     def executer(self, action, form, ids, *, apercu, attendus):
         commun = {"projet": self.projet, "apprenant_ids": ids, "by": self.request.user, "apercu": apercu, "attendus": attendus}
