@@ -65,11 +65,16 @@ def test_une_erreur_sans_champ_est_listee_sans_lien_et_au_singulier():
 def test_plusieurs_formulaires_et_un_formset_partagent_un_resume():
     premier = Essai({"nom": "", "age": "1"})
     Lignes = forms.formset_factory(Essai, extra=0)
-    lignes = Lignes({"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-nom": "A", "form-0-age": "1", "form-1-nom": "B", "form-1-age": "x"})
+    lignes = Lignes(
+        {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-nom": "A", "form-0-age": "1", "form-1-nom": "B", "form-1-age": "x"}
+    )
     premier.is_valid(), lignes.is_valid()
     resume = _resume(_rendre(premier, lignes))
     assert "Le formulaire contient 2 erreurs" in resume
-    assert _liens(resume) == [("id_nom", "Nom de famille : Ce champ est obligatoire."), ("id_form-1-age", "Âge, ligne 2 : Saisissez un nombre entier.")]
+    assert _liens(resume) == [
+        ("id_nom", "Nom de famille : Ce champ est obligatoire."),
+        ("id_form-1-age", "Âge, ligne 2 : Saisissez un nombre entier."),
+    ]
 
 
 def test_la_page_formulaire_commune_montre_le_resume_en_tete(monde, login):
