@@ -52,7 +52,9 @@ def test_les_liens_du_tableau_d_un_financement_nomment_leur_ligne(monde, login):
         _nom_accessible(html, reverse("depense_justificatif", args=[projet.pk, depense.pk]))
         == "Télécharger le justificatif de la dépense « Facture EDF »"
     )
-    assert _nom_accessible(html, reverse("versement_update", args=[projet.pk, versement.pk])).startswith("Modifier le versement acompte de 30")
+    assert _nom_accessible(html, reverse("versement_update", args=[projet.pk, versement.pk])).startswith(
+        "Modifier le versement acompte de 30"
+    )
 
 
 def test_les_liens_des_membres_nomment_la_personne(monde, login):
