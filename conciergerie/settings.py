@@ -293,6 +293,9 @@ if REDIS_URL:
 # write to exercise their rights (its data protection officer, or its contact).
 RGPD_RESPONSABLE = os.environ.get("RGPD_RESPONSABLE", "").strip()
 RGPD_CONTACT = os.environ.get("RGPD_CONTACT", "").strip()
+# The accessibility statement (/accessibilite/, public, in every page's footer too): where people
+# report an accessibility problem; the privacy contact when unset.
+ACCESSIBILITE_CONTACT = os.environ.get("ACCESSIBILITE_CONTACT", "").strip() or RGPD_CONTACT
 
 # Absolute links in e-mails (the daily digest): the address people open the app at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
