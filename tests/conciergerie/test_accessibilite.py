@@ -14,7 +14,7 @@ def test_la_declaration_se_lit_sans_connexion(client, settings):
     assert response.status_code == 200
     page = response.content.decode()
     for attendu in [
-        "<h1 id=\"titre-accessibilite\">Déclaration d'accessibilité</h1>",
+        '<h1 id="titre-accessibilite">Déclaration d\'accessibilité</h1>',
         "<strong>partiellement conforme</strong>",
         "RGAA), version 4.1",
         "axe-core",  # what was tested
