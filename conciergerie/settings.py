@@ -231,6 +231,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Eager mode: the jobs (COPIL report, bilans, large imports) run after the response in a small
+# thread pool of the web process (conciergerie/execution_locale.py), so the page returns at once
+# and shows their progress; off, they run inside the request as Celery's eager mode does.
+JOBS_EN_FOND = CELERY_TASK_ALWAYS_EAGER and env_bool("JOBS_EN_FOND", True)
+JOBS_EN_FOND_FILS = int(os.environ.get("JOBS_EN_FOND_FILS", "2"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
