@@ -146,7 +146,10 @@ class ApprenantDetailView(ProjetMixin, DetailView):
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
         if dossier_complet:
             parcours_ids = [p.pk for p in apprenant.parcours.all()]
-            context["historique"] = selectors.historique(apprenant, parcours_ids, avec_freins=True)
+            # the values changed, to who may read them (the section is apprenants.modifier's; RQTH rqth.voir's)
+            context["historique"] = selectors.historique(
+                apprenant, parcours_ids, avec_freins=True, voir_valeurs=dossier_complet, voir_rqth=self.peut("rqth.voir")
+            )
             context["frein_form"] = FreinForm()
         return context
 
