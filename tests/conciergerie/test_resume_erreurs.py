@@ -123,3 +123,10 @@ def test_l_action_groupee_resume_l_action_et_son_formulaire_en_un(monde, login):
     response = client.post(url, {"apprenant": [apprenant.pk]})
     html = response.content.decode()
     assert [ancre for ancre, _ in _liens(_resume(html))] == ["id_action_0"] and 'id="id_action_0"' in html
+
+
+def test_le_depot_d_un_fichier_d_import_a_son_resume(monde, login):
+    client = login(monde["users"]["administrateur"])
+    response = client.post(reverse("import_fichier", args=[monde["A"].pk, "apprenants"]), {})
+    resume = _resume(response.content.decode())
+    assert _liens(resume) == [("id_fichier", "Fichier à importer : Choisissez un fichier.")]
