@@ -38,6 +38,10 @@ def env_duree(name: str, default: int, unite: int, libelle: str) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, Django's technical error pages (the URL patterns tried, the 500 traceback) instead
+# of the project's French ones, for every request; without it, one request asks with ?debug
+# (conciergerie/pages_erreur.py). No effect with DEBUG off.
+DEBUG_TECHNIQUE = DEBUG and env_bool("DEBUG_TECHNIQUE", False)
 
 #: the placeholder of .env.example, refused like any key anyone can read (tests check it is the file's)
 SECRET_KEY_EXEMPLE = "a-remplacer-par-une-cle-aleatoire-generee-voir-la-commande-ci-dessus"  # noqa: S105
@@ -121,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed the second factor (django-otp)
     "django_otp.middleware.OTPMiddleware",
+    # the project's French 400/404/500 pages in DEBUG too, unless ?debug or DEBUG_TECHNIQUE=1
+    # (conciergerie/pages_erreur.py)
+    "conciergerie.pages_erreur.PagesErreurMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # who must pass the second factor opens nothing else until then (conciergerie/double_facteur.py)
     "conciergerie.middleware.DoubleFacteurMiddleware",
@@ -224,6 +231,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Eager mode: the jobs (COPIL report, bilans, large imports) run after the response in a small
+# thread pool of the web process (conciergerie/execution_locale.py), so the page returns at once
+# and shows their progress; off, they run inside the request as Celery's eager mode does.
+JOBS_EN_FOND = CELERY_TASK_ALWAYS_EAGER and env_bool("JOBS_EN_FOND", True)
+JOBS_EN_FOND_FILS = int(os.environ.get("JOBS_EN_FOND_FILS", "2"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -286,6 +298,9 @@ if REDIS_URL:
 # write to exercise their rights (its data protection officer, or its contact).
 RGPD_RESPONSABLE = os.environ.get("RGPD_RESPONSABLE", "").strip()
 RGPD_CONTACT = os.environ.get("RGPD_CONTACT", "").strip()
+# The accessibility statement (/accessibilite/, public, in every page's footer too): where people
+# report an accessibility problem; the privacy contact when unset.
+ACCESSIBILITE_CONTACT = os.environ.get("ACCESSIBILITE_CONTACT", "").strip() or RGPD_CONTACT
 
 # Absolute links in e-mails (the daily digest): the address people open the app at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

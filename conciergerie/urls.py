@@ -31,6 +31,7 @@ urlpatterns = [
     path("projets/nouveau/", include("partenaires.urls_projet")),
     path("projets/changer/", views.changer_projet, name="changer_projet"),
     path("protection-des-donnees/", views.protection_donnees, name="protection_donnees"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("sante/", views.sante, name="sante"),
     path("sante/pret/", views.sante_pret, name="sante_pret"),
     path("p/<int:projet_id>/", views.ProjetAccueilView.as_view(), name="projet_accueil"),

@@ -58,6 +58,18 @@ def protection_donnees(request):
 
 @login_not_required
 @require_GET
+def accessibilite(request):
+    """The accessibility statement (« Déclaration d'accessibilité », RGAA 4.1): public, linked
+    from every page's footer; the contact comes from the settings (ACCESSIBILITE_CONTACT)."""
+    return render(
+        request,
+        "conciergerie/accessibilite.html",
+        {"responsable": settings.RGPD_RESPONSABLE, "contact": settings.ACCESSIBILITE_CONTACT},
+    )
+
+
+@login_not_required
+@require_GET
 def sante(request):
     """Liveness: the process answers (no database, no Redis). For a restart decision; whether the
     instance can serve is ``sante_pret``."""

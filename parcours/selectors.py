@@ -2,9 +2,12 @@
 rather than building their query sets inline. The list's filters and the to-do's rules are in
 ``filters.py``."""
 
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import chain
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import formats, timezone
 
 from .models import Apprenant, Etape, Frein, Parcours, SessionFormation, Sortie, StatutParcours
 from .models_seances import Seance, StatutPresence
@@ -42,9 +45,14 @@ def apprenants_avec_fiche(user, projet, *, dossier_complet: bool):
     )
 
 
-def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
+def historique(apprenant, parcours_ids, avec_freins: bool, *, voir_valeurs: bool = False, voir_rqth: bool = False) -> list[dict]:
     """Who changed what and when: the latest records of the learner and of its rows (``apprenant``
-    and ``parcours_ids`` already read through visible_to)."""
+    and ``parcours_ids`` already read through visible_to). A modification lists the fields it
+    changed (their French verbose names) with the old and new values (simple-history's
+    ``diff_against``) when the reader may read them: ``voir_valeurs`` for the learner's data,
+    ``voir_rqth`` besides for the sensitive fields (``CHAMPS_SENSIBLES``); otherwise the field's
+    name only. Queries: one per source, plus one per kind of related row named by a changed
+    foreign key — whatever the number of records."""
     sources = [
         Apprenant.history.filter(id=apprenant.pk),
         Parcours.history.filter(apprenant_id=apprenant.pk),
@@ -53,12 +61,29 @@ def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
     ]
     if avec_freins:
         sources.append(Frein.history.filter(apprenant_id=apprenant.pk))
-    records = list(chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:HISTORIQUE_MAX] for qs in sources))
+    # one more record per source than shown: the oldest shown modification has its predecessor
+    records = list(chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[: HISTORIQUE_MAX + 1] for qs in sources))
     precedents = _precedents(records)
+    affiches = sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORIQUE_MAX]
+    changements = {
+        _cle(record): _changements(record, precedents[_cle(record)])
+        for record in affiches
+        if record.history_type == "~" and _cle(record) in precedents
+    }
+    valeur = _Valeurs(changements.values()) if voir_valeurs else None
     lignes = []
-    for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORIQUE_MAX]:
+    for record in affiches:
         user = record.history_user
-        precedent = precedents.get(record.history_id)
+        champs = []
+        for field, avant, apres in changements.get(_cle(record), []):
+            visible = valeur is not None and (voir_rqth or field.name not in CHAMPS_SENSIBLES)
+            champs.append(
+                {
+                    "libelle": str(field.verbose_name),
+                    "avant": valeur(field, avant) if visible else None,
+                    "apres": valeur(field, apres) if visible else None,
+                }
+            )
         lignes.append(
             {
                 "date": record.history_date,
@@ -66,7 +91,7 @@ def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
                 "action": ACTIONS.get(record.history_type, "modification"),
                 "objet": record.instance_type._meta.verbose_name,
                 "libelle": _libelle(record),
-                "champs": _champs_modifies(record, precedent) if record.history_type == "~" and precedent else [],
+                "champs": champs,
             }
         )
     return lignes
@@ -74,10 +99,19 @@ def historique(apprenant, parcours_ids, avec_freins: bool) -> list[dict]:
 
 #: fields that change by themselves (timestamps) and say nothing about what a person changed
 CHAMPS_TECHNIQUES = {"id", "modifie_le", "cree_le"}
+#: fields whose values only ``rqth.voir`` may read (the history names them without their values)
+CHAMPS_SENSIBLES = {"rqth"}
+#: a changed text longer than this is cut (a comment, a motive)
+TEXTE_MAX = 60
+
+
+def _cle(record) -> tuple:
+    """A history record's key among several history tables (each numbers its ``history_id``)."""
+    return (record.instance_type, record.history_id)
 
 
 def _precedents(records) -> dict:
-    """history_id -> the record before it of the same row, among the records read (no query)."""
+    """``_cle(record)`` -> the record before it of the same row, among the records read (no query)."""
     par_ligne: dict = {}
     for record in records:
         par_ligne.setdefault((record.instance_type, record.id), []).append(record)
@@ -85,20 +119,64 @@ def _precedents(records) -> dict:
     for suite in par_ligne.values():
         suite.sort(key=lambda r: (r.history_date, r.history_id))
         for avant, apres in zip(suite, suite[1:], strict=False):
-            precedents[apres.history_id] = avant
+            precedents[_cle(apres)] = avant
     return precedents
 
 
-def _champs_modifies(record, precedent) -> list[str]:
-    """The labels of the fields a change touched (rectification: the history says which)."""
+def _changements(record, precedent) -> list[tuple]:
+    """(model field, old value, new value) of each field a change touched, in the model's order
+    (rectification: the history says which, and from what to what). Foreign keys as raw ids."""
+    delta = record.diff_against(precedent, excluded_fields=CHAMPS_TECHNIQUES)
+    modele = record.instance_type
+    par_nom = {change.field: change for change in delta.changes}
     return [
-        str(field.verbose_name)
-        for field in record.instance_type._meta.concrete_fields
-        # (not a computed column: the search text is not kept in the history)
-        if field.name not in CHAMPS_TECHNIQUES
-        and not field.generated
-        and getattr(record, field.attname) != getattr(precedent, field.attname)
+        (field, par_nom[field.name].old, par_nom[field.name].new)
+        for field in modele._meta.concrete_fields
+        if field.name in par_nom and par_nom[field.name].old != par_nom[field.name].new
     ]
+
+
+class _Valeurs:
+    """Each changed value as the page writes it: « vide », oui/non, a choice's label, a French
+    date or number, a related row's name (read for all the changes at once: one query per related
+    model), a long text cut."""
+
+    def __init__(self, listes):
+        ids: dict = {}
+        for changements in listes:
+            for field, avant, apres in changements:
+                if field.is_relation:
+                    ids.setdefault(field.related_model, set()).update(v for v in (avant, apres) if v is not None)
+        self.lies = {
+            (modele, objet.pk): _nom_lie(objet) for modele, cles in ids.items() for objet in modele._base_manager.filter(pk__in=cles)
+        }
+
+    def __call__(self, field, valeur) -> str:
+        if valeur is None or valeur == "":
+            return "vide"
+        if field.is_relation:
+            return self.lies.get((field.related_model, valeur), "(supprimé)")
+        if field.choices:
+            return str(dict(field.flatchoices).get(valeur, valeur))
+        if isinstance(valeur, bool):
+            return "oui" if valeur else "non"
+        if isinstance(valeur, datetime):
+            return formats.date_format(timezone.localtime(valeur), "d/m/Y H:i")
+        if isinstance(valeur, date):
+            return formats.date_format(valeur, "d/m/Y")
+        if isinstance(valeur, Decimal | float | int):
+            return formats.localize(valeur)
+        texte = " ".join(str(valeur).split())
+        return texte if len(texte) <= TEXTE_MAX else texte[: TEXTE_MAX - 1] + "…"
+
+
+def _nom_lie(objet) -> str:
+    """A related row's name from its own fields (no further query)."""
+    if hasattr(objet, "get_full_name"):
+        return objet.get_full_name() or objet.get_username()
+    if isinstance(objet, SessionFormation):
+        return objet.intitule
+    return str(objet)
 
 
 def _libelle(record) -> str:

@@ -146,7 +146,10 @@ class ApprenantDetailView(ProjetMixin, DetailView):
         context["peut_modifier_etapes"] = self.peut("etapes.modifier")
         if dossier_complet:
             parcours_ids = [p.pk for p in apprenant.parcours.all()]
-            context["historique"] = selectors.historique(apprenant, parcours_ids, avec_freins=True)
+            # the values changed, to who may read them (the section is apprenants.modifier's; RQTH rqth.voir's)
+            context["historique"] = selectors.historique(
+                apprenant, parcours_ids, avec_freins=True, voir_valeurs=dossier_complet, voir_rqth=self.peut("rqth.voir")
+            )
             context["frein_form"] = FreinForm()
         return context
 
@@ -581,7 +584,8 @@ class ApprenantActionsView(ProjetMixin, TemplateView):
                 return TemplateResponse(request, "parcours/apprenant_actions_apercu.html", context)
         if envoi is not None:
             envoi.liberer()  # refused: corrected, the same page may be sent again
-        return self.render_to_response(self.get_context_data(ids=ids, **formulaires), status=400)
+        # the error summary lists the action's and the chosen action's form (form_choisi)
+        return self.render_to_response(self.get_context_data(ids=ids, form_choisi=form, **formulaires), status=400)
 
     def executer(self, action, form, ids, *, apercu, attendus):
         commun = {"projet": self.projet, "apprenant_ids": ids, "by": self.request.user, "apercu": apercu, "attendus": attendus}

@@ -61,6 +61,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
+from conciergerie import execution_locale
+
 from .models import Job, StatutJob
 
 logger = logging.getLogger(__name__)
@@ -178,6 +180,10 @@ def envoyer(modele: type[Job], job_id: int) -> bool:
     if not modele.objects.filter(pk=job_id, statut=StatutJob.EN_ATTENTE, envoye_le__isnull=True).update(envoye_le=maintenant):
         return False
     tache = import_string(modele.tache)
+    if execution_locale.en_fond():
+        # the embedded mode: after the response, in this process (conciergerie/execution_locale.py)
+        execution_locale.lancer(f"{modele._meta.model_name} {job_id}", lambda: tache.apply_async(args=[job_id]))
+        return True
     try:
         tache.apply_async(args=[job_id], retry=True, retry_policy=POLITIQUE_ENVOI)
     except (OperationalError, OSError) as exc:

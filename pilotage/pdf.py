@@ -142,4 +142,8 @@ def rendre_pdf(html: str, *, fetcher: FetcherStatique | None = None) -> bytes:
     # <a rel=attachment>: link annotations of type "attachment", fetched when the PDF is written
     for page in document.pages:
         page.links = [lien for lien in page.links if lien[0] != "attachment"]
-    return document.write_pdf(attachments=None)
+    # Tagged PDF/UA-1 (WeasyPrint's pdf_variant, which also turns pdf_tags on): a structure tree
+    # (/StructTreeRoot) that screen readers follow, the document's language (/Lang, from <html
+    # lang>) and its <title> shown as the window title (/DisplayDocTitle) — the accessibility
+    # statement (/accessibilite/) says so; tests/pilotage/test_pdf_accessible.py reads them back.
+    return document.write_pdf(attachments=None, pdf_variant="pdf/ua-1")

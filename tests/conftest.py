@@ -25,6 +25,9 @@ def _test_settings(settings, tmp_path):
     # whitenoise looks static files up per request instead of scanning a STATIC_ROOT that
     # collectstatic never filled here (it would warn at each new client)
     settings.WHITENOISE_AUTOREFRESH = True
+    # jobs run inside the request (Celery's eager mode), not after it in a thread of the process
+    # (conciergerie/execution_locale.py): tests/pilotage/test_jobs_en_fond.py turns it on
+    settings.JOBS_EN_FOND = False
 
 
 @pytest.fixture

@@ -210,6 +210,7 @@ PUBLIQUES = [
     ("connexion", {ANONYME: 200, **tous(302)}),
     ("admin:login", {ANONYME: 200, **tous(200)}),  # none of them is staff: the admin's login form
     ("protection_donnees", {ANONYME: 200, **tous(200)}),  # the privacy notice (footer of every page)
+    ("accessibilite", {ANONYME: 200, **tous(200)}),  # the accessibility statement (footer of every page)
     ("sante", {ANONYME: 200, **tous(200)}),  # liveness
     ("sante_pret", {ANONYME: 200, **tous(200)}),  # readiness (conciergerie/sante.py)
     # forgotten password (Django's views): the form, "sent", a link (here a wrong one: the page

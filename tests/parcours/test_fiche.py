@@ -64,10 +64,12 @@ def test_history_names_who_changed_what(cabinet, lea, login):
     assert response.status_code == 302
     historique = bloc(cabinet["client"].get(_url(lea)).content.decode(), "ul", "historique")
     derniere = historique.elements[0]  # the latest change comes first
-    # rectification: the history names the fields the change touched (the form left out the
-    # birth date, commune and RQTH the factory had set)
+    # rectification: the history names the fields the change touched, old → new (the form left
+    # out the birth date, commune and RQTH the factory had set)
+    naissance = lea.date_naissance.strftime("%d/%m/%Y")
     assert derniere.endswith(
-        "— Dominique Lafon : modification apprenant « Léa Marchand-Roux » — champs modifiés : nom, date de naissance, commune, RQTH"
+        "— Dominique Lafon : modification apprenant « Léa Marchand-Roux » — champs modifiés : "
+        f"nom (Marchand → Marchand-Roux), date de naissance ({naissance} → vide), commune ({lea.commune} → vide), RQTH (oui → non)"
     ), derniere
     assert "camille" not in historique.texte
 

@@ -178,5 +178,5 @@ def test_the_history_says_which_fields_changed(projet_admin):
     apprenant.telephone = "0612345678"
     apprenant.save()
     page = client.get(reverse("apprenant_detail", args=[projet.pk, apprenant.pk])).content.decode()
-    assert "champs modifiés : e-mail, téléphone" in page
+    assert "champs modifiés : e-mail (ancien@exemple.fr → nouveau@exemple.fr), téléphone (vide → 0612345678)" in page
     assert EMAIL not in page
