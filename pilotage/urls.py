@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("pilotage.urls_rapports")),
     path("", include("pilotage.urls_tableau")),
     path("", include("pilotage.urls_bilans")),
+    path("", include("pilotage.urls_afest")),
 ]
