@@ -46,7 +46,7 @@ class AfestPdfView(ProjetMixin, View):
 
     def get(self, request, *args, **kwargs):
         apprenant = get_object_or_404(self.scoped(Apprenant), pk=kwargs["pk"])
-        html = render_to_string("competences/afest_pdf.html", contexte_afest(user=request.user, projet=self.projet, apprenant=apprenant))
+        html = render_to_string("pilotage/afest_pdf.html", contexte_afest(user=request.user, projet=self.projet, apprenant=apprenant))
         contenu = pdf.rendre_pdf(html)
         journaliser(
             user=request.user,

@@ -83,6 +83,8 @@ def test_completeness_and_the_step_page(afest, client):
     assert completude.complete
     page = client.get(url).content.decode()
     assert "Les quatre composantes sont tracées." in page
+    # the AFEST file's link, a section of pilotage's (afest_actions)
+    assert reverse("afest_pdf", args=[etape.projet.pk, etape.parcours.apprenant.pk]) in page
     assert "M. Rivière, tapissier" in page and "Le 03/02/2025 au 07/02/2025" in page
 
 
@@ -117,7 +119,7 @@ def test_afest_pdf(afest, client):
     from pilotage.views_afest import contexte_afest
 
     html = render_to_string(
-        "competences/afest_pdf.html", contexte_afest(user=coord, projet=etape.projet, apprenant=etape.parcours.apprenant)
+        "pilotage/afest_pdf.html", contexte_afest(user=coord, projet=etape.projet, apprenant=etape.parcours.apprenant)
     )
     assert "Composantes manquantes : Analyse de la situation de travail, Mise en situation de travail, Évaluation." in html
     assert '<svg class="radar"' in html and "Mise en mots" in html
