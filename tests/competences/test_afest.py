@@ -118,8 +118,6 @@ def test_afest_pdf(afest, client):
 
     from pilotage.views_afest import contexte_afest
 
-    html = render_to_string(
-        "pilotage/afest_pdf.html", contexte_afest(user=coord, projet=etape.projet, apprenant=etape.parcours.apprenant)
-    )
+    html = render_to_string("pilotage/afest_pdf.html", contexte_afest(user=coord, projet=etape.projet, apprenant=etape.parcours.apprenant))
     assert "Composantes manquantes : Analyse de la situation de travail, Mise en situation de travail, Évaluation." in html
     assert '<svg class="radar"' in html and "Mise en mots" in html
