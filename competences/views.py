@@ -275,9 +275,9 @@ class EvaluationFormView(ServiceFormView):
         )
 
     def get_retour_url(self):
-        if self.partenaire or not self.peut("apprenants.modifier"):
-            return reverse("apprenant_detail", args=[self.projet.pk, self.apprenant.pk])
-        return reverse("apprenant_detail", args=[self.projet.pk, self.apprenant.pk]) + "#competences"
+        """The learner's page (its competences section, which only the full record shows)."""
+        url = reverse("apprenant_detail", args=[self.projet.pk, self.apprenant.pk])
+        return url + "#competences" if self.peut("apprenants.modifier") else url
 
     def get_success_url(self):
         etape = self.resultat.etape

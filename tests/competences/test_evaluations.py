@@ -169,3 +169,26 @@ def test_learner_page_shows_the_radar_with_constant_queries(ref, client, django_
     with django_assert_num_queries(len(deux)):
         page = client.get(url)
     assert page.content.decode().count('<li id="evaluation-') == 50
+
+
+def test_a_partner_evaluates_through_the_form_on_its_step(ref, client):
+    referentiel, (c1, _c2, _c3) = ref
+    partenaire = f.AdhesionFactory(projet=referentiel.projet, partenaire=True)
+    etape = f.EtapeFactory(parcours__apprenant__projet=referentiel.projet, organisation=partenaire.organisation)
+    ailleurs = f.EtapeFactory(parcours=etape.parcours)
+    apprenant = etape.parcours.apprenant
+    connecter(partenaire.user, client)
+    url = reverse("evaluation_create", args=[referentiel.projet.pk, apprenant.pk]) + f"?referentiel={referentiel.pk}"
+    page = client.get(url)
+    # only the steps at its organisation are offered
+    assert list(page.context["form"].fields["etape"].queryset) == [etape]
+    donnees = {"_jeton": re.search(r'name="_jeton" value="([^"]+)"', page.content.decode()).group(1)}
+    donnees.update({"date": "2025-03-01", "moment": "entree", "evaluateur_qualite": "formateur", f"niveau_{c1.pk}": "3"})
+    # a step elsewhere: refused next to the field
+    reponse = client.post(url, {**donnees, "etape": ailleurs.pk})
+    assert "n'est pas une étape de cet apprenant que vous pouvez voir" in html.unescape(reponse.content.decode())
+    reponse = client.post(url, {**donnees, "etape": ""})
+    assert reponse.status_code == 200 and not Evaluation.objects.exists()
+    reponse = client.post(url, {**donnees, "etape": etape.pk})
+    assert reponse.status_code == 302
+    assert Evaluation.objects.get().organisation == partenaire.organisation

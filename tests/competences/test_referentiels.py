@@ -1,6 +1,8 @@
 """Frameworks: creation, versions (a used framework is never changed in place), import and export."""
 
+import html
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -166,3 +168,37 @@ def test_detail_page_queries_constant(coord, client, django_assert_max_num_queri
     with django_assert_max_num_queries(15):
         page = client.get(url)
     assert "Lire une fiche" in page.content.decode()
+
+
+def _jeton(page) -> str:
+    return re.search(r'name="_jeton" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_build_a_framework_from_the_pages(coord, client):
+    connecter(coord.user, client)
+    projet = coord.projet
+    url = reverse("referentiel_create", args=[projet.pk])
+    reponse = client.post(url, {"_jeton": _jeton(client.get(url)), "nom": "Couture", "description": ""})
+    ref = Referentiel.objects.get()
+    assert reponse.url == reverse("referentiel_detail", args=[projet.pk, ref.pk])
+    url = reverse("bloc_create", args=[projet.pk, ref.pk])
+    donnees = {"_jeton": _jeton(client.get(url)), "code": "B1", "libelle": "Préparer", "code_certification": "rs 5659", "ordre": 1}
+    assert client.post(url, donnees).status_code == 302
+    assert ref.blocs.get().code_certification == "RS5659"
+    # a malformed RNCP code: refused next to its field, in French
+    donnees.update(_jeton=_jeton(client.get(url)), code="B2", code_certification="RNCP")
+    assert "Code mal formé" in client.post(url, donnees).content.decode()
+    url = reverse("competence_create", args=[projet.pk, ref.pk])
+    bloc = ref.blocs.get()
+    donnees = {"_jeton": _jeton(client.get(url)), "bloc": bloc.pk, "code": "C1", "libelle": "Lire", "criteres": "a\nb", "ordre": 1}
+    assert client.post(url, donnees).status_code == 302
+    # the same code again: refused, nothing written
+    donnees.update(_jeton=_jeton(client.get(url)), libelle="Relire")
+    assert "existe déjà" in html.unescape(client.post(url, donnees).content.decode())
+    # a bloc of another framework: refused
+    autre = f.BlocFactory(referentiel__projet=projet)
+    donnees.update(_jeton=_jeton(client.get(url)), bloc=autre.pk, code="C9")
+    assert "n'appartient pas au référentiel" in html.unescape(client.post(url, donnees).content.decode())
+    assert list(Competence.objects.filter(bloc__referentiel=ref).values_list("code", "libelle")) == [("C1", "Lire")]
+    page = html.unescape(client.get(reverse("referentiel_detail", args=[projet.pk, ref.pk])).content.decode())
+    assert "RS5659" in page and "Lire" in page and "elle se modifie directement" in page
