@@ -202,3 +202,13 @@ def test_build_a_framework_from_the_pages(coord, client):
     assert list(Competence.objects.filter(bloc__referentiel=ref).values_list("code", "libelle")) == [("C1", "Lire")]
     page = html.unescape(client.get(reverse("referentiel_detail", args=[projet.pk, ref.pk])).content.decode())
     assert "RS5659" in page and "Lire" in page and "elle se modifie directement" in page
+
+
+def test_the_import_template_and_page(coord, client):
+    connecter(coord.user, client)
+    modele = client.get(reverse("import_modele", args=[coord.projet.pk, "referentiel", "csv"]))
+    assert modele.content.decode("utf-8-sig").splitlines()[0] == (
+        "Référentiel;Code bloc;Bloc;Code RNCP/RS du bloc;Code;Compétence;Critères observables"
+    )
+    page = client.get(reverse("import_fichier", args=[coord.projet.pk, "referentiel"]))
+    assert page.status_code == 200 and "Référentiel de compétences" in page.content.decode()
