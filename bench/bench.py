@@ -180,6 +180,8 @@ def contexte() -> dict:
         .order_by("-nr", "-np", "-nf", "pk")
         .first()
     )
+    # issue 18: a learner with evaluations (the radar chart and the progression on the page)
+    evalue = Apprenant.objects.filter(projet=grand, evaluations__isnull=False).order_by("pk").first()
     region = get_user_model().objects.filter(username__startswith="region-").annotate(n=Count("adhesions")).order_by("-n").first()
     return {
         "projets": projets,
@@ -188,6 +190,7 @@ def contexte() -> dict:
         "admin": adhesions["administrateur"],
         "financeur": adhesions["financeur"],
         "fiche": fiche,
+        "fiche_evaluee": evalue,
         "national": get_user_model().objects.get(username="national"),
         "region": region,
         "au": timezone.localdate(),
@@ -267,6 +270,9 @@ def pages(ctx, args) -> list[Mesure]:
     resultats.append(mesurer_page("Liste : recherche « mar »", coord, f"{liste}?q=mar", args.n, cible="p95 ≤ 100 ms", seuil=0.100))
     fiche = reverse("apprenant_detail", args=[grand.pk, ctx["fiche"].pk])
     resultats.append(mesurer_page("Fiche d'un apprenant", coord, fiche, args.n))
+    if ctx["fiche_evaluee"] is not None:
+        evaluee = reverse("apprenant_detail", args=[grand.pk, ctx["fiche_evaluee"].pk])
+        resultats.append(mesurer_page("Fiche d'un apprenant évalué (radar des compétences)", coord, evaluee, args.n))
     # the access log (administrateur): the project's latest accesses, and one learner's
     admin = client_verifie(ctx["admin"])
     journal = reverse("journal_acces", args=[grand.pk])

@@ -11,8 +11,12 @@ Places in use (docs/architecture.md, "Hooks"):
 
 - ``projet_choix`` (conciergerie): « Créer un projet » (partenaires), the roll-up's link (pilotage);
 - ``organisation_detail`` (partenaires): the organisation's learners and sessions (parcours);
-- ``apprenant_detail`` (parcours): the récits naming the learner (recits);
+- ``apprenant_detail`` (parcours): the récits naming the learner (recits), the competences'
+  radar chart and evaluations (competences);
+- ``etape`` (parcours, each step of a path): « Évaluer », the AFEST traceability (competences);
 - ``copil_detail`` (recits): the COPIL's PDF reports (pilotage);
+- ``afest_actions`` (competences: the learner's competences, an AFEST step's page): the learner's
+  AFEST file, a PDF (pilotage).
 - ``seance_actions`` (parcours, with ``seance``): the printable attendance sheet (pilotage).
 """
 

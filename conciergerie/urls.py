@@ -48,6 +48,7 @@ urlpatterns = [
     path("p/<int:projet_id>/", include("partenaires.urls")),
     path("p/<int:projet_id>/", include("finances.urls")),
     path("p/<int:projet_id>/", include("recits.urls")),
+    path("p/<int:projet_id>/", include("competences.urls")),
     path("p/<int:projet_id>/", include("pilotage.urls")),
     path("p/<int:projet_id>/", include("rgpd.urls")),
     path("p/<int:projet_id>/", include("conciergerie.urls_imports")),

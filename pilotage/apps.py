@@ -23,3 +23,5 @@ class PilotageConfig(AppConfig):
         sections.register("copil_detail", "pilotage/_copil_rapports.html")
         sections.register("seance_actions", "pilotage/_seance_emargement.html")
         sections.register("projet_choix", "pilotage/_lien_synthese.html", contexte=roll_up_possible)
+        # the learner's AFEST file (a PDF, pilotage/views_afest.py) from the competences' pages
+        sections.register("afest_actions", "pilotage/_afest_pdf_lien.html")

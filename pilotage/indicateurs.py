@@ -44,6 +44,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 
+from competences import indicateurs as indicateurs_competences
 from finances.models import Financement, TempsBenevole
 from finances.selectors import Totaux, syntheses, totaliser
 from parcours.models import (
@@ -558,3 +559,14 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
         part_certifiante=somme.etapes.part_certifiante,
     )
     return Synthese(total=somme, par_projet=par_projet, moyennes=moyennes)
+
+
+# ------------------------------------------------------------------ competences (issue 18)
+
+
+def competences(projets: Iterable, periode: Periode, *, masquer: bool = False) -> masquage.CompetencesAffichees:
+    """The competence figures (``competences.indicateurs``: evaluations, learners evaluated,
+    progression per bloc, AFEST complete vs incomplete), masked for funders by ``pilotage.masquage``.
+    The dashboard, the COPIL report and the bilan's « Compétences » sheet all call this."""
+    figures = indicateurs_competences.calculer(_ids(projets), periode.debut, periode.fin)
+    return masquage.competences(figures, masquer=masquer)

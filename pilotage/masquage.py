@@ -932,3 +932,76 @@ def masquer_synthese(
     ]
     total_masque = appliquer(total, dict(zip(structure.noms, etats[base:], strict=True)))
     return total_masque, projets
+
+
+# ------------------------------------------------------------------ the competence figures (competences.indicateurs)
+
+
+@dataclass(frozen=True)
+class ProgressionBlocAffichee:
+    referentiel: str
+    bloc: str
+    apprenants: Effectif
+    entree: Moyenne
+    derniere: Moyenne
+    ecart: Moyenne
+
+
+@dataclass(frozen=True)
+class CompetencesAffichees:
+    """The competence figures as shown: the counts of people (evaluations, learners evaluated,
+    AFEST steps) masked like every count; the competences evaluated are items of the frameworks
+    (never masked); a bloc's mean levels are hidden (« s ») with its number of learners when that
+    is 1 to 4 (a mean of a few learners gives their levels away)."""
+
+    evaluations: Effectif
+    apprenants_evalues: Effectif
+    competences_evaluees: int
+    progression_blocs: list[ProgressionBlocAffichee]
+    afest_total: Effectif
+    afest_completes: Effectif
+    afest_incompletes: Effectif
+    # issue 18's badges: « badges issued » goes here (an Effectif, masked with the others)
+
+
+def competences(figures, *, masquer: bool) -> CompetencesAffichees:
+    """``figures`` (``competences.indicateurs.FiguresCompetences``, in clear) as the reader sees
+    them: with ``masquer``, the counts go through ``proteger`` with the page's one relation
+    (AFEST steps = complete + incomplete), so that a « < 5 » cannot be recomputed from the two others."""
+    valeurs = {
+        "evaluations": figures.evaluations,
+        "apprenants_evalues": figures.apprenants_evalues,
+        "afest_total": figures.afest_total,
+        "afest_completes": figures.afest_completes,
+        "afest_incompletes": figures.afest_incompletes,
+    }
+    if masquer:
+        etats = proteger(valeurs, [Relation("afest_total", ("afest_completes", "afest_incompletes"))])
+    else:
+        etats = dict.fromkeys(valeurs, VISIBLE)
+
+    def effectif(cle: str) -> Effectif:
+        return Effectif(valeurs[cle], masque=etats[cle] in (PRIMAIRE, SECRET), secret=etats[cle] == SECRET)
+
+    progression = []
+    for p in figures.progression_blocs:
+        cache = _secret(p.apprenants, masquer)
+        progression.append(
+            ProgressionBlocAffichee(
+                referentiel=p.referentiel,
+                bloc=p.bloc,
+                apprenants=Effectif.de(p.apprenants, masquer),
+                entree=Moyenne(p.entree, cache),
+                derniere=Moyenne(p.derniere, cache),
+                ecart=Moyenne(p.ecart, cache),
+            )
+        )
+    return CompetencesAffichees(
+        evaluations=effectif("evaluations"),
+        apprenants_evalues=effectif("apprenants_evalues"),
+        competences_evaluees=figures.competences_evaluees,
+        progression_blocs=progression,
+        afest_total=effectif("afest_total"),
+        afest_completes=effectif("afest_completes"),
+        afest_incompletes=effectif("afest_incompletes"),
+    )

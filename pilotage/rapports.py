@@ -41,7 +41,7 @@ from recits.models import Copil, Recit
 from recits.selectors import recits_publiables
 
 from . import jobs, pdf
-from .indicateurs import Periode, calculer
+from .indicateurs import Periode, calculer, competences
 from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
 from .masquage import LEGENDE
 from .models import Destinataire, RapportCopil
@@ -178,6 +178,7 @@ def contexte_rapport(*, copil: Copil, destinataire: str = Destinataire.FINANCEUR
         "legende": LEGENDE,
         "periode": periode,
         "indicateurs": indicateurs,
+        "competences": competences([copil.projet], periode, masquer=True),
         # one Synthese per funding (finances.selectors.syntheses), computed by the indicators
         "financements": indicateurs.finances.financements,
         "totaux": indicateurs.finances.totaux,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("pilotage.urls_tableau")),
     path("", include("pilotage.urls_bilans")),
     path("", include("pilotage.urls_emargement")),
+    path("", include("pilotage.urls_afest")),
 ]

@@ -18,7 +18,7 @@ from conciergerie.scoping import adhesions_of
 from finances.models import Financement
 
 from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
-from .indicateurs import Periode, calculer, calculer_par_projet
+from .indicateurs import Periode, calculer, calculer_par_projet, competences
 
 CAPACITE = "tableau_de_bord.voir"
 
@@ -58,10 +58,12 @@ class TableauDeBordView(ProjetMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
         financements = self.scoped(Financement).select_related("financeur")
+        masquer = masquer_pour(self.adhesion.role)
         context.update(
             form=form,
             periode=periode,
-            indicateurs=calculer([self.projet], periode, masquer=masquer_pour(self.adhesion.role), financements=financements),
+            indicateurs=calculer([self.projet], periode, masquer=masquer, financements=financements),
+            competences=competences([self.projet], periode, masquer=masquer),
             plusieurs_projets=sum(peut(a.role, CAPACITE) for a in adhesions_of(self.request.user)) > 1,
         )
         return context

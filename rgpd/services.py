@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from competences.models import ComposanteAfest, Evaluation, NiveauEvaluation, TypeComposante
 from conciergerie.journal import journaliser
 from conciergerie.models import ActionAcces, JournalAcces, TraitementImport
 from conciergerie.scoping import exiger
@@ -30,6 +31,7 @@ from .textes import MARQUE, effacer, motifs_identite
 CAPACITE = "rgpd.gerer"
 DEJA_ANONYMISE = "Cette personne est déjà anonymisée."
 MOTIF_EFFACE = "Motif effacé (anonymisation)."
+PROPOS_EFFACES = "Propos effacés (anonymisation)."
 
 #: shown on the confirmation page
 EFFACE_APPRENANT = [
@@ -37,6 +39,7 @@ EFFACE_APPRENANT = [
     "jour et mois de naissance (seule l'année est gardée, pour les tranches d'âge)",
     "commune, e-mail, téléphone et contact prescripteur",
     "commentaires des freins et des sorties, motifs des étapes bloquées ou abandonnées",
+    "commentaires de ses évaluations de compétences, ses propos notés lors des phases réflexives d'AFEST ; son nom dans les autres traces d'AFEST",
     "son nom dans les objectifs, intitulés et récits ; ses liens aux récits",
     "tout l'historique des modifications de sa fiche et de ses parcours",
     "l'avis de fin de conservation éventuel",
@@ -118,6 +121,16 @@ def anonymiser_apprenant(*, apprenant: Apprenant, by, motif: str = MotifAnonymis
             Etape.objects.filter(pk=etape.pk).update(motif=motif_etape, intitule=effacer(etape.intitule, lies))
         for parcours in Parcours.objects.filter(apprenant=apprenant):
             Parcours.objects.filter(pk=parcours.pk).update(intitule=effacer(parcours.intitule, lies) or "Parcours")
+        # the competences: evaluations' comments, the learner's words in the AFEST's reflexive phases
+        Evaluation.objects.filter(apprenant=apprenant).update(commentaire="")
+        NiveauEvaluation.objects.filter(evaluation__apprenant=apprenant).update(commentaire="")
+        ComposanteAfest.objects.filter(etape__parcours__apprenant=apprenant, type=TypeComposante.PHASE_REFLEXIVE).update(
+            contenu=PROPOS_EFFACES
+        )
+        for composante in ComposanteAfest.objects.filter(etape__parcours__apprenant=apprenant).exclude(type=TypeComposante.PHASE_REFLEXIVE):
+            contenu = effacer(composante.contenu, lies)
+            if contenu != composante.contenu:
+                ComposanteAfest.objects.filter(pk=composante.pk).update(contenu=contenu)
 
         # 3. the récits: linked ones lose the link and the names; others naming the person, the names
         for recit in Recit.objects.filter(projet_id=apprenant.projet_id):

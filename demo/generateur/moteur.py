@@ -14,6 +14,7 @@ from partenaires.models import Organisation
 
 from .apprenants import ApprenantsMixin
 from .base import FORMATIONS, FREINS, GROUPE, SORTIES, SUIVIS, Taille, Tirage, horodatages_explicites
+from .competences import CompetencesMixin
 from .ecriture import EcritureMixin
 from .financements import FinancementsMixin
 from .projets import ProjetsMixin
@@ -21,7 +22,7 @@ from .seances import SeancesMixin
 from .vie_du_projet import VieDuProjetMixin
 
 
-class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin, SeancesMixin, VieDuProjetMixin):
+class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin, SeancesMixin, VieDuProjetMixin, CompetencesMixin):
     """One run: ``Generateur(taille).executer()``. Each section of the dataset is a mixin of its own module."""
 
     def __init__(self, taille: Taille, *, lot: int = 5000, mot_de_passe: str = "demo", journal=None, copie: bool | None = None):
@@ -61,6 +62,7 @@ class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin
                 self._creer(SessionFormation, [s for p in groupe for liste in p.sessions.values() for s in liste])
                 self._apprenants(groupe)
                 self._vie_du_projet(groupe)
+                self._competences(groupe)
                 for plan in groupe:  # free the group's objects
                     plan.orgs = plan.membres = plan.lignes = plan.consentants = []
                     plan.sessions = defaultdict(list)

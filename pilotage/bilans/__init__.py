@@ -2,7 +2,8 @@
 the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
 of queries.
 
-- ``ecrire_bilan``: the bilan of one project or of several for a period, ten sheets; learners
+- ``ecrire_bilan``: the bilan of one project or of several for a period, eleven sheets (the last,
+  *Compétences*, from ``pilotage.indicateurs.competences``); learners
   are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
   written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
   recorded by its job row; never for several). With several projects, the row sheets start with a
@@ -58,6 +59,7 @@ from .cellules import (
     _classeur,
 )
 from .feuilles_apprenants import _feuille_apprenants, _feuille_etapes, _feuille_sorties
+from .feuilles_competences import _feuille_competences
 from .feuilles_finances import _feuille_benevolat, _feuille_depenses, _feuille_financements
 from .feuilles_partenaires import _feuille_partenaires, _feuille_sessions
 from .feuilles_seances import _feuille_seances
@@ -162,6 +164,7 @@ def ecrire_bilan(
         lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
         lambda: _feuille_sessions(classeur, perimetre, periode),
         lambda: _feuille_seances(classeur, perimetre, periode, donnees_personnelles),
+        lambda: _feuille_competences(classeur, projets, periode),
     ]
     try:
         for n, etape in enumerate(etapes, start=1):

@@ -130,7 +130,7 @@ def _suivi(projet, user) -> dict:
     return {"projet_id": projet.pk, "type": "apprenants", "pk": traitement.pk}
 
 
-APPS = ["partenaires", "parcours", "finances", "recits", "pilotage", "rgpd"]
+APPS = ["partenaires", "parcours", "finances", "recits", "competences", "pilotage", "rgpd"]
 MATRICE = list(MATRICE_CORE)
 CIBLES_APPS = []
 for _app in APPS:

@@ -235,3 +235,26 @@ def test_icifornie_has_a_collective_session_with_seances_and_attendance(demo):
         "Bruno": Decimal("17"),
     }
     assert {e.type for e in etapes} == {"formation_collective"}
+def test_the_casmau_afest_with_its_framework_and_evaluations(demo, client):
+    """Issue 18: the co-built framework (3 blocs, 10 competences), two learners evaluated at entry
+    and exit, the AFEST with its four components (Maryse's still misses the reflexive phase)."""
+    from competences import selectors
+    from competences.models import Competence, Evaluation, Referentiel
+
+    icifornie = Projet.objects.get(nom="Icifornie")
+    referentiel = Referentiel.objects.get(projet=icifornie)
+    assert referentiel.blocs.count() == 3 and Competence.objects.filter(bloc__referentiel=referentiel).count() == 10
+    assert sorted(Evaluation.objects.filter(projet=icifornie).values_list("apprenant__prenom", "moment")) == [
+        ("Hélène", "entree"),
+        ("Hélène", "sortie"),
+        ("Maryse", "entree"),
+        ("Maryse", "sortie"),
+    ]
+    etapes = list(Etape.objects.filter(projet=icifornie, type=TypeEtape.AFEST).order_by("parcours__apprenant__prenom"))
+    completudes = selectors.completude_afest(etapes, selectors.composantes_de(etapes))
+    assert [(c.etape.parcours.apprenant.prenom, c.manquantes) for c in completudes] == [("Hélène", []), ("Maryse", ["Phase réflexive"])]
+    # the coordinator's view of Hélène's page: the radar chart, entry against exit
+    se_connecter(client, "coordinatrice", "demo")
+    helene = etapes[0].parcours.apprenant
+    page = client.get(f"/p/{icifornie.pk}/apprenants/{helene.pk}/").content.decode()
+    assert '<svg class="radar"' in page and "Traçabilité AFEST" in page

@@ -35,7 +35,7 @@ from tests.partage import lignes_partagees
 
 AU = "2025-06-30"
 PETIT = ["--projets", "3", "--apprenants", "300", "--graine", "7", "--au", AU]
-APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits"}
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "competences"}
 
 
 def generer(*args) -> str:
@@ -103,6 +103,15 @@ def test_counts(petit):
     assert etape.heures_realisees == sum(
         Presence.objects.filter(seance__session=etape.session, apprenant=etape.parcours.apprenant).values_list("heures", flat=True)
     )
+    # competences (issue 18): a framework per project, two evaluations of 8 competences for about a
+    # third of the learners, AFEST steps with their components
+    from competences.models import ComposanteAfest, Evaluation, NiveauEvaluation, Referentiel
+
+    assert Referentiel.objects.count() == len(projets)
+    evalues = Evaluation.objects.values("apprenant").distinct().count()
+    assert 60 <= evalues <= 120 and Evaluation.objects.count() == 2 * evalues
+    assert NiveauEvaluation.objects.count() == 8 * Evaluation.objects.count()
+    assert ComposanteAfest.objects.exists()
     # every account opens with the password given (one hash for all)
     assert get_user_model().objects.get(username="coord-001").check_password("demo")
 

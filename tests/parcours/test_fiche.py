@@ -113,6 +113,7 @@ def test_learner_page_query_budget(cabinet, django_assert_num_queries, n):
     # session, user, memberships (with their projects), learner, paths, steps, outcomes,
     # obstacles, récits, five history tables: the same with 5 and with 50 rows of each (the
     # session is not saved again: the project did not change), and the access log's one INSERT
-    # (conciergerie.journal: who opened the file)
-    with django_assert_num_queries(15):
+    # (conciergerie.journal: who opened the file), and the learner's evaluations (the competences
+    # section: none here, so neither their levels nor the frameworks' competences are read)
+    with django_assert_num_queries(16):
         client.get(_url(apprenant))

@@ -46,6 +46,7 @@ FEUILLES = [
     "Bénévolat",
     "Sessions et partage de valeur",
     "Séances et présences",
+    "Compétences",
 ]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+33 6 12 34 56 78", "-2+3", "@SUM(A1:A2)", "\tTabulé", "\rRetour"]
 
@@ -440,7 +441,7 @@ def test_progression_apres_chaque_feuille(projet, monde, django_capture_on_commi
 
     monkeypatch.setattr(bilans, "_feuille_sorties", espion)
     bilans.generer_bilan(bilan_id=bilan.pk)
-    assert vues == [10 + 3 * 80 // 10]  # after Synthèse, Apprenants, Parcours et étapes (of ten sheets)
+    assert vues == [10 + 3 * 80 // 10]  # after Synthèse, Apprenants, Parcours et étapes (of eleven sheets)
     bilan.refresh_from_db()
     assert bilan.progression == 100 and bilan.statut == StatutJob.PRET
 
@@ -803,7 +804,7 @@ def test_le_worker_genere_le_bilan_apres_le_commit(projet, monde):
 
 # ------------------------------------------------------------------ the detailed bilan of several projects
 
-LIGNES = FEUILLES[1:]  # the row sheets (not Synthèse)
+LIGNES = FEUILLES[1:-1]  # the row sheets (not Synthèse nor Compétences: figures of the projects together)
 
 
 @pytest.fixture
@@ -926,7 +927,7 @@ def _projets_remplis(n):
 
 #: the queries of the row sheets, on top of those of ``calculer`` (Synthèse): one per sheet read
 #: from the database, two for Partenaires (members) and Sessions (value shared), one for Séances et présences
-REQUETES_DES_FEUILLES = 10
+REQUETES_DES_FEUILLES = 13  # and three for Compétences (evaluations, levels, AFEST steps; the blocs only when a progression)
 
 
 @pytest.mark.parametrize("n", [2, 5])

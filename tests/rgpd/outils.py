@@ -44,6 +44,14 @@ def apprenant_partout(projet, *, admin=None) -> Apprenant:
     lie = f.RecitFactory(projet=projet, titre=f"Le parcours de {PRENOM}", texte=f"{PRENOM} est arrivée en 2024. {PRENOM} {NOM} a trouvé.")
     lie.apprenants.add(apprenant)
     f.RecitFactory(projet=projet, titre="Atelier", texte=f"Avec {PRENOM} {NOM} et d'autres.")
+    # competences: an evaluation's comments, the AFEST's traces (what the learner said)
+    niveau = f.NiveauEvaluationFactory(
+        evaluation__apprenant=apprenant, evaluation__commentaire=f"{PRENOM} progresse", commentaire=f"{NOM} hésite encore"
+    )
+    afest = f.EtapeFactory(parcours=parcours, type="afest")
+    f.ComposanteAfestFactory(etape=afest, type="phase_reflexive", contenu="« J'ai compris pourquoi on croise les sangles. »")
+    f.ComposanteAfestFactory(etape=afest, type="analyse", contenu=f"Situation choisie pour {PRENOM} : la bergère")
+    assert niveau.evaluation.apprenant == apprenant
     if admin is not None:
         # an import job's result: its first lines, as named in the file (conciergerie.imports.travail)
         TraitementImport.objects.create(

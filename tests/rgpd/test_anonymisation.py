@@ -81,11 +81,16 @@ def test_after_anonymisation_no_table_holds_the_person(projet_admin):
     assert list(Apprenant.history.filter(id=apprenant.pk).values_list("history_change_reason", flat=True)) == ["Anonymisation (RGPD)"]
     # what stays: the rows the figures count
     assert Parcours.objects.filter(apprenant=apprenant).count() == 1
-    assert Etape.objects.filter(parcours__apprenant=apprenant).count() == 1
+    assert Etape.objects.filter(parcours__apprenant=apprenant).count() == 2  # one of them an AFEST
     assert Frein.objects.filter(apprenant=apprenant).count() == 1
     assert Sortie.objects.filter(parcours__apprenant=apprenant).count() == 1
     assert calculer([projet], periode) == avant
     assert not Recit.objects.filter(apprenants=apprenant).exists()
+    # the learner's own words in the AFEST's reflexive phase go too; the traces stay (the AFEST is still complete or not)
+    from competences.models import ComposanteAfest
+
+    assert list(ComposanteAfest.objects.filter(type="phase_reflexive").values_list("contenu", flat=True)) == [services.PROPOS_EFFACES]
+    assert ComposanteAfest.objects.filter(etape__parcours__apprenant=apprenant).count() == 2
     anonymisation = Anonymisation.objects.get(apprenant=apprenant)
     assert (anonymisation.motif, anonymisation.par) == (MotifAnonymisation.DEMANDE, admin)
     assert JournalAcces.objects.filter(action=ActionAcces.ANONYMISATION, objet_id=apprenant.pk).exists()

@@ -81,8 +81,12 @@ def test_the_export_holds_every_row_of_the_person(projet_admin):
     assert (identite["prenom"], identite["nom"], identite["email"], identite["date_naissance"]) == (PRENOM, NOM, EMAIL, "1997-03-14")
     assert identite["situation_entree_libelle"] == "Demandeur d'emploi"
     assert len(tables["parcours.parcours"]["lignes"]) == 1  # not the other learner's
-    assert len(tables["parcours.etape"]["lignes"]) == 1
+    assert len(tables["parcours.etape"]["lignes"]) == 2  # one of them an AFEST
     assert len(tables["parcours.frein"]["lignes"]) == 1
+    # the competences, found by introspection: the evaluation, its level, the AFEST's two traces
+    assert [
+        len(tables[t]["lignes"]) for t in ("competences.evaluation", "competences.niveauevaluation", "competences.composanteafest")
+    ] == [1, 1, 2]
     assert len(tables["parcours.sortie"]["lignes"]) == 1
     assert [r["montant"] for r in tables["finances.partagevaleur"]["lignes"]] == [str(partage.montant)]
     # the récit linked and the récit naming them without the link
