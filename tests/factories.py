@@ -479,6 +479,8 @@ class PresenceFactory(factory.django.DjangoModelFactory):
     apprenant = factory.SubFactory(ApprenantFactory, projet=factory.SelfAttribute("..projet"))
     statut = par.StatutPresence.PRESENT
     heures = factory.SelfAttribute("seance.duree")
+
+
 # ---------------------------------------------------------------- competences
 
 

@@ -22,7 +22,9 @@ from parcours.models import Apprenant, Etape, ResultatSortie, TypeEtape
 from partenaires.models import Organisation
 from recits.models import Recit
 
-VERSION = 3  # 2: the access log (conciergerie.JournalAcces); 3: séances and attendance (seances.py), competences (frameworks, evaluations, AFEST)
+VERSION = (
+    3  # 2: the access log (conciergerie.JournalAcces); 3: séances and attendance (seances.py), competences (frameworks, evaluations, AFEST)
+)
 MARQUEUR = "generateur-donnees"
 PARIS = ZoneInfo("Europe/Paris")
 GROUPE = 12  # projects generated (and flushed) together

@@ -235,6 +235,8 @@ def test_icifornie_has_a_collective_session_with_seances_and_attendance(demo):
         "Bruno": Decimal("17"),
     }
     assert {e.type for e in etapes} == {"formation_collective"}
+
+
 def test_the_casmau_afest_with_its_framework_and_evaluations(demo, client):
     """Issue 18: the co-built framework (3 blocs, 10 competences), two learners evaluated at entry
     and exit, the AFEST with its four components (Maryse's still misses the reflexive phase)."""
