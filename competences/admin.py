@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Bloc, Competence, Evaluation, NiveauEvaluation, Referentiel
+from .models import Bloc, Competence, ComposanteAfest, Evaluation, NiveauEvaluation, Referentiel
 
 
 class BlocInline(admin.TabularInline):
@@ -57,3 +57,12 @@ class NiveauEvaluationAdmin(admin.ModelAdmin):
     list_display = ["evaluation", "competence", "niveau"]
     list_filter = ["niveau", "evaluation__projet"]
     raw_id_fields = ["evaluation", "competence"]
+
+
+@admin.register(ComposanteAfest)
+class ComposanteAfestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "etape", "type", "intervenant", "projet"]
+    list_filter = ["type", "projet"]
+    search_fields = ["contenu", "intervenant"]
+    raw_id_fields = ["etape", "evaluation", "saisie_par"]
+    filter_horizontal = ["competences"]

@@ -6,7 +6,7 @@ Names follow the shared model contract of issue 18 (the ``badges`` app builds on
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from conciergerie.roles import Role
 from conciergerie.scoping import EVERYTHING, ProjetScopedMixin, TenantQuerySet
@@ -221,3 +221,65 @@ class NiveauEvaluation(models.Model):
     def clean(self):
         if self.evaluation_id and self.competence_id and self.competence.bloc.referentiel_id != self.evaluation.referentiel_id:
             raise ValidationError({"competence": "Cette compétence n'appartient pas au référentiel de l'évaluation."})
+
+
+# ---------------------------------------------------------------- AFEST traceability
+
+
+class TypeComposante(models.TextChoices):
+    """The four components of an AFEST (décret du 28 décembre 2018, art. D. 6313-3-2 du code du
+    travail) that an OPCO checks before funding it."""
+
+    ANALYSE = "analyse", "Analyse de la situation de travail"
+    MISE_EN_SITUATION = "mise_en_situation", "Mise en situation de travail"
+    PHASE_REFLEXIVE = "phase_reflexive", "Phase réflexive"
+    EVALUATION = "evaluation", "Évaluation"
+
+
+class ComposanteAfestQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        if role == Role.PARTENAIRE:
+            return Q(etape__organisation_id=organisation_id)  # the AFEST steps it hosts
+        return super().role_filter(role, organisation_id)
+
+
+class ComposanteAfest(ProjetScopedMixin):
+    """One dated, attributed trace of an AFEST step: the analysis of the work situation (the
+    situations chosen in ``contenu``, the competences aimed), a mise en situation (its dates, the
+    tutor or trainer named in ``intervenant``), a reflexive phase (what the learner put into
+    words, in ``contenu``) or an evaluation (``evaluation``, of the framework)."""
+
+    etape = models.ForeignKey(Etape, on_delete=models.CASCADE, related_name="composantes_afest", verbose_name="étape AFEST")
+    type = models.CharField("composante", max_length=20, choices=TypeComposante.choices)
+    date = models.DateField("date")
+    date_fin = models.DateField("jusqu'au", null=True, blank=True)
+    intervenant = models.CharField("tuteur ou formateur", max_length=200, blank=True, help_text="Qui a conduit cette composante.")
+    contenu = models.TextField("contenu", blank=True)
+    competences = models.ManyToManyField(Competence, blank=True, related_name="composantes_afest", verbose_name="compétences visées")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, null=True, blank=True, related_name="composantes_afest", verbose_name="évaluation"
+    )
+    saisie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = ComposanteAfestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "composante AFEST"
+        verbose_name_plural = "composantes AFEST"
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date")),
+                name="composante_afest_fin_apres_debut",
+                violation_error_message="La fin doit suivre le début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type="evaluation", evaluation__isnull=False) | (~Q(type="evaluation") & Q(evaluation__isnull=True)),
+                name="composante_afest_evaluation_liee",
+                violation_error_message="Une composante « Évaluation » renvoie à une évaluation, et elle seule.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"

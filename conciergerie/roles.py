@@ -34,6 +34,12 @@ CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
     "imports.faire": ("Importer des fichiers (apprenants et leurs parcours, organisations, bénévolat)", frozenset({A, C})),
     "exports.donnees_personnelles": ("Exporter avec données personnelles", frozenset({A})),
     "rgpd.gerer": ("Droits des personnes : export, anonymisation, journal des accès, conservation", frozenset({A})),
+    "competences.voir": (
+        "Voir les référentiels de compétences et les évaluations (partenaire : celles de son organisation)",
+        frozenset({A, C, P}),
+    ),
+    "referentiels.modifier": ("Créer, modifier, importer les référentiels de compétences", frozenset({A, C})),
+    "evaluations.saisir": ("Évaluer les compétences, tracer l'AFEST (partenaire : étapes de son organisation)", frozenset({A, C, P})),
 }
 
 
@@ -42,7 +48,16 @@ CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
 #: members (an administrator removes who no longer needs access), the project itself (reopening
 #: it) and the data-protection rights (a person's export or anonymisation cannot wait).
 ECRITURES = frozenset(
-    {"apprenants.modifier", "etapes.modifier", "partenaires.modifier", "finances.modifier", "recits.modifier", "imports.faire"}
+    {
+        "apprenants.modifier",
+        "etapes.modifier",
+        "partenaires.modifier",
+        "finances.modifier",
+        "recits.modifier",
+        "imports.faire",
+        "referentiels.modifier",
+        "evaluations.saisir",
+    }
 )
 
 MESSAGE_CLOS = "Ce projet est clos : il se consulte mais ne se modifie plus. Un administrateur du projet peut le rouvrir."

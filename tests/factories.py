@@ -12,6 +12,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from competences import models as comp
 from conciergerie.models import Adhesion, Preferences, Projet, ResumeEnvoye
 from conciergerie.roles import Role
 from finances import models as fin
@@ -437,3 +438,71 @@ class BilanExcelFactory(factory.django.DjangoModelFactory):
         )
         echec = factory.Trait(statut=pil.StatutJob.ECHEC, erreur="Échec de la génération du bilan : test")
         nominatif = factory.Trait(donnees_personnelles=True)
+
+
+# ---------------------------------------------------------------- competences
+
+
+class ReferentielFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.Referentiel
+
+    projet = factory.SubFactory(ProjetFactory)
+    nom = factory.Sequence(lambda n: f"Référentiel {n}")
+
+
+class BlocFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.Bloc
+
+    referentiel = factory.SubFactory(ReferentielFactory)
+    code = factory.Sequence(lambda n: f"B{n}")
+    libelle = factory.Sequence(lambda n: f"Bloc {n}")
+    ordre = factory.Sequence(int)
+
+
+class CompetenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.Competence
+
+    bloc = factory.SubFactory(BlocFactory)
+    code = factory.Sequence(lambda n: f"C{n}")
+    libelle = factory.Sequence(lambda n: f"Compétence {n}")
+    criteres = "Réalise le geste\nExplique ce qu'il fait"
+    ordre = factory.Sequence(int)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.Evaluation
+
+    apprenant = factory.SubFactory(ApprenantFactory)
+    projet = factory.SelfAttribute("apprenant.projet")
+    referentiel = factory.SubFactory(ReferentielFactory, projet=factory.SelfAttribute("..projet"))
+    date = D(2025, 3, 1)
+    moment = comp.MomentEvaluation.ENTREE
+    evaluateur_qualite = comp.QualiteEvaluateur.COORDINATEUR
+
+    class Params:
+        sortie = factory.Trait(moment=comp.MomentEvaluation.SORTIE, date=D(2025, 6, 1))
+
+
+class NiveauEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.NiveauEvaluation
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    competence = factory.SubFactory(CompetenceFactory, bloc__referentiel=factory.SelfAttribute("...evaluation.referentiel"))
+    niveau = comp.Niveau.EN_COURS
+
+
+class ComposanteAfestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = comp.ComposanteAfest
+
+    etape = factory.SubFactory(EtapeFactory, type=par.TypeEtape.AFEST)
+    projet = factory.SelfAttribute("etape.projet")
+    type = comp.TypeComposante.ANALYSE
+    date = D(2025, 2, 3)
+    intervenant = "Tuteur"
+    contenu = "Situation de travail retenue"

@@ -9,7 +9,7 @@ from parcours.models import CompteurReference
 from tests import factories as f
 from tests.connexion import connecter
 
-APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "rgpd"}
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "competences", "rgpd"}
 #: records written by the app only: never added, changed nor deleted by hand
 REGISTRES = {"JournalAcces", "PurgeConservation", "Anonymisation", "AvisConservation"}
 
@@ -60,6 +60,8 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.ResumeEnvoyeFactory()
     f.PreferencesFactory()
     f.AvisRetraitConsentementFactory()
+    f.NiveauEvaluationFactory()
+    f.ComposanteAfestFactory()
     CompteurReference.objects.create(projet=f.ProjetFactory(), prefixe="FN")
     _registres_rgpd()
     _traitement_import()

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from competences import models as comp
 from conciergerie.models import Invitation, JournalAcces, Projet
 from conciergerie.scoping import TenantQuerySet
 from finances import models as fin
@@ -38,6 +39,12 @@ CREATEURS = {
     rec.Recit: lambda p: f.RecitFactory(projet=p),
     rec.Copil: lambda p: f.CopilFactory(projet=p),
     rec.AvisRetraitConsentement: lambda p: f.AvisRetraitConsentementFactory(recit__projet=p),
+    comp.Referentiel: lambda p: f.ReferentielFactory(projet=p),
+    comp.Bloc: lambda p: f.BlocFactory(referentiel__projet=p),
+    comp.Competence: lambda p: f.CompetenceFactory(bloc__referentiel__projet=p),
+    comp.Evaluation: lambda p: f.EvaluationFactory(apprenant__projet=p),
+    comp.NiveauEvaluation: lambda p: f.NiveauEvaluationFactory(evaluation__apprenant__projet=p),
+    comp.ComposanteAfest: lambda p: f.ComposanteAfestFactory(etape__parcours__apprenant__projet=p),
     pil.RapportCopil: lambda p: f.RapportCopilFactory(copil__projet=p),
     pil.BilanExcel: lambda p: f.BilanExcelFactory(projet=p),
     JournalAcces: lambda p: JournalAcces.objects.create(projet=p, action="fiche_apprenant", objet_libelle="A-1"),
