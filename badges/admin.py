@@ -32,7 +32,18 @@ class BadgeAdmin(admin.ModelAdmin):
     list_display = ["classe", "apprenant", "statut", "delivre_le", "projet"]
     list_filter = ["statut", "projet"]
     search_fields = ["classe__nom", "apprenant__reference"]
-    readonly_fields = ["projet", "classe", "apprenant", "statut", "delivre_le", "delivre_par", "revoque_le", "revoque_par", "index_statut", "jwt"]
+    readonly_fields = [
+        "projet",
+        "classe",
+        "apprenant",
+        "statut",
+        "delivre_le",
+        "delivre_par",
+        "revoque_le",
+        "revoque_par",
+        "index_statut",
+        "jwt",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -62,9 +62,7 @@ def document_emetteur(cle: CleProjet) -> dict:
     return {
         "@context": [CONTEXTE_VC, CONTEXTE_OB],
         **profil_emetteur(cle),
-        "verificationMethod": [
-            {"id": cle.kid, "type": "JsonWebKey", "controller": cle.url_emetteur, "publicKeyJwk": cle.cle_publique}
-        ],
+        "verificationMethod": [{"id": cle.kid, "type": "JsonWebKey", "controller": cle.url_emetteur, "publicKeyJwk": cle.cle_publique}],
         "assertionMethod": [cle.kid],
     }
 
@@ -125,7 +123,13 @@ def construire(badge: Badge, cle: CleProjet, email: str) -> dict:
 
 def signer_credential(vc: dict, cle: CleProjet) -> str:
     """The credential as a compact JWT-VC (OB 3.0 §8.2.4.1: the payload is the credential)."""
-    charge = {**vc, "iss": vc["issuer"]["id"], "jti": vc["id"], "nbf": int(_horodatage(vc["validFrom"])), "iat": int(timezone.now().timestamp())}
+    charge = {
+        **vc,
+        "iss": vc["issuer"]["id"],
+        "jti": vc["id"],
+        "nbf": int(_horodatage(vc["validFrom"])),
+        "iat": int(timezone.now().timestamp()),
+    }
     return cles.signer(cle, charge)
 
 
@@ -156,7 +160,9 @@ def bit(octets: bytes, index: int) -> bool:
 
 def indices_revoques(projet) -> list[int]:
     return list(
-        Badge.objects.of_projet(projet).filter(statut=StatutBadge.REVOQUE, index_statut__isnull=False).values_list("index_statut", flat=True)
+        Badge.objects.of_projet(projet)
+        .filter(statut=StatutBadge.REVOQUE, index_statut__isnull=False)
+        .values_list("index_statut", flat=True)
     )
 
 
@@ -264,7 +270,9 @@ def verifier_jwt(jeton: str) -> Verification:
     if badge.statut == StatutBadge.REVOQUE:
         raisons = [f"Révoqué le {timezone.localtime(badge.revoque_le):%d/%m/%Y} par l'émetteur."]
         return Verification(Verdict.REVOQUE, raisons, vc=charge, badge=badge)
-    return Verification(Verdict.VALIDE, ["Signature vérifiée avec la clé publique de l'émetteur ; badge non révoqué."], vc=charge, badge=badge)
+    return Verification(
+        Verdict.VALIDE, ["Signature vérifiée avec la clé publique de l'émetteur ; badge non révoqué."], vc=charge, badge=badge
+    )
 
 
 def _uuid_valide(texte: str) -> bool:

@@ -19,9 +19,7 @@ class BadgeClasseForm(TexteLibreFormMixin, forms.ModelForm):
         error_messages={"invalid_choice": "Une compétence choisie n'appartient pas à un référentiel du projet."},
         help_text="Le badge est suggéré dès que la dernière évaluation de l'apprenant atteint le niveau requis pour chacune.",
     )
-    niveau = forms.TypedChoiceField(
-        label="Niveau requis pour chaque compétence", choices=Niveau.choices, coerce=int, initial=Niveau.ACQUIS
-    )
+    niveau = forms.TypedChoiceField(label="Niveau requis pour chaque compétence", choices=Niveau.choices, coerce=int, initial=Niveau.ACQUIS)
 
     class Meta:
         model = BadgeClasse
@@ -66,7 +64,11 @@ class ConfirmationForm(forms.Form):
 
 
 class RevocationForm(TexteLibreFormMixin, forms.Form):
-    motif = forms.CharField(label="Motif de la révocation", max_length=300, help_text="Gardé dans l'historique du badge ; la page publique dit seulement « révoqué ».")
+    motif = forms.CharField(
+        label="Motif de la révocation",
+        max_length=300,
+        help_text="Gardé dans l'historique du badge ; la page publique dit seulement « révoqué ».",
+    )
 
 
 class PublicationForm(forms.Form):

@@ -76,7 +76,7 @@ def svg_genere(classe) -> bytes:
         '<text x="128" y="120" text-anchor="middle" font-family="sans-serif" font-size="40" fill="#ffffff">★</text>'
         f'<text x="128" y="160" text-anchor="middle" font-family="sans-serif" font-size="16" fill="#ffffff">{escape(nom)}</text>'
         "</svg>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def png_genere(classe, taille: int = 128) -> bytes:
@@ -140,4 +140,3 @@ def cuire_svg(classe, jeton: str) -> bytes:
     element = etree.SubElement(racine, f"{{{NS_OB3}}}credential", nsmap={"openbadges": NS_OB3})
     element.set("verify", jeton)
     return etree.tostring(racine, xml_declaration=True, encoding="utf-8")
-

@@ -77,9 +77,7 @@ class BadgeClasse(ProjetScopedMixin):
         validators=[FileExtensionValidator(["png", "svg"])],
         help_text="PNG ou SVG (500 Ko au plus). Sans image, une image est dessinée à partir du nom.",
     )
-    competences = models.ManyToManyField(
-        Competence, through="CompetenceRequise", related_name="badge_classes", verbose_name="compétences"
-    )
+    competences = models.ManyToManyField(Competence, through="CompetenceRequise", related_name="badge_classes", verbose_name="compétences")
     identifiant = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -90,7 +88,9 @@ class BadgeClasse(ProjetScopedMixin):
         verbose_name_plural = "badges (modèles)"
         ordering = ["nom"]
         constraints = [
-            models.UniqueConstraint(fields=["projet", "nom"], name="badgeclasse_nom_unique", violation_error_message="Ce badge existe déjà.")
+            models.UniqueConstraint(
+                fields=["projet", "nom"], name="badgeclasse_nom_unique", violation_error_message="Ce badge existe déjà."
+            )
         ]
 
     def __str__(self):
@@ -144,9 +144,7 @@ class Badge(ProjetScopedMixin):
     revoque_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
     motif_revocation = models.CharField("motif de la révocation", max_length=300, blank=True)
-    publication = models.CharField(
-        "ce que la page publique montre", max_length=12, choices=Publication.choices, default=Publication.RIEN
-    )
+    publication = models.CharField("ce que la page publique montre", max_length=12, choices=Publication.choices, default=Publication.RIEN)
     #: the public verification page's address (unguessable)
     slug = models.CharField(max_length=40, unique=True, default=nouveau_slug, editable=False)
     #: the credential's id (``urn:uuid:…``)

@@ -84,9 +84,7 @@ def delivrer_badge(*, badge: Badge, by) -> Badge:
         raise ValidationError("Ce badge est déjà délivré.")
     manquants = criteres_manquants(badge.classe, badge.apprenant)
     if manquants:
-        raise ValidationError(
-            "Les critères du badge ne sont pas atteints : " + " ; ".join(str(e) for e in manquants) + "."
-        )
+        raise ValidationError("Les critères du badge ne sont pas atteints : " + " ; ".join(str(e) for e in manquants) + ".")
     email = (badge.apprenant.email or "").strip()
     if not email:
         raise ValidationError(MESSAGE_SANS_EMAIL.format(apprenant=badge.apprenant))

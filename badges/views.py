@@ -73,7 +73,11 @@ class BadgeClasseFormView(ServiceFormView):
     def enregistrer(self, form):
         data = form.cleaned_data
         return services.enregistrer_badge_classe(
-            classe=form.save(commit=False), projet=self.projet, by=self.request.user, competences=list(data["competences"]), niveau=data["niveau"]
+            classe=form.save(commit=False),
+            projet=self.projet,
+            by=self.request.user,
+            competences=list(data["competences"]),
+            niveau=data["niveau"],
         )
 
     def message_succes(self):
@@ -237,4 +241,3 @@ class BadgeTelechargerView(ProjetMixin, View):
             reponse = HttpResponse(images.cuire_svg(badge.classe, badge.jwt), content_type="image/svg+xml")
         reponse["Content-Disposition"] = f'attachment; filename="{nom}.{format_}"'
         return reponse
-

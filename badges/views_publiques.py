@@ -98,4 +98,3 @@ def badgeclasse_image_publique(request, identifiant):
         # opened on its own, an SVG is a document: nothing in it may run
         reponse["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return reponse
-

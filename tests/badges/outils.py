@@ -37,7 +37,9 @@ def pem_publique(cle_projet) -> bytes:
     jwk = cle_projet.cle_publique
     assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519" and "d" not in jwk
     brut = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
-    return Ed25519PublicKey.from_public_bytes(brut).public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return Ed25519PublicKey.from_public_bytes(brut).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def telecharger_par(client):

@@ -158,7 +158,11 @@ def test_un_apprenant_sans_email_est_refuse_en_le_disant():
 
 @pytest.mark.parametrize(
     ("publication", "montre", "cache"),
-    [("rien", [], ["Zéphyrine", "Quenouille"]), ("prenom", ["Zéphyrine"], ["Quenouille"]), ("nom_complet", ["Zéphyrine", "Quenouille"], [])],
+    [
+        ("rien", [], ["Zéphyrine", "Quenouille"]),
+        ("prenom", ["Zéphyrine"], ["Quenouille"]),
+        ("nom_complet", ["Zéphyrine", "Quenouille"], []),
+    ],
 )
 def test_la_page_publique_ne_montre_que_ce_que_l_apprenant_publie(client, publication, montre, cache):
     badge, coord = badge_delivre(prenom="Zéphyrine", nom="Quenouille")
