@@ -60,3 +60,6 @@ class CleProjetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # every credential it signed would no longer verify
