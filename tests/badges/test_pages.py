@@ -159,3 +159,26 @@ def test_services_refusent_qui_n_est_pas_coordinateur():
         services.delivrer_badge(badge=badge, by=partenaire)
     with pytest.raises(PermissionDenied):
         services.proposer_badge(classe=badge.classe, apprenant=badge.apprenant, by=f.UserFactory())
+
+
+def test_la_section_de_la_fiche_ne_grandit_pas_avec_les_badges_ni_les_evaluations(django_assert_max_num_queries):
+    """The section's context: four queries at most, with 5 classes, 3 badges and 20 evaluations."""
+    from types import SimpleNamespace
+
+    from badges.selectors import badges_suggeres, section_apprenant
+    from conciergerie.models import Adhesion
+
+    badge, coord = badge_delivre()
+    projet, eleve = badge.projet, badge.apprenant
+    competence = badge.classe.requises.get().competence
+    for i in range(4):
+        f.BadgeClasseFactory(projet=projet, nom=f"Classe {i}", competences=[(competence, Niveau.ACQUIS if i % 2 else Niveau.MAITRISE)])
+    for _ in range(20):
+        evaluation = f.EvaluationFactory(apprenant=eleve, referentiel=competence.bloc.referentiel)
+        f.NiveauEvaluationFactory(evaluation=evaluation, competence=competence, niveau=Niveau.ACQUIS)
+    request = SimpleNamespace(adhesion=Adhesion.objects.get(user=coord, projet=projet))
+    with django_assert_max_num_queries(4):
+        contexte = section_apprenant({"apprenant": eleve, "request": request})
+    assert sorted(c.nom for c in contexte["badges_suggeres"]) == ["Classe 1", "Classe 3"]
+    assert sorted(c.nom for c in badges_suggeres(eleve)) == ["Classe 1", "Classe 3"]
+    assert [b.classe.nom for b in contexte["badges_apprenant"]] == ["Couture d'assise"]
