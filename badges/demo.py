@@ -21,13 +21,18 @@ def delivrer_badge_demo(
     by=None,
 ) -> Badge | None:
     """A badge class over the competences that a learner of ``projet`` reached (« Acquis » or
-    better) in their latest evaluation, proposed then issued to that learner (the first evaluated
-    at exit, or ``apprenant``), who publishes their first name. The learner gets an invented
+    better) in an evaluation — the one reaching the most (exit evaluations first), or
+    ``apprenant``'s —, proposed then issued to that learner, who publishes their first name. The learner gets an invented
     address if they have none (demo data). ``None`` if no learner reached any competence."""
     evaluations = Evaluation.objects.of_projet(projet).order_by("-moment", "-date", "-pk").prefetch_related("niveaux__competence")
     if apprenant is not None:
         evaluations = evaluations.filter(apprenant=apprenant)
-    evaluation = next((e for e in evaluations if any(n.niveau >= Niveau.ACQUIS for n in e.niveaux.all())), None)
+    # the evaluation (exit first, then the latest) that reaches the most competences
+    evaluation, meilleur = None, 0
+    for candidate in evaluations:
+        nombre = sum(1 for n in candidate.niveaux.all() if n.niveau >= Niveau.ACQUIS)
+        if nombre > meilleur:
+            evaluation, meilleur = candidate, nombre
     if evaluation is None:
         return None
     apprenant = evaluation.apprenant

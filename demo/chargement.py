@@ -32,6 +32,7 @@ from django.db import models
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from badges.demo import delivrer_badge_demo
 from conciergerie.models import Projet
 from parcours.services import cloturer_parcours
 
@@ -163,5 +164,8 @@ def charger(aujourd_hui: date, mot_de_passe: str) -> dict:
     comptes = charger_comptes(COMPTES, mot_de_passe)
     chargeur = Chargeur(aujourd_hui, comptes)
     for chemin in PROJETS:
-        chargeur.charger(chemin)
+        projet = chargeur.charger(chemin)
+        # issue 18: one Open Badge, signed with the project's key, over the competences a learner
+        # reached in their evaluations (nothing for a project without evaluations)
+        delivrer_badge_demo(projet=projet)
     return comptes
