@@ -2,14 +2,14 @@
 (``pilotage`` calls it; a figure is computed here only). Raw counts: ``pilotage/masquage.py``
 masks them for funders like every count it shows.
 
-``periode``: any object with ``debut`` and ``fin`` dates (``pilotage.indicateurs.Periode``; this
-app is below ``pilotage`` and cannot import it). A badge counts in the period it was issued in
+The signature is ``competences.indicateurs.calculer``'s: projects, first and last day (this app is
+below ``pilotage`` and cannot take its ``Periode``). A badge counts in the period it was issued in
 (``delivre_le``, Europe/Paris day), revoked since or not; ``revoques`` counts those of them
 revoked, ``valides`` those still valid.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -27,15 +27,17 @@ class FiguresBadges:
     par_badge: tuple[tuple[str, int], ...]  # (badge class, issued in the period), most issued first
 
 
-def _bornes(periode) -> tuple[datetime, datetime]:
-    debut = timezone.make_aware(datetime.combine(periode.debut, time.min))
-    fin = timezone.make_aware(datetime.combine(periode.fin + timedelta(days=1), time.min))
-    return debut, fin
+def _bornes(debut: date, fin: date) -> tuple[datetime, datetime]:
+    return (
+        timezone.make_aware(datetime.combine(debut, time.min)),
+        timezone.make_aware(datetime.combine(fin + timedelta(days=1), time.min)),
+    )
 
 
-def badges_delivres(projets, periode) -> FiguresBadges:
-    """« Badges délivrés » of ``projets`` (a project, its id, or several) over ``periode``: two queries."""
-    debut, fin = _bornes(periode)
+def badges_delivres(projets, debut: date, fin: date) -> FiguresBadges:
+    """« Badges délivrés » of ``projets`` (a project, its id, or several) issued from ``debut`` to
+    ``fin`` (days, Europe/Paris, both included): three queries."""
+    debut, fin = _bornes(debut, fin)
     delivres = Badge.objects.of_projet(projets).filter(delivre_le__gte=debut, delivre_le__lt=fin)
     totaux = delivres.aggregate(
         delivres=Count("pk"),

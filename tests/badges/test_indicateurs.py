@@ -1,7 +1,6 @@
 """« Badges délivrés »: counted in the period they were issued in, revoked ones apart."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,12 +11,6 @@ from badges.models import Badge
 from tests.badges.outils import badge_delivre, badge_propose
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Periode:
-    debut: date
-    fin: date
 
 
 def test_badges_delivres_dans_la_periode():
@@ -33,10 +26,10 @@ def test_badges_delivres_dans_la_periode():
     badge_delivre(email="e@example.org")  # another project
 
     aujourdhui = timezone.localdate()
-    figures = badges_delivres(projet, Periode(aujourdhui - timedelta(days=30), aujourdhui))
+    figures = badges_delivres(projet, aujourdhui - timedelta(days=30), aujourdhui)
     assert (figures.delivres, figures.valides, figures.revoques, figures.apprenants, figures.proposes) == (2, 1, 1, 2, 1)
     assert figures.par_badge == (("Couture d'assise", 1), ("Garnissage", 1))
-    tout = badges_delivres([projet], Periode(aujourdhui - timedelta(days=500), aujourdhui))
+    tout = badges_delivres([projet], aujourdhui - timedelta(days=500), aujourdhui)
     assert tout.delivres == 3
 
 
