@@ -213,3 +213,27 @@ def test_le_profil_de_l_emetteur_publie_la_cle_publique(client):
     assert methode["id"] == cle.kid and methode["publicKeyJwk"] == cle.cle_publique
     jwks = client.get(reverse("emetteur_jwks", args=[cle.identifiant])).json()
     assert jwks["keys"][0]["x"] == cle.cle_publique["x"] and "d" not in jwks["keys"][0]
+
+
+def test_alg_none_et_cle_inconnue_sont_invalides():
+    badge, _ = badge_delivre()
+    entete, charge, _signature = badge.jwt.split(".")
+    import base64
+
+    sans_signature = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": cles.entete_non_verifiee(badge.jwt)["kid"]}).encode())
+    jeton = sans_signature.decode().rstrip("=") + "." + charge + "."
+    assert credential.verifier_jwt(jeton).etat == credential.Verdict.INVALIDE
+    autre_kid = base64.urlsafe_b64encode(json.dumps({"alg": "EdDSA", "kid": "https://ailleurs.example/cle"}).encode()).decode().rstrip("=")
+    resultat = credential.verifier_jwt(f"{autre_kid}.{charge}.{_signature}")
+    assert resultat.etat == credential.Verdict.INVALIDE and "clé inconnue" in resultat.raisons[0]
+
+
+def test_apres_anonymisation_le_badge_se_verifie_sans_nom(client):
+    from rgpd.services import anonymiser_apprenant
+
+    badge, coord = badge_delivre(prenom="Zéphyrine", nom="Quenouille")
+    services.changer_publication(badge=badge, by=coord, publication="nom_complet")
+    anonymiser_apprenant(apprenant=badge.apprenant, by=None)
+    page = client.get(reverse("badge_public", args=[badge.slug])).content.decode()
+    assert "Badge valide" in page
+    assert "Zéphyrine" not in page and "Quenouille" not in page
