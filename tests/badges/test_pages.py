@@ -182,3 +182,42 @@ def test_la_section_de_la_fiche_ne_grandit_pas_avec_les_badges_ni_les_evaluation
     assert sorted(c.nom for c in contexte["badges_suggeres"]) == ["Classe 1", "Classe 3"]
     assert sorted(c.nom for c in badges_suggeres(eleve)) == ["Classe 1", "Classe 3"]
     assert [b.classe.nom for b in contexte["badges_apprenant"]] == ["Couture d'assise"]
+
+
+def test_une_image_png_deposee_est_celle_du_badge_cuit(login):
+    import png
+
+    from badges.images import png_genere
+
+    badge, coord = badge_delivre()
+    classe = badge.classe
+    client = login(coord)
+    depot = png_genere(classe, taille=32)
+    reponse = client.post(
+        reverse("badgeclasse_update", args=[classe.projet_id, classe.pk]),
+        {
+            "nom": classe.nom,
+            "description": classe.description,
+            "criteres": classe.criteres,
+            "niveau": "3",
+            "competences": [r.competence_id for r in classe.requises.all()],
+            "image": SimpleUploadedFile("badge.png", depot, "image/png"),
+            "_version": client.get(reverse("badgeclasse_update", args=[classe.projet_id, classe.pk])).context["view"].version_affichee,
+        },
+    )
+    assert reponse.status_code == 302, reponse.content.decode()[:2000]
+    cuit = client.get(reverse("badge_telecharger", args=[classe.projet_id, badge.pk, "png"])).content
+    largeur, hauteur, _lignes, _info = png.Reader(bytes=cuit).read()
+    assert (largeur, hauteur) == (32, 32)
+    assert OB3Verifier.extract_token_from_png(cuit) == badge.jwt
+    faux = client.post(
+        reverse("badgeclasse_create", args=[classe.projet_id]),
+        {
+            "nom": "Y",
+            "description": "d",
+            "criteres": "c",
+            "niveau": "3",
+            "image": SimpleUploadedFile("y.png", b"pas une image", "image/png"),
+        },
+    )
+    assert "pas une image PNG lisible" in faux.content.decode()
