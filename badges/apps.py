@@ -9,3 +9,11 @@ class BadgesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "badges"
     verbose_name = "Open Badges"
+
+    def ready(self):
+        from conciergerie import sections
+
+        from .selectors import section_apprenant
+
+        # the learner's page (parcours) lists the learner's badges and those suggested
+        sections.register("apprenant_detail", "badges/_apprenant_badges.html", contexte=section_apprenant)

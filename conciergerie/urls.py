@@ -49,12 +49,15 @@ urlpatterns = [
     path("p/<int:projet_id>/", include("finances.urls")),
     path("p/<int:projet_id>/", include("recits.urls")),
     path("p/<int:projet_id>/", include("competences.urls")),
+    path("p/<int:projet_id>/", include("badges.urls")),
     path("p/<int:projet_id>/", include("pilotage.urls")),
     path("p/<int:projet_id>/", include("rgpd.urls")),
     path("p/<int:projet_id>/", include("conciergerie.urls_imports")),
     path("synthese/", include("pilotage.urls_synthese")),
     # a user's iCal feed of séances (a secret URL, no login: parcours/views_seances.py)
     path("calendrier/", include("parcours.urls_calendrier")),
+    # Open Badges: the verification pages and what a credential names (public, no login)
+    path("badges/", include("badges.urls_publiques")),
     path("admin/", admin.site.urls),
 ]
 

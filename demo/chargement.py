@@ -41,6 +41,7 @@ from django.db import models
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from badges.demo import delivrer_badge_demo
 from conciergerie.models import Projet
 from parcours.models import Apprenant
 from parcours.services import ajouter_participants, cloturer_parcours
@@ -183,5 +184,8 @@ def charger(aujourd_hui: date, mot_de_passe: str) -> dict:
     comptes = charger_comptes(COMPTES, mot_de_passe)
     chargeur = Chargeur(aujourd_hui, comptes)
     for chemin in PROJETS:
-        chargeur.charger(chemin)
+        projet = chargeur.charger(chemin)
+        # issue 18: one Open Badge, signed with the project's key, over the competences a learner
+        # reached in their evaluations (nothing for a project without evaluations)
+        delivrer_badge_demo(projet=projet)
     return comptes

@@ -547,3 +547,37 @@ class ComposanteAfestFactory(factory.django.DjangoModelFactory):
     date = D(2025, 2, 3)
     intervenant = "Tuteur"
     contenu = "Situation de travail retenue"
+
+
+# ---------------------------------------------------------------- badges
+
+
+class BadgeClasseFactory(factory.django.DjangoModelFactory):
+    """A badge class; ``competences=[(competence, niveau), …]`` adds the required competences."""
+
+    class Meta:
+        model = "badges.BadgeClasse"
+        skip_postgeneration_save = True
+
+    projet = factory.SubFactory(ProjetFactory)
+    nom = factory.Sequence(lambda n: f"Badge {n}")
+    description = "Coudre une assise de fauteuil en atelier."
+    criteres = "Avoir réalisé une assise complète sous le regard du tuteur."
+
+    @factory.post_generation
+    def competences(self, create, extracted, **kwargs):
+        from badges.models import CompetenceRequise
+
+        for competence, niveau in extracted or ():
+            CompetenceRequise.objects.create(badge_classe=self, competence=competence, niveau=niveau)
+
+
+class BadgeFactory(factory.django.DjangoModelFactory):
+    """A proposed badge (``services.delivrer_badge`` issues it: the signature is the app's)."""
+
+    class Meta:
+        model = "badges.Badge"
+
+    classe = factory.SubFactory(BadgeClasseFactory)
+    projet = factory.SelfAttribute("classe.projet")
+    apprenant = factory.SubFactory(ApprenantFactory, projet=factory.SelfAttribute("..projet"), email="apprenant@example.org")

@@ -9,9 +9,9 @@ from parcours.models import CompteurReference
 from tests import factories as f
 from tests.connexion import connecter
 
-APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "competences", "rgpd"}
+APPS = {"conciergerie", "partenaires", "parcours", "finances", "recits", "competences", "badges", "rgpd"}
 #: records written by the app only: never added, changed nor deleted by hand
-REGISTRES = {"JournalAcces", "PurgeConservation", "Anonymisation", "AvisConservation"}
+REGISTRES = {"JournalAcces", "PurgeConservation", "Anonymisation", "AvisConservation", "CleProjet"}
 
 
 def _invitation():
@@ -68,6 +68,7 @@ def test_admin_changelist_add_and_change_open(client, model):
     _registres_rgpd()
     _traitement_import()
     _invitation()
+    _badges()
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
     assert changelist.status_code == 200
@@ -79,6 +80,7 @@ def test_admin_changelist_add_and_change_open(client, model):
         "AvisRetraitConsentement",
         "TraitementImport",
         "Invitation",
+        "Badge",  # proposed and issued (signed) by the app (badges.services)
         *REGISTRES,
     }
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (403 if sans_ajout else 200)
@@ -89,6 +91,12 @@ def test_admin_changelist_add_and_change_open(client, model):
     # the record of the Excel exports (who exported personal data) is never deleted by hand
     suppression = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk]))
     assert suppression.status_code == (403 if model.__name__ in {"BilanExcel", *REGISTRES} else 200)
+
+
+def _badges():
+    from tests.badges.outils import badge_delivre
+
+    badge_delivre()  # a class, its required competence, the project's key, a signed badge
 
 
 def _traitement_import():

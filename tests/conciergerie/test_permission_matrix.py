@@ -130,7 +130,7 @@ def _suivi(projet, user) -> dict:
     return {"projet_id": projet.pk, "type": "apprenants", "pk": traitement.pk}
 
 
-APPS = ["partenaires", "parcours", "finances", "recits", "competences", "pilotage", "rgpd"]
+APPS = ["partenaires", "parcours", "finances", "recits", "competences", "badges", "pilotage", "rgpd"]
 MATRICE = list(MATRICE_CORE)
 CIBLES_APPS = []
 for _app in APPS:
@@ -230,6 +230,11 @@ PUBLIQUES_KWARGS = {
     "invitation": {"jeton": "lien-invente"},
     "calendrier_ical": {"user_id": 1, "jeton": "0" * 32},
 }
+# an app's public pages: ``PUBLIQUES`` and ``PUBLIQUES_KWARGS`` of its tests/<app>/matrice.py
+for _app in APPS:
+    _module = importlib.import_module(f"tests.{_app}.matrice")
+    PUBLIQUES += getattr(_module, "PUBLIQUES", [])
+    PUBLIQUES_KWARGS.update(getattr(_module, "PUBLIQUES_KWARGS", {}))
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from badges import models as bad
 from competences import models as comp
 from conciergerie.models import Invitation, JournalAcces, Projet
 from conciergerie.scoping import TenantQuerySet
@@ -42,6 +43,8 @@ CREATEURS = {
     rec.Recit: lambda p: f.RecitFactory(projet=p),
     rec.Copil: lambda p: f.CopilFactory(projet=p),
     rec.AvisRetraitConsentement: lambda p: f.AvisRetraitConsentementFactory(recit__projet=p),
+    bad.BadgeClasse: lambda p: f.BadgeClasseFactory(projet=p),
+    bad.Badge: lambda p: f.BadgeFactory(classe__projet=p),
     comp.Referentiel: lambda p: f.ReferentielFactory(projet=p),
     comp.Bloc: lambda p: f.BlocFactory(referentiel__projet=p),
     comp.Competence: lambda p: f.CompetenceFactory(bloc__referentiel__projet=p),

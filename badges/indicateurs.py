@@ -1,0 +1,58 @@
+"""The badges' figures for the competences part of the dashboard, the COPIL PDF and the bilan
+(``pilotage`` calls it; a figure is computed here only). Raw counts: ``pilotage/masquage.py``
+masks them for funders like every count it shows.
+
+The signature is ``competences.indicateurs.calculer``'s: projects, first and last day (this app is
+below ``pilotage`` and cannot take its ``Periode``). A badge counts in the period it was issued in
+(``delivre_le``, Europe/Paris day), revoked since or not; ``revoques`` counts those of them
+revoked, ``valides`` those still valid.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .models import Badge, StatutBadge
+
+
+@dataclass(frozen=True)
+class FiguresBadges:
+    delivres: int
+    valides: int
+    revoques: int
+    apprenants: int  # learners holding at least one badge issued in the period
+    proposes: int  # waiting for a coordinator's confirmation (now, whatever the period)
+    par_badge: tuple[tuple[str, int], ...]  # (badge class, issued in the period), most issued first
+
+
+def _bornes(debut: date, fin: date) -> tuple[datetime, datetime]:
+    return (
+        timezone.make_aware(datetime.combine(debut, time.min)),
+        timezone.make_aware(datetime.combine(fin + timedelta(days=1), time.min)),
+    )
+
+
+def badges_delivres(projets, debut: date, fin: date) -> FiguresBadges:
+    """« Badges délivrés » of ``projets`` (a project, its id, or several) issued from ``debut`` to
+    ``fin`` (days, Europe/Paris, both included): three queries."""
+    debut, fin = _bornes(debut, fin)
+    delivres = Badge.objects.of_projet(projets).filter(delivre_le__gte=debut, delivre_le__lt=fin)
+    totaux = delivres.aggregate(
+        delivres=Count("pk"),
+        revoques=Count("pk", filter=Q(statut=StatutBadge.REVOQUE)),
+        apprenants=Count("apprenant", distinct=True),
+    )
+    par_badge = tuple(
+        (ligne["classe__nom"], ligne["n"]) for ligne in delivres.values("classe__nom").annotate(n=Count("pk")).order_by("-n", "classe__nom")
+    )
+    proposes = Badge.objects.of_projet(projets).filter(statut=StatutBadge.PROPOSE).count()
+    return FiguresBadges(
+        delivres=totaux["delivres"],
+        valides=totaux["delivres"] - totaux["revoques"],
+        revoques=totaux["revoques"],
+        apprenants=totaux["apprenants"],
+        proposes=proposes,
+        par_badge=par_badge,
+    )
