@@ -441,7 +441,7 @@ def test_progression_apres_chaque_feuille(projet, monde, django_capture_on_commi
 
     monkeypatch.setattr(bilans, "_feuille_sorties", espion)
     bilans.generer_bilan(bilan_id=bilan.pk)
-    assert vues == [10 + 3 * 80 // 10]  # after Synthèse, Apprenants, Parcours et étapes (of eleven sheets)
+    assert vues == [10 + 3 * 80 // 11]  # after Synthèse, Apprenants, Parcours et étapes (of eleven sheets)
     bilan.refresh_from_db()
     assert bilan.progression == 100 and bilan.statut == StatutJob.PRET
 
