@@ -34,25 +34,30 @@ def _bornes(debut: date, fin: date) -> tuple[datetime, datetime]:
     )
 
 
-def badges_delivres(projets, debut: date, fin: date) -> FiguresBadges:
+def badges_delivres(projets, debut: date, fin: date, *, par_classe: bool = True) -> FiguresBadges:
     """« Badges délivrés » of ``projets`` (a project, its id, or several) issued from ``debut`` to
-    ``fin`` (days, Europe/Paris, both included): three queries."""
+    ``fin`` (days, Europe/Paris, both included): one query, two with ``par_classe`` (the dashboard,
+    the COPIL report and the bilan do not list the classes: ``par_classe=False``)."""
     debut, fin = _bornes(debut, fin)
-    delivres = Badge.objects.of_projet(projets).filter(delivre_le__gte=debut, delivre_le__lt=fin)
-    totaux = delivres.aggregate(
-        delivres=Count("pk"),
-        revoques=Count("pk", filter=Q(statut=StatutBadge.REVOQUE)),
-        apprenants=Count("apprenant", distinct=True),
+    dans_la_periode = Q(delivre_le__gte=debut, delivre_le__lt=fin)
+    totaux = Badge.objects.of_projet(projets).aggregate(
+        delivres=Count("pk", filter=dans_la_periode),
+        revoques=Count("pk", filter=dans_la_periode & Q(statut=StatutBadge.REVOQUE)),
+        apprenants=Count("apprenant", distinct=True, filter=dans_la_periode),
+        proposes=Count("pk", filter=Q(statut=StatutBadge.PROPOSE)),
     )
-    par_badge = tuple(
-        (ligne["classe__nom"], ligne["n"]) for ligne in delivres.values("classe__nom").annotate(n=Count("pk")).order_by("-n", "classe__nom")
-    )
-    proposes = Badge.objects.of_projet(projets).filter(statut=StatutBadge.PROPOSE).count()
+    par_badge = ()
+    if par_classe:
+        delivres = Badge.objects.of_projet(projets).filter(dans_la_periode)
+        par_badge = tuple(
+            (ligne["classe__nom"], ligne["n"])
+            for ligne in delivres.values("classe__nom").annotate(n=Count("pk")).order_by("-n", "classe__nom")
+        )
     return FiguresBadges(
         delivres=totaux["delivres"],
         valides=totaux["delivres"] - totaux["revoques"],
         revoques=totaux["revoques"],
         apprenants=totaux["apprenants"],
-        proposes=proposes,
+        proposes=totaux["proposes"],
         par_badge=par_badge,
     )

@@ -44,6 +44,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 
+from badges.indicateurs import badges_delivres
 from competences import indicateurs as indicateurs_competences
 from finances.models import Financement, TempsBenevole
 from finances.selectors import Totaux, syntheses, totaliser
@@ -567,6 +568,9 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
 def competences(projets: Iterable, periode: Periode, *, masquer: bool = False) -> masquage.CompetencesAffichees:
     """The competence figures (``competences.indicateurs``: evaluations, learners evaluated,
     progression per bloc, AFEST complete vs incomplete), masked for funders by ``pilotage.masquage``.
-    The dashboard, the COPIL report and the bilan's « Compétences » sheet all call this."""
-    figures = indicateurs_competences.calculer(_ids(projets), periode.debut, periode.fin)
-    return masquage.competences(figures, masquer=masquer)
+    and the Open Badges issued in the period (``badges.indicateurs``). The dashboard, the COPIL
+    report and the bilan's « Compétences » sheet all call this."""
+    ids = _ids(projets)
+    figures = indicateurs_competences.calculer(ids, periode.debut, periode.fin)
+    badges = badges_delivres(ids, periode.debut, periode.fin, par_classe=False)
+    return masquage.competences(figures, badges, masquer=masquer)

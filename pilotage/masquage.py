@@ -961,22 +961,35 @@ class CompetencesAffichees:
     afest_total: Effectif
     afest_completes: Effectif
     afest_incompletes: Effectif
-    # issue 18's badges: « badges issued » goes here (an Effectif, masked with the others)
+    # the Open Badges issued in the period (badges.indicateurs): issued = still valid + revoked
+    badges_delivres: Effectif
+    badges_valides: Effectif
+    badges_revoques: Effectif
 
 
-def competences(figures, *, masquer: bool) -> CompetencesAffichees:
-    """``figures`` (``competences.indicateurs.FiguresCompetences``, in clear) as the reader sees
-    them: with ``masquer``, the counts go through ``proteger`` with the page's one relation
-    (AFEST steps = complete + incomplete), so that a « < 5 » cannot be recomputed from the two others."""
+def competences(figures, badges, *, masquer: bool) -> CompetencesAffichees:
+    """``figures`` (``competences.indicateurs.FiguresCompetences``, in clear) and ``badges``
+    (``badges.indicateurs.FiguresBadges``) as the reader sees them: with ``masquer``, the counts go
+    through ``proteger`` with the page's relations (AFEST steps = complete + incomplete, badges
+    issued = still valid + revoked), so that a « < 5 » cannot be recomputed from the two others."""
     valeurs = {
         "evaluations": figures.evaluations,
         "apprenants_evalues": figures.apprenants_evalues,
         "afest_total": figures.afest_total,
         "afest_completes": figures.afest_completes,
         "afest_incompletes": figures.afest_incompletes,
+        "badges_delivres": badges.delivres,
+        "badges_valides": badges.valides,
+        "badges_revoques": badges.revoques,
     }
     if masquer:
-        etats = proteger(valeurs, [Relation("afest_total", ("afest_completes", "afest_incompletes"))])
+        etats = proteger(
+            valeurs,
+            [
+                Relation("afest_total", ("afest_completes", "afest_incompletes")),
+                Relation("badges_delivres", ("badges_valides", "badges_revoques")),
+            ],
+        )
     else:
         etats = dict.fromkeys(valeurs, VISIBLE)
 
@@ -1004,4 +1017,7 @@ def competences(figures, *, masquer: bool) -> CompetencesAffichees:
         afest_total=effectif("afest_total"),
         afest_completes=effectif("afest_completes"),
         afest_incompletes=effectif("afest_incompletes"),
+        badges_delivres=effectif("badges_delivres"),
+        badges_valides=effectif("badges_valides"),
+        badges_revoques=effectif("badges_revoques"),
     )

@@ -30,7 +30,8 @@ def _feuille_competences(classeur, projets, periode: Periode, *, masquer: bool =
         ("AFEST", c.afest_total),
         ("AFEST complètes (4 composantes tracées)", c.afest_completes),
         ("AFEST incomplètes", c.afest_incompletes),
-        # issue 18's badges: « Badges délivrés » goes here
+        ("Open Badges délivrés", c.badges_delivres),
+        ("dont révoqués depuis", c.badges_revoques),
     ):
         feuille.ajouter(("", libelle, valeur, *vide), types=(TEXTE, TEXTE, ENTIER, NOMBRE, NOMBRE, NOMBRE))
     for p in c.progression_blocs:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from badges.indicateurs import FiguresBadges
 from competences import indicateurs
 from competences.models import MomentEvaluation, TypeComposante
 from parcours.models import TypeEtape
@@ -16,6 +17,7 @@ from tests import factories as f
 from tests.connexion import connecter
 
 DEBUT, FIN = D(2025, 1, 1), D(2025, 12, 31)
+AUCUN_BADGE = FiguresBadges(delivres=0, valides=0, revoques=0, apprenants=0, proposes=0, par_badge=())
 
 
 def _evaluer(apprenant, referentiel, niveaux, date, moment):
@@ -80,9 +82,9 @@ def test_a_few_learners_mean_is_hidden(db):
         afest_completes=0,
         afest_incompletes=0,
     )
-    (bloc,) = masquage.competences(figures, masquer=True).progression_blocs
+    (bloc,) = masquage.competences(figures, AUCUN_BADGE, masquer=True).progression_blocs
     assert (str(bloc.apprenants), str(bloc.entree), str(bloc.derniere), str(bloc.ecart)) == ("< 5", "s", "s", "s")
-    (bloc,) = masquage.competences(figures, masquer=False).progression_blocs
+    (bloc,) = masquage.competences(figures, AUCUN_BADGE, masquer=False).progression_blocs
     assert str(bloc.derniere) == "3,0"
 
 
@@ -93,3 +95,26 @@ def test_dashboard_shows_them(projet, client, role, attendu):
     page = client.get(reverse("tableau_de_bord", args=[projet.pk]), {"debut": "2025-01-01", "fin": "2025-12-31"}).content.decode()
     assert f'<dd id="chiffre-afest-completes">{attendu}</dd>' in page
     assert "B1 — Préparer" in page
+
+
+def test_badges_issued_beside_them_masked_with_their_relation(db):
+    """Issued = still valid + revoked: with 7 issued of which 1 revoked, the funder must not read
+    the revoked one from 7 − 6 — the revoked « < 5 » pulls one of the two others into « s »."""
+    figures = indicateurs.FiguresCompetences(
+        evaluations=0, apprenants_evalues=0, competences_evaluees=0, progression_blocs=[], afest_completes=0, afest_incompletes=0
+    )
+    badges = FiguresBadges(delivres=7, valides=6, revoques=1, apprenants=7, proposes=0, par_badge=())
+    masquees = masquage.competences(figures, badges, masquer=True)
+    assert str(masquees.badges_revoques) == "< 5"
+    assert "s" in {str(masquees.badges_delivres), str(masquees.badges_valides)}
+    en_clair = masquage.competences(figures, badges, masquer=False)
+    assert (str(en_clair.badges_delivres), str(en_clair.badges_revoques)) == ("7", "1")
+
+
+def test_dashboard_counts_the_badges_issued(db, client):
+    from tests.badges.outils import badge_delivre
+
+    badge, coord = badge_delivre()
+    connecter(coord, client)
+    page = client.get(reverse("tableau_de_bord", args=[badge.projet.pk])).content.decode()
+    assert '<dd id="chiffre-badges-delivres">1</dd>' in page

@@ -927,7 +927,7 @@ def _projets_remplis(n):
 
 #: the queries of the row sheets, on top of those of ``calculer`` (Synthèse): one per sheet read
 #: from the database, two for Partenaires (members) and Sessions (value shared), one for Séances et présences
-REQUETES_DES_FEUILLES = 13  # and three for Compétences (evaluations, levels, AFEST steps; the blocs only when a progression)
+REQUETES_DES_FEUILLES = 14  # and four for Compétences (evaluations, levels, AFEST steps, badges; the blocs only when a progression)
 
 
 @pytest.mark.parametrize("n", [2, 5])
