@@ -99,9 +99,9 @@ def test_the_filters_of_a_list_fold_on_a_phone_and_filter_once_unfolded(connecte
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("#resultats")).to_contain_text("Marchand")
     expect(page.locator("#resultats")).not_to_contain_text("ICI-000")
-    # a learner's row is a card: each value after its column's name
-    cellule = page.locator("#resultats table.tableau td[data-label]").first
-    expect(cellule).to_be_visible()
+    # a learner's row is a card: each value after its column's name (set on the swapped-in table)
+    expect(page.locator("#resultats table.tableau[data-cartes]")).to_have_count(1)
+    expect(page.locator("#resultats table.tableau td[data-label]").first).to_be_visible()
     assert page.evaluate(LARGEUR)[0] <= 390
 
     page.set_viewport_size({"width": 1280, "height": 800})
