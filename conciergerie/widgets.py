@@ -22,4 +22,6 @@ class PlageDatesWidget(DateRangeWidget):
         for libelle, widget, sous_widget in zip(self.libelles, contexte["widget"]["subwidgets"], self.widgets, strict=True):
             champ = sous_widget.render(widget["name"], widget["value"], widget["attrs"], renderer)
             bornes.append((widget["attrs"]["id"], libelle, champ))
-        return format_html('<span class="plage-dates">{}</span>', format_html_join("", '<span class="borne"><label for="{}">{}</label>{}</span>', bornes))
+        return format_html(
+            '<span class="plage-dates">{}</span>', format_html_join("", '<span class="borne"><label for="{}">{}</label>{}</span>', bornes)
+        )

@@ -61,9 +61,7 @@ class ApprenantFilter(django_filters.FilterSet):
     qpv = OuiNonFilter(label="QPV", method="filter_booleen")
     zrr = OuiNonFilter(label="ZRR", method="filter_booleen")
     situation_entree = django_filters.ChoiceFilter(label="Situation à l'entrée", choices=Situation.choices)
-    date_entree = django_filters.DateFromToRangeFilter(
-        label="Entrée dans la conciergerie", widget=PlageDatesWidget()
-    )
+    date_entree = django_filters.DateFromToRangeFilter(label="Entrée dans la conciergerie", widget=PlageDatesWidget())
     bloquee = OuiNonFilter(label="Avec une étape bloquée", method="filter_bloquee")
     sans_etape = OuiNonFilter(label="Parcours sans étape depuis 60 jours", method="filter_sans_etape")
     suivi_du = OuiNonFilter(label="Suivi à 6 mois dû", method="filter_suivi_du")

@@ -204,9 +204,7 @@ class RecitFilter(django_filters.FilterSet):
 class ActiviteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Intitulé ou lieu", method="filter_q")
     type = django_filters.ChoiceFilter(label="Type", choices=TypeActivite.choices, empty_label="Tous les types")
-    periode = django_filters.DateFromToRangeFilter(
-        label="Période", field_name="date", widget=PlageDatesWidget()
-    )
+    periode = django_filters.DateFromToRangeFilter(label="Période", field_name="date", widget=PlageDatesWidget())
 
     class Meta:
         model = Activite

@@ -44,7 +44,7 @@ def test_axe_finds_a_violation_it_is_shown(live_server, page):
     page.goto(f"{live_server.url}/connexion/")
     page.evaluate(
         "() => { const m = document.querySelector('main'); m.insertAdjacentHTML('beforeend', "
-        "'<input type=\"text\" id=\"sans-nom\"><img src=\"/static/x.png\">'); }"
+        '\'<input type="text" id="sans-nom"><img src="/static/x.png">\'); }'
     )
     ids = {v["id"] for v in violations_axe(page)}
     assert {"label", "image-alt"} <= ids

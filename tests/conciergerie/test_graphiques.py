@@ -73,12 +73,16 @@ def test_the_bar_chart_table_says_what_the_chart_says():
         for r in css(racine, ".barres .barre-ligne")
     ]
     tableau = [tuple(texte(c) for c in css(tr, "th, td")) for tr in css(racine, ".donnees-graphique tbody tr")]
-    assert [(libelle, valeur) for libelle, valeur, _ in dessin] == tableau == [
-        ("Emploi durable", "12"),
-        ("Formation qualifiante", "6"),
-        ("Autre", "< 5"),
-        ("Sans solution", "0"),
-    ]
+    assert (
+        [(libelle, valeur) for libelle, valeur, _ in dessin]
+        == tableau
+        == [
+            ("Emploi durable", "12"),
+            ("Formation qualifiante", "6"),
+            ("Autre", "< 5"),
+            ("Sans solution", "0"),
+        ]
+    )
     assert [largeur for *_, largeur in dessin] == ["100.0", "50.0", "0.0", "0.0"]
     # the words are HTML text, not drawn in the SVG (which would shrink them with the drawing)
     assert not css(racine, "svg text")
