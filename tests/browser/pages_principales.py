@@ -44,6 +44,7 @@ PAGES = [
     Page("un apprenant", "apprenants.voir", _p("apprenant_detail", "apprenant")),
     Page("liste des organisations", "partenaires.voir", _p("organisation_list")),
     Page("une organisation", "partenaires.voir", _p("organisation_detail", "organisation")),
+    Page("une convention", "partenaires.voir", _p("convention_detail", "convention")),
     Page("sessions", "apprenants.voir", _p("sessionformation_list")),
     Page("une session", "apprenants.voir", _p("sessionformation_detail", "session")),
     Page("finances", "finances.voir", _p("finances")),
@@ -52,6 +53,7 @@ PAGES = [
     Page("liste des récits", "recits.modifier", _p("recit_list")),
     Page("un récit", "recits.modifier", _p("recit_detail", "recit")),
     Page("activités", "tableau_de_bord.voir", _p("activite_list")),
+    Page("une activité", "tableau_de_bord.voir", _p("activite_detail", "activite")),
     Page("liste des COPIL", "tableau_de_bord.voir", _p("copil_list")),
     Page("un COPIL", "tableau_de_bord.voir", _p("copil_detail", "copil")),
     Page("tableau de bord", "tableau_de_bord.voir", _p("tableau_de_bord")),
@@ -60,8 +62,13 @@ PAGES = [
     Page("imports", "imports.faire", _p("imports")),
     Page("membres", "membres.gerer", _p("membres")),
     Page("conservation des données", "rgpd.gerer", _p("conservation")),
+    Page("journal des accès", "rgpd.gerer", _p("journal_acces")),
+    Page("le projet (formulaire)", "projet.gerer", _p("projet_modifier")),
+    Page("nouvel apprenant (formulaire)", "apprenants.modifier", _p("apprenant_create")),
+    Page("mes projets", None, lambda d: reverse("mes_projets")),
     Page("sécurité du compte", None, lambda d: reverse("compte")),
     Page("préférences", None, lambda d: reverse("preferences")),
+    Page("mot de passe (formulaire)", None, lambda d: reverse("mot_de_passe_modifier")),
     Page("protection des données", None, lambda d: reverse("protection_donnees")),
 ]
 
@@ -85,7 +92,7 @@ def creer_donnees() -> dict:
     f.MembreConsortiumFactory(projet=projet, organisation=tiers_lieu, chef_de_file=True)
     f.MembreConsortiumFactory(projet=projet, organisation=of)
     f.ContactFactory(organisation=of, referent=True)
-    f.ConventionFactory(projet=projet, parties=[of, tiers_lieu], financement=True)
+    convention = f.ConventionFactory(projet=projet, parties=[of, tiers_lieu], financement=True)
 
     apprenant = f.ApprenantFactory(projet=projet, prenom="Léa", nom="Marchand", qpv_=True, consentant=True)
     parcours = f.ParcoursFactory(apprenant=apprenant, intitule="Auxiliaire de vie", date_debut=today - timedelta(days=200))
@@ -107,12 +114,14 @@ def creer_donnees() -> dict:
     f.DepenseFactory(ligne=ligne, montant=Decimal("12500.00"))
     f.VersementFactory(financement=financement, recu=True)
     f.VersementFactory(financement=financement, type=f.fin.TypeVersement.SOLDE)
+    # a second funding (another funder): two summaries on the finances page, their sections named apart
+    f.DepenseFactory(ligne__financement=f.FinancementFactory(projet=projet, programme="FSE+", intitule="Inclusion"))
     for jour in range(3):
         f.TempsBenevoleFactory(projet=projet, organisation=tiers_lieu, date=today - timedelta(days=jour))
     f.PartageValeurFactory(projet=projet, organisation=of, session=session)
 
     recit = f.RecitFactory(projet=projet, titre="Louise, notre bêta-testeuse", copil=True, date=D(2025, 3, 10))
-    f.ActiviteFactory(projet=projet, intitule="Atelier numérique")
+    activite = f.ActiviteFactory(projet=projet, intitule="Atelier numérique")
     f.ActiviteFactory(projet=projet, comite=True)
     copil = f.CopilFactory(projet=projet, lieu="Mugron")
     f.RapportCopilFactory(copil=copil, pret=True)
@@ -121,6 +130,8 @@ def creer_donnees() -> dict:
         "adhesions": {"administrateur": adm, "coordinateur": coord, "partenaire": part, "financeur": fin},
         "apprenant": apprenant,
         "organisation": of,
+        "convention": convention,
+        "activite": activite,
         "session": session,
         "financement": financement,
         "recit": recit,
