@@ -91,7 +91,9 @@ def creer_donnees() -> dict:
     tiers_lieu = f.OrganisationFactory(projet=projet, nom="La Smalah", tiers_lieu=True)
     f.MembreConsortiumFactory(projet=projet, organisation=tiers_lieu, chef_de_file=True)
     f.MembreConsortiumFactory(projet=projet, organisation=of)
-    f.ContactFactory(organisation=of, referent=True)
+    # long words, as real data has them: they wrap, the page does not widen
+    f.ContactFactory(organisation=of, referent=True, email="secretariat.formation-continue@greta-des-landes-sud-aquitaine.fr")
+    f.OrganisationFactory(projet=projet, nom="Association départementale d'accompagnement socioprofessionnel des Landes (ADASPL)")
     convention = f.ConventionFactory(projet=projet, parties=[of, tiers_lieu], financement=True)
 
     apprenant = f.ApprenantFactory(projet=projet, prenom="Léa", nom="Marchand", qpv_=True, consentant=True)
