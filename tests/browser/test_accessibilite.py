@@ -69,3 +69,28 @@ def test_main_pages_have_no_wcag_violation(role, connecter, live_server):
         if violations:
             echecs.append(f"{nom} ({chemin}) :\n{decrire(violations)}")
     assert not echecs, f"{role} — violations WCAG 2.1 AA :\n" + "\n".join(echecs)
+
+
+def test_what_a_phone_unfolds_has_no_violation(connecter, live_server):
+    """axe-core skips what is hidden: on a phone, with the menu, the filters and each chart's
+    « Voir les données » unfolded (clicked open), the pages are checked again."""
+    donnees = creer_donnees()
+    page = connecter("coord")
+    page.set_viewport_size({"width": 390, "height": 844})
+    echecs, ouverts = [], 0
+    noms = {"liste des apprenants", "finances", "un financement", "tableau de bord", "activités", "un COPIL"}
+    for nom, chemin in pages("coordinateur", donnees):
+        if nom not in noms:
+            continue
+        page.goto(live_server.url + chemin)
+        page.get_by_role("button", name="Menu").click()
+        resumes = page.locator("main details > summary")
+        for i in range(resumes.count()):
+            resumes.nth(i).click()
+            ouverts += 1
+        assert page.locator("main details:not([open])").count() == 0
+        violations = violations_axe(page)
+        if violations:
+            echecs.append(f"{nom} ({chemin}) :\n{decrire(violations)}")
+    assert ouverts >= 8, "les filtres et les données des graphiques se déplient"
+    assert not echecs, "déplié sur un téléphone — violations :\n" + "\n".join(echecs)
