@@ -92,5 +92,5 @@ def test_what_a_phone_unfolds_has_no_violation(connecter, live_server):
         violations = violations_axe(page)
         if violations:
             echecs.append(f"{nom} ({chemin}) :\n{decrire(violations)}")
-    assert ouverts >= 8, "les filtres et les données des graphiques se déplient"
+    assert ouverts >= 6, "les filtres (2 listes) et les données des graphiques (4 au tableau de bord) se déplient"
     assert not echecs, "déplié sur un téléphone — violations :\n" + "\n".join(echecs)
