@@ -1,23 +1,29 @@
-"""Server-side SVG charts: the same markup serves the browser page and the PDF, with no
-JavaScript (strict CSP friendly). Geometry is computed here; the templates only draw."""
+"""Server-side charts: the same markup serves the browser page and the PDF, with no JavaScript
+(strict CSP friendly). Geometry is computed here; the templates only draw.
+
+A chart is readable at every width (issue 19): its words and figures are HTML text next to the
+bars, never drawn inside a scaled SVG (a 560-unit drawing shrunk to a 360 px phone printed them
+at 7 px); each bar is a small SVG (``viewBox="0 0 100 …"`` stretched to its cell) whose length is
+the value as a percentage of the largest one. The chart's data follows it as a table
+(components/graphique_*.html: in a « Voir les données » disclosure on screen, printed open in the
+COPIL PDF), built from the same rows (``donnees``): tests/conciergerie/test_graphiques.py checks
+they say the same.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-LARGEUR = 560
-LARGEUR_LIBELLE = 210
-LARGEUR_VALEUR = 50
-HAUTEUR_BARRE = 18
-ESPACE = 6
+
+def _pourcent(valeur, maximum) -> float:
+    return round(float(100 * valeur / maximum), 1) if maximum else 0.0
 
 
 @dataclass(frozen=True)
 class Barre:
     libelle: str
     valeur: str  # the display text ("12", "< 5")
-    y: int
-    largeur: float
+    pourcent: float  # the bar's length, % of the largest value (0 for a masked figure)
 
 
 def barres(lignes, titre: str) -> dict:
@@ -25,26 +31,16 @@ def barres(lignes, titre: str) -> dict:
     ``effectif`` with ``valeur``/``masque``). A masked figure draws no bar and reads "< 5": its
     size would give it away."""
     visibles = [0 if ligne.effectif.masque else ligne.effectif.valeur for ligne in lignes]
-    maximum = max(visibles, default=0) or 1
-    zone = LARGEUR - LARGEUR_LIBELLE - LARGEUR_VALEUR
+    maximum = max(visibles, default=0)
     liste = [
-        Barre(
-            libelle=ligne.libelle,
-            valeur=str(ligne.effectif),
-            y=i * (HAUTEUR_BARRE + ESPACE),
-            largeur=round(zone * v / maximum, 1),
-        )
-        for i, (ligne, v) in enumerate(zip(lignes, visibles, strict=True))
+        Barre(libelle=ligne.libelle, valeur=str(ligne.effectif), pourcent=_pourcent(v, maximum))
+        for ligne, v in zip(lignes, visibles, strict=True)
     ]
     return {
         "titre": titre,
         "barres": liste,
-        "largeur": LARGEUR,
-        "hauteur": max(len(liste) * (HAUTEUR_BARRE + ESPACE), HAUTEUR_BARRE),
-        "x_barre": LARGEUR_LIBELLE,
-        "x_valeur": LARGEUR - LARGEUR_VALEUR + 6,
-        "h": HAUTEUR_BARRE,
-        "y_texte": HAUTEUR_BARRE - 5,
+        "colonnes": ("Catégorie", "Effectif"),
+        "donnees": [(b.libelle, b.valeur) for b in liste],
     }
 
 
@@ -53,38 +49,29 @@ class Comparaison:
     libelle: str
     prevu_texte: str
     reel_texte: str
-    y: int
-    largeur_prevu: float
-    largeur_reel: float
+    pourcent_prevu: float
+    pourcent_reel: float
     depasse: bool
 
 
 def prevu_reel(lignes, titre: str, *, format_valeur=str) -> dict:
     """Planned vs actual per row (``lignes``: (libelle, prevu, reel)): a light bar for the plan,
     a darker one for the actual, red when it goes beyond the plan."""
-    maximum = max((max(p, r) for _, p, r in lignes), default=0) or 1
-    zone = LARGEUR - LARGEUR_LIBELLE - 2 * LARGEUR_VALEUR
-    pas = 2 * HAUTEUR_BARRE + ESPACE
+    maximum = max((max(p, r) for _, p, r in lignes), default=0)
     liste = [
         Comparaison(
             libelle=libelle,
             prevu_texte=format_valeur(prevu),
             reel_texte=format_valeur(reel),
-            y=i * pas,
-            largeur_prevu=round(float(zone * prevu / maximum), 1),
-            largeur_reel=round(float(zone * reel / maximum), 1),
+            pourcent_prevu=_pourcent(prevu, maximum),
+            pourcent_reel=_pourcent(reel, maximum),
             depasse=reel > prevu,
         )
-        for i, (libelle, prevu, reel) in enumerate(lignes)
+        for libelle, prevu, reel in lignes
     ]
     return {
         "titre": titre,
         "lignes": liste,
-        "largeur": LARGEUR,
-        "hauteur": max(len(liste) * pas, pas),
-        "x_barre": LARGEUR_LIBELLE,
-        "x_valeur": LARGEUR - 2 * LARGEUR_VALEUR + 6,
-        "h": HAUTEUR_BARRE - 4,
-        "y_texte": HAUTEUR_BARRE - 5,
-        "y_reel": HAUTEUR_BARRE - 2,
+        "colonnes": ("Catégorie", "Prévu", "Dépensé"),
+        "donnees": [(c.libelle, c.prevu_texte, c.reel_texte) for c in liste],
     }

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from conciergerie.recherche import contient
+from conciergerie.widgets import PlageDatesWidget
 from partenaires.models import Organisation
 
 from .models import Apprenant, Etape, Parcours, Situation, Sortie, StatutEtape, StatutParcours, TypeEtape, TypeSortie
@@ -61,9 +62,7 @@ class ApprenantFilter(django_filters.FilterSet):
     qpv = OuiNonFilter(label="QPV", method="filter_booleen")
     zrr = OuiNonFilter(label="ZRR", method="filter_booleen")
     situation_entree = django_filters.ChoiceFilter(label="Situation à l'entrée", choices=Situation.choices)
-    date_entree = django_filters.DateFromToRangeFilter(
-        label="Entrée entre", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
-    )
+    date_entree = django_filters.DateFromToRangeFilter(label="Entrée dans la conciergerie", widget=PlageDatesWidget())
     bloquee = OuiNonFilter(label="Avec une étape bloquée", method="filter_bloquee")
     sans_etape = OuiNonFilter(label="Parcours sans étape depuis 60 jours", method="filter_sans_etape")
     suivi_du = OuiNonFilter(label="Suivi à 6 mois dû", method="filter_suivi_du")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
+from conciergerie.widgets import PlageDatesWidget
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
@@ -231,9 +232,7 @@ class RecitFilter(django_filters.FilterSet):
 class ActiviteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Intitulé ou lieu", method="filter_q")
     type = django_filters.ChoiceFilter(label="Type", choices=TypeActivite.choices, empty_label="Tous les types")
-    periode = django_filters.DateFromToRangeFilter(
-        label="Période", field_name="date", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
-    )
+    periode = django_filters.DateFromToRangeFilter(label="Période", field_name="date", widget=PlageDatesWidget())
 
     class Meta:
         model = Activite

@@ -94,3 +94,101 @@ document.addEventListener("click", function (evenement) {
     champ.scrollIntoView({ block: "center" });
   }
 });
+
+// The header's menu (layout/base.html): below 64em the navigation and the account's links fold
+// behind the « Menu » button, which unfolds them (aria-expanded says which). Without JavaScript
+// the button stays hidden and the links are shown.
+var PETIT_ECRAN = window.matchMedia("(max-width: 64em)");
+
+function preparerMenu() {
+  var bouton = document.querySelector(".bouton-menu");
+  var menu = bouton && document.getElementById(bouton.getAttribute("aria-controls"));
+  if (!menu || bouton.dataset.pret) {
+    return;
+  }
+  bouton.dataset.pret = "1";
+  function replier(replie) {
+    bouton.setAttribute("aria-expanded", replie ? "false" : "true");
+    menu.classList.toggle("replie", replie);
+  }
+  bouton.hidden = false;
+  replier(PETIT_ECRAN.matches);
+  bouton.addEventListener("click", function () {
+    replier(bouton.getAttribute("aria-expanded") === "true");
+  });
+  PETIT_ECRAN.addEventListener("change", function () {
+    replier(PETIT_ECRAN.matches);
+  });
+  document.addEventListener("keydown", function (evenement) {
+    if (evenement.key === "Escape" && PETIT_ECRAN.matches && bouton.getAttribute("aria-expanded") === "true") {
+      replier(true);
+      bouton.focus();
+    }
+  });
+}
+
+// A list's filters (components/filtres_champs.html) are in a <details>: open on a wide screen,
+// folded on a phone unless a filter is in use (the template opens it then).
+function ouvrirFiltres(racine) {
+  if (window.matchMedia("(min-width: 45em)").matches) {
+    racine.querySelectorAll("details.panneau-filtres").forEach(function (panneau) {
+      panneau.open = true;
+    });
+  }
+}
+
+// Tables (.tableau) become a list of cards on a phone (static/css/app.css): each cell is labelled
+// with its column's header (data-label, shown before the value). Explicit ARIA roles keep the
+// table's semantics for screen readers once the cells are no longer displayed as a table.
+function etiqueterTableaux(racine) {
+  var tableaux = Array.prototype.slice.call(racine.querySelectorAll("table.tableau:not([data-cartes])"));
+  if (racine.matches && racine.matches("table.tableau:not([data-cartes])")) {
+    tableaux.push(racine);
+  }
+  tableaux.forEach(function (tableau) {
+    var entetes = [];
+    var ligneEntete = tableau.tHead && tableau.tHead.rows[tableau.tHead.rows.length - 1];
+    if (ligneEntete) {
+      Array.prototype.forEach.call(ligneEntete.cells, function (cellule) {
+        for (var i = 0; i < (cellule.colSpan || 1); i++) {
+          entetes.push(cellule.textContent.replace(/[▲▼]/g, "").trim());
+        }
+      });
+    }
+    tableau.setAttribute("role", "table");
+    Array.prototype.forEach.call(tableau.querySelectorAll("thead, tbody, tfoot"), function (groupe) {
+      groupe.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(tableau.rows, function (ligne) {
+      ligne.setAttribute("role", "row");
+      var colonne = 0;
+      Array.prototype.forEach.call(ligne.cells, function (cellule) {
+        if (cellule.tagName === "TH") {
+          var enTete = ligne.parentNode.tagName === "THEAD" || cellule.getAttribute("scope") === "col";
+          cellule.setAttribute("role", enTete ? "columnheader" : "rowheader");
+        } else {
+          cellule.setAttribute("role", "cell");
+          if (entetes[colonne] && !cellule.hasAttribute("data-label")) {
+            cellule.setAttribute("data-label", entetes[colonne]);
+          }
+        }
+        colonne += cellule.colSpan || 1;
+      });
+    });
+    tableau.setAttribute("data-cartes", "");
+  });
+}
+
+function preparer(racine) {
+  etiqueterTableaux(racine);
+  ouvrirFiltres(racine);
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  preparerMenu();
+  preparer(document);
+});
+// what htmx swaps in (a filtered list's results)
+document.addEventListener("htmx:load", function (evenement) {
+  preparer(evenement.target);
+});

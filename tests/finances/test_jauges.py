@@ -132,7 +132,7 @@ def _ingenierie(monde, montant: Dec):
 
 
 def _section_ingenierie(html: str) -> str:
-    debut = html.index('<section aria-label="Ingénierie">')
+    debut = html.index('<section class="synthese-ingenierie">')
     return html[debut : html.index("</section>", debut)]
 
 
