@@ -25,7 +25,12 @@ class ConciergerieConfig(AppConfig):
 
         user_logged_in.connect(noter_connexion, dispatch_uid="conciergerie.noter_connexion")
         user_logged_in.connect(fin_a_la_fermeture, dispatch_uid="conciergerie.fin_a_la_fermeture")
+        from django.db.backends.signals import connection_created
+
         from . import double_facteur  # noqa: F401  (its user_logged_in receiver)
+        from .tri import enregistrer_sqlite
+
+        connection_created.connect(enregistrer_sqlite, dispatch_uid="conciergerie.tri.enregistrer_sqlite")
 
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
+from conciergerie.tri import cle_alphabetique
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
 from finances.models import TempsBenevole
 from parcours.models import Apprenant
@@ -64,7 +65,7 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         self.instance.projet = projet
         self.fields["apprenants"].queryset = Apprenant.objects.visible_to(user, projet=projet).order_by("nom", "prenom", "pk")
         self.fields["apprenants"].label_from_instance = _libelle_apprenant
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
         self.fields["activites"].queryset = Activite.objects.visible_to(user, projet=projet).order_by("-date", "pk")
 
     def clean(self):
@@ -111,7 +112,7 @@ class ActiviteForm(TexteLibreFormMixin, forms.ModelForm):
     def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
 
 
 class TempsActiviteForm(TexteLibreFormMixin, ProjetFormMixin, forms.ModelForm):
@@ -186,7 +187,9 @@ class CopilForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
 class RecitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Titre", method="filter_q")
     type = django_filters.ChoiceFilter(label="Type", choices=TypeRecit.choices, empty_label="Tous les types")
-    a_presenter_copil = django_filters.ChoiceFilter(label="À présenter au COPIL", choices=OUI_NON, empty_label="—", method="filter_copil")
+    a_presenter_copil = django_filters.ChoiceFilter(
+        label="À présenter au COPIL", choices=OUI_NON, empty_label="Indifférent", method="filter_copil"
+    )
 
     class Meta:
         model = Recit

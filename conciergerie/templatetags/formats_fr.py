@@ -11,6 +11,8 @@ figures shown to people are grouped through these filters.
 from django import template
 
 from conciergerie import formats
+from conciergerie.models import accord_de
+from conciergerie.roles import libelle_role
 
 register = template.Library()
 
@@ -72,3 +74,10 @@ def date_longue(value):
 @register.filter
 def date_heure(value):
     return formats.date_heure(value)
+
+
+@register.filter
+def role(adhesion):
+    """A membership's (or its history's) role as the UI names its person: « Coordinatrice »,
+    « Coordinateur », « Coordination » (``Preferences.accord``)."""
+    return libelle_role(adhesion.role, accord_de(adhesion.user))
