@@ -310,7 +310,7 @@ def test_la_synthese_donne_les_chiffres_du_tableau_de_bord(projet, monde, login,
         ("au_dela", ("Finances", "Au-delà des plafonds")),
     ):
         assert _nombre(_tableau(html, cle)) == valeurs[libelle], cle
-    qpv, part_qpv = _tableau(html, "qpv").split(" · ")
+    qpv, part_qpv = _tableau(html, "qpv").removesuffix(")").split(" (")
     assert (_nombre(qpv), _nombre(part_qpv)) == (valeurs[("Profil à l'entrée", "QPV")], valeurs[("Profil à l'entrée", "Part en QPV (%)")])
     depense, prevu = _tableau(html, "depense").split(" / ")
     assert (_nombre(depense), _nombre(prevu)) == (valeurs[("Finances", "Dépensé")], valeurs[("Finances", "Prévu")])
