@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .formats import date_courte, date_heure
 from .roles import Accord, Role, libelle_role
 from .scoping import EVERYTHING, NOTHING, TenantQuerySet, adhesions_of
 
@@ -175,7 +176,7 @@ class ResumeEnvoye(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "jour"], name="resume_un_par_jour")]
 
     def __str__(self):
-        return f"{self.user} — {self.jour:%d/%m/%Y}"
+        return f"{self.user} — {date_courte(self.jour)}"
 
 
 class Preferences(models.Model):
@@ -267,7 +268,7 @@ class JournalAcces(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y %H:%M} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"
+        return f"{date_heure(self.date)} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"
 
 
 class StatutTraitement(models.TextChoices):

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from conciergerie.formats import date_courte
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
 from parcours.models import Apprenant, SessionFormation
@@ -132,7 +133,7 @@ class Depense(models.Model):
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="depense_montant_positif")]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} — {self.libelle}"
+        return f"{date_courte(self.date)} — {self.libelle}"
 
 
 class TypeVersement(models.TextChoices):
@@ -205,7 +206,7 @@ class TempsBenevole(ProjetScopedMixin):
         indexes = [models.Index(fields=["projet", "date"])]
 
     def __str__(self):
-        return f"{self.personne} — {self.date:%d/%m/%Y} — {self.heures} h"
+        return f"{self.personne} — {date_courte(self.date)} — {self.heures} h"
 
     @property
     def valorisation(self) -> Decimal:

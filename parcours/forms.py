@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
+from conciergerie.formats import date_longue
 from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin
 from conciergerie.roles import Role
 from conciergerie.tri import cle_alphabetique
@@ -251,7 +252,7 @@ class SortieForm(TexteLibreFormMixin, forms.Form):
             raise forms.ValidationError("La date de sortie précède le début du parcours.")
         elif self.suivi_enregistre is not None and self.suivi_enregistre.date < date:
             raise forms.ValidationError(
-                f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {self.suivi_enregistre.date:%d/%m/%Y})."
+                f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {date_longue(self.suivi_enregistre.date)})."
             )
         return date
 

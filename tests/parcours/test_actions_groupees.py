@@ -74,7 +74,7 @@ def test_preview_writes_nothing_and_says_who_is_refused(cabinet):
     assert {ligne.apprenant.pk for ligne in bilan.retenues} == {p.apprenant_id for p in ouverts}
     refus = {ligne.apprenant.pk: ligne.refus for ligne in bilan.refusees}
     assert refus[sans_parcours.pk] == "Aucun parcours en cours (créez-en un sur sa fiche)."
-    assert refus[tardif.apprenant_id] == "La date de sortie précède le début du parcours (01/09/2025)."
+    assert refus[tardif.apprenant_id] == "La date de sortie précède le début du parcours (1er septembre 2025)."
     assert not Sortie.objects.exists()
 
 

@@ -45,7 +45,7 @@ def test_list_renders_the_project_copils(monde, login):
     response = login(monde["users"]["financeur"]).get(_url("copil_list", monde))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "COPIL du 22/07/2025" in content and "Mugron" in content and "Ailleurs" not in content
+    assert "COPIL du 22 juil. 2025" in content and "Mugron" in content and "Ailleurs" not in content
     assert [c.nb_participants for c in response.context["copils"]] == [2]
     assert reverse("copil_create", args=[monde["A"].pk]) not in content  # the funder does not write
 
