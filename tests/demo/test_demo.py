@@ -143,7 +143,7 @@ def test_demo_programme_funder_sees_both_projects_side_by_side_and_no_learner_na
     assert response.status_code == 200
     html = response.content.decode()
     assert "Icifornie" in html and "Tiers-lieu des Coteaux" in html
-    assert "Moyennes sur 2 projets" in html
+    assert "Moyennes sur 2\u00a0projets" in html
     for apprenant in Apprenant.objects.all():
         assert apprenant.nom not in html, apprenant.nom
     # its own money only: the Deffinov fundings, not the Régions' nor the Fondation's

@@ -175,7 +175,7 @@ def test_from_the_list_to_the_preview_to_the_writes(cabinet):
     ids = [str(p.apprenant_id) for p in parcours] + [str(sans_parcours.pk)]
     apercu = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids})
     texte = apercu.content.decode()
-    assert apercu.status_code == 200 and "Aperçu : 3 apprenants sur 4" in texte
+    assert apercu.status_code == 200 and "Aperçu : 3\u00a0apprenants sur 4" in texte
     assert "Aucun parcours en cours" in texte and "Emploi durable" in texte
     assert not Sortie.objects.exists()
     confirme = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids, "attendu": ids[:3], "confirmer": "1"})

@@ -39,7 +39,7 @@ def test_the_form_records_scope_and_date_and_has_no_withdrawal_field(cabinet):
     form = cabinet["client"].get(reverse("apprenant_create", args=[projet.pk])).context["form"]
     assert "consentement_retire_le" not in form.fields
     assert [libelle for _, libelle in form.fields["consentement_portee"].choices] == [
-        "---------",
+        "Non renseigné",  # never Django's "---------"
         "Interne (l'équipe de la conciergerie)",
         "COPIL (partenaires et financeurs)",
         "Public (communication)",
