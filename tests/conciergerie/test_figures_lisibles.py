@@ -2,9 +2,12 @@
 person's ``accord``, French empty choices, the login's one word, organisations in alphabetical
 order whatever the case and accents, a learner's contact and QPV/ZRR lines."""
 
+import re
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from conciergerie import membres, services
@@ -13,6 +16,7 @@ from conciergerie.models import Adhesion, Preferences
 from conciergerie.roles import Accord, Role, libelle_role
 from conciergerie.tri import cle_alphabetique, cle_texte
 from partenaires.models import Organisation
+from pilotage.rapports import contexte_rapport
 from tests import factories as f
 from tests.connexion import connecter, se_connecter
 from tests.formulaires import envoi
@@ -150,3 +154,18 @@ def test_la_fiche_apprenant_ecrit_le_contact_et_qpv_zrr_en_toutes_lettres():
     html = client.get(reverse("apprenant_detail", args=[adhesion.projet.pk, avec.pk])).content.decode()
     assert "<dd>a@exemple.fr, 06 12 34 56 78</dd>" in html
     assert "<dd>QPV et ZRR</dd>" in html
+
+
+def test_le_rapport_du_comite_n_ecrit_jamais_un_taux_avec_la_marque_d_un_effectif():
+    """Few learners: the committee's PDF masks them; a masked rate reads « s », never « < 5 »."""
+    copil = f.CopilFactory()
+    for positive in (True, False, True):
+        sortie = f.SortieFactory(parcours__projet=copil.projet, parcours__apprenant__projet=copil.projet, date=copil.periode_fin)
+        if not positive:
+            sortie.resultat = "recherche_emploi"
+            sortie.save()
+    html = render_to_string("pilotage/rapport_pdf.html", contexte_rapport(copil=copil))
+    assert "<dt>Taux de sorties positives</dt><dd>s</dd>" in html
+    assert not re.search(r"(Taux|Part)[^<]*</dt><dd>&lt; 5", html)
+    figures = re.findall(r'data-indicateur="[a-z_0-9]+">(.*?)</dd>', html, re.S)
+    assert figures and not [x for x in figures if " · " in x]  # a count and its rate: « 8 (8,3 %) »
