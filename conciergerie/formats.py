@@ -82,14 +82,20 @@ def nombre(valeur, decimales: int = 0) -> str:
     if marque is not _NON_ECRIT:
         return marque
     valeur = _brut(valeur)
-    if type(valeur) is int and -1000 < valeur < 1000:  # nothing to group: the common case, fast
-        return str(valeur)
+    if type(valeur) is int:
+        # nothing to group below 1 000 (the common case); the larger ones are kept
+        return str(valeur) if -1000 < valeur < 1000 else _entier(valeur)
     d = _decimal(valeur)
     if d is None:
         return VIDE
     pas = Decimal(1).scaleb(-decimales)
     motif = "#,##0" + ("." + "#" * decimales if decimales else "")
     return format_decimal(_arrondi(d, pas), format=motif, locale=LOCALE)
+
+
+@lru_cache(maxsize=8192)
+def _entier(n: int) -> str:
+    return format_decimal(n, format="#,##0", locale=LOCALE)
 
 
 def nombre_fixe(valeur, decimales: int = 1) -> str:
