@@ -110,7 +110,7 @@ class Adhesion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.projet} ({self.role_libelle})"
+        return f"{self.user} — {self.projet} ({self.get_role_display()})"  # no query for the accord
 
     @property
     def role_libelle(self) -> str:
