@@ -36,8 +36,9 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.utils.text import Truncator
+
+from .formats import date_courte, date_heure, date_longue
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +127,9 @@ def valeur_affichee(objet, nom: str) -> str:
     if isinstance(valeur, FieldFile):
         return valeur.name.rsplit("/", 1)[-1]
     if hasattr(valeur, "hour"):
-        return date_format(timezone.localtime(valeur) if timezone.is_aware(valeur) else valeur, "d/m/Y à H:i")
+        return date_heure(valeur)
     if hasattr(valeur, "year"):
-        return date_format(valeur, "d/m/Y")
+        return date_courte(valeur)
     return Truncator(str(valeur)).chars(120)
 
 
@@ -144,7 +145,7 @@ def derniere_modification(objet) -> str:
     qui = derniere.history_user
     nom = (qui.get_full_name() or qui.get_username()) if qui is not None else "un traitement automatique"
     quand = timezone.localtime(derniere.history_date)
-    return f"Dernière modification : {nom}, le {quand:%d/%m/%Y} à {quand:%H:%M}."
+    return f"Dernière modification : {nom}, le {date_longue(quand)} à {quand:%H:%M}."
 
 
 # ---------------------------------------------------------------- one-time token (creations)

@@ -25,7 +25,7 @@ def projets(request):
     return {
         "mes_adhesions": adhesions_of(user),
         "projet_courant": getattr(request, "projet", None),
-        "role_courant": adhesion.get_role_display() if adhesion else "",
+        "role_courant": adhesion.role_libelle if adhesion else "",
         "capacites": Capacites(adhesion.role if adhesion else None),
         # a closed project is read-only (conciergerie.roles.ECRITURES): the header says so
         "projet_clos": bool(adhesion and adhesion.projet.cloture_le),

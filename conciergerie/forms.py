@@ -20,9 +20,11 @@ from contextlib import suppress
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
+from .formats import CHOIX_VIDE, NON_RENSEIGNE
 from .saisie import MESSAGE_ENTIER, MESSAGE_NOMBRE, lire_entier, lire_nombre, normaliser_code_rncp, normaliser_nda, normaliser_siret
 from .validators import validate_code_rncp, validate_nda, validate_sans_nir, validate_siret
 
@@ -147,6 +149,7 @@ def saisie_souple(form: forms.BaseForm) -> None:
     a SIRET, an NDA or a RNCP/RS code an identifier field (normalised, one message)."""
     modele = getattr(getattr(form, "_meta", None), "model", None)
     for nom, champ in form.fields.items():
+        choix_vide_fr(champ)
         if type(champ) is forms.DecimalField:
             champ.__class__ = DecimalFrField
             champ.error_messages = {**champ.error_messages, "invalid": MESSAGE_NOMBRE}
@@ -159,6 +162,42 @@ def saisie_souple(form: forms.BaseForm) -> None:
                 for validateur in modele._meta.get_field(nom).validators:
                     if callable(validateur) and any(validateur is v for v in IDENTIFIANTS):
                         _champ_identifiant(champ, validateur)
+
+
+VIDE_DJANGO = "---------"
+
+
+def libelle_vide(champ: forms.Field) -> str:
+    """The empty choice of a drop-down list: « Choisir… » when a value is required, « Non
+    renseigné » when the field may stay empty (never Django's "---------")."""
+    return CHOIX_VIDE if champ.required else NON_RENSEIGNE
+
+
+def choix_vide_fr(champ: forms.Field) -> None:
+    """Django's "---------" empty choice (a ``ModelChoiceField``'s ``empty_label``, a model
+    field's blank choice) in French."""
+    if isinstance(champ, forms.ModelChoiceField):
+        if champ.empty_label == VIDE_DJANGO:
+            champ.empty_label = libelle_vide(champ)
+    elif isinstance(champ, forms.ChoiceField) and not isinstance(champ, forms.MultipleChoiceField):
+        choix = list(champ.choices)
+        if any(valeur == "" and libelle == VIDE_DJANGO for valeur, libelle in choix):
+            champ.choices = [(v, libelle_vide(champ) if v == "" and li == VIDE_DJANGO else li) for v, li in choix]
+
+
+class ConnexionForm(AuthenticationForm):
+    """The login form: its label and its error say the same word (« Identifiant »)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Identifiant ou mot de passe incorrect. Les majuscules et les minuscules comptent.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Identifiant"
+        self.fields["username"].error_messages["required"] = "Saisissez votre identifiant."
+        self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
 
 
 def _saisie_francaise(champ: forms.DecimalField) -> None:

@@ -18,6 +18,7 @@ anything that a closed window would lose. The two limits above still hold.
 """
 
 import time
+from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+
+from .formats import heures
 
 CONNEXION_LE = "connexion_le"
 ACTIVITE_LE = "activite_le"
@@ -40,11 +43,12 @@ def pas_activite() -> int:
 
 
 def duree_lisible(secondes: int) -> str:
-    """7200 → "2 h", 1800 → "30 min", 5400 → "1 h 30"."""
-    heures, minutes = divmod(round(secondes / 60), 60)
-    if not heures:
-        return f"{minutes} min"
-    return f"{heures} h {minutes:02d}" if minutes else f"{heures} h"
+    """7200 → "2 h", 1800 → "30 min", 5400 → "1,5 h": hours as every page writes them
+    (``conciergerie.formats.heures``), minutes below one hour."""
+    minutes = round(secondes / 60)
+    if minutes < 60:
+        return f"{minutes}\u00a0min"
+    return heures(Decimal(minutes) / 60)
 
 
 def noter_connexion(sender, request, user, **kwargs) -> None:

@@ -31,8 +31,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Adhesion, Invitation, Projet
-from .roles import Role
+from .models import Adhesion, Invitation, Preferences, Projet
+from .roles import Accord, Role
 from .scoping import exiger
 
 DUREE_INVITATION = timedelta(days=7)
@@ -136,10 +136,16 @@ def _administrateurs_restants(adhesion) -> int:
 
 
 @transaction.atomic
-def changer_role(*, by, adhesion: Adhesion, role: str, organisation=None) -> Adhesion:
+def changer_role(*, by, adhesion: Adhesion, role: str, organisation=None, accord: str | None = None) -> Adhesion:
+    """``accord`` (when given): how the UI names the member's role (their ``Preferences``, the
+    same in every project; the member can change it on their preferences page)."""
     exiger(by, adhesion.projet_id, "membres.gerer")
     if role not in Role.values:
         raise ValidationError({"role": "Rôle inconnu."})
+    if accord is not None:
+        if accord not in Accord.values:
+            raise ValidationError({"accord": "Choisissez féminin, masculin ou non précisé."})
+        Preferences.objects.update_or_create(user_id=adhesion.user_id, defaults={"accord": accord})
     organisation = _verifier_organisation(adhesion.projet, role, organisation)
     if adhesion.role == Role.ADMINISTRATEUR and role != Role.ADMINISTRATEUR and not _administrateurs_restants(adhesion):
         raise ValidationError({"role": DERNIER_ADMINISTRATEUR})

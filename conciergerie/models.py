@@ -8,7 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .roles import Role
+from .formats import date_courte, date_heure
+from .roles import Accord, Role, libelle_role
 from .scoping import EVERYTHING, NOTHING, TenantQuerySet, adhesions_of
 
 
@@ -109,7 +110,13 @@ class Adhesion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.projet} ({self.get_role_display()})"
+        return f"{self.user} — {self.projet} ({self.get_role_display()})"  # no query for the accord
+
+    @property
+    def role_libelle(self) -> str:
+        """The role as the UI names this person (``Preferences.accord``: « Coordinatrice »,
+        « Coordinateur », « Coordination »); read ``user__preferences`` with ``select_related``."""
+        return libelle_role(self.role, accord_de(self.user))
 
     def clean(self):
         if self.role in (Role.PARTENAIRE, Role.FINANCEUR) and not self.organisation_id:
@@ -169,7 +176,7 @@ class ResumeEnvoye(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "jour"], name="resume_un_par_jour")]
 
     def __str__(self):
-        return f"{self.user} — {self.jour:%d/%m/%Y}"
+        return f"{self.user} — {date_courte(self.jour)}"
 
 
 class Preferences(models.Model):
@@ -184,6 +191,14 @@ class Preferences(models.Model):
         default=True,
         help_text="Un courriel chaque matin avec le nombre de tâches à faire dans vos projets et les liens pour les ouvrir.",
     )
+    accord = models.CharField(
+        "accord de votre rôle",
+        max_length=10,
+        choices=Accord.choices,
+        default=Accord.NON_PRECISE,
+        blank=True,
+        help_text="Comment nommer votre rôle : coordinatrice, coordinateur, ou coordination si vous ne le précisez pas.",
+    )
     modifie_le = models.DateTimeField("modifiées le", auto_now=True)
 
     class Meta:
@@ -192,6 +207,15 @@ class Preferences(models.Model):
 
     def __str__(self):
         return f"Préférences de {self.user}"
+
+
+def accord_de(user) -> str:
+    """The user's ``Preferences.accord`` (« » when not said or without preferences); no query when
+    ``user__preferences`` was selected with the user."""
+    try:
+        return user.preferences.accord
+    except Preferences.DoesNotExist:
+        return Accord.NON_PRECISE
 
 
 class ActionAcces(models.TextChoices):
@@ -244,7 +268,7 @@ class JournalAcces(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y %H:%M} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"
+        return f"{date_heure(self.date)} — {self.user_nom} — {self.get_action_display()} {self.objet_libelle}"
 
 
 class StatutTraitement(models.TextChoices):

@@ -16,6 +16,34 @@ class Role(models.TextChoices):
 
 A, C, P, F = Role.ADMINISTRATEUR, Role.COORDINATEUR, Role.PARTENAIRE, Role.FINANCEUR
 
+
+class Accord(models.TextChoices):
+    """How the UI names a person's role (``Preferences.accord``): a woman is a « Coordinatrice »;
+    not said, the role reads as a function (« Coordination »), never a masculine by default."""
+
+    FEMININ = "feminin", "Au féminin (coordinatrice, administratrice)"
+    MASCULIN = "masculin", "Au masculin (coordinateur, administrateur)"
+    NON_PRECISE = "", "Non précisé (coordination, administration)"
+
+
+# role -> accord -> label
+LIBELLES_ROLE: dict[str, dict[str, str]] = {
+    A: {Accord.FEMININ: "Administratrice", Accord.MASCULIN: "Administrateur", Accord.NON_PRECISE: "Administration"},
+    C: {Accord.FEMININ: "Coordinatrice", Accord.MASCULIN: "Coordinateur", Accord.NON_PRECISE: "Coordination"},
+    P: {Accord.FEMININ: "Partenaire", Accord.MASCULIN: "Partenaire", Accord.NON_PRECISE: "Partenaire"},
+    F: {Accord.FEMININ: "Financeuse", Accord.MASCULIN: "Financeur", Accord.NON_PRECISE: "Financeur·euse"},
+}
+
+
+def libelle_role(role: str, accord: str | None = "") -> str:
+    """``libelle_role("coordinateur", "feminin")`` → « Coordinatrice »; an unknown accord reads
+    as not said."""
+    libelles = LIBELLES_ROLE.get(role)
+    if libelles is None:
+        return str(role)
+    return libelles.get(accord or "", libelles[Accord.NON_PRECISE])
+
+
 # capability -> (French description, roles allowed)
 CAPACITES: dict[str, tuple[str, frozenset[str]]] = {
     "projet.voir": ("Ouvrir l'accueil du projet", frozenset({A, C, P, F})),

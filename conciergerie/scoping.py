@@ -29,7 +29,7 @@ def adhesions_of(user) -> list:
     if cache is None:
         from .models import Adhesion
 
-        cache = list(Adhesion.objects.filter(user=user, actif=True).select_related("projet"))
+        cache = list(Adhesion.objects.filter(user=user, actif=True).select_related("projet", "user__preferences"))
         user._adhesions_cache = cache
     return cache
 

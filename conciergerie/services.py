@@ -15,6 +15,7 @@ from django_otp.util import random_hex
 
 from .double_facteur import doit_avoir_double_facteur
 from .models import Preferences
+from .roles import Accord
 
 NOM_APPAREIL = "Application d'authentification"
 CODE_INCORRECT = "Code incorrect ou expiré : saisissez les 6 chiffres affichés en ce moment par l'application."
@@ -49,8 +50,14 @@ def desactiver_totp(*, user) -> int:
     return supprimes
 
 
-def modifier_preferences(*, user, resume_quotidien: bool) -> Preferences:
+def modifier_preferences(*, user, resume_quotidien: bool, accord: str | None = None) -> Preferences:
     """The user's own preferences (``Preferences``, created with the first change): whether the
-    morning digest is sent (``conciergerie.resume``)."""
-    preferences, _ = Preferences.objects.update_or_create(user=user, defaults={"resume_quotidien": bool(resume_quotidien)})
+    morning digest is sent (``conciergerie.resume``) and, when given, how the UI names their role
+    (``accord``: "feminin", "masculin" or "" for not said)."""
+    valeurs = {"resume_quotidien": bool(resume_quotidien)}
+    if accord is not None:
+        if accord not in Accord.values:
+            raise ValidationError({"accord": "Choisissez féminin, masculin ou non précisé."})
+        valeurs["accord"] = accord
+    preferences, _ = Preferences.objects.update_or_create(user=user, defaults=valeurs)
     return preferences

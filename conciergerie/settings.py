@@ -214,6 +214,8 @@ USE_TZ = True
 # <option> values, htmx targets — becomes "1 794" past 999. Figures are grouped explicitly by
 # the display filters (``euros``, ``nombre``) and the indicators' ``Effectif``.
 USE_THOUSAND_SEPARATOR = False
+# a filter left empty filters nothing (django-filter's default label is "---------")
+FILTERS_EMPTY_CHOICE_LABEL = "Indifférent"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

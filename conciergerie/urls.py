@@ -4,10 +4,11 @@ from django.urls import include, path
 
 from . import views, views_compte, views_membres
 from .double_facteur import double_facteur_non_requis
+from .forms import ConnexionForm
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=ConnexionForm), name="connexion"),
     path("deconnexion/", double_facteur_non_requis(auth_views.LogoutView.as_view()), name="deconnexion"),
     # the account's pages (any logged-in user): security, second factor, password
     path("compte/", views_compte.compte, name="compte"),

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import services
 from .double_facteur import SESSION_APPAREIL, a_un_appareil, doit_avoir_double_facteur, double_facteur_non_requis
 from .models import Preferences
+from .roles import Accord
 
 #: session key: the secret shown on the enrolment page, until a first code confirms it
 SESSION_CLE = "double_facteur_cle"
@@ -91,18 +92,31 @@ class PreferencesForm(forms.Form):
             "échéances) et les liens pour les ouvrir ; il ne contient ni nom d'apprenant ni motif de blocage."
         ),
     )
+    accord = forms.ChoiceField(
+        label="Votre rôle s'écrit",
+        choices=Accord.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Dans l'en-tête et la liste des membres : « Coordinatrice », « Coordinateur », ou « Coordination » si vous ne le précisez pas.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    """The user's preferences: the morning digest, on or off."""
+    """The user's preferences: the morning digest, on or off; how the UI names their role."""
     actuelles = Preferences.objects.filter(user=request.user).first()
     # a checkbox left unticked sends nothing: an empty POST is still a submitted form
     donnees = request.POST if request.method == "POST" else None
-    form = PreferencesForm(donnees, initial={"resume_quotidien": actuelles.resume_quotidien if actuelles else True})
+    form = PreferencesForm(
+        donnees,
+        initial={
+            "resume_quotidien": actuelles.resume_quotidien if actuelles else True,
+            "accord": actuelles.accord if actuelles else Accord.NON_PRECISE,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         recoit = form.cleaned_data["resume_quotidien"]
-        services.modifier_preferences(user=request.user, resume_quotidien=recoit)
+        services.modifier_preferences(user=request.user, resume_quotidien=recoit, accord=form.cleaned_data["accord"])
         messages.success(request, "Vous recevrez le résumé du matin." if recoit else "Vous ne recevrez plus le résumé du matin.")
         return redirect("preferences")
     return render(request, "registration/preferences.html", {"form": form})

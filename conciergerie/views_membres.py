@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 from . import membres as services
 from .forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin
 from .mixins import ProjetMixin, ServiceFormView, erreurs_vers_form, resolve_projet
-from .models import Adhesion, Projet
-from .roles import Role
+from .models import Adhesion, Projet, accord_de
+from .roles import Accord, Role
 
 
 def _organisations(projet):
@@ -44,6 +44,16 @@ class RoleOrganisationForm(forms.Form):
         return data
 
 
+class RoleAccordForm(RoleOrganisationForm):
+    accord = forms.ChoiceField(
+        label="Son rôle s'écrit",
+        choices=Accord.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="« Coordinatrice », « Coordinateur », ou « Coordination » si ce n'est pas précisé. La personne peut le changer dans ses préférences.",
+    )
+
+
 class InvitationForm(TexteLibreFormMixin, RoleOrganisationForm):
     prenom = forms.CharField(label="Prénom", max_length=150, required=False)
     nom = forms.CharField(label="Nom", max_length=150, required=False)
@@ -58,13 +68,17 @@ class MembresView(ProjetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         adhesions = list(
-            Adhesion.objects.filter(projet=self.projet).select_related("user", "organisation").order_by("user__last_name", "user__username")
+            Adhesion.objects.filter(projet=self.projet)
+            .select_related("user__preferences", "organisation")
+            .order_by("user__last_name", "user__username")
         )
         for a in adhesions:
             a.en_attente = services.invitation_en_attente(a)
         context["adhesions"] = adhesions
         context["historique"] = (
-            Adhesion.history.filter(projet_id=self.projet.pk).select_related("history_user", "user").order_by("-history_date")[:30]
+            Adhesion.history.filter(projet_id=self.projet.pk)
+            .select_related("history_user", "user__preferences")
+            .order_by("-history_date")[:30]
         )
         return context
 
@@ -107,13 +121,13 @@ class MembreInviterView(ServiceFormView):
 
 class MembreModifierView(ServiceFormView):
     capacite = "membres.gerer"
-    form_class = RoleOrganisationForm
+    form_class = RoleAccordForm
     modele = Adhesion
     liste = "membres"
     verifier_version = False  # two fields, the last administrator rule locks the rows
 
     def get_queryset(self):
-        return Adhesion.objects.filter(projet=self.projet).select_related("user")
+        return Adhesion.objects.filter(projet=self.projet).select_related("user__preferences")
 
     def get_titre(self):
         return f"Rôle de {self.objet.user.get_full_name() or self.objet.user.username}"
@@ -121,7 +135,7 @@ class MembreModifierView(ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["projet"] = self.projet
-        kwargs["initial"] = {"role": self.objet.role, "organisation": self.objet.organisation_id}
+        kwargs["initial"] = {"role": self.objet.role, "organisation": self.objet.organisation_id, "accord": accord_de(self.objet.user)}
         return kwargs
 
     def get_retour_url(self):
@@ -132,10 +146,12 @@ class MembreModifierView(ServiceFormView):
 
     def enregistrer(self, form):
         d = form.cleaned_data
-        return services.changer_role(by=self.request.user, adhesion=self.objet, role=d["role"], organisation=d["organisation"])
+        return services.changer_role(
+            by=self.request.user, adhesion=self.objet, role=d["role"], organisation=d["organisation"], accord=d["accord"]
+        )
 
     def message_succes(self):
-        return f"Rôle de {self.objet.user.get_full_name() or self.objet.user.username} : {self.resultat.get_role_display()}."
+        return f"Rôle de {self.objet.user.get_full_name() or self.objet.user.username} : {self.resultat.role_libelle}."
 
 
 def _adhesion(request, projet_id, pk):

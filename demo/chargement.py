@@ -42,7 +42,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from badges.demo import delivrer_badge_demo
-from conciergerie.models import Projet
+from conciergerie.models import Preferences, Projet
 from parcours.models import Apprenant
 from parcours.services import ajouter_participants, cloturer_parcours
 from parcours.services_seances import enregistrer_presences
@@ -71,16 +71,20 @@ def charger_comptes(chemin: Path, mot_de_passe: str) -> dict:
     """The accounts by username; an account that exists already is taken as it is. An account's
     ``"totp"`` (a base32 key, public as the password is) gives it a confirmed TOTP device: the
     demo's administrator must give a code after the password, as any administrator does
-    (``code_totp_demo`` prints the current one)."""
+    (``code_totp_demo`` prints the current one). ``"accord"``: how the UI names the account's
+    role (``Preferences.accord``)."""
     comptes = {}
     for champs in lire(chemin)["comptes"]:
         champs = dict(champs)
         username = champs.pop("username")
         cle_totp = champs.pop("totp", None)
+        accord = champs.pop("accord", None)
         user, cree = get_user_model().objects.get_or_create(username=username, defaults=champs)
         if cree:
             user.set_password(mot_de_passe)
             user.save()
+            if accord is not None:
+                Preferences.objects.create(user=user, accord=accord)
             if cle_totp:
                 TOTPDevice.objects.create(
                     user=user, name="Application d'authentification (démo)", key=b32decode(cle_totp).hex(), confirmed=True

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from conciergerie.formats import date_courte, euros
+from conciergerie.formats import heures as ecrire_heures
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
 from parcours.models import Apprenant, SessionFormation
@@ -132,7 +134,7 @@ class Depense(models.Model):
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="depense_montant_positif")]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} — {self.libelle}"
+        return f"{date_courte(self.date)} — {self.libelle}"
 
 
 class TypeVersement(models.TextChoices):
@@ -168,7 +170,7 @@ class Versement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.montant} € — {self.financement}"
+        return f"{self.get_type_display()} {euros(self.montant)} — {self.financement}"
 
 
 class TempsBenevoleQuerySet(TenantQuerySet):
@@ -205,7 +207,7 @@ class TempsBenevole(ProjetScopedMixin):
         indexes = [models.Index(fields=["projet", "date"])]
 
     def __str__(self):
-        return f"{self.personne} — {self.date:%d/%m/%Y} — {self.heures} h"
+        return f"{self.personne} — {date_courte(self.date)} — {ecrire_heures(self.heures)}"
 
     @property
     def valorisation(self) -> Decimal:
@@ -260,7 +262,7 @@ class PartageValeur(ProjetScopedMixin):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.montant} €"
+        return f"{self.organisation} — {euros(self.montant)}"
 
     def clean(self):
         """The database constraints above, with French messages next to the field, and the rules

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from conciergerie.formats import heures as ecrire_heures
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from conciergerie.models import ActionAcces
@@ -232,7 +233,7 @@ class TempsBenevoleCreateView(ServiceFormView):
         return services.saisir_temps_benevole(projet=self.projet, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        return f"{self.resultat.heures} h enregistrées pour {self.resultat.personne}."
+        return f"{ecrire_heures(self.resultat.heures)} enregistrées pour {self.resultat.personne}."
 
     def get_success_url(self):
         if self.resultat.financement_id:

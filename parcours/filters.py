@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from conciergerie.recherche import contient
+from conciergerie.tri import cle_alphabetique
 from conciergerie.widgets import PlageDatesWidget
 from partenaires.models import Organisation
 
@@ -19,7 +20,7 @@ from .models import Apprenant, Etape, Parcours, Situation, Sortie, StatutEtape, 
 JOURS_SUIVI = 30
 JOURS_SANS_ETAPE = 60
 
-OUI_NON = [("", "—"), ("oui", "Oui"), ("non", "Non")]
+OUI_NON = [("", "Indifférent"), ("oui", "Oui"), ("non", "Non")]
 
 
 def suivis_dus(parcours, au: date | None = None):
@@ -45,7 +46,7 @@ def parcours_sans_etape(parcours, au: date | None = None):
 class OuiNonFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", OUI_NON[1:])
-        kwargs.setdefault("empty_label", "—")
+        kwargs.setdefault("empty_label", "Indifférent")
         super().__init__(*args, **kwargs)
 
 
@@ -85,7 +86,7 @@ class ApprenantFilter(django_filters.FilterSet):
         # project (a sequential scan of parcours_parcours: 10–25 ms at 77 000 paths; 2 ms with it)
         self.etapes = Etape.objects.visible_to(user, projet=projet).filter(parcours__projet=projet)
         self.parcours = Parcours.objects.visible_to(user, projet=projet)
-        organisations = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
+        organisations = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
         for name in ("organisation", "prescripteur"):
             if name in self.filters:
                 self.filters[name].queryset = organisations

@@ -8,8 +8,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 
+from conciergerie.formats import date_longue
 from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin
 from conciergerie.roles import Role
+from conciergerie.tri import cle_alphabetique
 from partenaires.models import Contact, MembreConsortium, Organisation, TypeOrganisation
 
 from .models import (
@@ -50,7 +52,7 @@ class ApprenantForm(TexteLibreFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.projet = projet
         # choice lists through the scoping mechanism, like every read of the project's rows
-        self.fields["prescripteur"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
+        self.fields["prescripteur"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
         contacts = self.fields["prescripteur_contact"]
         contacts.queryset = (
             Contact.objects.visible_to(user, projet=projet).select_related("organisation").order_by("organisation__nom", "nom", "prenom")
@@ -129,7 +131,7 @@ class OrganisationConsortiumField(forms.ModelChoiceField):
 def organisations_du_consortium(projet, user):
     """The consortium's organisations, as ``user`` sees them (``visible_to``)."""
     membres = MembreConsortium.objects.visible_to(user, projet=projet).values("organisation_id")
-    return Organisation.objects.visible_to(user, projet=projet).filter(pk__in=membres).order_by("nom")
+    return Organisation.objects.visible_to(user, projet=projet).filter(pk__in=membres).order_by(cle_alphabetique("nom"), "pk")
 
 
 class EtapeForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
@@ -261,7 +263,7 @@ class SortieForm(TexteLibreFormMixin, forms.Form):
             raise forms.ValidationError("La date de sortie précède le début du parcours.")
         elif self.suivi_enregistre is not None and self.suivi_enregistre.date < date:
             raise forms.ValidationError(
-                f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {self.suivi_enregistre.date:%d/%m/%Y})."
+                f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {date_longue(self.suivi_enregistre.date)})."
             )
         return date
 

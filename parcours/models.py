@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from conciergerie.formats import date_courte, date_longue
 from conciergerie.recherche import texte_normalise
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
@@ -213,8 +214,8 @@ class Apprenant(ProjetScopedMixin):
         if not self.consentement_portee:
             return "sans consentement"
         if self.consentement_retire:
-            return f"consentement retiré le {self.consentement_retire_le:%d/%m/%Y}"
-        return f"consentement {PORTEE_COURTE[self.consentement_portee]} depuis le {self.consentement_date:%d/%m/%Y}"
+            return f"consentement retiré le {date_longue(self.consentement_retire_le)}"
+        return f"consentement {PORTEE_COURTE[self.consentement_portee]} depuis le {date_longue(self.consentement_date)}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -453,7 +454,7 @@ class SessionFormation(ProjetScopedMixin):
         ]
 
     def __str__(self):
-        return f"{self.intitule} ({self.organisation.nom}, {self.date_debut:%d/%m/%Y})"
+        return f"{self.intitule} ({self.organisation.nom}, {date_courte(self.date_debut)})"
 
     @property
     def lieu(self) -> str:

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from conciergerie.formats import date_longue
 from conciergerie.imports import (
     BooleenFrWidget,
     ChiffresWidget,
@@ -159,7 +160,7 @@ class SuiteParcoursMixin:
                 if (existante.date, existante.resultat) != (date_sortie, resultat):
                     self.erreur_ligne(
                         a["sortie_resultat"],
-                        f"Ce parcours a déjà une sortie ({existante.get_resultat_display()}, le {existante.date:%d/%m/%Y}) : "
+                        f"Ce parcours a déjà une sortie ({existante.get_resultat_display()}, le {date_longue(existante.date)}) : "
                         "modifiez-la dans l'application.",
                     )
                 return

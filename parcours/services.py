@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from conciergerie.formats import date_longue
 from conciergerie.scoping import exiger
 from conciergerie.suppression import Refus, supprimer
 
@@ -235,7 +236,7 @@ def modifier_sortie(*, sortie: Sortie, resultat: str, date: Date, by, commentair
             raise ValidationError({"date": "La date de sortie précède le début du parcours."})
         suivi = parcours.sorties.filter(type=TypeSortie.SUIVI_6_MOIS).first()
         if suivi is not None and suivi.date < date:
-            raise ValidationError({"date": f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {suivi.date:%d/%m/%Y})."})
+            raise ValidationError({"date": f"La sortie ne peut pas suivre le suivi à 6 mois (enregistré le {date_longue(suivi.date)})."})
     elif parcours.date_fin and date < parcours.date_fin:
         raise ValidationError({"date": "Le suivi ne peut pas précéder la sortie du parcours."})
     sortie.resultat = resultat
@@ -366,7 +367,7 @@ def ajouter_etape_en_groupe(*, projet, apprenant_ids, etape: Etape, by, apercu: 
         etape.motif = ""
     for ligne in bilan.retenues:
         if etape.date_debut < ligne.parcours.date_debut:
-            ligne.refus = f"L'étape commencerait avant le parcours (début le {ligne.parcours.date_debut:%d/%m/%Y})."
+            ligne.refus = f"L'étape commencerait avant le parcours (début le {date_longue(ligne.parcours.date_debut)})."
     if bilan.retenues:
         # the rules of a step, checked once: every copy differs only by its path
         etape.parcours = bilan.retenues[0].parcours
@@ -399,7 +400,7 @@ def cloturer_en_groupe(
         if ligne.parcours.pk in deja:
             ligne.refus = "Ce parcours est déjà clôturé."
         elif date < ligne.parcours.date_debut:
-            ligne.refus = f"La date de sortie précède le début du parcours ({ligne.parcours.date_debut:%d/%m/%Y})."
+            ligne.refus = f"La date de sortie précède le début du parcours ({date_longue(ligne.parcours.date_debut)})."
     if resultat not in ResultatSortie.values:
         raise ValidationError({"resultat": "Choisissez un résultat de la liste."})
     if not _ecrire(bilan, apercu=apercu, attendus=attendus):
@@ -434,7 +435,7 @@ def inscrire_en_session(*, projet, apprenant_ids, session: SessionFormation, by,
         if ligne.apprenant.pk in places:
             ligne.refus = "Déjà placé dans cette session."
         elif session.date_debut < ligne.parcours.date_debut:
-            ligne.refus = f"La session commence avant le parcours (début le {ligne.parcours.date_debut:%d/%m/%Y})."
+            ligne.refus = f"La session commence avant le parcours (début le {date_longue(ligne.parcours.date_debut)})."
     if not _ecrire(bilan, apercu=apercu, attendus=attendus):
         return bilan
     etapes = [etape_de_session(session, ligne.parcours) for ligne in bilan.retenues]

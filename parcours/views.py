@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from conciergerie import concurrence
 from conciergerie.exports import Colonne, ExportListeMixin
+from conciergerie.formats import date_longue
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView, erreurs_vers_form
 from conciergerie.models import ActionAcces
@@ -438,9 +439,7 @@ class ParcoursCloturerView(ParcoursObjetMixin, ServiceFormView):
         return services.cloturer_parcours(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        return (
-            f"Parcours clôturé : {self.resultat.get_resultat_display()}. Suivi à 6 mois prévu le {self.parcours.suivi_6_mois_le:%d/%m/%Y}."
-        )
+        return f"Parcours clôturé : {self.resultat.get_resultat_display()}. Suivi à 6 mois prévu le {date_longue(self.parcours.suivi_6_mois_le)}."
 
     def get_retour_url(self):
         return _url_apprenant(self.projet, self.apprenant.pk, f"parcours-{self.parcours.pk}")
@@ -491,10 +490,10 @@ class SortieUpdateView(ServiceFormView):
         return services.modifier_sortie(sortie=self.objet, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        message = f"{self.resultat.get_type_display()} : {self.resultat.get_resultat_display()}, le {self.resultat.date:%d/%m/%Y}."
+        message = f"{self.resultat.get_type_display()} : {self.resultat.get_resultat_display()}, le {date_longue(self.resultat.date)}."
         parcours = self.resultat.parcours
         if self.resultat.type == TypeSortie.SORTIE and parcours.suivi_6_mois_le:
-            message += f" Suivi à 6 mois prévu le {parcours.suivi_6_mois_le:%d/%m/%Y}."
+            message += f" Suivi à 6 mois prévu le {date_longue(parcours.suivi_6_mois_le)}."
         return message
 
     def get_retour_url(self):

@@ -3,6 +3,7 @@
 from django import forms
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
+from conciergerie.tri import cle_alphabetique
 
 from .models import Contact, Convention, MembreConsortium, Organisation, RoleConsortium
 
@@ -93,7 +94,7 @@ class ConventionForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
     def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
-        self.fields["parties"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
+        self.fields["parties"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
 
     def clean_fichier(self):
         fichier = self.cleaned_data.get("fichier")

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView
 
 from conciergerie.exports import Colonne, ExportListeMixin
 from conciergerie.mixins import ProjetMixin, ServiceFormView
+from conciergerie.tri import cle_alphabetique
 
 from . import selectors, services
 from .filters import OrganisationFilter
@@ -39,7 +40,7 @@ class OrganisationListView(ExportListeMixin, ProjetMixin, ListView):
     def get_queryset(self):
         base = selectors.organisations(self.request.user, self.projet)
         self.filterset = OrganisationFilter(self.request.GET or None, queryset=base)
-        return self.filterset.qs.order_by("nom", "pk")
+        return self.filterset.qs.order_by(cle_alphabetique("nom"), "pk")
 
     nom_export = "organisations"
     titre_export = "Organisations"

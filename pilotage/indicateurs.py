@@ -46,6 +46,10 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 
 from badges.indicateurs import badges_delivres
 from competences import indicateurs as indicateurs_competences
+
+# disclosure control (``pilotage.masquage``): the figures' types, and the one place that decides
+# what a funder sees of them
+from conciergerie.formats import date_longue
 from finances.models import Financement, TempsBenevole
 from finances.selectors import Totaux, syntheses, totaliser
 from parcours.models import (
@@ -64,8 +68,6 @@ from parcours.models import (
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Activite, Recit
 
-# disclosure control (``pilotage.masquage``): the figures' types, and the one place that decides
-# what a funder sees of them
 from . import masquage
 from .masquage import (
     SEUIL_SECRET,  # noqa: F401  (re-exported)
@@ -109,7 +111,7 @@ class Periode:
     fin: date
 
     def __str__(self) -> str:
-        return f"du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+        return f"du {date_longue(self.debut)} au {date_longue(self.fin)}"
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from django.utils.formats import get_format, number_format
+from conciergerie import formats
+from conciergerie.formats import MARQUE_PRIMAIRE, MARQUE_SECRET, SEUIL_SECRET
 
 if TYPE_CHECKING:
     from .indicateurs import Indicateurs
 
 
-SEUIL_SECRET = 5
-MARQUE_PRIMAIRE = f"< {SEUIL_SECRET}"
-MARQUE_SECRET = "s"  # noqa: S105  (the statistical-secret mark, no password)
 LEGENDE = (
     "« < 5 » : moins de 5 personnes ; « s » : secret statistique (masqué pour qu'aucune case de moins "
     "de 5 ne puisse être recalculée à partir des chiffres affichés)."
@@ -79,14 +77,6 @@ LEGENDE = (
 
 def _secret(n: int, masquer: bool) -> bool:
     return masquer and 0 < n < SEUIL_SECRET
-
-
-def _entier(n: int) -> str:
-    """``number_format(n, force_grouping=True)``, without its three format look-ups when there is
-    no thousand to group (a roll-up of 204 projects prints some 2 000 figures)."""
-    if -1000 < n < 1000:
-        return str(n)
-    return number_format(n, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -107,7 +97,7 @@ class Effectif:
     def __str__(self) -> str:
         if self.masque:
             return MARQUE_SECRET if self.secret else MARQUE_PRIMAIRE
-        return _entier(self.valeur)
+        return formats.nombre(self.valeur)
 
 
 @dataclass(frozen=True)
@@ -131,14 +121,7 @@ class Taux:
         return (Decimal(self.numerateur) * 100 / Decimal(self.denominateur)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def __str__(self) -> str:
-        if self.masque:
-            return MARQUE_SECRET
-        valeur = self.valeur
-        if valeur is None:
-            return "—"
-        # below 1 000 there is nothing to group: the digits, with the language's decimal separator
-        texte = f"{valeur:.1f}".replace(".", get_format("DECIMAL_SEPARATOR")) if valeur < 1000 else number_format(valeur, decimal_pos=1)
-        return f"{texte.replace(',0', '')}\u00a0%"
+        return MARQUE_SECRET if self.masque else formats.taux(self.valeur)
 
 
 @dataclass(frozen=True)
@@ -159,7 +142,7 @@ class Moyenne:
     masque: bool = False
 
     def __str__(self) -> str:
-        return MARQUE_SECRET if self.masque else number_format(self.valeur, decimal_pos=1, force_grouping=True)
+        return MARQUE_SECRET if self.masque else formats.nombre_fixe(self.valeur, 1)
 
 
 # ------------------------------------------------------------------ the engine: relations, bounds, suppression

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+from conciergerie.formats import date_courte, date_longue, effectif
 from conciergerie.roles import Role, peut
 from conciergerie.scoping import EVERYTHING, NOTHING, ProjetScopedMixin, TenantQuerySet, adhesions_of
 from recits.models import Copil
@@ -237,7 +238,7 @@ class BilanExcel(ProjetScopedMixin, Job):
     def __str__(self):
         if self.periode_debut is None or self.periode_fin is None:
             return f"Bilan ({self.get_statut_display()})"
-        return f"Bilan du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y} ({self.get_statut_display()})"
+        return f"Bilan du {date_courte(self.periode_debut)} au {date_courte(self.periode_fin)} ({self.get_statut_display()})"
 
     @property
     def projet_du_job(self) -> int | str:
@@ -245,10 +246,10 @@ class BilanExcel(ProjetScopedMixin, Job):
         return self.projet_id if self.projet_id is not None else "plusieurs"
 
     def resume(self) -> str:
-        texte = f"Période du {self.periode_debut:%d/%m/%Y} au {self.periode_fin:%d/%m/%Y}"
+        texte = f"Période du {date_longue(self.periode_debut)} au {date_longue(self.periode_fin)}"
         if self.projet_id is None:
             nb = getattr(self, "nb_projets", None)
             if nb is None:
                 nb = self.projets.count()
-            texte += f" · {nb} projet{'s' if nb > 1 else ''}"
+            texte += f" · {effectif(nb, 'projet')}"
         return texte + (" · avec données personnelles" if self.donnees_personnelles else " · apprenants pseudonymisés")

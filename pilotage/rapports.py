@@ -35,6 +35,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from conciergerie.tri import cle_alphabetique
 from parcours.models import Etape, Parcours, PorteeConsentement, Sortie, TypeSortie
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Copil, Recit
@@ -150,7 +151,7 @@ def _partenaires(copil: Copil) -> list[dict]:
     roles = {m.organisation_id: m.get_role_display() for m in MembreConsortium.objects.of_projet(copil.projet)}
     libelles = dict(TypeOrganisation.choices)
     groupes: dict[str, list] = {}
-    for o in Organisation.objects.of_projet(copil.projet).order_by("type", "nom"):
+    for o in Organisation.objects.of_projet(copil.projet).order_by("type", cle_alphabetique("nom"), "pk"):
         groupes.setdefault(o.type, []).append({"nom": o.nom, "commune": o.commune, "role": roles.get(o.pk, "")})
     return [{"type": libelles.get(t, t), "organisations": orgs} for t, orgs in groupes.items()]
 

@@ -29,10 +29,10 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.views import View
 from django.views.generic import TemplateView
 
+from conciergerie.formats import date_heure
 from conciergerie.forms import PeriodeFormMixin
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin
@@ -72,7 +72,7 @@ def annoncer_bilan(request, bilan, periode: Periode, donnees_personnelles: bool)
     if bilan.statut in jobs.EN_VOL and (
         (bilan.periode_debut, bilan.periode_fin, bilan.donnees_personnelles) != (periode.debut, periode.fin, donnees_personnelles)
     ):
-        messages.warning(request, BILAN_EN_VOL.format(quand=format_date(timezone.localtime(bilan.cree_le), "d/m/Y à H:i")))
+        messages.warning(request, BILAN_EN_VOL.format(quand=date_heure(bilan.cree_le)))
         return
     annoncer_demande(request, bilan)
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 
+from conciergerie.formats import date_longue
 from conciergerie.mixins import ProjetMixin
 from recits.models import Copil
 
@@ -64,7 +65,7 @@ class RapportStatutView(RapportMixin, JobStatutView):
         copil = rapport.copil
         return {
             "titre": f"Rapport du {copil}",
-            "sous_titre": f"{self.projet.nom} · période du {copil.periode_debut:%d/%m/%Y} au {copil.periode_fin:%d/%m/%Y}",
+            "sous_titre": f"{self.projet.nom} · période du {date_longue(copil.periode_debut)} au {date_longue(copil.periode_fin)}",
             "retour_url": reverse("copil_detail", kwargs={"projet_id": self.projet.pk, "pk": copil.pk}),
             "retour_libelle": "Retour au COPIL",
         }

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conciergerie.forms import PeriodeFormMixin, TexteLibreFormMixin
+from conciergerie.tri import cle_alphabetique
 from conciergerie.widgets import PlageDatesWidget
 from finances.forms import VALORISE_CHOICES, ProjetFormMixin
 from finances.models import TempsBenevole
@@ -93,7 +94,7 @@ class RecitForm(TexteLibreFormMixin, forms.ModelForm):
         self.fields["apprenants"].queryset = Apprenant.objects.visible_to(user, projet=projet).order_by("nom", "prenom", "pk")
         self.fields["apprenants"].label_from_instance = libelle_apprenant
         self.fields["apprenants"].widget.url_recherche = reverse("recit_apprenants", args=[projet.pk])
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
         self.fields["activites"].queryset = Activite.objects.visible_to(user, projet=projet).order_by("-date", "pk")
 
     def clean(self):
@@ -140,7 +141,7 @@ class ActiviteForm(TexteLibreFormMixin, forms.ModelForm):
     def __init__(self, *args, projet, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.projet = projet
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by("nom", "pk")
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
 
 
 class TempsActiviteForm(TexteLibreFormMixin, ProjetFormMixin, forms.ModelForm):
@@ -215,7 +216,9 @@ class CopilForm(TexteLibreFormMixin, PeriodeFormMixin, forms.ModelForm):
 class RecitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Titre", method="filter_q")
     type = django_filters.ChoiceFilter(label="Type", choices=TypeRecit.choices, empty_label="Tous les types")
-    a_presenter_copil = django_filters.ChoiceFilter(label="À présenter au COPIL", choices=OUI_NON, empty_label="—", method="filter_copil")
+    a_presenter_copil = django_filters.ChoiceFilter(
+        label="À présenter au COPIL", choices=OUI_NON, empty_label="Indifférent", method="filter_copil"
+    )
 
     class Meta:
         model = Recit

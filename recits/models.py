@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from conciergerie.formats import date_courte
 from conciergerie.roles import Role
 from conciergerie.scoping import EVERYTHING, ProjetScopedMixin, TenantQuerySet
 from parcours.models import Apprenant
@@ -49,7 +50,7 @@ class Activite(ProjetScopedMixin):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"{self.intitule} ({self.date:%d/%m/%Y})"
+        return f"{self.intitule} ({date_courte(self.date)})"
 
 
 class Recit(ProjetScopedMixin):
@@ -95,7 +96,7 @@ class AvisRetraitConsentement(ProjetScopedMixin):
         indexes = [models.Index(fields=["destinataire", "projet", "cree_le"])]
 
     def __str__(self):
-        return f"{self.recit} — consentement retiré le {self.retire_le:%d/%m/%Y}"
+        return f"{self.recit} — consentement retiré le {date_courte(self.retire_le)}"
 
 
 class CopilQuerySet(TenantQuerySet):
@@ -131,7 +132,7 @@ class Copil(ProjetScopedMixin):
         ]
 
     def __str__(self):
-        return f"COPIL du {self.date:%d/%m/%Y}"
+        return f"COPIL du {date_courte(self.date)}"
 
 
 # Kept for recits' migrations 0001 and 0003 to 0006, which name them: the COPIL reports and the

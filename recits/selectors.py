@@ -4,6 +4,7 @@ rather than building their query sets inline."""
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 
 from conciergerie.roles import peut
+from conciergerie.tri import cle_alphabetique
 from parcours.models import Apprenant, PorteeConsentement
 from partenaires.models import Contact, Organisation
 
@@ -19,13 +20,13 @@ def recit_avec_liens(user, projet):
     """A récit's page: its learners, organisations and activities, each as far as ``user`` sees."""
     return recits(user, projet).prefetch_related(
         Prefetch("apprenants", queryset=Apprenant.objects.visible_to(user, projet=projet).order_by("nom", "prenom")),
-        Prefetch("organisations", queryset=Organisation.objects.visible_to(user, projet=projet).order_by("nom")),
+        Prefetch("organisations", queryset=Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")),
         Prefetch("activites", queryset=Activite.objects.visible_to(user, projet=projet).order_by("-date")),
     )
 
 
 def activites_avec_organisations(user, projet):
-    organisations = Organisation.objects.visible_to(user, projet=projet).order_by("nom")
+    organisations = Organisation.objects.visible_to(user, projet=projet).order_by(cle_alphabetique("nom"), "pk")
     return Activite.objects.visible_to(user, projet=projet).prefetch_related(Prefetch("organisations", queryset=organisations))
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from conciergerie.formats import date_longue
 from conciergerie.forms import valider_periode
 from conciergerie.scoping import exiger
 from conciergerie.suppression import supprimer
@@ -237,12 +238,12 @@ def prevenir_auteurs(*, avis) -> int:
     envoyes = 0
     for auteur, liste in par_auteur.items():
         lignes = "\n".join(
-            f"- récit du {a.recit.date:%d/%m/%Y} : {settings.SITE_URL}{reverse('recit_detail', args=[a.projet_id, a.recit_id])}"
+            f"- récit du {date_longue(a.recit.date)} : {settings.SITE_URL}{reverse('recit_detail', args=[a.projet_id, a.recit_id])}"
             for a in liste
         )
         corps = (
             f"Bonjour,\n\nUne personne nommée dans {'ces récits' if len(liste) > 1 else 'ce récit'} a retiré son consentement "
-            f"le {liste[0].retire_le:%d/%m/%Y}. {'Ils ne sont plus présentés' if len(liste) > 1 else 'Il n’est plus présenté'} "
+            f"le {date_longue(liste[0].retire_le)}. {'Ils ne sont plus présentés' if len(liste) > 1 else 'Il n’est plus présenté'} "
             f"au COPIL ni repris dans aucun rapport :\n\n{lignes}\n\n"
             "Ouvrez le récit pour retirer ce nom (et ce qui fait reconnaître la personne) si vous souhaitez le présenter à nouveau.\n"
         )

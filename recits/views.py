@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.generic import DetailView, ListView, View
 
+from conciergerie.formats import date_longue
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from conciergerie.recherche import contient
 from finances import selectors as selectors_finances
@@ -196,7 +197,7 @@ class RetraitConsentementView(ServiceFormView):
             if not nombre
             else f"{nombre} récit{'s' if nombre > 1 else ''} retiré{'s' if nombre > 1 else ''} du COPIL, auteur{'s' if nombre > 1 else ''} prévenu{'s' if nombre > 1 else ''}."
         )
-        return f"Consentement de {self.objet} retiré le {self.objet.consentement_retire_le:%d/%m/%Y} : {suite}"
+        return f"Consentement de {self.objet} retiré le {date_longue(self.objet.consentement_retire_le)} : {suite}"
 
     def get_success_url(self):
         return reverse("apprenant_detail", args=[self.projet.pk, self.objet.pk]) + "#recits"

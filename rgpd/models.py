@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from conciergerie.formats import date_courte
 from conciergerie.roles import Role
 from conciergerie.scoping import EVERYTHING, NOTHING, ProjetScopedMixin, TenantQuerySet
 from parcours.models import Apprenant
@@ -45,7 +46,7 @@ class AvisConservation(ProjetScopedMixin):
         indexes = [models.Index(fields=["projet", "anonymisation_prevue_le"])]
 
     def __str__(self):
-        return f"{self.apprenant.reference} — anonymisation le {self.anonymisation_prevue_le:%d/%m/%Y}"
+        return f"{self.apprenant.reference} — anonymisation le {date_courte(self.anonymisation_prevue_le)}"
 
 
 class MotifAnonymisation(models.TextChoices):
@@ -79,7 +80,7 @@ class Anonymisation(ProjetScopedMixin):
 
     def __str__(self):
         qui = "apprenant" if self.apprenant_id else "contact"
-        return f"Anonymisation d'un {qui} le {self.faite_le:%d/%m/%Y}"
+        return f"Anonymisation d'un {qui} le {date_courte(self.faite_le)}"
 
 
 class PurgeConservation(ProjetScopedMixin):
@@ -113,7 +114,7 @@ class PurgeConservation(ProjetScopedMixin):
         ordering = ["-date", "-pk"]
 
     def __str__(self):
-        return f"Conservation du {self.date:%d/%m/%Y} — {self.projet}"
+        return f"Conservation du {date_courte(self.date)} — {self.projet}"
 
     def comptes(self) -> dict[str, int]:
         return {nom: getattr(self, nom) for nom in self.COMPTES}

@@ -1,55 +1,83 @@
-"""French display of counts: ``{{ n|nombre }}`` → ``12 345`` (no-break space).
+"""The template filters of ``conciergerie.formats`` (one way to write each figure):
+``{% load formats_fr %}`` then ``{{ n|nombre }}``, ``{{ n|effectif:"apprenant" }}``,
+``{{ n|effectif_taux:t }}``, ``{{ t|taux }}``, ``{{ h|heures }}``, ``{{ m|euros }}``,
+``{{ d|date_courte }}`` (tables), ``{{ d|date_longue }}`` (sentences), ``{{ dt|date_heure }}``,
+``{{ n|pluriel:"étape" }}`` (the word only).
 
 Automatic grouping is off (``USE_THOUSAND_SEPARATOR = False``) so that ids print plainly;
-figures shown to people are grouped through this filter.
+figures shown to people are grouped through these filters.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import date_format, number_format
+
+from conciergerie import formats
+from conciergerie.models import accord_de
+from conciergerie.roles import libelle_role
 
 register = template.Library()
 
 
+def _singulier_pluriel(unite: str) -> tuple[str, str | None]:
+    """``"apprenant"`` or ``"travail,travaux"`` (an irregular plural)."""
+    singulier, _, pluriel = unite.partition(",")
+    return singulier, pluriel or None
+
+
 @register.filter
 def nombre(value):
-    if value is None or value == "":
-        return "—"
-    return number_format(value, force_grouping=True)
+    return formats.nombre(value)
 
 
-ESPACE = "\u00a0"  # no-break space between thousands
-INSECABLE = "\u00a0"
+@register.filter
+def effectif(value, unite=""):
+    return formats.effectif(value, *_singulier_pluriel(unite))
+
+
+@register.filter
+def effectif_taux(value, taux):
+    return formats.effectif_taux(value, taux)
+
+
+@register.filter
+def pluriel(value, unite):
+    return formats.pluriel(value, *_singulier_pluriel(unite))
+
+
+@register.filter
+def taux(value):
+    return formats.taux(value)
+
+
+pourcent = register.filter("pourcent", taux)
+
+
+@register.filter
+def heures(value):
+    return formats.heures(value)
 
 
 @register.filter
 def euros(value):
-    """``Decimal("12345.67")`` → ``12 345,67 €`` (non-breaking spaces)."""
-    if value is None or value == "":
-        return "—"
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    texte = f"{value:,.2f}".replace(",", ESPACE).replace(".", ",")
-    return f"{texte}{INSECABLE}€"
+    return formats.euros(value)
 
 
 @register.filter
-def pourcent(value):
-    """``Decimal("33.33")`` → ``33,33 %``; whole numbers without decimals."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    texte = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}".rstrip("0").replace(".", ",")
-    return f"{texte}{INSECABLE}%"
+def date_courte(value):
+    return formats.date_courte(value)
 
 
 @register.filter
 def date_longue(value):
-    """``date(2024, 9, 1)`` → ``1er septembre 2024``; ``date(2025, 7, 22)`` → ``22 juillet 2025``."""
-    if not value:
-        return ""
-    texte = date_format(value, "j F Y")
-    return f"1er{texte[1:]}" if value.day == 1 else texte
+    return formats.date_longue(value)
+
+
+@register.filter
+def date_heure(value):
+    return formats.date_heure(value)
+
+
+@register.filter
+def role(adhesion):
+    """A membership's (or its history's) role as the UI names its person: « Coordinatrice »,
+    « Coordinateur », « Coordination » (``Preferences.accord``)."""
+    return libelle_role(adhesion.role, accord_de(adhesion.user))

@@ -1,7 +1,11 @@
 """The cells, sheets and workbook of the Excel bilans (openpyxl write-only).
 
-- the kinds of cell (``TEXTE``, ``ENTIER``, ``NOMBRE``, ``EUROS``, ``POURCENT``, ``DATE``, and
-  ``ENTETE`` for headers) and their named styles;
+- the kinds of cell (``TEXTE``, ``ENTIER``, ``NOMBRE``, ``HEURES``, ``EUROS``, ``POURCENT``,
+  ``DATE``, and ``ENTETE`` for headers) and their named styles, written as the pages write them
+  (conciergerie.formats): ``7 h``, ``3,5 h``, ``8,3 %``, ``50 %``, ``85 000,00 €`` — a whole
+  number of hours or a whole rate takes its ``_entier`` style (Excel has no "at most one
+  decimal" format: ``0.#`` prints "7,"); dates stay ``DD/MM/YYYY`` (a cell is data, which the
+  imports read back);
 - ``Colonne`` and ``Feuille``: one sheet, a header row (frozen, with filters), then typed rows;
 - ``_valeur``: Python values as Excel wants them (masked figures as text, rates and counts as
   numbers, texts cut to Excel's limit and cleared of the characters XML forbids);
@@ -44,6 +48,14 @@ TYPE_MIME = TYPE_XLSX
 
 # cell kinds -> named style
 TEXTE, ENTIER, NOMBRE, EUROS, POURCENT, DATE, ENTETE = "texte", "entier", "nombre", "euros", "pourcent", "date", "entete"
+HEURES = "heures"
+ENTIERS = frozenset({HEURES, POURCENT})  # kinds with a style of their own for whole values
+
+
+def _style(type_: str, valeur) -> str:
+    if type_ in ENTIERS and type(valeur) in (int, float) and valeur == int(valeur):
+        return f"bilan_{type_}_entier"
+    return f"bilan_{type_}"
 
 
 def _styles() -> list[NamedStyle]:
@@ -52,8 +64,11 @@ def _styles() -> list[NamedStyle]:
         (TEXTE, "@"),
         (ENTIER, "#,##0"),
         (NOMBRE, "#,##0.0#"),
+        (HEURES, '#,##0.0#\\ "h"'),
+        (f"{HEURES}_entier", '#,##0\\ "h"'),
         (EUROS, '#,##0.00\\ "€"'),
-        (POURCENT, '0.0\\ "%"'),
+        (POURCENT, '#,##0.0\\ "%"'),
+        (f"{POURCENT}_entier", '#,##0\\ "%"'),
         (DATE, "DD/MM/YYYY"),
     ):
         style = NamedStyle(name=f"bilan_{nom}")
@@ -87,11 +102,15 @@ class Feuille:
         self.ws.append([self._cellule(c.titre, ENTETE) for c in colonnes])
         # per column: None for text (plain values), else its styled cell, reused by every row
         self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in colonnes]
+        # hours and rates: a second cell for whole values ("7 h", not "7,0 h")
+        self._gabarits_entiers = [
+            self._cellule(None, c.type, styler=True, style=f"bilan_{c.type}_entier") if c.type in ENTIERS else None for c in colonnes
+        ]
 
-    def _cellule(self, valeur, type_: str, *, styler: bool = False):
+    def _cellule(self, valeur, type_: str, *, styler: bool = False, style: str | None = None):
         cellule = WriteOnlyCell(self.ws, value=_valeur(valeur))
         if cellule.value is not None or styler:
-            cellule.style = f"bilan_{type_}"
+            cellule.style = style or _style(type_, cellule.value)
         if isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DANGEREUX):
             cellule.data_type = "s"  # text, never a formula
             cellule.quotePrefix = True  # and Excel keeps it text when the cell is edited
@@ -109,8 +128,10 @@ class Feuille:
         """A table row, fast: texts as plain values, the other cells through their column's
         reused cell (openpyxl writes each cell of the row before it reads the next value)."""
         rangee = []
-        for valeur, gabarit in zip(valeurs, self._gabarits, strict=True):
+        for valeur, gabarit, entier in zip(valeurs, self._gabarits, self._gabarits_entiers, strict=True):
             valeur = _valeur(valeur)
+            if entier is not None and type(valeur) in (int, float) and valeur == int(valeur):
+                gabarit = entier
             if valeur is None:
                 rangee.append(None)
             elif type(valeur) is str:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from parcours.models import RESULTATS_POSITIFS, Apprenant, Etape, Sortie, TypeSortie
 
 from ..indicateurs import Periode
-from .cellules import DATE, ENTIER, NOMBRE, Colonne, Feuille
+from .cellules import DATE, ENTIER, HEURES, Colonne, Feuille
 from .perimetre import Perimetre
 
 
@@ -96,8 +96,8 @@ def _feuille_etapes(classeur, perimetre: Perimetre, periode: Periode, personnell
         Colonne("Code RNCP/RS", largeur=12),
         Colonne("Début", DATE, 12),
         Colonne("Fin", DATE, 12),
-        Colonne("Heures prévues", NOMBRE, 10),
-        Colonne("Heures réalisées", NOMBRE, 10),
+        Colonne("Heures prévues", HEURES, 10),
+        Colonne("Heures réalisées", HEURES, 10),
         Colonne("Modalité", largeur=12),
         Colonne("Statut", largeur=12),
     ]

@@ -11,7 +11,7 @@ from finances.selectors import Synthese as SyntheseFinanciere
 from finances.selectors import valorisation
 
 from ..indicateurs import Periode
-from .cellules import DATE, ENTETE, EUROS, NOMBRE, POURCENT, TEXTE, Colonne, Feuille
+from .cellules import DATE, ENTETE, EUROS, HEURES, POURCENT, TEXTE, Colonne, Feuille
 from .perimetre import Perimetre, _par_lots
 
 
@@ -85,7 +85,7 @@ def _feuille_benevolat(classeur, perimetre: Perimetre, periode: Periode, synthes
         Colonne("Organisation", largeur=24),
         Colonne("Activité", largeur=28),
         Colonne("Financement", largeur=28),
-        Colonne("Heures", NOMBRE, 9),
+        Colonne("Heures", HEURES, 9),
         Colonne("Taux horaire", EUROS, 11),
         Colonne("Valorisation", EUROS, 13),
         Colonne("Valorisé", largeur=9),

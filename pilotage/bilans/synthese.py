@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..indicateurs import Indicateurs
 from ..masquage import LEGENDE
-from .cellules import DATE, ENTETE, ENTIER, EUROS, NOMBRE, POURCENT, TEXTE, Colonne, Feuille
+from .cellules import DATE, ENTETE, ENTIER, EUROS, HEURES, NOMBRE, POURCENT, TEXTE, Colonne, Feuille
 
 
 def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
@@ -41,8 +41,8 @@ def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
         ("Étapes et formations", "Formations", e.formations, ENTIER),
         ("Étapes et formations", "Part certifiante ou diplômante (%)", e.part_certifiante, POURCENT),
         ("Étapes et formations", "Part pré-qualifiante (%)", e.part_pre_qualifiante, POURCENT),
-        ("Étapes et formations", "Heures prévues", e.heures_prevues, NOMBRE),
-        ("Étapes et formations", "Heures réalisées", e.heures_realisees, NOMBRE),
+        ("Étapes et formations", "Heures prévues", e.heures_prevues, HEURES),
+        ("Étapes et formations", "Heures réalisées", e.heures_realisees, HEURES),
         ("Freins", "Identifiés", i.freins.identifies, ENTIER),
         ("Freins", "Levés", i.freins.leves, ENTIER),
         ("Freins", "Part levée (%)", i.freins.part_leves, POURCENT),
@@ -72,8 +72,8 @@ def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
         ("Finances", "Bénévolat valorisé", t.valorise, EUROS),
         ("Finances", "Bénévolat compté", t.compte, EUROS),
         ("Finances", "Au-delà des plafonds", t.au_dela, EUROS),
-        ("Bénévolat", "Heures valorisées", i.benevolat.heures_valorisees, NOMBRE),
-        ("Bénévolat", "Heures données en plus", i.benevolat.heures_donnees, NOMBRE),
+        ("Bénévolat", "Heures valorisées", i.benevolat.heures_valorisees, HEURES),
+        ("Bénévolat", "Heures données en plus", i.benevolat.heures_donnees, HEURES),
         ("Récits", "Récits", i.recits, ENTIER),
         ("Activités", "Activités", i.activites, ENTIER),
     ]

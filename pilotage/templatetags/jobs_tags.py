@@ -18,8 +18,8 @@ send the button's new state out of band (``hx-swap-oob``) with each poll from a 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
+from conciergerie.formats import date_heure
 from conciergerie.roles import peut
 from pilotage.jobs import EN_VOL, MESSAGE_FILE_INDISPONIBLE, bloque, indisponible, relancable
 from pilotage.models import Destinataire, Job, RapportCopil, StatutJob
@@ -62,7 +62,7 @@ def contexte_statut(job: Job, adhesion=None, *, urls: dict | None = None, peut_r
 
 
 def _quand(job: Job) -> str:
-    return format_date(timezone.localtime(job.cree_le), "d/m/Y à H:i")
+    return date_heure(job.cree_le)
 
 
 def contexte_generer(

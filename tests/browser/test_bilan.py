@@ -45,7 +45,7 @@ def test_un_administrateur_telecharge_le_bilan(connecter):
 
     bilan = page.locator("#bilans .bilan").first
     expect(bilan.get_by_role("status")).to_contain_text("Prêt")
-    expect(bilan).to_contain_text("Période du 01/01/2025 au 31/12/2025 · apprenants pseudonymisés")
+    expect(bilan).to_contain_text("Période du 1er janvier 2025 au 31 décembre 2025 · apprenants pseudonymisés")
     with page.expect_download() as telechargement:
         bilan.get_by_role("link", name="Télécharger le fichier Excel").click()
     fichier = telechargement.value

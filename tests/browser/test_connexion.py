@@ -19,7 +19,7 @@ def test_coordinator_logs_in_and_reaches_project_home(connecter, live_server):
 def test_wrong_password_shows_french_error(connecter):
     f.UserFactory(username="camille")
     page = connecter("camille", password="faux")
-    expect(page.get_by_role("alert")).to_contain_text("Saisissez un nom d’utilisateur et un mot de passe valides")
+    expect(page.get_by_role("alert")).to_contain_text("Identifiant ou mot de passe incorrect")  # the label's word
 
 
 def test_an_administrator_sets_up_the_second_factor_at_first_login(connecter):

@@ -66,7 +66,7 @@ def test_a_platform_user_sets_up_a_project_and_its_coordinator_enters_a_cohort(c
     page.get_by_role("button", name="Se connecter").click()
     # a coordinator needs no second factor: straight to the project
     expect(page.get_by_role("heading", level=1)).to_have_text("Conciergerie du Tursan")
-    expect(page.get_by_text("Camille Lafitte · Coordinateur")).to_be_visible()
+    expect(page.get_by_text("Camille Lafitte · Coordination")).to_be_visible()
 
     # the coordinator enters the cohort in one file (steps at the project's lead organisation)
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Imports").click()

@@ -8,6 +8,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
+from conciergerie.formats import date_heure
 from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,7 @@ def test_a_coordinator_generates_and_downloads_the_copil_report(connecter):
     page = connecter("gilles")
     page.set_default_timeout(20_000)
     page.get_by_role("link", name="COPIL", exact=True).click()
-    page.get_by_role("link", name="COPIL du 22/07/2025").click()
+    page.get_by_role("link", name="COPIL du 22 juil. 2025").click()
     page.get_by_role("button", name="Générer le rapport").click()
 
     statut = page.locator(".rapport").first
@@ -57,11 +58,11 @@ def test_generer_is_disabled_while_a_report_is_in_flight_and_comes_back_when_it_
     erreurs = []
     page.on("console", lambda message: message.type == "error" and erreurs.append(message.text))
     page.get_by_role("link", name="COPIL", exact=True).click()
-    page.get_by_role("link", name="COPIL du 22/07/2025").click()
+    page.get_by_role("link", name="COPIL du 22 juil. 2025").click()
     bouton = page.get_by_role("button", name="Générer le rapport")
     expect(bouton).to_be_disabled()
     expect(bouton).to_have_accessible_description(
-        "Un rapport de ce COPIL, demandé le " + timezone.localtime(rapport.cree_le).strftime("%d/%m/%Y à %H:%M") + ", est en préparation : "
+        "Un rapport de ce COPIL, demandé le " + date_heure(rapport.cree_le) + ", est en préparation : "
         "vous pourrez en demander un autre quand il sera prêt."
     )
     page.evaluate("window.__marqueur = 1")

@@ -114,10 +114,10 @@ def test_the_project_switcher_changes_project(connecter, violations, deux_projet
     page = connecter("camille")
     page.set_default_timeout(10_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Icifornie")
-    page.get_by_label("Projet").select_option(label="Tiers-lieu des Coteaux — Coordinateur")
+    page.get_by_label("Projet").select_option(label="Tiers-lieu des Coteaux — Coordination")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tiers-lieu des Coteaux")
     expect(page).to_have_url(re.compile(rf"/p/{deux_projets['coteaux'].pk}/$"))
-    page.get_by_label("Projet").select_option(label="Icifornie — Coordinateur")
+    page.get_by_label("Projet").select_option(label="Icifornie — Coordination")
     expect(page.get_by_role("heading", level=1)).to_have_text("Icifornie")
     _attendre(page)
     assert violations == []

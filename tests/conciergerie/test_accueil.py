@@ -25,7 +25,7 @@ def test_several_projects_open_the_first_then_the_last_used(login):
     html = client.get(reverse("projet_accueil", args=[seconde.projet_id])).content.decode()
     assert f'href="{reverse("mes_projets")}"' in html
     projets = client.get(reverse("mes_projets")).content.decode()
-    assert "Icifornie" in projets and "Coteaux" in projets and "Coordinateur" in projets and "Financeur" in projets
+    assert "Icifornie" in projets and "Coteaux" in projets and "Coordination" in projets and "Financeur" in projets
     assert reverse("synthese") in projets  # two projects with dashboards: the roll-up
 
 

@@ -399,7 +399,7 @@ def test_parcours_complet_dans_les_pages(projet_admin, login):
     response = client.post(url, {"fichier": bon})
     depot = response.context["depot"]
     assert imports.DEPOT.fullmatch(depot)
-    assert "Confirmer l'import (3 lignes)" in response.content.decode()
+    assert "Confirmer l'import (3\u00a0lignes)" in response.content.decode()
     chemin = f"imports/{projet.pk}/{admin.pk}/apprenants/{depot}"
     assert default_storage.exists(chemin)
     assert not Apprenant.objects.exists()

@@ -242,7 +242,7 @@ def test_la_page_de_suivi_montre_la_progression(admin, login):
     TraitementImport.objects.filter(pk=traitement.pk).update(lignes_faites=12_300, lignes_total=20_000)
     html = texte(client.get(url, headers={"HX-Request": "true"}))
     assert '<progress max="20000" value="12300"' in html
-    assert "12\u00a0300 lignes traitées sur 20\u00a0000" in html and 'hx-trigger="every 2s"' in html
+    assert "12\u202f300\u00a0lignes traitées sur 20\u202f000" in html and 'hx-trigger="every 2s"' in html
 
 
 def test_une_bombe_zip_est_refusee_aussi_par_le_worker(admin, login, django_capture_on_commit_callbacks, monkeypatch):

@@ -54,7 +54,7 @@ def test_idle_limit(coord):
     assert response.url == f"{reverse('connexion')}?next={url}"
     assert SESSION_KEY not in client.session  # logged out
     connexion = client.get(response.url)
-    assert "Votre session a expiré après 2 h sans activité. Reconnectez-vous pour continuer." in connexion.content.decode()
+    assert "Votre session a expiré après 2\u00a0h sans activité. Reconnectez-vous pour continuer." in connexion.content.decode()
     assert client.get(url).status_code == 302  # and stays out
 
 
@@ -67,7 +67,7 @@ def test_absolute_limit_even_when_active(coord):
     assert response.status_code == 302
     assert response.url.startswith(reverse("connexion"))
     page = client.get(response.url, follow=True).content.decode()
-    assert "Votre session a expiré : une connexion dure au plus 12 h. Reconnectez-vous pour continuer." in page
+    assert "Votre session a expiré : une connexion dure au plus 12\u00a0h. Reconnectez-vous pour continuer." in page
 
 
 def test_a_session_without_times_is_closed(coord):
@@ -99,7 +99,9 @@ def test_logging_in_again_starts_a_new_session(coord, client):
     assert client.get(_page(coord)).status_code == 200
 
 
-@pytest.mark.parametrize(("secondes", "texte"), [(7200, "2 h"), (1800, "30 min"), (5400, "1 h 30"), (43200, "12 h"), (300, "5 min")])
+@pytest.mark.parametrize(
+    ("secondes", "texte"), [(7200, "2\u00a0h"), (1800, "30\u00a0min"), (5400, "1,5\u00a0h"), (43200, "12\u00a0h"), (300, "5\u00a0min")]
+)
 def test_durations_read_in_french(secondes, texte):
     assert ls.duree_lisible(secondes) == texte
 

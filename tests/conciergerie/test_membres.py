@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from conciergerie import membres
 from conciergerie.concurrence import CHAMP_VERSION
+from conciergerie.formats import date_heure
 from conciergerie.models import Adhesion, Invitation, Projet
 from conciergerie.roles import MESSAGE_CLOS, Role
 from partenaires.models import MembreConsortium, Organisation, RoleConsortium
@@ -255,7 +256,7 @@ def test_member_list_shows_role_organisation_and_last_login(admin, login):
     partenaire.user.save()
     page = login(admin.user).get(reverse("membres", args=[admin.projet.pk])).content.decode()
     assert partenaire.organisation.nom in page and "Partenaire" in page
-    assert timezone.localtime(partenaire.user.last_login).strftime("%d/%m/%Y") in page
+    assert date_heure(partenaire.user.last_login) in page
 
 
 def test_a_coordinator_cannot_manage_members(admin):

@@ -1,5 +1,7 @@
 """The daily digest (Celery beat): each coordinator receives the to-do of its projects."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -77,10 +79,15 @@ def test_the_preferences_page_shows_the_current_choice(monde, login):
     user = monde["users"]["financeur"]
     client = login(user)
     page = client.get(reverse("preferences")).content.decode()
-    assert "Recevoir le résumé du matin" in page and "checked" in page  # on by default
+    assert "Recevoir le résumé du matin" in page and "checked" in _case(page)  # on by default
     client.post(reverse("preferences"), {})
     page = client.get(reverse("preferences")).content.decode()
-    assert "Vous ne recevrez plus le résumé du matin." in page and "checked" not in page
+    assert "Vous ne recevrez plus le résumé du matin." in page and "checked" not in _case(page)
+
+
+def _case(page: str) -> str:
+    """The digest's checkbox (the page also has the role's accord, a radio that is checked)."""
+    return re.search(r'<input[^>]*name="resume_quotidien"[^>]*>', page).group(0)
 
 
 def test_nothing_to_do_sends_nothing(monde, mailoutbox):

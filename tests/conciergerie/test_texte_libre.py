@@ -119,6 +119,7 @@ def test_a_learner_reference_that_is_a_nir_is_refused(coordination):
 #: forms of the apps with a free-text field that need not carry the guard, and why
 SANS_GARDE = {
     "conciergerie.views_compte.CodeForm": "le code à 6 chiffres de l'application d'authentification, jamais enregistré",
+    "conciergerie.forms.ConnexionForm": "l'identifiant et le mot de passe de la connexion, jamais enregistrés par ce formulaire",
 }
 APPS_DU_PROJET = ["conciergerie", "partenaires", "parcours", "finances", "recits", "pilotage", "demo"]
 

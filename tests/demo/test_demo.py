@@ -131,7 +131,7 @@ def test_demo_region_funding_near_its_volunteer_cap(demo, client):
     assert se_connecter(client, "coordinatrice", "demo").status_code == 302
     detail = client.get(f"/p/{icifornie.pk}/financements/{region.pk}/").content.decode()
     assert '<figure class="jauge jauge-orange">' in detail
-    assert "Plafond bientôt atteint : 92,01\u00a0% du plafond" in detail
+    assert "Plafond bientôt atteint : 92\u00a0% du plafond" in detail
     accueil = client.get(f"/p/{icifornie.pk}/").content.decode()
     assert "Plafond de bénévolat atteint à 92\u00a0%" in accueil
 
@@ -143,12 +143,12 @@ def test_demo_programme_funder_sees_both_projects_side_by_side_and_no_learner_na
     assert response.status_code == 200
     html = response.content.decode()
     assert "Icifornie" in html and "Tiers-lieu des Coteaux" in html
-    assert "Moyennes sur 2 projets" in html
+    assert "Moyennes sur 2\u00a0projets" in html
     for apprenant in Apprenant.objects.all():
         assert apprenant.nom not in html, apprenant.nom
     # its own money only: the Deffinov fundings, not the Régions' nor the Fondation's
-    assert "90\u00a0000,00\u00a0€" in html  # 50 000 + 40 000 granted
-    assert "120\u00a0000" not in html
+    assert "90\u202f000,00\u00a0€" in html  # 50 000 + 40 000 granted
+    assert "120\u202f000" not in html
 
 
 def test_demo_copil_report_is_generated_with_the_dashboard_figures(demo, client, django_capture_on_commit_callbacks):

@@ -20,6 +20,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
+FINE = "\u202f"  # between thousands
 
 
 def _financement(monde, valorise: Dec, **kw):
@@ -88,7 +89,7 @@ def test_jauge_juste_sous_90_pour_cent_reste_normale(monde, login):
     ("valorise", "au_dela", "utilisation"),
     [
         (Dec("3000.01"), f"0,01{NBSP}€", f"100{NBSP}%"),  # one cent beyond: red
-        (Dec("3500.00"), f"500,00{NBSP}€", f"116,67{NBSP}%"),
+        (Dec("3500.00"), f"500,00{NBSP}€", f"116,7{NBSP}%"),
     ],
 )
 def test_jauge_au_dela_du_plafond_rouge_avec_le_montant(monde, login, valorise, au_dela, utilisation):
@@ -100,7 +101,7 @@ def test_jauge_au_dela_du_plafond_rouge_avec_le_montant(monde, login, valorise, 
         in figure
     )
     assert f'<dd class="au-dela">{au_dela}</dd>' in figure
-    assert f"<dt>Compté</dt><dd>3{NBSP}000,00{NBSP}€" in figure  # the limit, never more
+    assert f"<dt>Compté</dt><dd>3{FINE}000,00{NBSP}€" in figure  # the limit, never more
     assert "Plafond bientôt atteint" not in figure
 
 
@@ -140,8 +141,8 @@ def _section_ingenierie(html: str) -> str:
 def test_ingenierie_au_dela_du_plafond_signalee(monde, login, role):
     fin = _ingenierie(monde, Dec("25000.00"))
     section = _section_ingenierie(_page(login(monde["users"][role]), monde, fin))
-    assert f"25{NBSP}000,00{NBSP}€ dépensés, 25{NBSP}% du montant accordé (plafond 20{NBSP}%, soit 20{NBSP}000,00{NBSP}€)." in section
-    assert f'<p class="badge alerte" role="status">Ingénierie au-delà du plafond : 5{NBSP}000,00{NBSP}€</p>' in section
+    assert f"25{FINE}000,00{NBSP}€ dépensés, 25{NBSP}% du montant accordé (plafond 20{NBSP}%, soit 20{FINE}000,00{NBSP}€)." in section
+    assert f'<p class="badge alerte" role="status">Ingénierie au-delà du plafond : 5{FINE}000,00{NBSP}€</p>' in section
 
 
 @pytest.mark.parametrize("montant", [Dec("15000.00"), Dec("20000.00")])

@@ -92,12 +92,12 @@ def test_ingenierie_au_dela_du_plafond():
 
 
 def test_euros_a_la_francaise():
-    assert euros(Dec("12345.67")) == "12\u00a0345,67\u00a0€"
+    assert euros(Dec("12345.67")) == "12\u202f345,67\u00a0€"  # narrow no-break space between thousands
     assert euros(Dec("0")) == "0,00\u00a0€"
-    assert euros(Dec("1234567.5")) == "1\u00a0234\u00a0567,50\u00a0€"
+    assert euros(Dec("1234567.5")) == "1\u202f234\u202f567,50\u00a0€"
     assert euros(None) == "—"
     assert pourcent(Dec("30.00")) == "30\u00a0%"
-    assert pourcent(Dec("33.33")) == "33,33\u00a0%"
+    assert pourcent(Dec("33.33")) == "33,3\u00a0%"  # a rate: one decimal
 
 
 @pytest.mark.django_db

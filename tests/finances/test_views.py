@@ -70,7 +70,7 @@ def test_exemple_du_copil_sur_la_page(monde, login):
     f.DepenseFactory(ligne__financement=fin, montant=Dec("70000"))
     f.TempsBenevoleFactory(projet=a, financement=fin, heures=Dec("2000"), taux_horaire=Dec("20"))
     html = login(monde["users"]["coordinateur"]).get(reverse("financement_detail", args=[a.pk, fin.pk])).content.decode()
-    assert "Plafond dépassé : 10\u00a0000,00\u00a0€ au-delà du plafond" in html
+    assert "Plafond dépassé : 10\u202f000,00\u00a0€ au-delà du plafond" in html
     assert "jauge-rouge" in html and "<svg" in html
 
 
@@ -328,7 +328,8 @@ def test_todo_versements_et_plafond(monde, django_assert_max_num_queries):
     assert [v.montant for v in bloc["versements"]] == [Dec("1.00"), Dec("12345.67")]
     html = render_to_string(bloc["template"], {"bloc": bloc})
     assert "Versement à demander avant le" in html
-    assert "Plafond de bénévolat atteint à 93\u00a0%" in html  # no-break space, as everywhere
+    assert "Plafond de bénévolat atteint à 93,3\u00a0% <span" in html  # no-break space, as everywhere
+    assert "bientôt atteint" not in html  # not « atteint à 93 % bientôt atteint »
     assert "échéance passée" in html
 
 
@@ -364,7 +365,7 @@ def test_prevu_et_depense_par_categorie_en_graphique_svg(monde, login):
     debut = html.index("<figcaption>Prévu et dépensé par catégorie")
     graphique = html[debut : html.index("</figure>", debut)]
     assert '<span class="barre-libelle">Personnel</span>' in graphique
-    assert "1\u00a0000,00\u00a0€" in graphique and "1\u00a0500,00\u00a0€" in graphique
+    assert "1\u202f000,00\u00a0€" in graphique and "1\u202f500,00\u00a0€" in graphique
     assert 'fill="#c4322f"' in graphique  # spent beyond the plan: red
     # the page's own table after it holds the figures: no second one in the chart
     assert "donnees-graphique" not in graphique

@@ -74,7 +74,7 @@ def test_preview_writes_nothing_and_says_who_is_refused(cabinet):
     assert {ligne.apprenant.pk for ligne in bilan.retenues} == {p.apprenant_id for p in ouverts}
     refus = {ligne.apprenant.pk: ligne.refus for ligne in bilan.refusees}
     assert refus[sans_parcours.pk] == "Aucun parcours en cours (créez-en un sur sa fiche)."
-    assert refus[tardif.apprenant_id] == "La date de sortie précède le début du parcours (01/09/2025)."
+    assert refus[tardif.apprenant_id] == "La date de sortie précède le début du parcours (1er septembre 2025)."
     assert not Sortie.objects.exists()
 
 
@@ -175,7 +175,7 @@ def test_from_the_list_to_the_preview_to_the_writes(cabinet):
     ids = [str(p.apprenant_id) for p in parcours] + [str(sans_parcours.pk)]
     apercu = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids})
     texte = apercu.content.decode()
-    assert apercu.status_code == 200 and "Aperçu : 3 apprenants sur 4" in texte
+    assert apercu.status_code == 200 and "Aperçu : 3\u00a0apprenants sur 4" in texte
     assert "Aucun parcours en cours" in texte and "Emploi durable" in texte
     assert not Sortie.objects.exists()
     confirme = client.post(_url(cabinet), {**CLOTURE, "apprenant": ids, "attendu": ids[:3], "confirmer": "1"})

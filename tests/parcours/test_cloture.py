@@ -129,7 +129,7 @@ def test_edit_the_exit_before_the_path_start_changes_nothing(cabinet, parcours, 
 def test_edit_the_exit_after_the_recorded_follow_up_is_refused(cabinet, parcours, cloture):
     services.enregistrer_suivi(parcours=parcours, resultat="emploi_durable", date=date(2025, 12, 30), by=cabinet["coord"])
     response = _modifier_sortie(cabinet["client"], cloture, resultat="formation_qualifiante", date="2026-01-15")
-    assert response.context["form"].errors["date"] == ["La sortie ne peut pas suivre le suivi à 6 mois (enregistré le 30/12/2025)."]
+    assert response.context["form"].errors["date"] == ["La sortie ne peut pas suivre le suivi à 6 mois (enregistré le 30 décembre 2025)."]
     parcours.refresh_from_db()
     assert Sortie.objects.get(pk=cloture.pk).date == date(2025, 6, 30) and parcours.date_fin == date(2025, 6, 30)
     # the same rule in the service, whatever calls it

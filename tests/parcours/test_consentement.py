@@ -39,7 +39,7 @@ def test_the_form_records_scope_and_date_and_has_no_withdrawal_field(cabinet):
     form = cabinet["client"].get(reverse("apprenant_create", args=[projet.pk])).context["form"]
     assert "consentement_retire_le" not in form.fields
     assert [libelle for _, libelle in form.fields["consentement_portee"].choices] == [
-        "---------",
+        "Non renseigné",  # never Django's "---------"
         "Interne (l'équipe de la conciergerie)",
         "COPIL (partenaires et financeurs)",
         "Public (communication)",
@@ -99,7 +99,7 @@ def test_after_a_withdrawal_a_new_consent_is_recorded_with_a_later_date(cabinet)
     apprenant = f.ApprenantFactory(projet=cabinet["projet"], reference="ICI-001", consentant=True, consentement_retire_le=date(2025, 2, 1))
     url = reverse("apprenant_update", args=[apprenant.projet_id, apprenant.pk])
     page = cabinet["client"].get(reverse("apprenant_detail", args=[apprenant.projet_id, apprenant.pk])).content.decode()
-    assert "Consentement retiré le 01/02/2025" in page
+    assert "Consentement retiré le 1er février 2025" in page
     # editing something else keeps the withdrawal
     cabinet["client"].post(url, {**APPRENANT, "commune": "Mugron", "consentement_portee": "copil", "consentement_date": "2025-01-15"})
     apprenant.refresh_from_db()
@@ -132,9 +132,9 @@ def test_the_database_refuses_an_incoherent_withdrawal(champs):
 @pytest.mark.django_db
 def test_the_record_says_the_consent_in_a_few_words():
     assert f.ApprenantFactory.build().consentement_libelle == "sans consentement"
-    assert f.ApprenantFactory.build(consentant_interne=True).consentement_libelle == "consentement interne depuis le 15/01/2025"
+    assert f.ApprenantFactory.build(consentant_interne=True).consentement_libelle == "consentement interne depuis le 15 janvier 2025"
     retire = f.ApprenantFactory.build(consentant=True, consentement_retire_le=date(2025, 2, 1))
-    assert retire.consentement_libelle == "consentement retiré le 01/02/2025" and not retire.consent_a(PorteeConsentement.INTERNE)
+    assert retire.consentement_libelle == "consentement retiré le 1er février 2025" and not retire.consent_a(PorteeConsentement.INTERNE)
 
 
 def test_the_form_and_the_import_list_the_same_consent_fields():

@@ -180,7 +180,7 @@ def test_une_sortie_differente_de_celle_enregistree_est_une_erreur(ctx):
     autre[0][11] = "Emploi durable"
     resultat = _importer(ctx, csv_bytes(ENTETES_PARCOURS, autre))
     assert [(e.ligne, e.colonne) for e in resultat.erreurs] == [(2, "Résultat de sortie")]
-    assert "déjà une sortie (Formation qualifiante, le 30/06/2025)" in resultat.erreurs[0].message
+    assert "déjà une sortie (Formation qualifiante, le 30 juin 2025)" in resultat.erreurs[0].message
 
 
 def test_un_numero_de_securite_sociale_dans_une_cellule_est_refuse(ctx):

@@ -42,7 +42,7 @@ def _ligne(html, intitule):
 
 def test_list_shows_placed_learners_places_left_and_threshold(cabinet, sessions):
     html = cabinet["client"].get(reverse("sessionformation_list", args=[cabinet["projet"].pk])).content.decode()
-    assert "2 sessions" in html
+    assert "2\u00a0sessions" in html
     ouverte = _ligne(html, "CAP menuiserie")
     assert '<td class="nombre">3</td>' in ouverte  # placed: 3 distinct, the abandoned one left out
     assert "7 / 10" in ouverte  # places left
@@ -67,7 +67,7 @@ def test_partner_sees_only_its_organisation_sessions(cabinet, sessions, login):
     partenaire = login(cabinet["partenaire"])
     projet = cabinet["projet"]
     html = partenaire.get(reverse("sessionformation_list", args=[projet.pk])).content.decode()
-    assert "CAP menuiserie" in html and "Installateur thermique" not in html and "1 session" in html
+    assert "CAP menuiserie" in html and "Installateur thermique" not in html and "1\u00a0session" in html
     assert reverse("sessionformation_create", args=[projet.pk]) not in html
     assert partenaire.get(reverse("sessionformation_detail", args=[projet.pk, sessions["en_manque"].pk])).status_code == 404
 
@@ -140,7 +140,7 @@ def test_organisation_block_lists_the_learners_it_follows_within_rights(cabinet,
     url = reverse("organisation_apprenants", args=[projet.pk, of.pk])
     html = cabinet["client"].get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in html
-    assert "4 apprenants avec une étape chez Greta" in html  # 3 placed + the one who abandoned
+    assert "4\u00a0apprenants avec une étape chez Greta" in html  # 3 placed + the one who abandoned
     # the partner of another organisation sees none of them
     afpa = sessions["en_manque"].organisation
     autre = f.AdhesionFactory(projet=projet, role="partenaire", organisation=afpa).user

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conciergerie.formats import date_longue
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_coordinator_sees_what_expires_within_60_days_with_links(consortium, mon
     assert reverse("organisation_detail", args=[projet.pk, c["expire"].pk]) in bloc
     assert reverse("convention_detail", args=[projet.pk, c["convention_bientot"].pk]) in bloc
     assert "expiré" in bloc and "bientôt" in bloc
-    assert (c["today"] + timedelta(days=59)).strftime("%d/%m/%Y") in bloc
+    assert date_longue(c["today"] + timedelta(days=59)) in bloc
 
 
 def test_partner_sees_only_its_certificate_and_the_conventions_it_signed(consortium, monde, login):

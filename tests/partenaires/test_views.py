@@ -39,7 +39,7 @@ def test_list_filters_by_type_and_counts(monde, login):
     assert "Mission Locale des Landes" in content
     assert "Mission Locale étrangère" not in content
     assert response.context["paginator"].count == 1
-    assert "1 organisation" in content
+    assert "1\u00a0organisation" in content
 
 
 def test_list_search_and_pagination_keeps_filters(monde, login):

@@ -16,6 +16,7 @@ import pypdf
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from conciergerie.formats import date_courte, date_longue
 from conciergerie.roles import Role
 from parcours.models import Apprenant
 from pilotage import pdf, rapports
@@ -51,7 +52,13 @@ def traces(apprenants) -> set[str]:
         if len(a.nom) >= 4:
             secrets.add(a.nom)
         if a.date_naissance:
-            secrets |= {f"{a.date_naissance:%d/%m/%Y}", a.date_naissance.isoformat()}
+            # every way a date is written (conciergerie.formats), and the data files' own
+            secrets |= {
+                f"{a.date_naissance:%d/%m/%Y}",
+                a.date_naissance.isoformat(),
+                date_courte(a.date_naissance),
+                date_longue(a.date_naissance),
+            }
     return {s for s in secrets if s}
 
 

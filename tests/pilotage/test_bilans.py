@@ -312,7 +312,7 @@ def test_la_synthese_donne_les_chiffres_du_tableau_de_bord(projet, monde, login,
         ("au_dela", ("Finances", "Au-delà des plafonds")),
     ):
         assert _nombre(_tableau(html, cle)) == valeurs[libelle], cle
-    qpv, part_qpv = _tableau(html, "qpv").split(" · ")
+    qpv, part_qpv = _tableau(html, "qpv").removesuffix(")").split(" (")
     assert (_nombre(qpv), _nombre(part_qpv)) == (valeurs[("Profil à l'entrée", "QPV")], valeurs[("Profil à l'entrée", "Part en QPV (%)")])
     depense, prevu = _tableau(html, "depense").split(" / ")
     assert (_nombre(depense), _nombre(prevu)) == (valeurs[("Finances", "Dépensé")], valeurs[("Finances", "Prévu")])
@@ -544,7 +544,7 @@ def test_l_export_nominatif_est_enregistre_et_reserve_aux_administrateurs(projet
     assert bilan.cree_le is not None and "nominatif" in bilan.fichier.name
     assert bilan.demande_par_nom == f"{adm.get_full_name() or 'adm'} (adm)"
     page = client.get(url_page(projet)).content.decode()
-    assert "avec données personnelles" in page and "Période du 01/02/2025 au 31/05/2025" in page and "adm" in page
+    assert "avec données personnelles" in page and "Période du 1er février 2025 au 31 mai 2025" in page and "adm" in page
     # the coordinator neither sees it nor downloads it
     coord = login(monde["users"]["coordinateur"])
     assert f'id="bilan-{bilan.pk}"' not in coord.get(url_page(projet)).content.decode()
@@ -970,7 +970,7 @@ def test_le_job_du_bilan_de_plusieurs_projets(deux_projets, monde, django_captur
     bilan = generer_projets(adm, django_capture_on_commit_callbacks, deux_projets)
     assert bilan.projet is None and set(bilan.projets.all()) == set(deux_projets) and not bilan.donnees_personnelles
     assert bilan.fichier.name.startswith("projets/plusieurs/bilans/bilan-2-projets-20250101-20251231-")
-    assert bilan.resume() == "Période du 01/01/2025 au 31/12/2025 · 2 projets · apprenants pseudonymisés"
+    assert bilan.resume() == "Période du 1er janvier 2025 au 31 décembre 2025 · 2\u00a0projets · apprenants pseudonymisés"
     wb = classeur(lire(bilan))
     assert wb.sheetnames == FEUILLES and wb["Apprenants"][1][0].value == "Projet"
     # a double click: the same job

@@ -164,7 +164,7 @@ def test_display_of_counts_and_rates():
     assert str(Effectif.de(0, True)) == "0"
     assert str(Effectif.de(4, True)) == "< 5"
     assert str(Effectif.de(5, True)) == "5"
-    assert str(Effectif.de(12345, False)) == "12\u00a0345"
+    assert str(Effectif.de(12345, False)) == "12\u202f345"
     assert str(Taux.de(0, 0, True)) == "—"
     assert str(Taux.de(5, 10, True)) == "50\u00a0%"
     assert str(Taux.de(1, 3, False)) == "33,3\u00a0%"

@@ -166,7 +166,7 @@ def test_demander_cree_un_job_et_produit_le_pdf(copil, monde, django_capture_on_
     assert "Conciergerie des Coteaux" in texte
     assert "22 juillet 2025" in texte
     assert "Mugron" in texte
-    assert "du 01/09/2024 au 30/06/2025" in texte
+    assert "du 1er septembre 2024 au 30 juin 2025" in texte
     # table of contents, sections, page numbers
     for titre in ("Sommaire", "Chiffres clés", "Parcours marquants", "Partenaires du consortium", "Finances et bénévolat", "Récits"):
         assert titre in texte

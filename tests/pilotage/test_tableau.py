@@ -40,7 +40,7 @@ def test_coordinator_dashboard_shows_the_indicators_figures(projet_rempli, login
     html = login(m["users"]["coordinateur"]).get(reverse("tableau_de_bord", args=[m["A"].pk]), PERIODE).content.decode()
     attendu = calculer([m["A"]], Periode(D(2025, 1, 1), D(2025, 6, 30)))
     assert _valeur(html, "accompagnes") == str(attendu.apprenants.accompagnes) == "10"
-    assert _valeur(html, "qpv") == f"{attendu.profil.qpv} · {attendu.profil.part_qpv}"
+    assert _valeur(html, "qpv") == f"{attendu.profil.qpv} ({attendu.profil.part_qpv})" == "4 (40\u00a0%)"  # never "4 · 40 %"
     assert _valeur(html, "total_sortie") == "1"
     assert "Fondation secrète" in html  # the coordinator sees every funding
     assert "<svg" in html

@@ -157,7 +157,7 @@ def test_internal_consent_is_enough_for_the_team_not_for_the_copil(monde, login)
     response = client.post(url, _donnees(texte="Samuel T. a trouvé sa voie.", a_presenter_copil="on"))
     assert response.status_code == 200
     assert response.context["form"].errors["texte"] == [
-        "Samuel Tessier (consentement interne depuis le 15/01/2025) n'a pas donné son consentement à être nommé dans un récit "
+        "Samuel Tessier (consentement interne depuis le 15 janvier 2025) n'a pas donné son consentement à être nommé dans un récit "
         "présenté au COPIL : retirez son nom et ce qui le fait reconnaître (initiale, âge, commune), ou enregistrez d'abord son "
         "consentement sur sa fiche."
     ]
@@ -329,7 +329,7 @@ def test_withdrawal_page(monde, recits_de_samuel, login):
     client = login(monde["users"]["coordinateur"])
     fiche = client.get(reverse("apprenant_detail", args=[monde["A"].pk, samuel.pk])).content.decode()
     url = reverse("consentement_retrait", args=[monde["A"].pk, samuel.pk])
-    assert url in fiche and "Consentement COPIL depuis le 15/01/2025" in fiche
+    assert url in fiche and "Consentement COPIL depuis le 15 janvier 2025" in fiche
     page = client.get(url).content.decode()
     assert "3 récits à présenter au COPIL le nomment" in page
     # a date in the future: refused next to its field, nothing changed

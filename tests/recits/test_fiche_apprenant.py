@@ -63,11 +63,11 @@ def test_the_page_lists_linked_and_named_recits_only(projet_samuel):
         ({}, "Aucun"),
         (
             {"consentement_portee": "interne", "consentement_date": date(2025, 1, 15)},
-            "Interne (l'équipe de la conciergerie), donné le 15/01/2025",
+            "Interne (l'équipe de la conciergerie), donné le 15 janvier 2025",
         ),
         (
             {"consentement_portee": "copil", "consentement_date": date(2025, 1, 15), "consentement_retire_le": date(2025, 3, 2)},
-            "COPIL (partenaires et financeurs), donné le 15/01/2025 — retiré le 02/03/2025",
+            "COPIL (partenaires et financeurs), donné le 15 janvier 2025 — retiré le 2 mars 2025",
         ),
     ],
 )

@@ -56,20 +56,20 @@ def test_list_filters_by_type_and_period(monde, login):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Atelier numérique" in content and "CLE de printemps" not in content and "Atelier étranger" not in content
-    assert "1 activité<" in content
+    assert "1\u00a0activité<" in content
 
     response = client.get(_url("activite_list", monde), {"periode_after": "2025-04-01", "periode_before": "2025-06-30"})
     assert [a.intitule for a in response.context["activites"]] == ["CLE de printemps"]
     response = client.get(_url("activite_list", monde), {"periode_after": "2025-04-01"})
     assert [a.intitule for a in response.context["activites"]] == ["Info co d'été", "CLE de printemps"]
-    assert "2 activités" in response.content.decode()
+    assert "2\u00a0activités" in response.content.decode()
 
 
 def test_list_shows_volunteer_hours_without_names(monde, login):
     _activite_avec_benevoles(monde)
     content = login(monde["users"]["financeur"]).get(_url("activite_list", monde)).content.decode()
     assert "Forum de l&#x27;emploi" in content
-    assert "7,50 h" in content  # 3 + 2.5 + 2 hours logged against it
+    assert "7,5\u00a0h" in content  # 3 + 2.5 + 2 hours logged against it
     assert "Josiane" not in content
 
 
@@ -125,7 +125,7 @@ def test_funder_sees_the_hours_but_no_volunteer_name_nor_their_value_in_euros(mo
     response = login(monde["users"]["financeur"]).get(_url("activite_detail", monde, activite.pk))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "5,50 h" in content and "2 h" in content
+    assert "5,5\u00a0h" in content and "2\u00a0h" in content
     # the value, summed over every funding of the project, is money a funder does not see
     assert "82,50" not in content and "30,00" not in content and "Valorisation" not in content
     # the page's content only: the header shows the logged-in user's (random) name

@@ -45,7 +45,7 @@ def test_list_renders_the_project_copils(monde, login):
     response = login(monde["users"]["financeur"]).get(_url("copil_list", monde))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "COPIL du 22/07/2025" in content and "Mugron" in content and "Ailleurs" not in content
+    assert "COPIL du 22 juil. 2025" in content and "Mugron" in content and "Ailleurs" not in content
     assert [c.nb_participants for c in response.context["copils"]] == [2]
     assert reverse("copil_create", args=[monde["A"].pk]) not in content  # the funder does not write
 
@@ -86,7 +86,7 @@ def test_detail_shows_minutes_participants_and_reports_block(monde, login):
     response = login(monde["users"]["financeur"]).get(_url("copil_detail", monde, copil.pk))
     content = response.content.decode()
     assert response.status_code == 200
-    for texte in ("Recruter un second coordinateur", "Un minibus", "Visite DREETS", "Région Nouvelle-Aquitaine", "(2 participants)"):
+    for texte in ("Recruter un second coordinateur", "Un minibus", "Visite DREETS", "Région Nouvelle-Aquitaine", "(2\u00a0participants)"):
         assert texte in content
     # a funder sees the organisations that took part, no person's name nor contact details
     assert "Hélène" not in content and "Paul" not in content and "h@region.example" not in content

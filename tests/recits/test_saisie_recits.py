@@ -98,11 +98,11 @@ def test_list_filters_by_type_copil_and_title(monde, login):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Portrait de Léa" in content and "Carnet de mars" not in content and "Portrait étranger" not in content
-    assert response.context["paginator"].count == 1 and "1 récit<" in content
+    assert response.context["paginator"].count == 1 and "1\u00a0récit<" in content
 
     response = client.get(_url("recit_list", monde), {"a_presenter_copil": "oui"})
     assert {r.titre for r in response.context["recits"]} == {"Carnet de mars", "Témoignage d'un OF"}
-    assert "2 récits" in response.content.decode()
+    assert "2\u00a0récits" in response.content.decode()
 
     response = client.get(_url("recit_list", monde), {"a_presenter_copil": "non"})
     assert [r.titre for r in response.context["recits"]] == ["Portrait de Léa"]

@@ -63,7 +63,7 @@ def test_notice_at_23_months_then_anonymisation_at_24(login):
     with horloge(D + relativedelta(months=23)):
         accueil = login(coordination.user).get(reverse("projet_accueil", args=[projet.pk])).content.decode()
     assert "Fin de conservation des données" in accueil
-    assert "anonymisation le 10/05/2025" in accueil
+    assert "anonymisation le 10 mai 2025" in accueil
 
     assert _run(D + relativedelta(months=24) - timedelta(days=1)) == []
     [purge] = _run(D + relativedelta(months=24))
