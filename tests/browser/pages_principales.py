@@ -65,6 +65,20 @@ PAGES = [
     Page("journal des accès", "rgpd.gerer", _p("journal_acces")),
     Page("le projet (formulaire)", "projet.gerer", _p("projet_modifier")),
     Page("nouvel apprenant (formulaire)", "apprenants.modifier", _p("apprenant_create")),
+    # issue 19's lists and search, issue 17's séances, issue 18's competences and badges
+    Page("liste des parcours", "apprenants.voir", _p("parcours_list")),
+    Page("liste des étapes", "apprenants.voir", _p("etape_list")),
+    Page("liste des dépenses", "finances.voir", _p("depense_list")),
+    Page("liste du temps bénévole", "finances.modifier", _p("benevolat_list")),
+    Page("recherche globale", "partenaires.voir", lambda d: reverse("recherche", args=[d["projet"].pk]) + "?q=lea"),
+    Page("calendrier des séances", "apprenants.voir", _p("calendrier")),
+    Page("présences d'une séance", "etapes.modifier", _p("seance_presences", "seance")),
+    Page("référentiels de compétences", "competences.voir", _p("referentiel_list")),
+    Page("un référentiel", "competences.voir", _p("referentiel_detail", "referentiel")),
+    Page("traçabilité AFEST d'une étape", "competences.voir", _p("etape_afest", "etape_afest")),
+    Page("badges", "apprenants.modifier", _p("badgeclasse_list")),
+    Page("un badge (classe)", "apprenants.modifier", _p("badgeclasse_detail", "badge_classe")),
+    Page("vérifier un badge (public)", None, lambda d: reverse("badge_verifier")),
     Page("mes projets", None, lambda d: reverse("mes_projets")),
     Page("sécurité du compte", None, lambda d: reverse("compte")),
     Page("préférences", None, lambda d: reverse("preferences")),
@@ -122,6 +136,20 @@ def creer_donnees() -> dict:
         f.TempsBenevoleFactory(projet=projet, organisation=tiers_lieu, date=today - timedelta(days=jour))
     f.PartageValeurFactory(projet=projet, organisation=of, session=session)
 
+    # a collective session with a séance and its attendance (issue 17)
+    seance = f.SeanceFactory(session=session, date=session.date_debut)
+    f.PresenceFactory(seance=seance, apprenant=apprenant)
+    # a framework, the learner evaluated at entry and exit (the radar chart), an AFEST step at the
+    # partner's organisation with two of its four components, a badge class (issue 18)
+    competence = f.CompetenceFactory(bloc__referentiel__projet=projet, bloc__libelle="Accompagner", libelle="Aider à la toilette")
+    referentiel = competence.bloc.referentiel
+    for moment, niveau in (("entree", 1), ("sortie", 3)):
+        evaluation = f.EvaluationFactory(apprenant=apprenant, referentiel=referentiel, moment=moment)
+        f.NiveauEvaluationFactory(evaluation=evaluation, competence=competence, niveau=niveau)
+    etape_afest = f.EtapeFactory(parcours=parcours, organisation=of, type=f.par.TypeEtape.AFEST, date_debut=today - timedelta(days=20))
+    f.ComposanteAfestFactory(etape=etape_afest)
+    badge_classe = f.BadgeClasseFactory(projet=projet, nom="Aide à la toilette", competences=[(competence, 3)])
+
     recit = f.RecitFactory(projet=projet, titre="Louise, notre bêta-testeuse", copil=True, date=D(2025, 3, 10))
     activite = f.ActiviteFactory(projet=projet, intitule="Atelier numérique")
     f.ActiviteFactory(projet=projet, comite=True)
@@ -138,4 +166,8 @@ def creer_donnees() -> dict:
         "financement": financement,
         "recit": recit,
         "copil": copil,
+        "seance": seance,
+        "referentiel": referentiel,
+        "etape_afest": etape_afest,
+        "badge_classe": badge_classe,
     }
