@@ -46,6 +46,7 @@ from .models import (
     ResultatSortie,
     Situation,
     Sortie,
+    Sexe,
     StatutEtape,
     StatutParcours,
     StatutSecu,
@@ -78,7 +79,7 @@ def _fermer(parcours: Parcours, sortie: Sortie) -> None:
     """What ``parcours.services.cloturer_parcours`` does to the path, for a bulk write."""
     parcours.statut = StatutParcours.CLOTURE
     parcours.date_fin = sortie.date
-    parcours.suivi_6_mois_le = date_suivi_6_mois(sortie.date)
+    parcours.suivi_6_mois_le = date_suivi_6_mois(sortie.date, sortie.resultat)
 
 
 class SuiteParcoursMixin:
@@ -291,6 +292,7 @@ class ApprenantResource(SuiteParcoursMixin, ProjetResource):
     prenom = Colonne("prenom", "Prénom", obligatoire=True)
     nom = Colonne("nom", "Nom", obligatoire=True)
     date_naissance = Colonne("date_naissance", "Date de naissance", DateFrWidget())
+    sexe = Colonne("sexe", "Sexe", ChoixWidget(Sexe), saves_null_values=False, aide="femme, homme ou non renseigné ; vide : non renseigné")
     commune = Colonne("commune", "Commune", TexteWidget())
     email = Colonne("email", "E-mail", TexteWidget())
     telephone = Colonne("telephone", "Téléphone", ChiffresWidget(longueur=10, garder_espaces=True, aide="Numéro de téléphone"))
