@@ -334,3 +334,55 @@ def versement_a_demander(versement, *, aujourd_hui: date) -> bool:
         and versement.date_limite_demande is not None
         and versement.date_limite_demande <= aujourd_hui + DELAI_VERSEMENT
     )
+
+
+# ------------------------------------------------------------------ eligibility per funding (issue 17)
+
+
+@dataclass(frozen=True)
+class Eligibilite:
+    """Who and how many hours one funding may pay for.
+
+    *Participants* of a funding: the learners of its project with a step overlapping the
+    funding's period (a funding pays for what happens in its project during its life; no finer
+    link exists between a step and a funding). *Hours*: the hours done (``heures_realisees``)
+    of those steps. *Eligible*: a participant whose status at entry (``situation_entree``) the
+    funding does not exclude (``Financement.statuts_exclus``), unless a coordinator decided
+    otherwise for them (``DerogationEligibilite``, with its reason), and the hours of those."""
+
+    financement: object
+    participants: int
+    eligibles: int
+    heures: Decimal
+    heures_eligibles: Decimal
+    derogations: int
+
+
+def eligibilites(financements: Iterable) -> list[Eligibilite]:
+    """The eligibility of each funding (two queries each: its participants' hours, its overrides)."""
+    from parcours.models import Etape
+
+    from .models import DerogationEligibilite
+
+    resultat = []
+    for f in financements:
+        exclus = set(f.statuts_exclus or [])
+        derogations = dict(DerogationEligibilite.objects.filter(financement=f).values_list("apprenant_id", "eligible"))
+        lignes = (
+            Etape.objects.filter(projet_id=f.projet_id, parcours__projet_id=f.projet_id, date_debut__lte=f.date_fin)
+            .exclude(date_fin__lt=f.date_debut)
+            .values("parcours__apprenant_id", "parcours__apprenant__situation_entree")
+            .annotate(h=Sum("heures_realisees"))
+            .order_by()
+        )
+        participants = eligibles = 0
+        heures = heures_eligibles = Decimal(0)
+        for ligne in lignes:
+            apprenant, situation, h = ligne["parcours__apprenant_id"], ligne["parcours__apprenant__situation_entree"], ligne["h"] or 0
+            participants += 1
+            heures += h
+            if derogations.get(apprenant, situation not in exclus):
+                eligibles += 1
+                heures_eligibles += h
+        resultat.append(Eligibilite(f, participants, eligibles, heures, heures_eligibles, len(derogations)))
+    return resultat

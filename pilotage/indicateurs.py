@@ -297,7 +297,9 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
     # PostgreSQL runs the EXISTS as a hashed sub-plan (20 ms for 60 000 learners) but prices it
     # above the JIT threshold: the connection runs with jit=off (settings.py, docs/performance.md)
     apprenants = (
-        _annoter_age(Apprenant.objects.filter(projet_id__in=projet_ids).filter(Q(date_entree__range=(debut, fin)) | Exists(parcours_chevauchant)))
+        _annoter_age(
+            Apprenant.objects.filter(projet_id__in=projet_ids).filter(Q(date_entree__range=(debut, fin)) | Exists(parcours_chevauchant))
+        )
         .values("projet_id")
         .annotate(
             accompagnes=Count("pk"),
