@@ -25,10 +25,10 @@ from . import selectors, services
 from .forms import (
     DepenseForm,
     DerogationEligibiliteForm,
-    ObjectifForm,
     FinancementForm,
     LigneBudgetForm,
     LigneSemaineFormSet,
+    ObjectifForm,
     PartageValeurForm,
     SemaineForm,
     TempsBenevoleForm,
