@@ -301,8 +301,9 @@ class PartageValeur(ProjetScopedMixin):
 MESSAGE_MOTIF = "Indiquez le motif de la dérogation."
 
 
-class DerogationEligibiliteQuerySet(FinancementQuerySet):
-    financement_field = "financement"
+class DerogationEligibiliteQuerySet(TenantQuerySet):
+    """An override names a learner: the conciergerie's own business (administrators and
+    coordinators), never a funder's, even for its own funding (it sees the counts)."""
 
 
 class DerogationEligibilite(ProjetScopedMixin):
