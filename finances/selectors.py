@@ -359,30 +359,53 @@ class Eligibilite:
 
 
 def eligibilites(financements: Iterable) -> list[Eligibilite]:
-    """The eligibility of each funding (two queries each: its participants' hours, its overrides)."""
+    """The eligibility of each funding, in two queries whatever their number (their overrides;
+    the steps of their projects within the span of their periods, summed here per funding)."""
     from parcours.models import Etape
 
     from .models import DerogationEligibilite
 
+    financements = list(financements)
+    if not financements:
+        return []
+    derogations: dict[int, dict[int, bool]] = defaultdict(dict)
+    for financement_id, apprenant_id, eligible in DerogationEligibilite.objects.filter(financement__in=financements).values_list(
+        "financement_id", "apprenant_id", "eligible"
+    ):
+        derogations[financement_id][apprenant_id] = eligible
+    par_projet = defaultdict(list)
+    for f in financements:
+        par_projet[f.projet_id].append(f)
+    # per funding: learner -> [status, hours]
+    heures: dict[int, dict[int, list]] = {f.pk: {} for f in financements}
+    etapes = (
+        Etape.objects.filter(
+            projet_id__in=list(par_projet),
+            parcours__projet_id__in=list(par_projet),
+            date_debut__lte=max(f.date_fin for f in financements),
+        )
+        .exclude(date_fin__lt=min(f.date_debut for f in financements))
+        .values_list(
+            "projet_id", "parcours__apprenant_id", "parcours__apprenant__situation_entree", "date_debut", "date_fin", "heures_realisees"
+        )
+        .order_by()
+    )
+    for projet_id, apprenant_id, situation, debut, fin, h in etapes.iterator(chunk_size=2000):
+        for f in par_projet[projet_id]:
+            if debut <= f.date_fin and (fin is None or fin >= f.date_debut):
+                ligne = heures[f.pk].setdefault(apprenant_id, [situation, Decimal(0)])
+                ligne[1] += h or 0
     resultat = []
     for f in financements:
         exclus = set(f.statuts_exclus or [])
-        derogations = dict(DerogationEligibilite.objects.filter(financement=f).values_list("apprenant_id", "eligible"))
-        lignes = (
-            Etape.objects.filter(projet_id=f.projet_id, parcours__projet_id=f.projet_id, date_debut__lte=f.date_fin)
-            .exclude(date_fin__lt=f.date_debut)
-            .values("parcours__apprenant_id", "parcours__apprenant__situation_entree")
-            .annotate(h=Sum("heures_realisees"))
-            .order_by()
-        )
+        decisions = derogations.get(f.pk, {})
         participants = eligibles = 0
-        heures = heures_eligibles = Decimal(0)
-        for ligne in lignes:
-            apprenant, situation, h = ligne["parcours__apprenant_id"], ligne["parcours__apprenant__situation_entree"], ligne["h"] or 0
+        total = total_eligibles = Decimal(0)
+        for apprenant_id, (situation, h) in heures[f.pk].items():
             participants += 1
-            heures += h
-            if derogations.get(apprenant, situation not in exclus):
+            total += h
+            if decisions.get(apprenant_id, situation not in exclus):
                 eligibles += 1
-                heures_eligibles += h
-        resultat.append(Eligibilite(f, participants, eligibles, heures, heures_eligibles, len(derogations)))
+                total_eligibles += h
+        resultat.append(Eligibilite(f, participants, eligibles, total, total_eligibles, len(decisions)))
     return resultat

@@ -288,43 +288,57 @@ def _part(a, b) -> Decimal:
     return (Decimal(a) * CENT / Decimal(b)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def realise(objectif: Objectif, au: date | None = None) -> tuple[Decimal, int | None, int | None]:
-    """The figure a target measures over its period (one query). Returns (value, count of people
-    or numerator, denominator) — the counts for masking; ``None`` for hours (never masked)."""
-    debut, fin = objectif.debut, objectif.date_echeance
-    periode = Periode(debut, fin)
-    projet_id = objectif.projet_id
+def _realises(indicateur: str, debut: date, fin: date, projet_ids: list[int]) -> dict[int, tuple[Decimal, int | None, int | None]]:
+    """The figure a target measures over [debut, fin], for each project (one query grouped by
+    project, whatever their number). Each: (value, count of people or numerator, denominator) —
+    the counts for masking; ``None`` for hours (never masked)."""
     chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-    indicateur = objectif.indicateur
     if indicateur == Indicateur.ACCOMPAGNES:
-        n = _accompagnes([projet_id], periode).count()
-        return Decimal(n), n, None
+        lignes = _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by()
+        return {li["projet_id"]: (Decimal(li["nb"]), li["nb"], None) for li in lignes}
     if indicateur == Indicateur.FORMES:
-        n = (
-            Etape.objects.filter(chevauche, projet_id=projet_id, type__in=TYPES_FORMATION)
+        lignes = (
+            Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
             .exclude(statut=StatutEtape.ABANDONNEE)
-            .values("parcours__apprenant_id")
-            .distinct()
-            .count()
+            .values("projet_id")
+            .annotate(nb=Count("parcours__apprenant_id", distinct=True))
+            .order_by()
         )
-        return Decimal(n), n, None
+        return {li["projet_id"]: (Decimal(li["nb"]), li["nb"], None) for li in lignes}
     if indicateur == Indicateur.HEURES:
-        h = Etape.objects.filter(chevauche, projet_id=projet_id, type__in=TYPES_FORMATION).aggregate(h=Sum("heures_realisees"))["h"]
-        return Decimal(h or 0), None, None
-    sorties = Sortie.objects.filter(projet_id=projet_id, type=TypeSortie.SORTIE, date__range=(debut, fin)).aggregate(
-        total=Count("pk"),
-        positives=Count("pk", filter=Q(resultat__in=RESULTATS_POSITIFS)),
-        recrutements=Count("pk", filter=Q(resultat__in=RESULTATS_RECRUTEMENT)),
+        lignes = (
+            Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
+            .values("projet_id")
+            .annotate(h=Sum("heures_realisees"))
+            .order_by()
+        )
+        return {li["projet_id"]: (Decimal(li["h"] or 0), None, None) for li in lignes}
+    lignes = (
+        Sortie.objects.filter(projet_id__in=projet_ids, type=TypeSortie.SORTIE, date__range=(debut, fin))
+        .values("projet_id")
+        .annotate(
+            total=Count("pk"),
+            positives=Count("pk", filter=Q(resultat__in=RESULTATS_POSITIFS)),
+            recrutements=Count("pk", filter=Q(resultat__in=RESULTATS_RECRUTEMENT)),
+        )
+        .order_by()
     )
     if indicateur == Indicateur.RECRUTEMENTS:
-        return Decimal(sorties["recrutements"]), sorties["recrutements"], None
-    return _part(sorties["positives"], sorties["total"]), sorties["positives"], sorties["total"]
+        return {li["projet_id"]: (Decimal(li["recrutements"]), li["recrutements"], None) for li in lignes}
+    return {li["projet_id"]: (_part(li["positives"], li["total"]), li["positives"], li["total"]) for li in lignes}
 
 
-def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = None) -> Progression:
-    """Where ``objectif`` stands today (``au``)."""
+def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
+    """The figure ``objectif`` measures over its period [début, échéance] (``_realises``)."""
+    vide = (Decimal(0), None, None) if objectif.indicateur == Indicateur.HEURES else (Decimal(0), 0, 0)
+    return _realises(objectif.indicateur, objectif.debut, objectif.date_echeance, [objectif.projet_id]).get(objectif.projet_id, vide)
+
+
+def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None) -> Progression:
+    """Where ``objectif`` stands today (``au``); ``mesure``: its figure, if read already
+    (``_realises``)."""
     au = au or timezone.localdate()
-    valeur, compte, denominateur = realise(objectif, au)
+    valeur, compte, denominateur = mesure if mesure is not None else realise(objectif)
     cible = objectif.valeur_cible
     debut, echeance = objectif.debut, objectif.date_echeance
     duree = (echeance - debut).days
@@ -352,8 +366,20 @@ def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = 
 
 
 def progressions(objectifs: Iterable[Objectif], *, masquer: bool = False, au: date | None = None) -> list[Progression]:
-    """The progress of each target (read by the caller through ``Objectif.objects.visible_to``)."""
-    return [progression(o, masquer=masquer, au=au) for o in objectifs]
+    """The progress of each target (read by the caller through ``Objectif.objects.visible_to``):
+    one query per indicator and period, whatever the number of projects (the targets of a
+    roll-up share a few periods)."""
+    objectifs = list(objectifs)
+    groupes: dict[tuple, list[Objectif]] = {}
+    for o in objectifs:
+        groupes.setdefault((o.indicateur, o.debut, o.date_echeance), []).append(o)
+    mesures: dict[int, tuple] = {}
+    for (indicateur, debut, fin), liste in groupes.items():
+        lues = _realises(indicateur, debut, fin, sorted({o.projet_id for o in liste}))
+        vide = (Decimal(0), None, None) if indicateur == Indicateur.HEURES else (Decimal(0), 0, 0)
+        for o in liste:
+            mesures[o.pk] = lues.get(o.projet_id, vide)
+    return [progression(o, masquer=masquer, au=au, mesure=mesures[o.pk]) for o in objectifs]
 
 
 def eligibilite_masquee(financement, *, masquer: bool) -> LigneEligibilite:

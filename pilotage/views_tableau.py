@@ -103,6 +103,11 @@ class SyntheseView(TemplateView):
             periode=periode,
             masquer=masquer,
             synthese=calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+            # each project's targets (a funder: its fundings'), with their progress (issue 17)
+            progressions=progressions(
+                Objectif.objects.visible_to(self.request.user).filter(projet__in=projets).select_related("projet", "financement"),
+                masquer=masquer,
+            ),
             # the detailed bilan of the projects the user administers (pilotage.views_bilans), if several
             bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
         )

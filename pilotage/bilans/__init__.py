@@ -2,7 +2,8 @@
 the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
 of queries.
 
-- ``ecrire_bilan``: the bilan of one project or of several for a period, nine sheets; learners
+- ``ecrire_bilan``: the bilan of one project or of several for a period, eleven sheets (the
+  last two, *Répartitions* and *Objectifs*: ``feuilles_repartitions``); learners
   are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
   written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
   recorded by its job row; never for several). With several projects, the row sheets start with a
@@ -59,6 +60,7 @@ from .cellules import (
 from .feuilles_apprenants import _feuille_apprenants, _feuille_etapes, _feuille_sorties
 from .feuilles_finances import _feuille_benevolat, _feuille_depenses, _feuille_financements
 from .feuilles_partenaires import _feuille_partenaires, _feuille_sessions
+from .feuilles_repartitions import _feuille_objectifs, _feuille_repartitions, objectifs_des
 from .perimetre import LOT, Perimetre
 from .services import (
     CAPACITE_PROJETS,
@@ -159,6 +161,9 @@ def ecrire_bilan(
         lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
         lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
         lambda: _feuille_sessions(classeur, perimetre, periode),
+        # issue 17: the breakdowns and the targets
+        lambda: _feuille_repartitions(classeur, projets, periode, indicateurs, [s.financement for s in syntheses]),
+        lambda: _feuille_objectifs(classeur, objectifs_des(projets), masquer=False),
     ]
     try:
         for n, etape in enumerate(etapes, start=1):
@@ -194,6 +199,8 @@ def ecrire_bilan_synthese(*, projets, periode: Periode, fichier, masquer: bool =
     classeur = _classeur()
     try:
         _feuilles_synthese(classeur, synthese)
+        # the targets (issue 17): a funder's, those of its fundings
+        _feuille_objectifs(classeur, objectifs_des(projets, financements=financements if masquer else None), masquer=masquer)
         classeur.save(fichier)
     except BaseException:
         _abandonner(classeur)

@@ -68,7 +68,7 @@ def test_funding_page_shows_eligible_participants_and_hours(groupe, login):
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
     html = login(coordinateur).get(reverse("financement_detail", args=[p.pk, groupe["feader"].pk])).content.decode()
     assert "Participants et heures éligibles" in html
-    assert '<td class="nombre">7</td><td class="nombre">6</td><td class="nombre">98 h</td><td class="nombre">84 h</td>' in html
+    assert '<td class="nombre">7</td><td class="nombre">6</td><td class="nombre">98,0 h</td><td class="nombre">84,0 h</td>' in html
     assert "Auditeur libre pris en charge" in html  # the override and its reason
 
 
