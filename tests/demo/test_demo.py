@@ -211,3 +211,20 @@ def test_demo_admin_gives_the_code_that_code_totp_demo_prints(demo, client, sett
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("code_totp_demo", "admin")
+
+
+def test_demo_has_targets_and_a_funding_with_an_eligibility_rule(demo):
+    """Issue 17: a target per project and per funding; FEADER excludes the agents publics, one
+    of whom a coordinator's override makes eligible (4 participants of its group, 3 eligible)."""
+    from finances.models import DerogationEligibilite, Financement, Objectif
+    from finances.selectors import eligibilites
+
+    for projet in Projet.objects.all():
+        assert Objectif.objects.filter(projet=projet, financement__isnull=True).exists(), projet
+        for financement in Financement.objects.filter(projet=projet):
+            assert Objectif.objects.filter(financement=financement).exists(), financement
+    feader = Financement.objects.get(programme__startswith="FEADER")
+    assert feader.statuts_exclus == ["agent_public"]
+    assert DerogationEligibilite.objects.filter(financement=feader, eligible=True).count() == 1
+    (e,) = eligibilites([feader])
+    assert e.eligibles == e.participants - 1 and e.heures - e.heures_eligibles == Decimal("14")
