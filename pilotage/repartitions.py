@@ -288,32 +288,36 @@ def _part(a, b) -> Decimal:
     return (Decimal(a) * CENT / Decimal(b)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _realises(indicateur: str, debut: date, fin: date, projet_ids: list[int]) -> dict[int, tuple[Decimal, int | None, int | None]]:
-    """The figure a target measures over [debut, fin], for each project (one query grouped by
-    project, whatever their number). Each: (value, count of people or numerator, denominator) —
+def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
+    """Every figure a target may measure, over [debut, fin], for each project: three queries
+    grouped by project (the learners, the training steps, the exits), whatever the number of
+    projects and of targets. Each figure: (value, count of people or numerator, denominator) —
     the counts for masking; ``None`` for hours (never masked)."""
     chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-    if indicateur == Indicateur.ACCOMPAGNES:
-        lignes = _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by()
-        return {li["projet_id"]: (Decimal(li["nb"]), li["nb"], None) for li in lignes}
-    if indicateur == Indicateur.FORMES:
-        lignes = (
-            Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
-            .exclude(statut=StatutEtape.ABANDONNEE)
-            .values("projet_id")
-            .annotate(nb=Count("parcours__apprenant_id", distinct=True))
-            .order_by()
+    mesures: dict[int, dict[str, tuple]] = {
+        p: {
+            Indicateur.ACCOMPAGNES: (Decimal(0), 0, None),
+            Indicateur.FORMES: (Decimal(0), 0, None),
+            Indicateur.HEURES: (Decimal(0), None, None),
+            Indicateur.RECRUTEMENTS: (Decimal(0), 0, None),
+            Indicateur.TAUX_SORTIES_POSITIVES: (Decimal(0), 0, 0),
+        }
+        for p in projet_ids
+    }
+    for li in _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by():
+        mesures[li["projet_id"]][Indicateur.ACCOMPAGNES] = (Decimal(li["nb"]), li["nb"], None)
+    for li in (
+        Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
+        .values("projet_id")
+        .annotate(
+            nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
+            h=Sum("heures_realisees"),
         )
-        return {li["projet_id"]: (Decimal(li["nb"]), li["nb"], None) for li in lignes}
-    if indicateur == Indicateur.HEURES:
-        lignes = (
-            Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
-            .values("projet_id")
-            .annotate(h=Sum("heures_realisees"))
-            .order_by()
-        )
-        return {li["projet_id"]: (Decimal(li["h"] or 0), None, None) for li in lignes}
-    lignes = (
+        .order_by()
+    ):
+        mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
+        mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
+    for li in (
         Sortie.objects.filter(projet_id__in=projet_ids, type=TypeSortie.SORTIE, date__range=(debut, fin))
         .values("projet_id")
         .annotate(
@@ -322,16 +326,16 @@ def _realises(indicateur: str, debut: date, fin: date, projet_ids: list[int]) ->
             recrutements=Count("pk", filter=Q(resultat__in=RESULTATS_RECRUTEMENT)),
         )
         .order_by()
-    )
-    if indicateur == Indicateur.RECRUTEMENTS:
-        return {li["projet_id"]: (Decimal(li["recrutements"]), li["recrutements"], None) for li in lignes}
-    return {li["projet_id"]: (_part(li["positives"], li["total"]), li["positives"], li["total"]) for li in lignes}
+    ):
+        m = mesures[li["projet_id"]]
+        m[Indicateur.RECRUTEMENTS] = (Decimal(li["recrutements"]), li["recrutements"], None)
+        m[Indicateur.TAUX_SORTIES_POSITIVES] = (_part(li["positives"], li["total"]), li["positives"], li["total"])
+    return mesures
 
 
 def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
     """The figure ``objectif`` measures over its period [début, échéance] (``_realises``)."""
-    vide = (Decimal(0), None, None) if objectif.indicateur == Indicateur.HEURES else (Decimal(0), 0, 0)
-    return _realises(objectif.indicateur, objectif.debut, objectif.date_echeance, [objectif.projet_id]).get(objectif.projet_id, vide)
+    return _realises(objectif.debut, objectif.date_echeance, [objectif.projet_id])[objectif.projet_id][objectif.indicateur]
 
 
 def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None) -> Progression:
@@ -367,18 +371,14 @@ def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = 
 
 def progressions(objectifs: Iterable[Objectif], *, masquer: bool = False, au: date | None = None) -> list[Progression]:
     """The progress of each target (read by the caller through ``Objectif.objects.visible_to``):
-    one query per indicator and period, whatever the number of projects (the targets of a
-    roll-up share a few periods)."""
+    a constant number of queries per period, whatever the number of projects (the targets of a
+    roll-up share a few periods): three per period (``_realises``)."""
     objectifs = list(objectifs)
-    groupes: dict[tuple, list[Objectif]] = {}
+    groupes: dict[tuple, set[int]] = {}
     for o in objectifs:
-        groupes.setdefault((o.indicateur, o.debut, o.date_echeance), []).append(o)
-    mesures: dict[int, tuple] = {}
-    for (indicateur, debut, fin), liste in groupes.items():
-        lues = _realises(indicateur, debut, fin, sorted({o.projet_id for o in liste}))
-        vide = (Decimal(0), None, None) if indicateur == Indicateur.HEURES else (Decimal(0), 0, 0)
-        for o in liste:
-            mesures[o.pk] = lues.get(o.projet_id, vide)
+        groupes.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
+    lues = {periode: _realises(*periode, sorted(projets)) for periode, projets in groupes.items()}
+    mesures = {o.pk: lues[(o.debut, o.date_echeance)][o.projet_id][o.indicateur] for o in objectifs}
     return [progression(o, masquer=masquer, au=au, mesure=mesures[o.pk]) for o in objectifs]
 
 
