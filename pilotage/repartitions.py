@@ -275,6 +275,11 @@ class Progression:
         return 0 if self.masque else int(min(self.part_atteinte, CENT))
 
     @property
+    def repere(self) -> int:
+        """Where the elapsed share of the period falls on the bar (0–100)."""
+        return int(min(self.part_ecoulee, CENT))
+
+    @property
     def en_retard(self) -> bool:
         return self.etat in (EN_RETARD, ECHU)
 
