@@ -279,3 +279,22 @@ def test_no_follow_up_after_an_abandon(db):
     abandon.refresh_from_db()
     assert abandon.suivi_6_mois_le is None
     assert list(suivis_dus(Parcours.objects.filter(projet=p), D(2025, 9, 1))) == [emploi]
+
+
+def test_copil_report_shows_targets_and_breakdowns_masked(groupe):
+    from django.template.loader import render_to_string
+
+    from pilotage.rapports import contexte_rapport
+
+    p, feader = groupe["projet"], groupe["feader"]
+    f.ObjectifFactory(projet=p, financement=feader, indicateur=Indicateur.HEURES, valeur_cible=200, date_echeance=D(2025, 12, 31))
+    copil = f.CopilFactory(projet=p, periode_debut=D(2025, 1, 1), periode_fin=D(2025, 6, 30))
+    contexte = contexte_rapport(copil=copil)
+    assert contexte["repartitions"].masque
+    (ligne,) = contexte["repartitions"].eligibilites
+    assert ligne.heures_eligibles == Decimal("84")
+    (objectif,) = contexte["progressions"]
+    assert objectif.realise == Decimal(0)  # the steps are not training steps: no « heures de formation »
+    html = render_to_string("pilotage/rapport_pdf.html", contexte)
+    assert "Freins par type" in html and "Éligibilité par financement" in html and "Heures de formation réalisées" in html
+    assert "dont femmes" in html and "&lt; 5" in html  # 3 women, 2 agents publics… masked
