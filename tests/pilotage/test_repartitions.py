@@ -298,3 +298,50 @@ def test_copil_report_shows_targets_and_breakdowns_masked(groupe):
     html = render_to_string("pilotage/rapport_pdf.html", contexte)
     assert "Freins par type" in html and "Éligibilité par financement" in html and "Heures de formation réalisées" in html
     assert "dont femmes" in html and "&lt; 5" in html  # 3 women, 2 agents publics… masked
+
+
+def test_funding_form_sets_the_excluded_statuses(db, login):
+    from finances.models import Financement
+
+    p = f.ProjetFactory()
+    financeur = f.OrganisationFactory(projet=p, financeur=True)
+    client = login(f.AdhesionFactory(projet=p, role="coordinateur").user)
+    donnees = {
+        "financeur": financeur.pk,
+        "programme": "FEADER",
+        "intitule": "LEADER",
+        "montant_accorde": "18000",
+        "date_debut": "2025-01-01",
+        "date_fin": "2025-12-31",
+    }
+    refus = client.post(reverse("financement_create", args=[p.pk]), {**donnees, "statuts_exclus": ["inconnu"]})
+    assert refus.status_code == 200 and "statuts_exclus" in refus.context["form"].errors
+    assert not Financement.objects.exists()
+    reponse = client.post(reverse("financement_create", args=[p.pk]), {**donnees, "statuts_exclus": [Situation.AGENT_PUBLIC]})
+    assert reponse.status_code == 302, reponse.context["form"].errors
+    assert Financement.objects.get().statuts_exclus == [Situation.AGENT_PUBLIC]
+
+
+def test_learners_and_hours_per_session(db):
+    p = f.ProjetFactory()
+    of = f.OrganisationFactory(projet=p, of=True, nom="Greta")
+    session = f.SessionFormationFactory(projet=p, organisation=of, intitule="Compétences numériques")
+    for heures, statut in (("20", "en_cours"), ("15", "terminee"), ("6", "abandonnee")):
+        f.EtapeFactory(
+            parcours__apprenant__projet=p,
+            organisation=of,
+            session=session,
+            heures_realisees=Decimal(heures),
+            statut=statut,
+            motif="Déménagement" if statut == "abandonnee" else "",
+        )
+    indicateurs, r = _repartitions(p)
+    (ligne,) = r.sessions
+    # the abandoned step's learner is not placed, nor are its hours counted
+    assert (ligne.intitule, ligne.organisation, ligne.apprenants.valeur, ligne.heures) == (
+        "Compétences numériques",
+        "Greta",
+        2,
+        Decimal("35"),
+    )
+    assert indicateurs.sessions.apprenants_places.valeur == 2
