@@ -19,7 +19,6 @@ from django.views.generic import DetailView, TemplateView
 from conciergerie.journal import journaliser
 from conciergerie.mixins import ProjetMixin, ServiceFormView
 from conciergerie.models import ActionAcces
-from parcours.models import Situation
 
 from . import selectors, services
 from .forms import (
@@ -88,8 +87,6 @@ class FinancementDetailView(ProjetMixin, DetailView):
         if self.peut("finances.modifier"):
             # eligibility overrides name learners: the conciergerie's own business
             context["derogations"] = self.scoped(DerogationEligibilite).filter(financement=f).select_related("apprenant")
-        libelles = dict(Situation.choices)
-        context["statuts_exclus"] = [libelles.get(s, s) for s in f.statuts_exclus or []]
         if self.peut("finances.modifier"):
             context["temps"] = self.scoped(TempsBenevole).filter(financement=f).select_related("organisation", "financement")[:50]
         return context

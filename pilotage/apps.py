@@ -12,6 +12,7 @@ def eligibilite_du_financement(context) -> dict:
     """The funding's page (finances) shows its eligible participants and hours and its targets'
     progress: computed here, where the disclosure control lives (masked for a funder)."""
     from finances.models import Objectif
+    from parcours.models import Situation
 
     from .masquage import LEGENDE
     from .repartitions import eligibilite_masquee, progressions
@@ -23,6 +24,7 @@ def eligibilite_du_financement(context) -> dict:
     return {
         "eligibilite_section": [eligibilite_masquee(financement, masquer=masquer)],
         "eligibilite_masque": masquer,
+        "statuts_exclus": [dict(Situation.choices).get(s, s) for s in financement.statuts_exclus or []],
         "legende": LEGENDE,
         "progressions_financement": progressions(objectifs.select_related("projet", "financement"), masquer=masquer),
     }

@@ -80,7 +80,7 @@ def test_funder_sees_eligibility_masked(groupe, login):
     assert ligne.heures == Decimal("98")  # hours are not counts of people
     financeur = f.AdhesionFactory(projet=p, role="financeur", organisation=feader.financeur).user
     html = login(financeur).get(reverse("financement_detail", args=[p.pk, feader.pk])).content.decode()
-    assert "Participants et heures éligibles" in html
+    assert "Participants et heures éligibles" in html and "Statuts non éligibles à ce financement : Agent·e public." in html
     assert '<td class="nombre">7</td><td class="nombre">6</td>' not in html
     assert "Auditeur libre" not in html  # no override (names a learner) for a funder
 
