@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
+from .models import Depense, DerogationEligibilite, Financement, LigneBudget, Objectif, PartageValeur, TempsBenevole, Versement
 
 
 class LigneBudgetInline(admin.TabularInline):
@@ -62,3 +62,19 @@ class PartageValeurAdmin(admin.ModelAdmin):
     list_filter = ["mode", "recu", "projet"]
     search_fields = ["organisation__nom"]
     list_select_related = ["organisation", "session"]
+
+
+@admin.register(DerogationEligibilite)
+class DerogationEligibiliteAdmin(admin.ModelAdmin):
+    list_display = ["apprenant", "financement", "eligible", "motif", "projet"]
+    list_filter = ["eligible", "projet"]
+    search_fields = ["motif", "financement__intitule"]
+    list_select_related = ["apprenant", "financement", "projet"]
+    raw_id_fields = ["apprenant", "financement"]
+
+
+@admin.register(Objectif)
+class ObjectifAdmin(admin.ModelAdmin):
+    list_display = ["indicateur", "valeur_cible", "financement", "date_debut", "date_echeance", "projet"]
+    list_filter = ["indicateur", "projet"]
+    list_select_related = ["financement", "projet"]

@@ -5,10 +5,10 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreFormMixin, maximum_fr, nombre_fr
-from parcours.models import Apprenant, SessionFormation
+from parcours.models import Apprenant, SessionFormation, Situation
 from partenaires.models import Organisation
 
-from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
+from .models import Depense, DerogationEligibilite, Financement, LigneBudget, Objectif, PartageValeur, TempsBenevole, Versement
 from .validators import valider_justificatif
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,8 +53,17 @@ class FinancementForm(TexteLibreFormMixin, PeriodeFormMixin, DecimauxFrMixin, Pr
             "date_fin",
             "plafond_benevolat",
             "plafond_ingenierie",
+            "statuts_exclus",
         ]
         widgets = {"date_debut": DATE, "date_fin": DATE}
+
+    statuts_exclus = forms.MultipleChoiceField(
+        label="Statuts non éligibles",
+        choices=Situation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les participants de ces statuts ne sont pas comptés comme éligibles à ce financement (sauf dérogation motivée).",
+    )
 
 
 class LigneBudgetForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):
@@ -189,3 +198,26 @@ class PartageValeurForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, f
         if data.get("recu") and not data.get("date_reception"):
             self.add_error("date_reception", "Indiquez la date de réception.")
         return data
+
+
+class DerogationEligibiliteForm(TexteLibreFormMixin, ProjetFormMixin, forms.ModelForm):
+    """A coordinator's override of a funding's eligibility for one participant (reason required)."""
+
+    class Meta:
+        model = DerogationEligibilite
+        fields = ["apprenant", "eligible", "motif"]
+        labels = {"eligible": "Éligible à ce financement"}
+        help_texts = {"eligible": "Coché : compté comme éligible même si son statut est exclu ; décoché : jamais compté."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].required = True
+        self.fields["motif"].error_messages["required"] = "Indiquez le motif de la dérogation."
+
+
+class ObjectifForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):
+    class Meta:
+        model = Objectif
+        fields = ["financement", "indicateur", "valeur_cible", "date_debut", "date_echeance"]
+        widgets = {"date_debut": DATE, "date_echeance": DATE}
+        help_texts = {"financement": "Vide : un objectif du projet."}

@@ -9,7 +9,7 @@ from conciergerie.formats import date_courte, euros
 from conciergerie.formats import heures as ecrire_heures
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
-from parcours.models import Apprenant, SessionFormation
+from parcours.models import Apprenant, SessionFormation, Situation
 from partenaires.models import Organisation
 
 CENT = Decimal("0.01")
@@ -48,6 +48,15 @@ class Financement(ProjetScopedMixin):
     date_fin = models.DateField("fin")
     plafond_benevolat = models.DecimalField("plafond de valorisation bénévole (%)", **POURCENTAGE)
     plafond_ingenierie = models.DecimalField("plafond d'ingénierie (%)", **POURCENTAGE)
+    # the participants' statuses (``parcours.models.Situation``) this funding may not pay for
+    # (FEADER: not the agents publics); a coordinator overrides per participant
+    # (``DerogationEligibilite``, with a reason)
+    statuts_exclus = models.JSONField(
+        "statuts non éligibles",
+        default=list,
+        blank=True,
+        help_text="Les participants de ces statuts ne sont pas comptés comme éligibles (sauf dérogation).",
+    )
 
     objects = FinancementQuerySet.as_manager()
 
@@ -75,6 +84,9 @@ class Financement(ProjetScopedMixin):
     def clean(self):
         if self.financeur_id and self.projet_id and self.financeur.projet_id != self.projet_id:
             raise ValidationError({"financeur": "Ce financeur n'appartient pas à ce projet."})
+        inconnus = set(self.statuts_exclus or []) - set(Situation.values)
+        if not isinstance(self.statuts_exclus, list) or inconnus:
+            raise ValidationError({"statuts_exclus": "Choisissez les statuts dans la liste."})
 
 
 class CategorieBudget(models.TextChoices):
@@ -282,5 +294,130 @@ class PartageValeur(ProjetScopedMixin):
         meme_projet = "session" not in erreurs and "organisation" not in erreurs
         if meme_projet and self.session_id and self.organisation_id and self.session.organisation_id != self.organisation_id:
             erreurs["organisation"] = f"L'organisme doit être celui de la session ({self.session.organisation.nom})."
+        if erreurs:
+            raise ValidationError(erreurs)
+
+
+# ------------------------------------------------------------------ eligibility per funding (issue 17)
+
+MESSAGE_MOTIF = "Indiquez le motif de la dérogation."
+
+
+class DerogationEligibiliteQuerySet(TenantQuerySet):
+    """An override names a learner: the conciergerie's own business (administrators and
+    coordinators), never a funder's, even for its own funding (it sees the counts)."""
+
+
+class DerogationEligibilite(ProjetScopedMixin):
+    """A coordinator's decision, for one participant and one funding, that overrides the
+    funding's excluded statuses (``Financement.statuts_exclus``): eligible although excluded
+    (an elected official who attends as a company manager), or not eligible although not
+    excluded. Always with its reason."""
+
+    financement = models.ForeignKey(Financement, on_delete=models.CASCADE, related_name="derogations")
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.CASCADE, related_name="derogations_eligibilite")
+    eligible = models.BooleanField("éligible", default=True)
+    motif = models.CharField("motif", max_length=300)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = DerogationEligibiliteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dérogation d'éligibilité"
+        verbose_name_plural = "dérogations d'éligibilité"
+        ordering = ["apprenant__nom", "apprenant__prenom"]
+        constraints = [
+            models.UniqueConstraint(fields=["financement", "apprenant"], name="derogation_unique"),
+            models.CheckConstraint(condition=~Q(motif=""), name="derogation_motif", violation_error_message=MESSAGE_MOTIF),
+        ]
+
+    def __str__(self):
+        return f"{self.apprenant} — {'éligible' if self.eligible else 'non éligible'} ({self.financement})"
+
+    def clean(self):
+        erreurs = {}
+        if not (self.motif or "").strip():
+            erreurs["motif"] = MESSAGE_MOTIF
+        if self.projet_id:
+            if self.financement_id and self.financement.projet_id != self.projet_id:
+                erreurs["financement"] = "Ce financement n'appartient pas à ce projet."
+            if self.apprenant_id and self.apprenant.projet_id != self.projet_id:
+                erreurs["apprenant"] = "Cet apprenant n'appartient pas à ce projet."
+        if erreurs:
+            raise ValidationError(erreurs)
+
+
+# ------------------------------------------------------------------ targets (issue 17)
+
+
+class Indicateur(models.TextChoices):
+    ACCOMPAGNES = "accompagnes", "Personnes accompagnées"
+    FORMES = "formes", "Personnes formées"
+    RECRUTEMENTS = "recrutements", "Recrutements"
+    HEURES = "heures", "Heures de formation réalisées"
+    TAUX_SORTIES_POSITIVES = "taux_sorties_positives", "Taux de sorties positives (%)"
+
+
+class ObjectifQuerySet(TenantQuerySet):
+    def role_filter(self, role, organisation_id):
+        # a funder sees the targets of its own fundings (not the project's own targets)
+        if role == Role.FINANCEUR:
+            return Q(financement__financeur_id=organisation_id)
+        return super().role_filter(role, organisation_id)
+
+
+MESSAGE_ECHEANCE_PASSEE = "L'échéance est déjà passée : choisissez une date à venir."
+
+
+class Objectif(ProjetScopedMixin):
+    """A target of the project, or of one of its fundings: a figure (``indicateur``) to reach by
+    a deadline. Its progress (``pilotage.repartitions.progression``) compares the achieved share
+    of the target with the elapsed share of its period [début, échéance]."""
+
+    financement = models.ForeignKey(Financement, on_delete=models.CASCADE, null=True, blank=True, related_name="objectifs")
+    indicateur = models.CharField("indicateur", max_length=30, choices=Indicateur.choices)
+    valeur_cible = models.DecimalField(
+        "valeur cible", max_digits=9, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))], help_text="Un taux en %."
+    )
+    date_debut = models.DateField(
+        "début", null=True, blank=True, help_text="Vide : le début du financement, ou du projet pour un objectif du projet."
+    )
+    date_echeance = models.DateField("échéance")
+
+    objects = ObjectifQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "objectif"
+        verbose_name_plural = "objectifs"
+        ordering = ["date_echeance", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valeur_cible__gt=0), name="objectif_cible_positive"),
+            models.CheckConstraint(
+                condition=Q(date_debut__isnull=True) | Q(date_echeance__gt=F("date_debut")),
+                name="objectif_echeance_apres_debut",
+                violation_error_message="L'échéance doit suivre le début.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_indicateur_display()} : {self.valeur_cible} avant le {self.date_echeance:%d/%m/%Y}"
+
+    @property
+    def debut(self):
+        """The start of the target's period."""
+        if self.date_debut:
+            return self.date_debut
+        if self.financement_id:
+            return self.financement.date_debut
+        return self.projet.date_debut
+
+    def clean(self):
+        erreurs = {}
+        if self.projet_id and self.financement_id and self.financement.projet_id != self.projet_id:
+            erreurs["financement"] = "Ce financement n'appartient pas à ce projet."
+        if self.indicateur == Indicateur.TAUX_SORTIES_POSITIVES and self.valeur_cible and self.valeur_cible > 100:
+            erreurs["valeur_cible"] = "Un taux ne dépasse pas 100 %."
+        if self.date_echeance and self.projet_id and self.date_echeance <= self.debut:
+            erreurs["date_echeance"] = f"L'échéance doit suivre le début ({self.debut:%d/%m/%Y})."
         if erreurs:
             raise ValidationError(erreurs)

@@ -334,3 +334,78 @@ def versement_a_demander(versement, *, aujourd_hui: date) -> bool:
         and versement.date_limite_demande is not None
         and versement.date_limite_demande <= aujourd_hui + DELAI_VERSEMENT
     )
+
+
+# ------------------------------------------------------------------ eligibility per funding (issue 17)
+
+
+@dataclass(frozen=True)
+class Eligibilite:
+    """Who and how many hours one funding may pay for.
+
+    *Participants* of a funding: the learners of its project with a step overlapping the
+    funding's period (a funding pays for what happens in its project during its life; no finer
+    link exists between a step and a funding). *Hours*: the hours done (``heures_realisees``)
+    of those steps. *Eligible*: a participant whose status at entry (``situation_entree``) the
+    funding does not exclude (``Financement.statuts_exclus``), unless a coordinator decided
+    otherwise for them (``DerogationEligibilite``, with its reason), and the hours of those."""
+
+    financement: object
+    participants: int
+    eligibles: int
+    heures: Decimal
+    heures_eligibles: Decimal
+    derogations: int
+
+
+def eligibilites(financements: Iterable) -> list[Eligibilite]:
+    """The eligibility of each funding, in two queries whatever their number (their overrides;
+    the steps of their projects within the span of their periods, summed here per funding)."""
+    from parcours.models import Etape
+
+    from .models import DerogationEligibilite
+
+    financements = list(financements)
+    if not financements:
+        return []
+    derogations: dict[int, dict[int, bool]] = defaultdict(dict)
+    for financement_id, apprenant_id, eligible in DerogationEligibilite.objects.filter(financement__in=financements).values_list(
+        "financement_id", "apprenant_id", "eligible"
+    ):
+        derogations[financement_id][apprenant_id] = eligible
+    par_projet = defaultdict(list)
+    for f in financements:
+        par_projet[f.projet_id].append(f)
+    # per funding: learner -> [status, hours]
+    heures: dict[int, dict[int, list]] = {f.pk: {} for f in financements}
+    etapes = (
+        Etape.objects.filter(
+            projet_id__in=list(par_projet),
+            parcours__projet_id__in=list(par_projet),
+            date_debut__lte=max(f.date_fin for f in financements),
+        )
+        .exclude(date_fin__lt=min(f.date_debut for f in financements))
+        .values_list(
+            "projet_id", "parcours__apprenant_id", "parcours__apprenant__situation_entree", "date_debut", "date_fin", "heures_realisees"
+        )
+        .order_by()
+    )
+    for projet_id, apprenant_id, situation, debut, fin, h in etapes.iterator(chunk_size=2000):
+        for f in par_projet[projet_id]:
+            if debut <= f.date_fin and (fin is None or fin >= f.date_debut):
+                ligne = heures[f.pk].setdefault(apprenant_id, [situation, Decimal(0)])
+                ligne[1] += h or 0
+    resultat = []
+    for f in financements:
+        exclus = set(f.statuts_exclus or [])
+        decisions = derogations.get(f.pk, {})
+        participants = eligibles = 0
+        total = total_eligibles = Decimal(0)
+        for apprenant_id, (situation, h) in heures[f.pk].items():
+            participants += 1
+            total += h
+            if decisions.get(apprenant_id, situation not in exclus):
+                eligibles += 1
+                total_eligibles += h
+        resultat.append(Eligibilite(f, participants, eligibles, total, total_eligibles, len(decisions)))
+    return resultat

@@ -12,11 +12,22 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from conciergerie.scoping import exiger
 from conciergerie.suppression import supprimer
 
-from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
+from .models import (
+    MESSAGE_ECHEANCE_PASSEE,
+    Depense,
+    DerogationEligibilite,
+    Financement,
+    LigneBudget,
+    Objectif,
+    PartageValeur,
+    TempsBenevole,
+    Versement,
+)
 from .validators import valider_justificatif
 
 CAPACITE = "finances.modifier"
@@ -138,3 +149,42 @@ def supprimer_versement(*, versement: Versement, by) -> None:
 def supprimer_temps_benevole(*, temps: TempsBenevole, by) -> None:
     exiger(by, temps.projet_id, CAPACITE)
     supprimer(temps, by=by)
+
+
+# ------------------------------------------------------------------ eligibility and targets (issue 17)
+
+
+@transaction.atomic
+def enregistrer_derogation(*, derogation: DerogationEligibilite, financement: Financement, by) -> DerogationEligibilite:
+    """Create or edit a coordinator's override of a funding's eligibility for one participant;
+    refused without a reason (``motif``), or for a learner of another project."""
+    exiger(by, financement.projet_id, CAPACITE)
+    derogation.financement = financement
+    derogation.projet_id = financement.projet_id
+    derogation.motif = (derogation.motif or "").strip()
+    autre = DerogationEligibilite.objects.filter(financement=financement, apprenant_id=derogation.apprenant_id).exclude(pk=derogation.pk)
+    if derogation.apprenant_id and autre.exists():
+        raise ValidationError({"apprenant": "Ce participant a déjà une dérogation pour ce financement : modifiez-la."})
+    return _enregistrer(derogation)
+
+
+def supprimer_derogation(*, derogation: DerogationEligibilite, by) -> None:
+    exiger(by, derogation.projet_id, CAPACITE)
+    supprimer(derogation, by=by)
+
+
+@transaction.atomic
+def enregistrer_objectif(*, objectif: Objectif, projet, by, aujourd_hui: date | None = None) -> Objectif:
+    """Create or edit a target of ``projet`` (or of one of its fundings). A new target whose
+    deadline is already past is refused (an edit may keep a past deadline: the target's record)."""
+    exiger(by, projet, CAPACITE)
+    objectif.projet = projet
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if objectif.pk is None and objectif.date_echeance and objectif.date_echeance < aujourd_hui:
+        raise ValidationError({"date_echeance": MESSAGE_ECHEANCE_PASSEE})
+    return _enregistrer(objectif)
+
+
+def supprimer_objectif(*, objectif: Objectif, by) -> None:
+    exiger(by, objectif.projet_id, CAPACITE)
+    supprimer(objectif, by=by)

@@ -22,8 +22,15 @@ urlpatterns = [
     path("benevolat/<int:pk>/modifier/", views.TempsBenevoleUpdateView.as_view(), name="benevolat_update"),
     path("partages/nouveau/", views.PartageValeurFormView.as_view(), name="partage_create"),
     path("partages/<int:pk>/modifier/", views.PartageValeurFormView.as_view(), name="partage_update"),
+    path("financements/<int:financement_pk>/derogations/nouvelle/", views.DerogationFormView.as_view(), name="derogation_create"),
+    path("derogations/<int:pk>/modifier/", views.DerogationFormView.as_view(), name="derogation_update"),
+    path("objectifs/", views.ObjectifListView.as_view(), name="objectif_list"),
+    path("objectifs/nouveau/", views.ObjectifFormView.as_view(), name="objectif_create"),
+    path("objectifs/<int:pk>/modifier/", views.ObjectifFormView.as_view(), name="objectif_update"),
     # deletions (conciergerie.mixins.ServiceDeleteView)
     path("depenses/<int:pk>/supprimer/", views_suppression.DepenseDeleteView.as_view(), name="depense_delete"),
     path("versements/<int:pk>/supprimer/", views_suppression.VersementDeleteView.as_view(), name="versement_delete"),
     path("benevolat/<int:pk>/supprimer/", views_suppression.TempsBenevoleDeleteView.as_view(), name="benevolat_delete"),
+    path("derogations/<int:pk>/supprimer/", views_suppression.DerogationDeleteView.as_view(), name="derogation_delete"),
+    path("objectifs/<int:pk>/supprimer/", views_suppression.ObjectifDeleteView.as_view(), name="objectif_delete"),
 ]

@@ -24,15 +24,17 @@ from conciergerie.models import ActionAcces
 from . import selectors, services
 from .forms import (
     DepenseForm,
+    DerogationEligibiliteForm,
     FinancementForm,
     LigneBudgetForm,
     LigneSemaineFormSet,
+    ObjectifForm,
     PartageValeurForm,
     SemaineForm,
     TempsBenevoleForm,
     VersementForm,
 )
-from .models import Depense, Financement, LigneBudget, PartageValeur, TempsBenevole, Versement
+from .models import Depense, DerogationEligibilite, Financement, LigneBudget, Objectif, PartageValeur, TempsBenevole, Versement
 
 ZERO = selectors.ZERO
 
@@ -83,6 +85,9 @@ class FinancementDetailView(ProjetMixin, DetailView):
         context["lignes"] = self.scoped(LigneBudget).filter(financement=f)
         context["depenses"] = self.scoped(Depense).filter(ligne__financement=f).select_related("ligne")
         context["versements"] = self.scoped(Versement).filter(financement=f)
+        if self.peut("finances.modifier"):
+            # eligibility overrides name learners: the conciergerie's own business
+            context["derogations"] = self.scoped(DerogationEligibilite).filter(financement=f).select_related("apprenant")
         if self.peut("finances.modifier"):
             context["temps"] = self.scoped(TempsBenevole).filter(financement=f).select_related("organisation", "financement")[:50]
         return context
@@ -340,3 +345,64 @@ class PartageValeurFormView(ServiceFormView):
 
     def get_success_url(self):
         return self.get_retour_url()
+
+
+# ------------------------------------------------------------------ eligibility overrides and targets (issue 17)
+
+
+class DerogationFormView(DuFinancementMixin, ServiceFormView):
+    """Create (under a funding) or edit a participant's eligibility override, with its reason."""
+
+    modele = DerogationEligibilite
+    form_class = DerogationEligibiliteForm
+    titre, titre_modification = "Nouvelle dérogation d'éligibilité", "Modifier la dérogation d'éligibilité"
+    message = "Dérogation enregistrée."
+    suppression = "derogation_delete"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
+
+    def enregistrer(self, form):
+        return services.enregistrer_derogation(derogation=form.instance, financement=self.financement, by=self.request.user)
+
+
+class ObjectifListView(ProjetMixin, TemplateView):
+    """The project's targets (a funder: those of its fundings), with their progress."""
+
+    capacite = "finances.voir"
+    template_name = "finances/objectif_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["objectifs"] = self.scoped(Objectif).select_related("financement", "projet")
+        return context
+
+
+class ObjectifFormView(ServiceFormView):
+    """Create (``objectif_create``; ``?financement=`` chooses the funding) or edit a target."""
+
+    capacite = "finances.modifier"
+    modele = Objectif
+    form_class = ObjectifForm
+    liste = "objectif_list"
+    titre, titre_modification = "Nouvel objectif", "Modifier l'objectif"
+    message = "Objectif enregistré."
+    suppression = "objectif_delete"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("financement", "").isdigit():
+            initial["financement"] = int(self.request.GET["financement"])
+        return initial
+
+    def get_retour_url(self):
+        return reverse("objectif_list", args=[self.projet.pk])
+
+    def get_success_url(self):
+        return self.get_retour_url()
+
+    def enregistrer(self, form):
+        return services.enregistrer_objectif(objectif=form.instance, projet=self.projet, by=self.request.user)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from conciergerie.mixins import ServiceDeleteView
 
 from . import services
-from .models import Depense, TempsBenevole, Versement
+from .models import Depense, DerogationEligibilite, Objectif, TempsBenevole, Versement
 
 
 class DepenseDeleteView(ServiceDeleteView):
@@ -49,3 +49,29 @@ class TempsBenevoleDeleteView(ServiceDeleteView):
 
     def supprimer(self, objet):
         services.supprimer_temps_benevole(temps=objet, by=self.request.user)
+
+
+class DerogationDeleteView(ServiceDeleteView):
+    capacite = "finances.modifier"
+    modele = DerogationEligibilite
+    detail = "derogation_update"
+    message = "Dérogation supprimée :"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("financement")
+
+    def get_success_url(self):
+        return reverse("financement_detail", args=[self.projet.pk, self.objet.financement_id])
+
+    def supprimer(self, objet):
+        services.supprimer_derogation(derogation=objet, by=self.request.user)
+
+
+class ObjectifDeleteView(ServiceDeleteView):
+    capacite = "finances.modifier"
+    modele = Objectif
+    liste, detail = "objectif_list", "objectif_update"
+    message = "Objectif supprimé :"
+
+    def supprimer(self, objet):
+        services.supprimer_objectif(objectif=objet, by=self.request.user)

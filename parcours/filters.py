@@ -15,7 +15,7 @@ from conciergerie.tri import cle_alphabetique
 from conciergerie.widgets import PlageDatesWidget
 from partenaires.models import Organisation
 
-from .models import Apprenant, Etape, Parcours, Situation, Sortie, StatutEtape, StatutParcours, TypeEtape, TypeSortie
+from .models import Apprenant, Etape, Parcours, ResultatSortie, Situation, Sortie, StatutEtape, StatutParcours, TypeEtape, TypeSortie
 
 JOURS_SUIVI = 30
 JOURS_SANS_ETAPE = 60
@@ -27,9 +27,13 @@ def suivis_dus(parcours, au: date | None = None):
     """Closed paths whose 6-month follow-up falls within 30 days (or is overdue) and is not recorded."""
     au = au or timezone.localdate()
     suivi_fait = Sortie.objects.filter(parcours=OuterRef("pk"), type=TypeSortie.SUIVI_6_MOIS)
-    return parcours.filter(
-        statut=StatutParcours.CLOTURE, suivi_6_mois_le__isnull=False, suivi_6_mois_le__lte=au + timedelta(days=JOURS_SUIVI)
-    ).exclude(Exists(suivi_fait))
+    # an abandon has no follow-up (``date_suivi_6_mois``): nor has a path closed before that rule
+    abandon = Sortie.objects.filter(parcours=OuterRef("pk"), type=TypeSortie.SORTIE, resultat=ResultatSortie.ABANDON)
+    return (
+        parcours.filter(statut=StatutParcours.CLOTURE, suivi_6_mois_le__isnull=False, suivi_6_mois_le__lte=au + timedelta(days=JOURS_SUIVI))
+        .exclude(Exists(suivi_fait))
+        .exclude(Exists(abandon))
+    )
 
 
 def parcours_sans_etape(parcours, au: date | None = None):

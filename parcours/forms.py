@@ -23,6 +23,7 @@ from .models import (
     Parcours,
     ResultatSortie,
     SessionFormation,
+    Sexe,
     StatutEtape,
     StatutParcours,
 )
@@ -42,6 +43,9 @@ class DateInput(forms.DateInput):
 
 
 class ApprenantForm(TexteLibreFormMixin, forms.ModelForm):
+    def clean_sexe(self):
+        return self.cleaned_data.get("sexe") or Sexe.NON_RENSEIGNE
+
     class Meta:
         model = Apprenant
         fields = CHAMPS_APPRENANT
@@ -64,6 +68,8 @@ class ApprenantForm(TexteLibreFormMixin, forms.ModelForm):
             reference = self.fields["reference"]
             reference.required = False
             reference.help_text = "Laissez vide pour qu'une référence soit générée (initiales du projet et numéro, par exemple FN-0001)."
+        # optional: left empty, « non renseigné »
+        self.fields["sexe"].required = False
         if not voir_rqth:
             del self.fields["rqth"]
 

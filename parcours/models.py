@@ -26,8 +26,22 @@ class Situation(models.TextChoices):
     DEMANDEUR_EMPLOI = "demandeur_emploi", "Demandeur d'emploi"
     NEET = "neet", "Jeune NEET (ni en emploi, ni en études, ni en formation)"
     RSA = "rsa", "Bénéficiaire du RSA"
-    SALARIE = "salarie", "Salarié"
+    SALARIE = "salarie", "Salarié·e"
+    CHEF_ENTREPRISE = "chef_entreprise", "Chef·fe d'entreprise"
+    INDEPENDANT = "independant", "Indépendant·e"
+    ELU = "elu", "Élu·e"
+    AGENT_PUBLIC = "agent_public", "Agent·e public"
+    SERVICE_CIVIQUE = "service_civique", "Volontaire en service civique"
+    BENEVOLE_ASSOCIATIF = "benevole_associatif", "Bénévole associatif"
     AUTRE = "autre", "Autre"
+
+
+class Sexe(models.TextChoices):
+    """Optional: the parity figures funders ask for (« dont femmes »)."""
+
+    FEMME = "femme", "Femme"
+    HOMME = "homme", "Homme"
+    NON_RENSEIGNE = "non_renseigne", "Non renseigné"
 
 
 class NiveauQualification(models.TextChoices):
@@ -104,6 +118,7 @@ class Apprenant(ProjetScopedMixin):
     qpv = models.BooleanField("habite en QPV", default=False)
     zrr = models.BooleanField("habite en ZRR", default=False)
     situation_entree = models.CharField("situation à l'entrée", max_length=20, choices=Situation.choices)
+    sexe = models.CharField("sexe", max_length=15, choices=Sexe.choices, default=Sexe.NON_RENSEIGNE)
     niveau_qualification = models.CharField("niveau de qualification", max_length=10, choices=NiveauQualification.choices, blank=True)
     date_entree = models.DateField("entrée dans la conciergerie", default=timezone.localdate)
     prescripteur = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="apprenants_prescrits")
@@ -250,6 +265,7 @@ CHAMPS_APPRENANT = (
     "prenom",
     "nom",
     "date_naissance",
+    "sexe",
     "commune",
     "email",
     "telephone",
@@ -636,7 +652,11 @@ class Sortie(ProjetScopedMixin):
         return self.resultat in RESULTATS_POSITIFS
 
 
-def date_suivi_6_mois(date_sortie: date) -> date:
+def date_suivi_6_mois(date_sortie: date, resultat: str | None = None) -> date | None:
+    """When the 6-month follow-up of an exit is due: six months later; none after an abandon
+    (nobody is followed up after leaving the path: issue 17)."""
+    if resultat == ResultatSortie.ABANDON:
+        return None
     return date_sortie + relativedelta(months=6)
 
 

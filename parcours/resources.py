@@ -16,6 +16,7 @@ other columns are updated by the paths import); an outcome that differs from the
 is an error of its row (change it in the application).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from conciergerie.imports import (
     cle_texte,
     enregistrer_lot,
 )
+from conciergerie.imports.texte import normaliser
 from partenaires.models import Organisation
 
 from .models import (
@@ -45,6 +47,7 @@ from .models import (
     Parcours,
     PorteeConsentement,
     ResultatSortie,
+    Sexe,
     Situation,
     Sortie,
     StatutEtape,
@@ -79,7 +82,7 @@ def _fermer(parcours: Parcours, sortie: Sortie) -> None:
     """What ``parcours.services.cloturer_parcours`` does to the path, for a bulk write."""
     parcours.statut = StatutParcours.CLOTURE
     parcours.date_fin = sortie.date
-    parcours.suivi_6_mois_le = date_suivi_6_mois(sortie.date)
+    parcours.suivi_6_mois_le = date_suivi_6_mois(sortie.date, sortie.resultat)
 
 
 class SuiteParcoursMixin:
@@ -287,15 +290,31 @@ _EXEMPLE_PARCOURS = {
 }
 
 
+class StatutWidget(ChoixWidget):
+    """The learner's status, by its label (« Chef·fe d'entreprise ») or either of its forms
+    (« Chef d'entreprise », « Cheffe d'entreprise », « Élue », « Agent public »)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Situation, **kwargs)
+        for valeur, libelle in self.choices:
+            libelle = str(libelle)
+            if "·" in libelle:
+                self._index.setdefault(normaliser(re.sub(r"·\w+", "", libelle)), valeur)  # masculine
+                self._index.setdefault(normaliser(libelle.replace("·", "")), valeur)  # « Cheffe », « Élue »
+                if valeur == Situation.AGENT_PUBLIC:
+                    self._index.setdefault(normaliser("Agente publique"), valeur)
+
+
 class ApprenantResource(SuiteParcoursMixin, ProjetResource):
     reference = Colonne("reference", "Référence", obligatoire=True, aide="Référence stable de l'apprenant (clé de l'import)")
     prenom = Colonne("prenom", "Prénom", obligatoire=True)
     nom = Colonne("nom", "Nom", obligatoire=True)
     date_naissance = Colonne("date_naissance", "Date de naissance", DateFrWidget())
+    sexe = Colonne("sexe", "Sexe", ChoixWidget(Sexe), saves_null_values=False, aide="femme, homme ou non renseigné ; vide : non renseigné")
     commune = Colonne("commune", "Commune", TexteWidget())
     email = Colonne("email", "E-mail", TexteWidget())
     telephone = Colonne("telephone", "Téléphone", ChiffresWidget(longueur=10, garder_espaces=True, aide="Numéro de téléphone"))
-    situation_entree = Colonne("situation_entree", "Situation à l'entrée", ChoixWidget(Situation), obligatoire=True)
+    situation_entree = Colonne("situation_entree", "Situation à l'entrée", StatutWidget(), obligatoire=True)
     niveau_qualification = Colonne("niveau_qualification", "Niveau de qualification", ChoixWidget(NiveauQualification), default="")
     date_entree = Colonne(
         "date_entree", "Date d'entrée", DateFrWidget(), saves_null_values=False, aide="Date jj/mm/aaaa ; vide : date du jour"

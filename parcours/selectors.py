@@ -210,13 +210,14 @@ def etapes_de_session(user, projet, session) -> list:
 
 
 def apprenants_de_organisation(user, projet, organisation):
-    """Learners with a step at ``organisation``, as far as the user may see them (the learners and
-    the steps both through visible_to: a partner sees only its own), with their number of steps
-    there and of paths in progress."""
+    """Learners with a step at ``organisation`` or sent by it (its prescribed learners: a France
+    Travail agency has no step but sends learners), as far as the user may see them (the
+    learners and the steps both through visible_to: a partner sees only its own), with their
+    number of steps there and of paths in progress."""
     etapes = Etape.objects.visible_to(user, projet=projet).filter(organisation=organisation)
     return (
         Apprenant.objects.visible_to(user, projet=projet)
-        .filter(pk__in=etapes.values("parcours__apprenant_id"))
+        .filter(Q(pk__in=etapes.values("parcours__apprenant_id")) | Q(prescripteur=organisation))
         .annotate(
             nb_etapes=Count("parcours__etapes", filter=Q(parcours__etapes__organisation=organisation), distinct=True),
             en_cours=Count("parcours", filter=Q(parcours__statut=StatutParcours.EN_COURS), distinct=True),

@@ -197,7 +197,7 @@ def cloturer_parcours(*, parcours: Parcours, resultat: str, date: Date, by, comm
     )
     parcours.statut = StatutParcours.CLOTURE
     parcours.date_fin = date
-    parcours.suivi_6_mois_le = date_suivi_6_mois(date)
+    parcours.suivi_6_mois_le = date_suivi_6_mois(date, resultat)
     _save(parcours, by)
     return sortie
 
@@ -243,9 +243,9 @@ def modifier_sortie(*, sortie: Sortie, resultat: str, date: Date, by, commentair
     sortie.date = date
     sortie.commentaire = commentaire
     _save(sortie, by)
-    if sortie.type == TypeSortie.SORTIE and (parcours.date_fin != date or parcours.suivi_6_mois_le != date_suivi_6_mois(date)):
+    if sortie.type == TypeSortie.SORTIE and (parcours.date_fin != date or parcours.suivi_6_mois_le != date_suivi_6_mois(date, resultat)):
         parcours.date_fin = date
-        parcours.suivi_6_mois_le = date_suivi_6_mois(date)
+        parcours.suivi_6_mois_le = date_suivi_6_mois(date, resultat)
         _save(parcours, by)
     return sortie
 
@@ -411,7 +411,7 @@ def cloturer_en_groupe(
         sorties.append(
             Sortie(projet_id=projet.pk, parcours=p, type=TypeSortie.SORTIE, resultat=resultat, date=date, commentaire=commentaire)
         )
-        p.statut, p.date_fin, p.suivi_6_mois_le = StatutParcours.CLOTURE, date, date_suivi_6_mois(date)
+        p.statut, p.date_fin, p.suivi_6_mois_le = StatutParcours.CLOTURE, date, date_suivi_6_mois(date, resultat)
         parcours.append(p)
     bilan.ecrits = bulk_create_with_history(sorties, Sortie, default_user=by)
     bulk_update_with_history(parcours, Parcours, ["statut", "date_fin", "suivi_6_mois_le"], default_user=by)

@@ -439,7 +439,10 @@ class ParcoursCloturerView(ParcoursObjetMixin, ServiceFormView):
         return services.cloturer_parcours(parcours=self.parcours, by=self.request.user, **form.cleaned_data)
 
     def message_succes(self):
-        return f"Parcours clôturé : {self.resultat.get_resultat_display()}. Suivi à 6 mois prévu le {date_longue(self.parcours.suivi_6_mois_le)}."
+        message = f"Parcours clôturé : {self.resultat.get_resultat_display()}."
+        if self.parcours.suivi_6_mois_le:  # none after an abandon
+            message += f" Suivi à 6 mois prévu le {date_longue(self.parcours.suivi_6_mois_le)}."
+        return message
 
     def get_retour_url(self):
         return _url_apprenant(self.projet, self.apprenant.pk, f"parcours-{self.parcours.pk}")

@@ -14,11 +14,19 @@ Definitions (period = [debut, fin], dates included):
 - *accompagnés*: learners who entered during the period, or have a path overlapping it;
   *nouveaux*: entered during the period; *actifs*: with a path still open at the period's end;
   *sortis*: with an exit outcome ("à la sortie") dated in the period.
-- *profile at entry*: over the accompanied learners; age at the period's end.
-- *steps*: the steps overlapping the period; *formations* are the training steps
-  (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée); the
-  certifying share is (certifiante + diplômante) / formations, the pre-qualifying share
-  pré-qualification / formations, as the national synthesis counts them.
+- *profile at entry*: over the accompanied learners; the age bands use the age on the day the
+  learner entered the conciergerie (``date_entree``), not at the period's end (a cohort of
+  16–25 year-olds stays in « Moins de 26 ans » over a long period); a learner without a birth
+  date is « Âge non renseigné ». Every status (``Situation``) and sex is counted
+  (``pilotage.repartitions``): the statuses sum to the accompanied.
+- *steps*: the steps overlapping the period; *formations* (« Formations ») are the training
+  steps (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée)
+  among them; the certifying share is (certifiante + diplômante) / formations, the
+  pre-qualifying share pré-qualification / formations, as the national synthesis counts them.
+- *heures de formation* (``etapes.heures_prevues`` / ``heures_realisees``): the planned and
+  done hours of those same training steps — the steps « Formations » counts, no other;
+  ``heures_etapes_*``: the hours of every step overlapping the period (accompaniment and
+  remobilisation included). A step's whole hours count once it overlaps the period.
 - *positive outcomes*: emploi durable, emploi de transition, alternance, formation qualifiante,
   création d'activité (``parcours.models.RESULTATS_POSITIFS``).
 - *sessions reached thanks to the conciergerie*: sessions overlapping the period whose placed
@@ -41,8 +49,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from badges.indicateurs import badges_delivres
 from competences import indicateurs as indicateurs_competences
@@ -154,8 +162,10 @@ class Etapes:
     pre_qualifiantes: Effectif
     part_certifiante: Taux
     part_pre_qualifiante: Taux
-    heures_prevues: Decimal
-    heures_realisees: Decimal
+    heures_prevues: Decimal  # of the training steps (« Formations »)
+    heures_realisees: Decimal  # of the training steps (« Formations »)
+    heures_etapes_prevues: Decimal = Decimal(0)  # of every step
+    heures_etapes_realisees: Decimal = Decimal(0)  # of every step
 
 
 @dataclass(frozen=True)
@@ -259,11 +269,32 @@ class Brut:
         return self
 
 
-def _age_entre(fin: date, mini: int, maxi: int | None) -> Q:
-    """Born so that the age at ``fin`` is in [mini, maxi)."""
-    condition = Q(date_naissance__lte=fin - relativedelta(years=mini))
+def _annoter_age(qs):
+    """``qs`` (learners) with ``age_entree``: their age, in whole years, on the day they entered
+    the conciergerie (``date_entree``): the difference of the years, less one when the birthday
+    had not come yet that year (NULL without a birth date). Issue 17: the age at the period's end
+    made a 16–25 cohort drift into « 26 à 44 ans » over a long period."""
+    return qs.annotate(
+        _m_e=ExtractMonth("date_entree"),
+        _m_n=ExtractMonth("date_naissance"),
+        _j_e=ExtractDay("date_entree"),
+        _j_n=ExtractDay("date_naissance"),
+    ).annotate(
+        age_entree=ExtractYear("date_entree")
+        - ExtractYear("date_naissance")
+        - Case(
+            When(Q(_m_e__lt=F("_m_n")) | (Q(_m_e=F("_m_n")) & Q(_j_e__lt=F("_j_n"))), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _age_entre(mini: int, maxi: int | None) -> Q:
+    """Aged, on the day they entered, ``mini`` to ``maxi`` (excluded) — ``_annoter_age``."""
+    condition = Q(age_entree__gte=mini)
     if maxi is not None:
-        condition &= Q(date_naissance__gt=fin - relativedelta(years=maxi))
+        condition &= Q(age_entree__lt=maxi)
     return condition
 
 
@@ -273,12 +304,14 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
 
     chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
     parcours_chevauchant = Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk"))
-    ages = {cle: Count("pk", filter=_age_entre(fin, mini, maxi)) for cle, _, mini, maxi in TRANCHES_AGE}
+    # age bands at entry (``_annoter_age``), not at the period's end
+    ages = {cle: Count("pk", filter=_age_entre(mini, maxi)) for cle, _, mini, maxi in TRANCHES_AGE}
     # PostgreSQL runs the EXISTS as a hashed sub-plan (20 ms for 60 000 learners) but prices it
     # above the JIT threshold: the connection runs with jit=off (settings.py, docs/performance.md)
     apprenants = (
-        Apprenant.objects.filter(projet_id__in=projet_ids)
-        .filter(Q(date_entree__range=(debut, fin)) | Exists(parcours_chevauchant))
+        _annoter_age(
+            Apprenant.objects.filter(projet_id__in=projet_ids).filter(Q(date_entree__range=(debut, fin)) | Exists(parcours_chevauchant))
+        )
         .values("projet_id")
         .annotate(
             accompagnes=Count("pk"),
@@ -340,8 +373,13 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
     ):
         brut = bruts[row["projet_id"]]
         brut.etapes[row["type"]] += row["nb"]
-        brut.n["heures_prevues"] += row["hp"] or 0
-        brut.n["heures_realisees"] += row["hr"] or 0
+        # « Heures de formation » over the steps « Formations » counts (issue 17), and every
+        # step's hours apart
+        if row["type"] in TYPES_FORMATION:
+            brut.n["heures_prevues"] += row["hp"] or 0
+            brut.n["heures_realisees"] += row["hr"] or 0
+        brut.n["heures_etapes_prevues"] += row["hp"] or 0
+        brut.n["heures_etapes_realisees"] += row["hr"] or 0
 
     for row in (
         Frein.objects.filter(projet_id__in=projet_ids, identifie_le__lte=fin)
@@ -468,6 +506,8 @@ def _en_clair(brut: Brut, periode: Periode, *, nb_projets: int, finances: Financ
             part_pre_qualifiante=T(pre_qualifiantes, formations),
             heures_prevues=Decimal(n["heures_prevues"]),
             heures_realisees=Decimal(n["heures_realisees"]),
+            heures_etapes_prevues=Decimal(n["heures_etapes_prevues"]),
+            heures_etapes_realisees=Decimal(n["heures_etapes_realisees"]),
         ),
         freins=Freins(
             identifies=E(n["freins_identifies"]), leves=E(n["freins_leves"]), part_leves=T(n["freins_leves"], n["freins_identifies"])

@@ -1004,3 +1004,38 @@ def competences(figures, badges, *, masquer: bool) -> CompetencesAffichees:
         badges_valides=effectif("badges_valides"),
         badges_revoques=effectif("badges_revoques"),
     )
+
+
+# ------------------------------------------------------------------ breakdowns shown with a dashboard (issue 17)
+
+
+def etat_affiche(effectif: Effectif) -> str:
+    """The state of a figure as a page shows it (« < 5 », « s » or in clear)."""
+    if not effectif.masque:
+        return VISIBLE
+    return SECRET if effectif.secret else PRIMAIRE
+
+
+def masquer_repartitions(
+    valeurs: dict[str, int],
+    relations: list[Relation],
+    *,
+    implicites: Iterable[str] = (),
+    tableau: dict[str, Effectif] | None = None,
+) -> dict[str, Effectif]:
+    """The breakdowns (``pilotage.repartitions``: statuses, sex, obstacles by type, prescribers,
+    sessions, eligibility per funding) as a funder sees them, on the page where the dashboard's
+    figures are shown too.
+
+    ``valeurs``: the breakdowns' cells (in clear); ``relations``: how they add up, to each other
+    and to the dashboard's figures (« the statuses sum to the accompanied »); ``tableau``: the
+    dashboard's figures they are tied to, as already masked there (their states are fixed: the
+    breakdowns never show what the dashboard hides, nor let it be recomputed). Same engine as the
+    dashboard (``proteger``). Returns each cell of ``valeurs`` but the implicit ones as an
+    ``Effectif`` to print."""
+    tableau = tableau or {}
+    implicites = set(implicites)
+    tout = {**{cle: e.valeur for cle, e in tableau.items()}, **valeurs}
+    fixes = {cle: etat_affiche(e) for cle, e in tableau.items()}
+    etats = proteger(tout, relations, implicites=implicites, fixes=fixes)
+    return {cle: _effectif(Effectif(int(v)), etats[cle]) for cle, v in valeurs.items() if cle not in implicites}

@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from conciergerie.tri import cle_alphabetique
+from finances.models import Financement, Objectif
 from parcours.models import Etape, Parcours, PorteeConsentement, Sortie, TypeSortie
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Copil, Recit
@@ -46,6 +47,7 @@ from .indicateurs import Periode, calculer, competences
 from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
 from .masquage import LEGENDE
 from .models import Destinataire, RapportCopil
+from .repartitions import calculer_repartitions, progressions
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +164,10 @@ def contexte_rapport(*, copil: Copil, destinataire: str = Destinataire.FINANCEUR
     per-learner table only in the coordinators' rendering."""
     periode = Periode(copil.periode_debut, copil.periode_fin)
     indicateurs = calculer([copil.projet], periode, masquer=True)
+    # breakdowns and targets (issue 17), masked with the figures: the report is read by funders
+    financements = Financement.objects.of_projet(copil.projet).select_related("financeur").order_by("date_debut", "pk")
+    repartitions = calculer_repartitions([copil.projet], periode, indicateurs=indicateurs, masquer=True, financements=list(financements))
+    objectifs = Objectif.objects.of_projet(copil.projet).select_related("projet", "financement")
     coordination = destinataire == Destinataire.COORDINATION
     parcours, parcours_total = _parcours_termines(copil, periode) if coordination else ([], 0)
     # only the récits whose every named or linked learner consents to the COPIL (not withdrawn)
@@ -180,6 +186,8 @@ def contexte_rapport(*, copil: Copil, destinataire: str = Destinataire.FINANCEUR
         "periode": periode,
         "indicateurs": indicateurs,
         "competences": competences([copil.projet], periode, masquer=True),
+        "repartitions": repartitions,
+        "progressions": progressions(objectifs, masquer=True),
         # one Synthese per funding (finances.selectors.syntheses), computed by the indicators
         "financements": indicateurs.finances.financements,
         "totaux": indicateurs.finances.totaux,

@@ -15,10 +15,11 @@ from conciergerie.mixins import ProjetMixin
 from conciergerie.models import Projet
 from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
-from finances.models import Financement
+from finances.models import Financement, Objectif
 
 from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
 from .indicateurs import Periode, calculer, calculer_par_projet, competences
+from .repartitions import calculer_repartitions, progressions
 
 CAPACITE = "tableau_de_bord.voir"
 
@@ -59,11 +60,18 @@ class TableauDeBordView(ProjetMixin, TemplateView):
         form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
         financements = self.scoped(Financement).select_related("financeur")
         masquer = masquer_pour(self.adhesion.role)
+        indicateurs = calculer([self.projet], periode, masquer=masquer, financements=financements)
+        objectifs = self.scoped(Objectif).select_related("projet", "financement")
         context.update(
             form=form,
             periode=periode,
-            indicateurs=calculer([self.projet], periode, masquer=masquer, financements=financements),
+            indicateurs=indicateurs,
             competences=competences([self.projet], periode, masquer=masquer),
+            # breakdowns and targets (issue 17): pilotage.repartitions, masked with the figures
+            repartitions=calculer_repartitions(
+                [self.projet], periode, indicateurs=indicateurs, masquer=masquer, financements=list(financements)
+            ),
+            progressions=progressions(objectifs, masquer=masquer),
             plusieurs_projets=sum(peut(a.role, CAPACITE) for a in adhesions_of(self.request.user)) > 1,
         )
         return context
@@ -96,6 +104,11 @@ class SyntheseView(TemplateView):
             periode=periode,
             masquer=masquer,
             synthese=calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+            # each project's targets (a funder: its fundings'), with their progress (issue 17)
+            progressions=progressions(
+                Objectif.objects.visible_to(self.request.user).filter(projet__in=projets).select_related("projet", "financement"),
+                masquer=masquer,
+            ),
             # the detailed bilan of the projects the user administers (pilotage.views_bilans), if several
             bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
         )

@@ -581,3 +581,24 @@ class BadgeFactory(factory.django.DjangoModelFactory):
     classe = factory.SubFactory(BadgeClasseFactory)
     projet = factory.SelfAttribute("classe.projet")
     apprenant = factory.SubFactory(ApprenantFactory, projet=factory.SelfAttribute("..projet"), email="apprenant@example.org")
+
+
+class DerogationEligibiliteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.DerogationEligibilite
+
+    financement = factory.SubFactory(FinancementFactory)
+    projet = factory.SelfAttribute("financement.projet")
+    apprenant = factory.SubFactory(ApprenantFactory, projet=factory.SelfAttribute("..projet"))
+    eligible = True
+    motif = "Participe au titre de son entreprise"
+
+
+class ObjectifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = fin.Objectif
+
+    projet = factory.SubFactory(ProjetFactory)
+    indicateur = fin.Indicateur.ACCOMPAGNES
+    valeur_cible = Decimal("100")
+    date_echeance = D(2027, 8, 31)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.db import connection, models
@@ -59,6 +60,8 @@ class EcritureMixin:
                         valeurs[f.attname] = parent.pk
         attnames = [f.attname for f in champs]
         fichiers = [i for i, f in enumerate(champs) if isinstance(f, models.FileField)]
+        # a JSON value (a funding's excluded statuses) as its text: psycopg would send a list as an array
+        jsons = [i for i, f in enumerate(champs) if isinstance(f, models.JSONField)]
         colonnes = ", ".join(connection.ops.quote_name(f.column) for f in champs)
         with (
             connection.cursor() as curseur,
@@ -69,6 +72,8 @@ class EcritureMixin:
                 ligne = [valeurs[a] for a in attnames]
                 for i in fichiers:
                     ligne[i] = getattr(ligne[i], "name", ligne[i]) or ""
+                for i in jsons:
+                    ligne[i] = json.dumps(ligne[i])
                 copie.write_row(ligne)
 
     def _copier_historique(self, modele, objets: list) -> None:

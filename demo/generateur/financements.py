@@ -8,7 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from demo import referentiel as R
-from finances.models import Financement, LigneBudget, TypeVersement, Versement
+from finances.models import Financement, Indicateur, LigneBudget, Objectif, TypeVersement, Versement
 
 from .base import Plan, _euros, _repartir
 
@@ -64,6 +64,37 @@ class FinancementsMixin:
                 date_fin=plan.fin,
                 plafond_ingenierie=Decimal("15.00"),
             )
+
+    def _objectifs(self, groupe: list[Plan]) -> list[Objectif]:
+        """A target per project and per funding (issue 17), without a draw (the data of a seed
+        stay the same): the programme's targets share one period, so that a roll-up reads their
+        progress in one query per indicator (``pilotage.repartitions.progressions``)."""
+        debut = self.au.replace(month=1, day=1) - relativedelta(years=2)
+        echeance = debut + relativedelta(years=4)
+        objectifs = []
+        for plan in groupe:
+            n = max(plan.n_apprenants, 1)
+            cibles = {None: (Indicateur.ACCOMPAGNES, n)}
+            par_financement = {
+                "deffinov": (Indicateur.TAUX_SORTIES_POSITIVES, 60),
+                "region": (Indicateur.FORMES, max(n // 2, 1)),
+                "fondation": (Indicateur.RECRUTEMENTS, max(n // 10, 1)),
+                "fse": (Indicateur.HEURES, n * 40),
+            }
+            for cle, financement in plan.financements.items():
+                cibles[financement] = par_financement.get(cle, (Indicateur.ACCOMPAGNES, n))
+            for financement, (indicateur, cible) in cibles.items():
+                objectifs.append(
+                    Objectif(
+                        projet=plan.projet,
+                        financement=financement,
+                        indicateur=indicateur,
+                        valeur_cible=Decimal(cible),
+                        date_debut=debut,
+                        date_echeance=echeance,
+                    )
+                )
+        return objectifs
 
     def _lignes_et_versements(self, groupe: list[Plan]) -> None:
         rng, au = self.rng, self.au

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from django.db import connection, reset_queries, transaction
 
-from finances.models import Financement
+from finances.models import Financement, Objectif
 from parcours.models import SessionFormation
 from partenaires.models import Organisation
 
@@ -57,6 +57,7 @@ class Generateur(EcritureMixin, ProjetsMixin, FinancementsMixin, ApprenantsMixin
                     self._finances(plan)
                 self._creer(Financement, [f for p in groupe for f in p.financements.values()])
                 self._lignes_et_versements(groupe)
+                self._creer(Objectif, self._objectifs(groupe))
                 for plan in groupe:
                     self._sessions(plan)
                 self._creer(SessionFormation, [s for p in groupe for liste in p.sessions.values() for s in liste])

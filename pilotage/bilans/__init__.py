@@ -2,8 +2,8 @@
 the number of rows, rows are read from the database in chunks (``iterator``), in a constant number
 of queries.
 
-- ``ecrire_bilan``: the bilan of one project or of several for a period, eleven sheets (the last,
-  *Compétences*, from ``pilotage.indicateurs.competences``); learners
+- ``ecrire_bilan``: the bilan of one project or of several for a period, thirteen sheets (among
+  them *Séances et présences*, *Compétences*, *Répartitions* and *Objectifs*); learners
   are pseudonymised (their stable reference, no name, contact, birth date, RQTH nor free text
   written about them) unless ``donnees_personnelles`` (an administrator's request for one project,
   recorded by its job row; never for several). With several projects, the row sheets start with a
@@ -63,6 +63,7 @@ from .feuilles_apprenants import _feuille_apprenants, _feuille_etapes, _feuille_
 from .feuilles_competences import _feuille_competences
 from .feuilles_finances import _feuille_benevolat, _feuille_depenses, _feuille_financements
 from .feuilles_partenaires import _feuille_partenaires, _feuille_sessions
+from .feuilles_repartitions import _feuille_objectifs, _feuille_repartitions, objectifs_des
 from .feuilles_seances import _feuille_seances
 from .perimetre import LOT, Perimetre
 from .services import (
@@ -167,6 +168,9 @@ def ecrire_bilan(
         lambda: _feuille_sessions(classeur, perimetre, periode),
         lambda: _feuille_seances(classeur, perimetre, periode, donnees_personnelles),
         lambda: _feuille_competences(classeur, projets, periode),
+        # issue 17: the breakdowns and the targets
+        lambda: _feuille_repartitions(classeur, projets, periode, indicateurs, [s.financement for s in syntheses]),
+        lambda: _feuille_objectifs(classeur, objectifs_des(projets), masquer=False),
     ]
     try:
         for n, etape in enumerate(etapes, start=1):
@@ -202,6 +206,8 @@ def ecrire_bilan_synthese(*, projets, periode: Periode, fichier, masquer: bool =
     classeur = _classeur()
     try:
         _feuilles_synthese(classeur, synthese)
+        # the targets (issue 17): a funder's, those of its fundings
+        _feuille_objectifs(classeur, objectifs_des(projets, financements=financements if masquer else None), masquer=masquer)
         classeur.save(fichier)
     except BaseException:
         _abandonner(classeur)

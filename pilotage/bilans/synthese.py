@@ -34,7 +34,7 @@ def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
         ("Profil à l'entrée", "RQTH", p.rqth, ENTIER),
         ("Profil à l'entrée", "Part RQTH (%)", p.part_rqth, POURCENT),
     ]
-    lignes += [("Âge à la fin de la période", li.libelle, li.effectif, ENTIER) for li in p.tranches_age]
+    lignes += [("Âge à l'entrée", li.libelle, li.effectif, ENTIER) for li in p.tranches_age]
     lignes += [("Étapes par type", li.libelle, li.effectif, ENTIER) for li in e.par_type]
     lignes += [
         ("Étapes et formations", "Étapes", e.total, ENTIER),
@@ -43,6 +43,8 @@ def _lignes_synthese(i: Indicateurs) -> list[tuple[str, str, object, str]]:
         ("Étapes et formations", "Part pré-qualifiante (%)", e.part_pre_qualifiante, POURCENT),
         ("Étapes et formations", "Heures prévues", e.heures_prevues, HEURES),
         ("Étapes et formations", "Heures réalisées", e.heures_realisees, HEURES),
+        ("Étapes et formations", "Heures prévues, toutes étapes", e.heures_etapes_prevues, HEURES),
+        ("Étapes et formations", "Heures réalisées, toutes étapes", e.heures_etapes_realisees, HEURES),
         ("Freins", "Identifiés", i.freins.identifies, ENTIER),
         ("Freins", "Levés", i.freins.leves, ENTIER),
         ("Freins", "Part levée (%)", i.freins.part_leves, POURCENT),

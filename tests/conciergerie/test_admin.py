@@ -48,6 +48,8 @@ def test_admin_changelist_add_and_change_open(client, model):
     f.VersementFactory()
     f.TempsBenevoleFactory()
     f.PartageValeurFactory()
+    f.DerogationEligibiliteFactory()
+    f.ObjectifFactory()
     f.RecitFactory()
     f.ActiviteFactory()
     f.RapportCopilFactory()

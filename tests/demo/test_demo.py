@@ -260,3 +260,21 @@ def test_the_casmau_afest_with_its_framework_and_evaluations(demo, client):
     helene = etapes[0].parcours.apprenant
     page = client.get(f"/p/{icifornie.pk}/apprenants/{helene.pk}/").content.decode()
     assert '<svg class="radar"' in page and "Traçabilité AFEST" in page
+
+
+def test_demo_has_targets_and_a_funding_with_an_eligibility_rule(demo):
+    """Issue 17: a target per project and per funding; FEADER excludes the agents publics, one
+    of whom a coordinator's override makes eligible (the formation-développement's two agents
+    publics: Sandrine by override, Olivier not — his 17,5 h of attendance are not eligible)."""
+    from finances.models import DerogationEligibilite, Financement, Objectif
+    from finances.selectors import eligibilites
+
+    for projet in Projet.objects.all():
+        assert Objectif.objects.filter(projet=projet, financement__isnull=True).exists(), projet
+        for financement in Financement.objects.filter(projet=projet):
+            assert Objectif.objects.filter(financement=financement).exists(), financement
+    feader = Financement.objects.get(programme__startswith="FEADER")
+    assert feader.statuts_exclus == ["agent_public"]
+    assert DerogationEligibilite.objects.filter(financement=feader, eligible=True).count() == 1
+    (e,) = eligibilites([feader])
+    assert e.eligibles == e.participants - 1 and e.heures - e.heures_eligibles == Decimal("17.5")

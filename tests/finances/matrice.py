@@ -39,6 +39,11 @@ for _qui in ("fin", "autre", "etranger"):
     CIBLES[f"{_qui}_ligne"] = lambda monde, q=_qui: _kw(monde, pk=f.LigneBudgetFactory(financement=_financement(monde, q)).pk)
     CIBLES[f"{_qui}_depense"] = lambda monde, q=_qui: _kw(monde, pk=_depense(monde, q).pk)
     CIBLES[f"{_qui}_versement"] = lambda monde, q=_qui: _kw(monde, pk=f.VersementFactory(financement=_financement(monde, q)).pk)
+    CIBLES[f"{_qui}_derogation"] = lambda monde, q=_qui: _kw(
+        monde, pk=f.DerogationEligibiliteFactory(financement=_financement(monde, q)).pk
+    )
+CIBLES["objectif_a"] = lambda monde: _kw(monde, pk=f.ObjectifFactory(projet=monde["A"]).pk)
+CIBLES["objectif_b"] = lambda monde: _kw(monde, pk=f.ObjectifFactory(projet=monde["B"]).pk)
 CIBLES["benevolat_a"] = lambda monde: _kw(monde, pk=f.TempsBenevoleFactory(projet=monde["A"]).pk)
 CIBLES["benevolat_b"] = lambda monde: _kw(monde, pk=f.TempsBenevoleFactory(projet=monde["B"]).pk)
 CIBLES["partage_a"] = lambda monde: _kw(monde, pk=f.PartageValeurFactory(projet=monde["A"]).pk)
@@ -104,4 +109,23 @@ for _vue, _cible in (("depense_delete", "depense"), ("versement_delete", "versem
 MATRICE += [
     ("benevolat_delete", "benevolat_a", ECRITURE),
     ("benevolat_delete", "benevolat_b", AILLEURS_ECRITURE),
+]
+
+# issue 17: eligibility overrides (they name a learner: finances.modifier only, the financeur gets
+# 403 even for its own funding) and targets (read with finances.voir: a funder lists its fundings')
+for _vue, _cible in (("derogation_create", "sous_financement"), ("derogation_update", "derogation"), ("derogation_delete", "derogation")):
+    MATRICE += [
+        (_vue, f"fin_{_cible}", ECRITURE),
+        (_vue, f"autre_{_cible}", ECRITURE),
+        (_vue, f"etranger_{_cible}", AILLEURS_ECRITURE),
+    ]
+MATRICE += [
+    ("objectif_list", "A", LECTURE),
+    ("objectif_list", "B", tous(404)),
+    ("objectif_create", "A", ECRITURE),
+    ("objectif_create", "B", tous(404)),
+    ("objectif_update", "objectif_a", ECRITURE),
+    ("objectif_update", "objectif_b", AILLEURS_ECRITURE),
+    ("objectif_delete", "objectif_a", ECRITURE),
+    ("objectif_delete", "objectif_b", AILLEURS_ECRITURE),
 ]

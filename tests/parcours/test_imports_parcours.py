@@ -288,3 +288,22 @@ def test_la_cohorte_ne_fait_pas_une_requete_par_ligne(ctx, django_assert_num_que
     ctx["admin"]._adhesions_cache = None
     with django_assert_num_queries(len(petit.captured_queries)):
         assert _importer(ctx, csv_bytes(ENTETES_COHORTE, grande), type="apprenants", confirmer=True).confirme
+
+
+def test_les_statuts_des_groupes_et_le_sexe_s_importent(ctx):
+    """Issue 17: the new statuses, by their label or either form, and the optional sex."""
+    entetes = ["Référence", "Prénom", "Nom", "Sexe", "Situation à l'entrée"]
+    lignes = [
+        ["G-1", "Maïté", "Lartigau", "Femme", "Cheffe d'entreprise"],
+        ["G-2", "Jean", "Dubroca", "homme", "Élu·e"],
+        ["G-3", "Sandrine", "Castaing", "", "Agente publique"],
+        ["G-4", "Olivier", "Labeyrie", "", "Volontaire en service civique"],
+    ]
+    resultat = _importer(ctx, csv_bytes(entetes, lignes), type="apprenants", confirmer=True)
+    assert resultat.confirme, resultat.erreurs
+    lus = dict(Apprenant.objects.filter(reference__startswith="G-").values_list("reference", "situation_entree"))
+    assert lus == {"G-1": "chef_entreprise", "G-2": "elu", "G-3": "agent_public", "G-4": "service_civique"}
+    sexes = dict(Apprenant.objects.filter(reference__startswith="G-").values_list("reference", "sexe"))
+    assert sexes == {"G-1": "femme", "G-2": "homme", "G-3": "non_renseigne", "G-4": "non_renseigne"}
+    refus = _importer(ctx, csv_bytes(entetes, [["G-5", "A", "B", "Autre chose", "Salarié"]]), type="apprenants")
+    assert not refus.valide

@@ -140,9 +140,9 @@ def test_organisation_block_lists_the_learners_it_follows_within_rights(cabinet,
     url = reverse("organisation_apprenants", args=[projet.pk, of.pk])
     html = cabinet["client"].get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in html
-    assert "4\u00a0apprenants avec une étape chez Greta" in html  # 3 placed + the one who abandoned
+    assert "4\u00a0apprenants envoyés par Greta ou avec une étape chez lui" in html  # 3 placed + the one who abandoned
     # the partner of another organisation sees none of them
     afpa = sessions["en_manque"].organisation
     autre = f.AdhesionFactory(projet=projet, role="partenaire", organisation=afpa).user
     html = login(autre).get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "Aucun apprenant visible avec une étape chez Greta" in html
+    assert "Aucun apprenant visible envoyé par Greta ou avec une étape chez lui" in html

@@ -1,4 +1,4 @@
-"""Excel bilans: the project bilan (ten sheets, typed cells, the dashboard's figures,
+"""Excel bilans: the project bilan (thirteen sheets, typed cells, the dashboard's figures,
 pseudonymised unless an administrator asks for personal data, which is recorded), its job (the
 COPIL report's mechanism), the page, the funder's roll-up, formula injection, streaming, queries.
 
@@ -47,6 +47,8 @@ FEUILLES = [
     "Sessions et partage de valeur",
     "Séances et présences",
     "Compétences",
+    "Répartitions",
+    "Objectifs",
 ]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+33 6 12 34 56 78", "-2+3", "@SUM(A1:A2)", "\tTabulé", "\rRetour"]
 
@@ -441,7 +443,7 @@ def test_progression_apres_chaque_feuille(projet, monde, django_capture_on_commi
 
     monkeypatch.setattr(bilans, "_feuille_sorties", espion)
     bilans.generer_bilan(bilan_id=bilan.pk)
-    assert vues == [10 + 3 * 80 // 11]  # after Synthèse, Apprenants, Parcours et étapes (of eleven sheets)
+    assert vues == [10 + 3 * 80 // 13]  # after Synthèse, Apprenants, Parcours et étapes (of thirteen sheets)
     bilan.refresh_from_db()
     assert bilan.progression == 100 and bilan.statut == StatutJob.PRET
 
@@ -645,7 +647,7 @@ def test_le_bilan_financeur_ne_contient_que_des_agregats_masques(projet, monde, 
     assert reponse.status_code == 200 and "attachment" in reponse["Content-Disposition"]
     contenu = b"".join(reponse.streaming_content)
     wb = classeur(contenu)
-    assert wb.sheetnames == ["Projets", "Synthèse", "Moyennes"]
+    assert wb.sheetnames == ["Projets", "Synthèse", "Moyennes", "Objectifs"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
 
@@ -804,7 +806,9 @@ def test_le_worker_genere_le_bilan_apres_le_commit(projet, monde):
 
 # ------------------------------------------------------------------ the detailed bilan of several projects
 
-LIGNES = FEUILLES[1:-1]  # the row sheets (not Synthèse nor Compétences: figures of the projects together)
+LIGNES = [
+    t for t in FEUILLES[1:] if t not in ("Compétences", "Répartitions")
+]  # the row sheets (not Synthèse, Compétences nor Répartitions: figures)
 
 
 @pytest.fixture
@@ -926,8 +930,11 @@ def _projets_remplis(n):
 
 
 #: the queries of the row sheets, on top of those of ``calculer`` (Synthèse): one per sheet read
-#: from the database, two for Partenaires (members) and Sessions (value shared), one for Séances et présences
-REQUETES_DES_FEUILLES = 14  # and four for Compétences (evaluations, levels, AFEST steps, badges; the blocs only when a progression)
+#: from the database, two for Partenaires (members) and Sessions (value shared), one for Séances et présences,
+#: four for Compétences (evaluations, levels, AFEST steps, badges; the blocs only when a progression); Répartitions:
+#: statuses and sex, obstacles, prescribers (learners sent, positive exits), sessions, the
+#: fundings' eligibility (overrides, steps); Objectifs: the targets (none here: no progress read)
+REQUETES_DES_FEUILLES = 9 + 1 + 4 + 7 + 1
 
 
 @pytest.mark.parametrize("n", [2, 5])

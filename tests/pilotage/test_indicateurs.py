@@ -94,10 +94,12 @@ def test_learners_and_profile(jeu):
     pr = i.profil
     assert (pr.qpv.valeur, pr.zrr.valeur, pr.neet.valeur, pr.demandeurs_emploi.valeur, pr.rqth.valeur) == (2, 1, 1, 5, 1)
     assert pr.part_qpv.valeur == Decimal("33.3")
+    # ages on the day they entered (15/01/2025, a6 on 01/10/2024): a1 26, a2 18, a3 55, a5 44 (at
+    # the period's end, 45), a6 26
     assert [(li.cle, li.effectif.valeur) for li in pr.tranches_age] == [
         ("moins_26", 1),
-        ("de_26_44", 2),
-        ("de_45_54", 1),
+        ("de_26_44", 3),
+        ("de_45_54", 0),
         ("plus_55", 1),
         ("inconnu", 1),
     ]
@@ -114,7 +116,10 @@ def test_steps_obstacles_outcomes_sessions(jeu):
     assert par_type[TypeEtape.FORMATION_DIPLOMANTE] == 0  # ended before the period
     assert (e.total.valeur, e.formations.valeur, e.certifiantes.valeur, e.pre_qualifiantes.valeur) == (4, 3, 1, 1)
     assert e.part_certifiante.valeur == Decimal("33.3")
-    assert (e.heures_prevues, e.heures_realisees) == (Decimal("140"), Decimal("20"))
+    # « Heures de formation »: the three training steps « Formations » counts (35 h planned each),
+    # not the accompaniment; every step's hours apart
+    assert (e.heures_prevues, e.heures_realisees) == (Decimal("105"), Decimal("20"))
+    assert (e.heures_etapes_prevues, e.heures_etapes_realisees) == (Decimal("140"), Decimal("20"))
     assert (i.freins.identifies.valeur, i.freins.leves.valeur) == (2, 1)
     s = i.sorties
     assert (s.total_sortie.valeur, s.positives_sortie.valeur, s.taux_positif_sortie.valeur) == (2, 1, Decimal("50.0"))

@@ -1,0 +1,413 @@
+"""Breakdowns and targets (issue 17): the figures funders ask for besides the dashboard's.
+
+- *statuses* and *sex* of the accompanied learners (every status: they sum to the accompanied,
+  nobody is invisible; « dont femmes »);
+- *obstacles by type*, identified and lifted (the same obstacles as the dashboard's total);
+- *prescribers* ranked by learners sent (the accompanied learners each sent) and by positive
+  exits (the exits « à la sortie » of the period, positive, of the learners each sent);
+- *sessions*: learners placed (the dashboard's definition, ``avec_placees``) and hours done per
+  session overlapping the period;
+- *eligibility per funding* (``finances.selectors.eligibilites``): participants and hours, and
+  the eligible ones;
+- *targets* (``finances.models.Objectif``) and their progress.
+
+Same conventions as ``pilotage.indicateurs`` (the same period, the same learners), and the same
+disclosure control: for a funder, every count goes through ``masquage.masquer_repartitions``,
+tied to the dashboard's figures shown on the same page (the statuses sum to the accompanied, the
+obstacles by type to the obstacles, the prescribers' positive exits to the positive exits…).
+A constant number of queries per page, whatever the number of learners (one per funding and per
+target: a project has a few).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from finances.models import Indicateur, Objectif
+from finances.selectors import eligibilites
+from parcours.models import (
+    RESULTATS_POSITIFS,
+    Apprenant,
+    Etape,
+    Frein,
+    Parcours,
+    ResultatSortie,
+    SessionFormation,
+    Sexe,
+    Situation,
+    Sortie,
+    StatutEtape,
+    TypeFrein,
+    TypeSortie,
+)
+from partenaires.models import Organisation
+
+from . import masquage
+from .indicateurs import TYPES_FORMATION, Indicateurs, Periode
+from .masquage import Effectif, Ligne, Relation
+
+#: the exits that are a recruitment (the « recrutements » target)
+RESULTATS_RECRUTEMENT = frozenset({ResultatSortie.EMPLOI_DURABLE, ResultatSortie.EMPLOI_TRANSITION, ResultatSortie.ALTERNANCE})
+SANS_PRESCRIPTEUR = "Sans prescripteur"
+CENT = Decimal(100)
+
+
+@dataclass(frozen=True)
+class LigneFrein:
+    cle: str
+    libelle: str
+    identifies: Effectif
+    leves: Effectif
+
+
+@dataclass(frozen=True)
+class LignePrescripteur:
+    nom: str
+    envoyes: Effectif
+    positives: Effectif
+
+
+@dataclass(frozen=True)
+class LigneSession:
+    intitule: str
+    organisation: str
+    apprenants: Effectif
+    heures: Decimal
+
+
+@dataclass(frozen=True)
+class LigneEligibilite:
+    financement: object
+    participants: Effectif
+    eligibles: Effectif
+    heures: Decimal
+    heures_eligibles: Decimal
+
+
+@dataclass(frozen=True)
+class Repartitions:
+    situations: list[Ligne]
+    sexes: list[Ligne]
+    femmes: Effectif
+    freins: list[LigneFrein]
+    prescripteurs: list[LignePrescripteur]  # by learners sent, most first
+    prescripteurs_par_sorties: list[LignePrescripteur]  # by positive exits, most first
+    sessions: list[LigneSession]
+    eligibilites: list[LigneEligibilite]
+    masque: bool
+
+
+def _accompagnes(projet_ids: list[int], periode: Periode):
+    """The accompanied learners (``pilotage.indicateurs``' definition)."""
+    debut, fin = periode.debut, periode.fin
+    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    return Apprenant.objects.filter(projet_id__in=projet_ids).filter(
+        Q(date_entree__range=(debut, fin)) | Exists(Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk")))
+    )
+
+
+def _ids(projets: Iterable) -> list[int]:
+    return [getattr(p, "pk", p) for p in projets]
+
+
+def calculer_repartitions(
+    projets: Iterable,
+    periode: Periode,
+    *,
+    indicateurs: Indicateurs,
+    masquer: bool = False,
+    financements: Sequence = (),
+) -> Repartitions:
+    """The breakdowns of one project (or several) for a period. ``indicateurs``: the dashboard's
+    figures of the same projects and period, as the page shows them (masked for a funder): the
+    breakdowns are masked consistently with them. ``financements``: the fundings whose
+    eligibility is shown (read by the caller through ``visible_to``)."""
+    ids = _ids(projets)
+    debut, fin = periode.debut, periode.fin
+    accompagnes = _accompagnes(ids, periode)
+    v: dict[str, int] = {}
+
+    situations, sexes = Counter(), Counter()
+    for row in accompagnes.values("situation_entree", "sexe").annotate(nb=Count("pk")).order_by():
+        situations[row["situation_entree"]] += row["nb"]
+        sexes[row["sexe"]] += row["nb"]
+    for cle, _ in Situation.choices:
+        v[f"situation:{cle}"] = situations[cle]
+    for cle, _ in Sexe.choices:
+        v[f"sexe:{cle}"] = sexes[cle]
+
+    freins = {
+        row["type"]: row
+        for row in Frein.objects.filter(projet_id__in=ids, identifie_le__lte=fin)
+        .filter(Q(leve=False) | Q(leve_le__gte=debut))
+        .values("type")
+        .annotate(identifies=Count("pk"), leves=Count("pk", filter=Q(leve=True, leve_le__lte=fin)))
+        .order_by()
+    }
+    for cle, _ in TypeFrein.choices:
+        row = freins.get(cle, {"identifies": 0, "leves": 0})
+        v[f"frein:{cle}"], v[f"frein_leve:{cle}"] = row["identifies"], row["leves"]
+        v[f"frein_actif:{cle}"] = row["identifies"] - row["leves"]
+
+    envoyes = dict(accompagnes.values("prescripteur_id").annotate(nb=Count("pk")).values_list("prescripteur_id", "nb").order_by())
+    positives = dict(
+        Sortie.objects.filter(projet_id__in=ids, type=TypeSortie.SORTIE, date__range=(debut, fin), resultat__in=RESULTATS_POSITIFS)
+        .values("parcours__apprenant__prescripteur_id")
+        .annotate(nb=Count("pk"))
+        .values_list("parcours__apprenant__prescripteur_id", "nb")
+        .order_by()
+    )
+    noms = dict(Organisation.objects.filter(pk__in=[p for p in {*envoyes, *positives} if p]).values_list("pk", "nom"))
+    prescripteurs = sorted({*envoyes, *positives}, key=lambda p: (p is None, noms.get(p, "")))
+    for p in prescripteurs:
+        v[f"envoyes:{p}"], v[f"positives:{p}"] = envoyes.get(p, 0), positives.get(p, 0)
+
+    heures = Etape.objects.filter(session_id=OuterRef("pk")).exclude(statut=StatutEtape.ABANDONNEE).order_by()
+    heures = heures.values("session_id").annotate(h=Sum("heures_realisees")).values("h")
+    sessions = list(
+        SessionFormation.objects.filter(projet_id__in=ids, date_debut__lte=fin, date_fin__gte=debut)
+        .avec_placees()
+        .annotate(heures=Coalesce(Subquery(heures), Decimal(0)))
+        .values("pk", "intitule", "organisation__nom", "nb_placees", "heures")
+        .order_by("date_debut", "pk")
+    )
+    for s in sessions:
+        v[f"session:{s['pk']}"] = s["nb_placees"]
+
+    eligibles = eligibilites(financements)
+    for e in eligibles:
+        n = e.financement.pk
+        v[f"participants:{n}"], v[f"eligibles:{n}"], v[f"non_eligibles:{n}"] = e.participants, e.eligibles, e.participants - e.eligibles
+
+    implicites = {c for c in v if c.startswith(("frein_actif:", "non_eligibles:"))}
+    if masquer:
+        relations = _relations(v, prescripteurs, sessions, eligibles)
+        i = indicateurs
+        tableau = {
+            "accompagnes": i.apprenants.accompagnes,
+            "neet": i.profil.neet,
+            "demandeurs_emploi": i.profil.demandeurs_emploi,
+            "rsa": i.profil.rsa,
+            "freins_identifies": i.freins.identifies,
+            "freins_leves": i.freins.leves,
+            "positives": i.sorties.positives_sortie,
+            "places": i.sessions.apprenants_places,
+        }
+        e = masquage.masquer_repartitions(v, relations, implicites=implicites, tableau=tableau)
+    else:
+        e = {c: Effectif(n) for c, n in v.items() if c not in implicites}
+
+    lignes_prescripteurs = [
+        LignePrescripteur(noms.get(p, SANS_PRESCRIPTEUR), e[f"envoyes:{p}"], e[f"positives:{p}"]) for p in prescripteurs
+    ]
+    return Repartitions(
+        situations=[Ligne(cle, libelle, e[f"situation:{cle}"]) for cle, libelle in Situation.choices],
+        sexes=[Ligne(cle, libelle, e[f"sexe:{cle}"]) for cle, libelle in Sexe.choices],
+        femmes=e[f"sexe:{Sexe.FEMME}"],
+        freins=[LigneFrein(cle, libelle, e[f"frein:{cle}"], e[f"frein_leve:{cle}"]) for cle, libelle in TypeFrein.choices],
+        prescripteurs=sorted(lignes_prescripteurs, key=lambda li: -li.envoyes.valeur if not li.envoyes.masque else 0),
+        prescripteurs_par_sorties=sorted(lignes_prescripteurs, key=lambda li: -li.positives.valeur if not li.positives.masque else 0),
+        sessions=[LigneSession(s["intitule"], s["organisation__nom"], e[f"session:{s['pk']}"], Decimal(s["heures"])) for s in sessions],
+        eligibilites=[
+            LigneEligibilite(
+                x.financement, e[f"participants:{x.financement.pk}"], e[f"eligibles:{x.financement.pk}"], x.heures, x.heures_eligibles
+            )
+            for x in eligibles
+        ],
+        masque=masquer,
+    )
+
+
+def _relations(v: dict[str, int], prescripteurs, sessions, eligibles) -> list[Relation]:
+    """How the breakdowns add up, to each other and to the dashboard's figures."""
+
+    def cles(prefixe: str) -> tuple[str, ...]:
+        return tuple(c for c in v if c.startswith(prefixe))
+
+    relations = [
+        Relation("accompagnes", cles("situation:")),
+        Relation("accompagnes", cles("sexe:")),
+        Relation("neet", (f"situation:{Situation.NEET}",)),
+        Relation("demandeurs_emploi", (f"situation:{Situation.DEMANDEUR_EMPLOI}",)),
+        Relation("rsa", (f"situation:{Situation.RSA}",)),
+        Relation("freins_identifies", cles("frein:")),
+        Relation("freins_leves", cles("frein_leve:")),
+        *(Relation(f"frein:{t}", (f"frein_leve:{t}", f"frein_actif:{t}")) for t, _ in TypeFrein.choices),
+        Relation("accompagnes", tuple(f"envoyes:{p}" for p in prescripteurs)),
+        Relation("positives", tuple(f"positives:{p}" for p in prescripteurs)),
+        Relation("places", tuple(f"session:{s['pk']}" for s in sessions)),
+    ]
+    for x in eligibles:
+        n = x.financement.pk
+        relations.append(Relation(f"participants:{n}", (f"eligibles:{n}", f"non_eligibles:{n}")))
+    return [r for r in relations if r.parties]
+
+
+# ------------------------------------------------------------------ targets and their progress
+
+
+@dataclass(frozen=True)
+class Progression:
+    """A target and where it stands. ``realise``: the figure reached over the target's period
+    [début, échéance] (up to today); ``part_atteinte``: realise / cible (in %, at most 100 for
+    the bar); ``part_ecoulee``: the share of the period gone by today. On time when the achieved
+    share is at least the elapsed share (a rate: when it reaches its target)."""
+
+    objectif: Objectif
+    realise: Decimal
+    affiche: str  # the figure as printed (masked for a funder: « < 5 », « s »)
+    masque: bool
+    part_atteinte: Decimal
+    part_ecoulee: Decimal
+    etat: str
+
+    @property
+    def barre(self) -> int:
+        return 0 if self.masque else int(min(self.part_atteinte, CENT))
+
+    @property
+    def repere(self) -> int:
+        """Where the elapsed share of the period falls on the bar (0–100)."""
+        return int(min(self.part_ecoulee, CENT))
+
+    @property
+    def en_retard(self) -> bool:
+        return self.etat in (EN_RETARD, ECHU)
+
+
+ATTEINT, A_L_HEURE, EN_RETARD, ECHU = "Atteint", "Dans les temps", "En retard", "Échéance passée, non atteint"
+
+
+def _part(a, b) -> Decimal:
+    if not b:
+        return Decimal(0)
+    return (Decimal(a) * CENT / Decimal(b)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
+    """Every figure a target may measure, over [debut, fin], for each project: three queries
+    grouped by project (the learners, the training steps, the exits), whatever the number of
+    projects and of targets. Each figure: (value, count of people or numerator, denominator) —
+    the counts for masking; ``None`` for hours (never masked)."""
+    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    mesures: dict[int, dict[str, tuple]] = {
+        p: {
+            Indicateur.ACCOMPAGNES: (Decimal(0), 0, None),
+            Indicateur.FORMES: (Decimal(0), 0, None),
+            Indicateur.HEURES: (Decimal(0), None, None),
+            Indicateur.RECRUTEMENTS: (Decimal(0), 0, None),
+            Indicateur.TAUX_SORTIES_POSITIVES: (Decimal(0), 0, 0),
+        }
+        for p in projet_ids
+    }
+    for li in _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by():
+        mesures[li["projet_id"]][Indicateur.ACCOMPAGNES] = (Decimal(li["nb"]), li["nb"], None)
+    for li in (
+        Etape.objects.filter(chevauche, projet_id__in=projet_ids, type__in=TYPES_FORMATION)
+        .values("projet_id")
+        .annotate(
+            nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
+            h=Sum("heures_realisees"),
+        )
+        .order_by()
+    ):
+        mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
+        mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
+    for li in (
+        Sortie.objects.filter(projet_id__in=projet_ids, type=TypeSortie.SORTIE, date__range=(debut, fin))
+        .values("projet_id")
+        .annotate(
+            total=Count("pk"),
+            positives=Count("pk", filter=Q(resultat__in=RESULTATS_POSITIFS)),
+            recrutements=Count("pk", filter=Q(resultat__in=RESULTATS_RECRUTEMENT)),
+        )
+        .order_by()
+    ):
+        m = mesures[li["projet_id"]]
+        m[Indicateur.RECRUTEMENTS] = (Decimal(li["recrutements"]), li["recrutements"], None)
+        m[Indicateur.TAUX_SORTIES_POSITIVES] = (_part(li["positives"], li["total"]), li["positives"], li["total"])
+    return mesures
+
+
+def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
+    """The figure ``objectif`` measures over its period [début, échéance] (``_realises``)."""
+    return _realises(objectif.debut, objectif.date_echeance, [objectif.projet_id])[objectif.projet_id][objectif.indicateur]
+
+
+def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None) -> Progression:
+    """Where ``objectif`` stands today (``au``); ``mesure``: its figure, if read already
+    (``_realises``)."""
+    au = au or timezone.localdate()
+    valeur, compte, denominateur = mesure if mesure is not None else realise(objectif)
+    cible = objectif.valeur_cible
+    debut, echeance = objectif.debut, objectif.date_echeance
+    duree = (echeance - debut).days
+    ecoulee = _part(min(max((au - debut).days, 0), duree), duree)
+    atteinte = _part(valeur, cible)
+    taux = objectif.indicateur == Indicateur.TAUX_SORTIES_POSITIVES
+    if valeur >= cible:
+        etat = ATTEINT
+    elif au > echeance:
+        etat = ECHU
+    elif taux:
+        etat = EN_RETARD  # a rate below its target is behind, whatever the date
+    else:
+        etat = A_L_HEURE if atteinte >= ecoulee else EN_RETARD
+    masque = masquer and any(n is not None and 0 < n < masquage.SEUIL_SECRET for n in (compte, denominateur))
+    if masque:
+        affiche = masquage.MARQUE_SECRET if taux else masquage.MARQUE_PRIMAIRE
+    elif taux:
+        affiche = f"{number_format(valeur, force_grouping=True)}\u00a0%"
+    elif objectif.indicateur == Indicateur.HEURES:
+        affiche = f"{number_format(valeur, force_grouping=True)}\u00a0h"
+    else:
+        affiche = number_format(int(valeur), force_grouping=True)
+    return Progression(objectif, valeur, affiche, masque, atteinte, ecoulee, etat)
+
+
+def progressions(objectifs: Iterable[Objectif], *, masquer: bool = False, au: date | None = None) -> list[Progression]:
+    """The progress of each target (read by the caller through ``Objectif.objects.visible_to``):
+    a constant number of queries per period, whatever the number of projects (the targets of a
+    roll-up share a few periods): three per period (``_realises``)."""
+    objectifs = list(objectifs)
+    groupes: dict[tuple, set[int]] = {}
+    for o in objectifs:
+        groupes.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
+    lues = {periode: _realises(*periode, sorted(projets)) for periode, projets in groupes.items()}
+    mesures = {o.pk: lues[(o.debut, o.date_echeance)][o.projet_id][o.indicateur] for o in objectifs}
+    return [progression(o, masquer=masquer, au=au, mesure=mesures[o.pk]) for o in objectifs]
+
+
+def eligibilite_masquee(financement, *, masquer: bool) -> LigneEligibilite:
+    """One funding's eligibility, as its page shows it (masked for a funder: the eligible and
+    the non-eligible participants are both protected)."""
+    (x,) = eligibilites([financement])
+    v = {"participants": x.participants, "eligibles": x.eligibles, "non_eligibles": x.participants - x.eligibles}
+    if masquer:
+        e = masquage.masquer_repartitions(v, [Relation("participants", ("eligibles", "non_eligibles"))], implicites={"non_eligibles"})
+    else:
+        e = {c: Effectif(n) for c, n in v.items()}
+    return LigneEligibilite(financement, e["participants"], e["eligibles"], x.heures, x.heures_eligibles)
+
+
+def objectifs_accueil(*, user, projet, adhesion) -> dict | None:
+    """The project home shows the targets' progress to whoever reads the dashboard (a funder:
+    its fundings' targets, masked); nothing when there is no target."""
+    from conciergerie.roles import peut
+
+    if adhesion is None or not peut(adhesion.role, "tableau_de_bord.voir"):
+        return None
+    objectifs = list(Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"))
+    if not objectifs:
+        return None
+    masquer = not peut(adhesion.role, "apprenants.voir")
+    return {"template": "pilotage/_objectifs_accueil.html", "progressions": progressions(objectifs, masquer=masquer), "projet": projet}

@@ -1,0 +1,347 @@
+"""Issue 17: participants who are not job seekers, eligibility per funding, targets, breakdowns,
+and the fixes (age at entry, hours of the training steps, no follow-up after an abandon) — each
+case with its figures, the bad input refused, and the masking for funders."""
+
+from datetime import date as D
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from finances import services as fin_services
+from finances.models import DerogationEligibilite, Indicateur, Objectif
+from finances.selectors import eligibilites
+from parcours import services as par_services
+from parcours.filters import suivis_dus
+from parcours.models import Parcours, ResultatSortie, Sexe, Situation, TypeEtape, TypeFrein
+from pilotage.indicateurs import Periode, calculer
+from pilotage.repartitions import A_L_HEURE, ATTEINT, ECHU, EN_RETARD, calculer_repartitions, eligibilite_masquee, progression
+from tests import factories as f
+
+PERIODE = Periode(D(2025, 1, 1), D(2025, 12, 31))
+
+
+def _repartitions(projet, *, masquer=False, financements=()):
+    indicateurs = calculer([projet], PERIODE, masquer=masquer)
+    return indicateurs, calculer_repartitions([projet], PERIODE, indicateurs=indicateurs, masquer=masquer, financements=financements)
+
+
+@pytest.fixture
+def groupe(db):
+    """A formation-développement group funded by FEADER, which excludes the agents publics: 3
+    company managers, 1 employee, 1 elected official and 2 public servants, each with a 14 h step
+    in the funding's period; one public servant eligible by a coordinator's override."""
+    p = f.ProjetFactory(nom="Formation-développement")
+    feader = f.FinancementFactory(
+        projet=p, programme="FEADER", date_debut=D(2025, 1, 1), date_fin=D(2025, 12, 31), statuts_exclus=[Situation.AGENT_PUBLIC]
+    )
+    statuts = [Situation.CHEF_ENTREPRISE] * 3 + [Situation.SALARIE, Situation.ELU] + [Situation.AGENT_PUBLIC] * 2
+    apprenants = []
+    for n, statut in enumerate(statuts):
+        a = f.ApprenantFactory(projet=p, situation_entree=statut, sexe=Sexe.FEMME if n % 2 else Sexe.HOMME)
+        f.EtapeFactory(parcours=f.ParcoursFactory(apprenant=a), date_debut=D(2025, 3, 1), heures_realisees=Decimal("14"))
+        apprenants.append(a)
+    # a step before the funding's period: not a participant of it
+    ancien = f.ApprenantFactory(projet=p, situation_entree=Situation.CHEF_ENTREPRISE, date_entree=D(2024, 1, 10))
+    f.EtapeFactory(
+        parcours=f.ParcoursFactory(apprenant=ancien, date_debut=D(2024, 1, 10)), date_debut=D(2024, 2, 1), date_fin=D(2024, 3, 1)
+    )
+    f.DerogationEligibiliteFactory(financement=feader, apprenant=apprenants[5], eligible=True, motif="Auditeur libre pris en charge")
+    return {"projet": p, "feader": feader, "apprenants": apprenants}
+
+
+def test_eligible_participants_and_hours_with_an_excluded_status_and_one_override(groupe):
+    (e,) = eligibilites([groupe["feader"]])
+    # 7 participants (the earlier step is outside the period), 98 h; 5 eligible + the override = 6, 84 h
+    assert (e.participants, e.eligibles, e.heures, e.heures_eligibles, e.derogations) == (7, 6, Decimal("98"), Decimal("84"), 1)
+
+
+def test_an_override_can_also_exclude(groupe):
+    f.DerogationEligibiliteFactory(financement=groupe["feader"], apprenant=groupe["apprenants"][0], eligible=False, motif="Hors territoire")
+    (e,) = eligibilites([groupe["feader"]])
+    assert (e.eligibles, e.heures_eligibles) == (5, Decimal("70"))
+
+
+def test_funding_page_shows_eligible_participants_and_hours(groupe, login):
+    p = groupe["projet"]
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    html = login(coordinateur).get(reverse("financement_detail", args=[p.pk, groupe["feader"].pk])).content.decode()
+    assert "Participants et heures éligibles" in html
+    assert '<td class="nombre">7</td><td class="nombre">6</td><td class="nombre">98,0 h</td><td class="nombre">84,0 h</td>' in html
+    assert "Auditeur libre pris en charge" in html  # the override and its reason
+
+
+def test_funder_sees_eligibility_masked(groupe, login):
+    p, feader = groupe["projet"], groupe["feader"]
+    # 7 participants, 6 eligible: the one non-eligible would be recomputed, one of the two is hidden
+    ligne = eligibilite_masquee(feader, masquer=True)
+    assert ligne.participants.masque or ligne.eligibles.masque
+    assert ligne.heures == Decimal("98")  # hours are not counts of people
+    financeur = f.AdhesionFactory(projet=p, role="financeur", organisation=feader.financeur).user
+    html = login(financeur).get(reverse("financement_detail", args=[p.pk, feader.pk])).content.decode()
+    assert "Participants et heures éligibles" in html and "Statuts non éligibles à ce financement : Agent·e public." in html
+    assert '<td class="nombre">7</td><td class="nombre">6</td>' not in html
+    assert "Auditeur libre" not in html  # no override (names a learner) for a funder
+
+
+def test_override_without_reason_is_refused(groupe, login):
+    p, feader = groupe["projet"], groupe["feader"]
+    apprenant = groupe["apprenants"][6]
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    with pytest.raises(ValidationError) as erreur:
+        fin_services.enregistrer_derogation(
+            derogation=DerogationEligibilite(apprenant=apprenant, eligible=True, motif="   "), financement=feader, by=coordinateur
+        )
+    assert "motif" in erreur.value.message_dict
+    url = reverse("derogation_create", args=[p.pk, feader.pk])
+    response = login(coordinateur).post(url, {"apprenant": apprenant.pk, "eligible": "on", "motif": ""})
+    assert response.status_code == 200
+    assert "Indiquez le motif de la dérogation." in response.content.decode()
+    assert DerogationEligibilite.objects.count() == 1  # the fixture's only
+
+
+def test_statuses_and_sex_count_every_participant(groupe):
+    indicateurs, r = _repartitions(groupe["projet"])
+    total = indicateurs.apprenants.accompagnes.valeur
+    assert total == 8  # the 7 and the earlier participant, whose path is still open
+    assert sum(li.effectif.valeur for li in r.situations) == total
+    assert sum(li.effectif.valeur for li in r.sexes) == total
+    par_statut = {li.cle: li.effectif.valeur for li in r.situations}
+    assert (par_statut[Situation.CHEF_ENTREPRISE], par_statut[Situation.AGENT_PUBLIC], par_statut[Situation.ELU]) == (4, 2, 1)
+    assert r.femmes.valeur == 3
+
+
+def test_every_status_sums_to_the_total(db):
+    p = f.ProjetFactory()
+    for statut in Situation.values:
+        f.ApprenantFactory(projet=p, situation_entree=statut)
+    indicateurs, r = _repartitions(p)
+    assert indicateurs.apprenants.accompagnes.valeur == len(Situation.values)
+    assert [li.effectif.valeur for li in r.situations] == [1] * len(Situation.values)
+
+
+@pytest.fixture
+def cohorte(db):
+    """A digital-skills course: learners sent by France Travail (3, 2 positive exits) and the
+    Mission locale (1), one without a prescriber; obstacles by type."""
+    p = f.ProjetFactory()
+    ft = f.OrganisationFactory(projet=p, nom="France Travail Dax", prescripteur=True)
+    ml = f.OrganisationFactory(projet=p, nom="Mission locale")
+    envoyes = [f.ApprenantFactory(projet=p, prescripteur=ft) for _ in range(3)]
+    f.ApprenantFactory(projet=p, prescripteur=ml)
+    f.ApprenantFactory(projet=p)
+    for a in envoyes[:2]:
+        f.SortieFactory(parcours=f.ParcoursFactory(apprenant=a, cloture=True), date=D(2025, 6, 30))
+    f.SortieFactory(parcours=f.ParcoursFactory(apprenant=envoyes[2], cloture=True), negative=True, date=D(2025, 6, 30))
+    a = envoyes[0]
+    f.FreinFactory(apprenant=a, type=TypeFrein.MOBILITE, identifie_le=D(2025, 2, 1), leve_=True)
+    f.FreinFactory(apprenant=a, type=TypeFrein.MOBILITE, identifie_le=D(2025, 2, 1))
+    f.FreinFactory(apprenant=a, type=TypeFrein.LANGUE, identifie_le=D(2025, 2, 1))
+    f.FreinFactory(apprenant=a, type=TypeFrein.NUMERIQUE, identifie_le=D(2025, 2, 1), leve_=True)
+    return {"projet": p, "ft": ft, "ml": ml}
+
+
+def test_obstacles_by_type(cohorte):
+    indicateurs, r = _repartitions(cohorte["projet"])
+    par_type = {li.cle: (li.identifies.valeur, li.leves.valeur) for li in r.freins}
+    assert par_type[TypeFrein.MOBILITE] == (2, 1)
+    assert par_type[TypeFrein.LANGUE] == (1, 0)
+    assert par_type[TypeFrein.NUMERIQUE] == (1, 1)
+    assert par_type[TypeFrein.LOGEMENT] == (0, 0)
+    assert sum(i for i, _ in par_type.values()) == indicateurs.freins.identifies.valeur == 4
+    assert sum(le for _, le in par_type.values()) == indicateurs.freins.leves.valeur == 2
+
+
+def test_prescribers_ranked_by_learners_sent_and_positive_exits(cohorte):
+    _, r = _repartitions(cohorte["projet"])
+    assert [(li.nom, li.envoyes.valeur, li.positives.valeur) for li in r.prescripteurs] == [
+        ("France Travail Dax", 3, 2),
+        ("Mission locale", 1, 0),
+        ("Sans prescripteur", 1, 0),
+    ]
+    assert [li.nom for li in r.prescripteurs_par_sorties][0] == "France Travail Dax"
+
+
+def test_breakdowns_masked_for_funders(cohorte):
+    indicateurs, r = _repartitions(cohorte["projet"], masquer=True)
+    assert r.masque
+    ft = r.prescripteurs[0]
+    assert str(ft.envoyes) == "< 5" and str(ft.positives) == "< 5"
+    assert all(str(li.effectif) in ("0", "< 5", "s") for li in r.situations)
+    assert {str(li.identifies) for li in r.freins} <= {"0", "< 5", "s"}
+
+
+def test_funder_dashboard_shows_breakdowns_masked(cohorte, login):
+    p = cohorte["projet"]
+    financement = f.FinancementFactory(projet=p)
+    financeur = f.AdhesionFactory(projet=p, role="financeur", organisation=financement.financeur).user
+    html = login(financeur).get(reverse("tableau_de_bord", args=[p.pk]), {"debut": "2025-01-01", "fin": "2025-12-31"}).content.decode()
+    assert "Freins par type" in html and "Prescripteurs" in html
+    assert '<th scope="row">France Travail Dax</th><td class="nombre">&lt; 5</td>' in html
+
+
+def test_prescriber_page_lists_the_learners_it_sent(cohorte, login):
+    p, ft = cohorte["projet"], cohorte["ft"]
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    html = login(coordinateur).get(reverse("organisation_apprenants", args=[p.pk, ft.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "3 apprenants envoyés par France Travail Dax" in html
+    assert "Aucun apprenant" not in html
+
+
+def test_target_progress_on_time_late_reached(db):
+    p = f.ProjetFactory()
+    for _ in range(6):
+        f.ApprenantFactory(projet=p, date_entree=D(2025, 3, 1))
+    au = D(2025, 7, 2)  # 182 of the 364 days of the period gone: 50 %
+    dix = f.ObjectifFactory(projet=p, valeur_cible=10, date_debut=D(2025, 1, 1), date_echeance=D(2025, 12, 31))
+    vingt = f.ObjectifFactory(projet=p, valeur_cible=20, date_debut=D(2025, 1, 1), date_echeance=D(2025, 12, 31))
+    cinq = f.ObjectifFactory(projet=p, valeur_cible=5, date_debut=D(2025, 1, 1), date_echeance=D(2025, 12, 31))
+    p10 = progression(dix, au=au)
+    assert (p10.realise, p10.part_atteinte, p10.part_ecoulee, p10.etat) == (Decimal(6), Decimal("60.0"), Decimal("50.0"), A_L_HEURE)
+    p20 = progression(vingt, au=au)
+    assert (p20.part_atteinte, p20.etat) == (Decimal("30.0"), EN_RETARD)
+    assert progression(cinq, au=au).etat == ATTEINT
+    assert progression(vingt, au=D(2026, 1, 15)).etat == ECHU
+
+
+def test_target_of_a_rate_and_masking(db):
+    p = f.ProjetFactory()
+    for resultat in (ResultatSortie.EMPLOI_DURABLE, ResultatSortie.ABANDON, ResultatSortie.ALTERNANCE):
+        f.SortieFactory(parcours=f.ParcoursFactory(apprenant=f.ApprenantFactory(projet=p), cloture=True), resultat=resultat)
+    taux = f.ObjectifFactory(
+        projet=p, indicateur=Indicateur.TAUX_SORTIES_POSITIVES, valeur_cible=60, date_debut=D(2025, 1, 1), date_echeance=D(2025, 12, 31)
+    )
+    pr = progression(taux, au=D(2025, 7, 2))
+    assert (pr.realise, pr.etat) == (Decimal("66.7"), ATTEINT)
+    masquee = progression(taux, au=D(2025, 7, 2), masquer=True)
+    assert (masquee.affiche, masquee.barre) == ("s", 0)  # 2 of 3: a funder sees neither
+    recrutements = f.ObjectifFactory(projet=p, indicateur=Indicateur.RECRUTEMENTS, valeur_cible=4, date_debut=D(2025, 1, 1))
+    assert progression(recrutements, au=D(2025, 7, 2)).realise == 2
+    assert progression(recrutements, au=D(2025, 7, 2), masquer=True).affiche == "< 5"
+
+
+def test_target_with_a_past_deadline_is_refused_at_creation(db):
+    p = f.ProjetFactory()
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    objectif = Objectif(indicateur=Indicateur.ACCOMPAGNES, valeur_cible=50, date_echeance=D(2025, 1, 1))
+    with pytest.raises(ValidationError) as erreur:
+        fin_services.enregistrer_objectif(objectif=objectif, projet=p, by=coordinateur, aujourd_hui=D(2025, 6, 1))
+    assert erreur.value.message_dict["date_echeance"] == ["L'échéance est déjà passée : choisissez une date à venir."]
+    assert not Objectif.objects.exists()
+
+
+def test_target_pages_create_and_funder_sees_its_fundings_targets(db, login):
+    p = f.ProjetFactory()
+    financement = f.FinancementFactory(projet=p)
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    client = login(coordinateur)
+    response = client.post(
+        reverse("objectif_create", args=[p.pk]),
+        {"financement": financement.pk, "indicateur": Indicateur.FORMES, "valeur_cible": "40", "date_echeance": "2099-12-31"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    f.ObjectifFactory(projet=p, valeur_cible=12)  # the project's own target
+    financeur = f.AdhesionFactory(projet=p, role="financeur", organisation=financement.financeur).user
+    html = login(financeur).get(reverse("objectif_list", args=[p.pk])).content.decode()
+    assert "Personnes formées" in html and "Personnes accompagnées" not in html
+    html = client.get(reverse("tableau_de_bord", args=[p.pk])).content.decode()
+    assert "Personnes formées" in html and "Personnes accompagnées" in html and 'data-barre="0"' in html
+    html = client.get(reverse("projet_accueil", args=[p.pk])).content.decode()
+    assert "data-barre=" in html
+
+
+def test_age_band_at_entry(db):
+    p = f.ProjetFactory()
+    # 25 on entering (the day before their 26th birthday), 26 at the period's end: « Moins de 26 ans »
+    f.ApprenantFactory(projet=p, date_naissance=D(1999, 3, 10), date_entree=D(2025, 3, 9))
+    # 26 on the day they entered
+    f.ApprenantFactory(projet=p, date_naissance=D(1999, 3, 10), date_entree=D(2025, 3, 10))
+    ages = {li.cle: li.effectif.valeur for li in calculer([p], PERIODE).profil.tranches_age}
+    assert (ages["moins_26"], ages["de_26_44"]) == (1, 1)
+
+
+def test_training_hours_counted_on_the_training_steps(db):
+    p = f.ProjetFactory()
+    parcours = f.ParcoursFactory(apprenant=f.ApprenantFactory(projet=p))
+    f.EtapeFactory(parcours=parcours, type=TypeEtape.REMOBILISATION, heures_realisees=Decimal("300"))
+    etapes = calculer([p], PERIODE).etapes
+    assert (etapes.formations.valeur, etapes.heures_realisees, etapes.heures_etapes_realisees) == (0, Decimal(0), Decimal("300"))
+
+
+def test_no_follow_up_after_an_abandon(db):
+    p = f.ProjetFactory()
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    abandon = f.ParcoursFactory(apprenant=f.ApprenantFactory(projet=p))
+    emploi = f.ParcoursFactory(apprenant=f.ApprenantFactory(projet=p))
+    par_services.cloturer_parcours(parcours=abandon, resultat=ResultatSortie.ABANDON, date=D(2025, 3, 1), by=coordinateur)
+    par_services.cloturer_parcours(parcours=emploi, resultat=ResultatSortie.EMPLOI_DURABLE, date=D(2025, 3, 1), by=coordinateur)
+    abandon.refresh_from_db()
+    assert abandon.suivi_6_mois_le is None
+    assert list(suivis_dus(Parcours.objects.filter(projet=p), D(2025, 9, 1))) == [emploi]
+
+
+def test_copil_report_shows_targets_and_breakdowns_masked(groupe):
+    from django.template.loader import render_to_string
+
+    from pilotage.rapports import contexte_rapport
+
+    p, feader = groupe["projet"], groupe["feader"]
+    f.ObjectifFactory(projet=p, financement=feader, indicateur=Indicateur.HEURES, valeur_cible=200, date_echeance=D(2025, 12, 31))
+    copil = f.CopilFactory(projet=p, periode_debut=D(2025, 1, 1), periode_fin=D(2025, 6, 30))
+    contexte = contexte_rapport(copil=copil)
+    assert contexte["repartitions"].masque
+    (ligne,) = contexte["repartitions"].eligibilites
+    assert ligne.heures_eligibles == Decimal("84")
+    (objectif,) = contexte["progressions"]
+    assert objectif.realise == Decimal(0)  # the steps are not training steps: no « heures de formation »
+    html = render_to_string("pilotage/rapport_pdf.html", contexte)
+    assert "Freins par type" in html and "Éligibilité par financement" in html and "Heures de formation réalisées" in html
+    assert "dont femmes" in html and "&lt; 5" in html  # 3 women, 2 agents publics… masked
+
+
+def test_funding_form_sets_the_excluded_statuses(db, login):
+    from finances.models import Financement
+
+    p = f.ProjetFactory()
+    financeur = f.OrganisationFactory(projet=p, financeur=True)
+    client = login(f.AdhesionFactory(projet=p, role="coordinateur").user)
+    donnees = {
+        "financeur": financeur.pk,
+        "programme": "FEADER",
+        "intitule": "LEADER",
+        "montant_accorde": "18000",
+        "date_debut": "2025-01-01",
+        "date_fin": "2025-12-31",
+    }
+    refus = client.post(reverse("financement_create", args=[p.pk]), {**donnees, "statuts_exclus": ["inconnu"]})
+    assert refus.status_code == 200 and "statuts_exclus" in refus.context["form"].errors
+    assert not Financement.objects.exists()
+    reponse = client.post(reverse("financement_create", args=[p.pk]), {**donnees, "statuts_exclus": [Situation.AGENT_PUBLIC]})
+    assert reponse.status_code == 302, reponse.context["form"].errors
+    assert Financement.objects.get().statuts_exclus == [Situation.AGENT_PUBLIC]
+
+
+def test_learners_and_hours_per_session(db):
+    p = f.ProjetFactory()
+    of = f.OrganisationFactory(projet=p, of=True, nom="Greta")
+    session = f.SessionFormationFactory(projet=p, organisation=of, intitule="Compétences numériques")
+    for heures, statut in (("20", "en_cours"), ("15", "terminee"), ("6", "abandonnee")):
+        f.EtapeFactory(
+            parcours__apprenant__projet=p,
+            organisation=of,
+            session=session,
+            heures_realisees=Decimal(heures),
+            statut=statut,
+            motif="Déménagement" if statut == "abandonnee" else "",
+        )
+    indicateurs, r = _repartitions(p)
+    (ligne,) = r.sessions
+    # the abandoned step's learner is not placed, nor are its hours counted
+    assert (ligne.intitule, ligne.organisation, ligne.apprenants.valeur, ligne.heures) == (
+        "Compétences numériques",
+        "Greta",
+        2,
+        Decimal("35"),
+    )
+    assert indicateurs.sessions.apprenants_places.valeur == 2
