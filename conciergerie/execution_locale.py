@@ -10,6 +10,11 @@ are called from ``transaction.on_commit``), the response returns at once and sho
 progress page as the real mode (polled by htmx), and the « Générer » button stays disabled while
 the job is in flight.
 
+A job asked during a request is submitted when the request is finished (``request_finished``:
+the response sent, the session and the access log written), not at the commit: the job's first
+writes never race the request's last ones for SQLite's lock. Outside a request (a management
+command, a shell), at once.
+
 Each run has the thread's own database connection (Django's connections are per thread), closed
 at its end. A failure is kept on the job by the job mechanism itself (its French error); what
 escapes it is logged here. A job of a process that stops before its end is what the real mode
@@ -28,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as attendre_futures
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ logger = logging.getLogger(__name__)
 _verrou = threading.Lock()
 _executeur: ThreadPoolExecutor | None = None
 _en_cours: set[Future] = set()
+_requete = threading.local()  # .differes: the jobs asked during this thread's current request
 
 
 def en_fond() -> bool:
@@ -60,8 +67,31 @@ def _executer(nom: str, fonction: Callable[[], object]) -> None:
         connections.close_all()  # this thread's connections only
 
 
-def lancer(nom: str, fonction: Callable[[], object]) -> Future:
-    """Run ``fonction()`` in the local executor; returns its future (the tests wait for it)."""
+def lancer(nom: str, fonction: Callable[[], object]) -> Future | None:
+    """Run ``fonction()`` in the local executor once the current request is finished (at once
+    outside a request); returns its future when submitted now (``attendre`` waits for both)."""
+    differes = getattr(_requete, "differes", None)
+    if differes is not None:
+        differes.append((nom, fonction))
+        return None
+    return _soumettre(nom, fonction)
+
+
+def _debut_de_requete(**kwargs) -> None:
+    _requete.differes = []
+
+
+def _fin_de_requete(**kwargs) -> None:
+    differes, _requete.differes = getattr(_requete, "differes", None), None
+    for nom, fonction in differes or ():
+        _soumettre(nom, fonction)
+
+
+request_started.connect(_debut_de_requete, dispatch_uid="conciergerie.execution_locale.debut")
+request_finished.connect(_fin_de_requete, dispatch_uid="conciergerie.execution_locale.fin")
+
+
+def _soumettre(nom: str, fonction: Callable[[], object]) -> Future:
     future = _executeur_local().submit(_executer, nom, fonction)
     with _verrou:
         _en_cours.add(future)

@@ -1,14 +1,12 @@
 """Forms of the séances, participants and attendance (parcours/services_seances.py)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 
-from conciergerie.forms import DecimauxFrMixin, TexteLibreFormMixin
+from conciergerie.forms import DecimalFrField, DecimauxFrMixin, TexteLibreFormMixin
 
 from .forms import DateInput
 from .models import Apprenant
-from .models_seances import Phase, Seance, StatutPresence, heures_fr
+from .models_seances import DUREE, Phase, Seance, StatutPresence, heures_fr
 
 
 class TimeInput(forms.TimeInput):
@@ -84,28 +82,19 @@ class PresencesForm(forms.Form):
                 initial=presence.statut if presence else StatutPresence.PRESENT,
                 error_messages={"required": f"{apprenant} : choisissez présent, absent ou excusé."},
             )
-            heures = forms.CharField(
+            heures = DecimalFrField(
                 label=f"Heures de {apprenant}",
                 required=False,
+                min_value=0,
+                max_digits=DUREE["max_digits"],
+                decimal_places=DUREE["decimal_places"],
+                error_messages={"invalid": f"{apprenant} : saisissez un nombre d'heures (par exemple 3,5)."},
                 initial=heures_fr(presence.heures) if presence else "",
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5, "placeholder": str(seance.duree).replace(".", ",")}),
             )
             self.fields[f"statut_{apprenant.pk}"] = statut
             self.fields[f"heures_{apprenant.pk}"] = heures
             self.lignes.append((apprenant, presence))
-
-    def clean(self):
-        data = super().clean()
-        for apprenant in self.participants:
-            brut = (data.get(f"heures_{apprenant.pk}") or "").strip().replace(",", ".").replace(" ", "")
-            if not brut:
-                data[f"heures_{apprenant.pk}"] = None
-                continue
-            try:
-                data[f"heures_{apprenant.pk}"] = Decimal(brut)
-            except InvalidOperation:
-                self.add_error(f"heures_{apprenant.pk}", f"{apprenant} : saisissez un nombre d'heures (par exemple 3,5).")
-        return data
 
     def lignes_saisies(self):
         return [(a.pk, self.cleaned_data.get(f"statut_{a.pk}"), self.cleaned_data.get(f"heures_{a.pk}")) for a in self.participants]

@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from conciergerie.formats import date_courte, date_longue
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
 
@@ -26,7 +27,7 @@ from .models import Apprenant, SessionFormation
 
 DUREE = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
-MESSAGE_HORS_SESSION = "La séance du {date:%d/%m/%Y} est hors des dates de la session (du {debut:%d/%m/%Y} au {fin:%d/%m/%Y})."
+MESSAGE_HORS_SESSION = "La séance du {date} est hors des dates de la session (du {debut} au {fin})."
 MESSAGE_SANS_DUREE = "Indiquez les heures de début et de fin, ou la durée de la séance."
 MESSAGE_FIN_AVANT_DEBUT = "L'heure de fin doit suivre l'heure de début."
 MESSAGE_HEURES_AU_DELA = "{nom} : {heures} h de présence dépassent la durée de la séance ({duree} h)."
@@ -107,7 +108,7 @@ class Seance(ProjetScopedMixin):
 
     def __str__(self):
         horaire = f" {self.heure_debut:%H:%M}–{self.heure_fin:%H:%M}" if self.heure_debut and self.heure_fin else ""
-        return f"Séance du {self.date:%d/%m/%Y}{horaire}"
+        return f"Séance du {date_courte(self.date)}{horaire}"
 
     @property
     def duree_affichee(self) -> str:
@@ -138,7 +139,9 @@ class Seance(ProjetScopedMixin):
             if self.projet_id and session.projet_id != self.projet_id:
                 errors["session"] = "Cette session n'appartient pas à ce projet."
             if not session.date_debut <= self.date <= session.date_fin:
-                errors["date"] = MESSAGE_HORS_SESSION.format(date=self.date, debut=session.date_debut, fin=session.date_fin)
+                errors["date"] = MESSAGE_HORS_SESSION.format(
+                    date=date_longue(self.date), debut=date_longue(session.date_debut), fin=date_longue(session.date_fin)
+                )
         if self.phase_id and self.session_id and self.phase.session_id != self.session_id:
             errors["phase"] = "Cette phase appartient à une autre session."
         if errors:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Window
 from django.urls import reverse
 
+from conciergerie.formats import date_courte
 from conciergerie.recherche import contient
 from conciergerie.roles import peut
 from partenaires.models import Contact, Organisation
@@ -107,7 +108,7 @@ class _Sessions(Genre):
         return SessionFormation.objects.visible_to(user, projet=projet).select_related("organisation")
 
     def resultat(self, s, projet):
-        detail = " · ".join(x for x in (s.organisation.nom, s.code_rncp, f"{s.date_debut:%d/%m/%Y}") if x)
+        detail = " · ".join(x for x in (s.organisation.nom, s.code_rncp, date_courte(s.date_debut)) if x)
         return Resultat(s.intitule, reverse("sessionformation_detail", args=[projet.pk, s.pk]), detail)
 
     def voir_tout(self, projet, texte):

@@ -97,7 +97,7 @@ def enregistrer_session(*, session: SessionFormation, projet, by) -> SessionForm
         if premiere is not None:
             champ = "date_debut" if premiere.date < session.date_debut else "date_fin"
             raise ValidationError(
-                {champ: f"La séance du {premiere.date:%d/%m/%Y} serait hors des nouvelles dates : déplacez-la ou supprimez-la d'abord."}
+                {champ: f"La séance du {date_longue(premiere.date)} serait hors des nouvelles dates : déplacez-la ou supprimez-la d'abord."}
             )
     _save(session, by)
     reporter_sur_etapes(session=session, by=by)
@@ -538,6 +538,6 @@ def retirer_participant(*, session: SessionFormation, apprenant: Apprenant, moti
         raise ValidationError({"apprenant": f"{apprenant} n'est pas participant·e de cette session."})
     date = date or timezone.localdate()
     if date < etape.date_debut:
-        raise ValidationError({"date": f"Le départ ne peut pas précéder le début de l'étape ({etape.date_debut:%d/%m/%Y})."})
+        raise ValidationError({"date": f"Le départ ne peut pas précéder le début de l'étape ({date_longue(etape.date_debut)})."})
     etape.statut, etape.motif, etape.date_fin = StatutEtape.ABANDONNEE, motif[:300], date
     return _save(etape, by)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.generic import TemplateView, View
 
+from conciergerie.formats import date_longue
 from conciergerie.mixins import ProjetMixin, ServiceDeleteView, ServiceFormView
 
 from . import services, services_seances
@@ -95,7 +96,7 @@ class SeanceFormView(ServiceFormView):
         return f"Modifier la {self.objet}" if self.objet else f"Nouvelle séance de « {self.session.intitule} »"
 
     def get_sous_titre(self):
-        return f"Session du {self.session.date_debut:%d/%m/%Y} au {self.session.date_fin:%d/%m/%Y}."
+        return f"Session du {date_longue(self.session.date_debut)} au {date_longue(self.session.date_fin)}."
 
     def get_retour_url(self):
         return reverse("sessionformation_detail", args=[self.projet.pk, self.session.pk])
@@ -135,8 +136,8 @@ class ParticipantsAjouterView(_SousSessionMixin, ServiceFormView):
 
     def get_sous_titre(self):
         return (
-            f"Chaque participant reçoit une étape « {self.session.get_nature_display()} » du {self.session.date_debut:%d/%m/%Y} "
-            f"au {self.session.date_fin:%d/%m/%Y} ; ses dates et ses heures suivent ensuite celles de la session."
+            f"Chaque participant reçoit une étape « {self.session.get_nature_display()} » du {date_longue(self.session.date_debut)} "
+            f"au {date_longue(self.session.date_fin)} ; ses dates et ses heures suivent ensuite celles de la session."
         )
 
     def get_form_kwargs(self):
@@ -329,7 +330,7 @@ class CalendrierView(ProjetMixin, TemplateView):
             debut = jour - timedelta(days=jour.weekday())
             fin = debut + timedelta(days=6)
             precedent, suivant = debut - timedelta(days=7), debut + timedelta(days=7)
-            titre = f"Semaine du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}"
+            titre = f"Semaine du {date_longue(debut)} au {date_longue(fin)}"
         else:
             premier = jour.replace(day=1)
             dernier = premier.replace(day=calendar.monthrange(premier.year, premier.month)[1])

@@ -176,8 +176,9 @@ def calculer_repartitions(
     sessions = list(
         SessionFormation.objects.filter(projet_id__in=ids, date_debut__lte=fin, date_fin__gte=debut)
         .avec_placees()
-        .annotate(heures=Coalesce(Subquery(heures), Decimal(0)))
-        .values("pk", "intitule", "organisation__nom", "nb_placees", "heures")
+        # (not « heures »: a session has its own, the planned hours per participant)
+        .annotate(heures_faites=Coalesce(Subquery(heures), Decimal(0)))
+        .values("pk", "intitule", "organisation__nom", "nb_placees", "heures_faites")
         .order_by("date_debut", "pk")
     )
     for s in sessions:
@@ -216,7 +217,9 @@ def calculer_repartitions(
         freins=[LigneFrein(cle, libelle, e[f"frein:{cle}"], e[f"frein_leve:{cle}"]) for cle, libelle in TypeFrein.choices],
         prescripteurs=sorted(lignes_prescripteurs, key=lambda li: -li.envoyes.valeur if not li.envoyes.masque else 0),
         prescripteurs_par_sorties=sorted(lignes_prescripteurs, key=lambda li: -li.positives.valeur if not li.positives.masque else 0),
-        sessions=[LigneSession(s["intitule"], s["organisation__nom"], e[f"session:{s['pk']}"], Decimal(s["heures"])) for s in sessions],
+        sessions=[
+            LigneSession(s["intitule"], s["organisation__nom"], e[f"session:{s['pk']}"], Decimal(s["heures_faites"])) for s in sessions
+        ],
         eligibilites=[
             LigneEligibilite(
                 x.financement, e[f"participants:{x.financement.pk}"], e[f"eligibles:{x.financement.pk}"], x.heures, x.heures_eligibles

@@ -25,6 +25,9 @@ FEUILLES = [
     "Bénévolat",
     "Sessions et partage de valeur",
     "Séances et présences",
+    "Compétences",
+    "Répartitions",
+    "Objectifs",
 ]
 
 

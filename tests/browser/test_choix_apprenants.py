@@ -60,7 +60,7 @@ def test_header_search_with_the_keyboard(connecter):
     page = connecter("camille")
     page.set_default_timeout(10_000)
     page.get_by_role("link", name="Apprenants").first.click()
-    champ = page.get_by_role("searchbox", name="Rechercher un apprenant, une organisation, un contact ou une session")
+    champ = page.get_by_role("searchbox", name="Recherche globale")
     champ.fill("lefevre")
     champ.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Recherche")

@@ -85,7 +85,7 @@ def test_completeness_and_the_step_page(afest, client):
     assert "Les quatre composantes sont tracées." in page
     # the AFEST file's link, a section of pilotage's (afest_actions)
     assert reverse("afest_pdf", args=[etape.projet.pk, etape.parcours.apprenant.pk]) in page
-    assert "M. Rivière, tapissier" in page and "Le 03/02/2025 au 07/02/2025" in page
+    assert "M. Rivière, tapissier" in page and "Le 3 février 2025 au 7 février 2025" in page
 
 
 def test_component_form(afest, client):

@@ -111,7 +111,8 @@ def test_htmx_is_configured_without_eval_nor_inline_styles(coordination):
 #: templates that are not pages the app serves, so that no Content-Security-Policy applies: the
 #: COPIL report (HTML turned into a PDF by WeasyPrint) and the daily e-mail (inline styles are
 #: what e-mail clients read)
-PAS_DES_PAGES = {"pilotage/rapport_pdf.html", "conciergerie/email_resume.html"}
+# the PDFs (WeasyPrint reads them, no browser: no CSP) and the e-mail
+PAS_DES_PAGES = {"pilotage/rapport_pdf.html", "pilotage/emargement_pdf.html", "conciergerie/email_resume.html"}
 
 INTERDITS = {
     "inline event handler": re.compile(r"""\son[a-z]+\s*=""", re.IGNORECASE),

@@ -114,6 +114,7 @@ def test_learner_page_query_budget(cabinet, django_assert_num_queries, n):
     # obstacles, récits, five history tables: the same with 5 and with 50 rows of each (the
     # session is not saved again: the project did not change), and the access log's one INSERT
     # (conciergerie.journal: who opened the file), and the learner's evaluations (the competences
-    # section: none here, so neither their levels nor the frameworks' competences are read)
-    with django_assert_num_queries(16):
+    # section: none here, so neither their levels nor the frameworks' competences are read), and
+    # the project's badge classes (the badges section: none here, so no badge is read)
+    with django_assert_num_queries(17):
         client.get(_url(apprenant))

@@ -36,7 +36,7 @@ def test_chaque_champ_modifie_avec_son_ancienne_et_sa_nouvelle_valeur(cabinet):
     assert "modification apprenant « Léa Marchand » — champs modifiés : " in modif_apprenant
     # the learner: a choice's label, a related organisation's name, a boolean
     smalah, greta = str(cabinet["tiers_lieu"]), str(cabinet["of"])  # "La Smalah (its commune)"
-    assert "situation à l'entrée (Bénéficiaire du RSA → Salarié)" in modif_apprenant
+    assert "situation à l'entrée (Bénéficiaire du RSA → Salarié·e)" in modif_apprenant
     assert f"prescripteur (vide → {smalah})" in modif_apprenant
     assert "RQTH (non → oui)" in modif_apprenant
     # the step: a French decimal, a date, a related organisation, a long text cut
@@ -100,8 +100,8 @@ def test_le_nombre_de_requetes_ne_depend_pas_de_la_longueur_de_l_historique(cabi
     assert Etape.history.filter(parcours__apprenant=apprenant).count() >= 3 + n
     client = cabinet["client"]
     client.get(_url(apprenant))
-    # test_fiche's budget (15) and one query per kind of related row a change names
+    # test_fiche's budget (17) and one query per kind of related row a change names
     # (organisations, users): the same with 2 and with 30 rounds of changes
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         page = client.get(_url(apprenant)).content.decode()
     assert "prescripteur (" in page and "référent (" in page

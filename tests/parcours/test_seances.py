@@ -120,7 +120,7 @@ def test_session_dates_that_would_leave_a_seance_outside_are_refused(groupe):
     session.date_fin = D(2025, 4, 15)
     with pytest.raises(ValidationError) as erreur:
         services.enregistrer_session(session=session, projet=groupe["projet"], by=groupe["coord"])
-    assert "28/04/2025" in erreur.value.message_dict["date_fin"][0]
+    assert "28 avril 2025" in erreur.value.message_dict["date_fin"][0]
 
 
 # ---------------------------------------------------------------- séances
@@ -140,7 +140,9 @@ def test_a_seance_duration_comes_from_its_times_or_is_typed(groupe):
 def test_a_seance_outside_the_session_dates_is_refused(groupe):
     with pytest.raises(ValidationError) as erreur:
         _seance(groupe["session"], D(2025, 5, 2))
-    assert erreur.value.message_dict["date"] == ["La séance du 02/05/2025 est hors des dates de la session (du 10/03/2025 au 30/04/2025)."]
+    assert erreur.value.message_dict["date"] == [
+        "La séance du 2 mai 2025 est hors des dates de la session (du 10 mars 2025 au 30 avril 2025)."
+    ]
     assert not Seance.objects.exists()
 
 
@@ -350,7 +352,7 @@ def test_calendar_month_and_week_show_the_seances(groupe, cabinet):
     mois = cabinet["client"].get(url, {"date": "2025-03-01"}).content.decode()
     assert "Mars 2025" in mois and "09:00 Développer son entreprise rurale" in mois
     semaine = cabinet["client"].get(url, {"vue": "semaine", "date": "2025-03-12"}).content.decode()
-    assert "Semaine du 10/03/2025 au 16/03/2025" in semaine and "3,5 h" in semaine
+    assert "Semaine du 10 mars 2025 au 16 mars 2025" in semaine and "3,5 h" in semaine
     assert "Développer" not in cabinet["client"].get(url, {"vue": "semaine", "date": "2025-03-20"}).content.decode()
 
 

@@ -6,6 +6,7 @@ the thread keeps its French error on the job.
 Transactional tests: the job's thread has its own database connection and must see the rows the
 request committed (pytest-django's ordinary tests never commit)."""
 
+import threading
 import time
 from datetime import date as D
 
@@ -40,12 +41,20 @@ def copil(monde):
 
 @pytest.fixture
 def rendu_lent(monkeypatch):
+    """The report's rendering made slow; the returned event is set once the job is in its slow
+    part (its first writes done): the test reads the pages then, as a user would a moment after
+    the click — not in the same instant as the thread's first write, which SQLite's shared
+    in-memory test database would refuse (« table is locked ») where a file database waits."""
+    en_route = threading.Event()
+
     def produire_lentement(rapport, avancer):
         avancer(40)
+        en_route.set()
         time.sleep(LENTEUR)
         return ContentFile(b"%PDF-1.7 rapport lent")
 
     monkeypatch.setattr(rapports, "_produire", produire_lentement)
+    return en_route
 
 
 def test_generer_le_rapport_rend_la_main_tout_de_suite_puis_le_job_finit(copil, monde, login, rendu_lent):
@@ -57,6 +66,7 @@ def test_generer_le_rapport_rend_la_main_tout_de_suite_puis_le_job_finit(copil, 
     duree = time.perf_counter() - debut
     assert reponse.status_code == 302
     assert duree < LENTEUR / 2, f"la demande a pris {duree:.2f} s pour un job de {LENTEUR} s"
+    assert rendu_lent.wait(timeout=30)
     rapport = RapportCopil.objects.get()
     assert reponse.url == page_copil  # back to the COPIL's page, which shows the job
 
@@ -94,8 +104,10 @@ def test_un_echec_dans_le_fil_garde_son_erreur_en_francais(copil, monde, login, 
 
 def test_le_bilan_aussi_rend_la_main_tout_de_suite(monde, login, monkeypatch):
     original = bilans_services._produire
+    en_route = threading.Event()  # as in rendu_lent: the pages are read once the job is under way
 
     def produire_lentement(bilan, avancer):
+        en_route.set()
         time.sleep(LENTEUR)
         return original(bilan, avancer)
 
@@ -106,6 +118,7 @@ def test_le_bilan_aussi_rend_la_main_tout_de_suite(monde, login, monkeypatch):
     reponse = client.post(url_bilans(monde["A"]), PERIODE)
     duree = time.perf_counter() - debut
     assert reponse.status_code == 302 and duree < LENTEUR / 2, f"{duree:.2f} s"
+    assert en_route.wait(timeout=30)
     assert desactive(bouton(texte(client.get(url_bilans(monde["A"]))), "generer-bilan"))
     assert execution_locale.attendre(timeout=60)
     bilan = BilanExcel.objects.get()

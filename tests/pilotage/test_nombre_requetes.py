@@ -29,9 +29,11 @@ PLAFONDS = {
     "fiche d'un apprenant": 19,
     # + the breakdowns and targets of issue 17 (statuses and sex, obstacles, prescribers ×3,
     # sessions, eligibility ×2, the targets and three queries per period of targets): 31
-    # measured on the generated data (a target per project and per funding, one period)
-    "tableau de bord (coordinateur)": 31,
-    "tableau de bord (financeur)": 31,
+    # measured on the generated data (a target per project and per funding, one period); + the
+    # competence figures of issue 18 (evaluations, levels, AFEST steps, the blocs of a progression)
+    # and the badges issued: 36
+    "tableau de bord (coordinateur)": 36,
+    "tableau de bord (financeur)": 36,
     # + the targets of the projects (issue 17: one query, three per period of targets)
     "synthèse nationale": 24,
     "synthèse d'une Région": 24,

@@ -68,7 +68,7 @@ def test_funding_page_shows_eligible_participants_and_hours(groupe, login):
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
     html = login(coordinateur).get(reverse("financement_detail", args=[p.pk, groupe["feader"].pk])).content.decode()
     assert "Participants et heures éligibles" in html
-    assert '<td class="nombre">7</td><td class="nombre">6</td><td class="nombre">98,0 h</td><td class="nombre">84,0 h</td>' in html
+    assert '<td class="nombre">7</td><td class="nombre">6</td><td class="nombre">98\u00a0h</td><td class="nombre">84\u00a0h</td>' in html
     assert "Auditeur libre pris en charge" in html  # the override and its reason
 
 
@@ -185,7 +185,7 @@ def test_prescriber_page_lists_the_learners_it_sent(cohorte, login):
     p, ft = cohorte["projet"], cohorte["ft"]
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
     html = login(coordinateur).get(reverse("organisation_apprenants", args=[p.pk, ft.pk]), headers={"HX-Request": "true"}).content.decode()
-    assert "3 apprenants envoyés par France Travail Dax" in html
+    assert "3\u00a0apprenants envoyés par France Travail Dax" in html
     assert "Aucun apprenant" not in html
 
 
