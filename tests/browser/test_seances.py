@@ -46,14 +46,14 @@ def test_un_coordinateur_remplit_la_feuille_de_presence_et_telecharge_la_feuille
     page.get_by_label("Heure de début").fill("09:00")
     page.get_by_label("Heure de fin").fill("12:30")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Séance du 12/03/2025 09:00–12:30 enregistrée (3,5 h).")).to_be_visible()
+    expect(page.get_by_text("Séance du 12 mars 2025 09:00–12:30 enregistrée (3,5 h).")).to_be_visible()
 
     page.get_by_role("link", name="Présences").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Présences — Séance du 12/03/2025")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Présences — Séance du 12 mars 2025")
     page.get_by_role("group", name="Présence de Thierry Lalanne").get_by_label("Absent").check()
     page.get_by_label("Heures de Mathilde Castets").fill("2,5")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Présences de la Séance du 12/03/2025 09:00–12:30 enregistrées.")).to_be_visible()
+    expect(page.get_by_text("Présences de la Séance du 12 mars 2025 09:00–12:30 enregistrées.")).to_be_visible()
     # the participants' hours now come from attendance, on the session's page
     expect(page.get_by_role("row", name=re.compile("Gaëlle Dufourcq"))).to_contain_text("3,5 h")
     presences = {p.apprenant.prenom: (p.statut, p.heures) for p in Presence.objects.select_related("apprenant")}
