@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from competences.models import ComposanteAfest, Referentiel
 from conciergerie.models import Adhesion, Projet
 from parcours.models import Apprenant, Etape, ResultatSortie, TypeEtape
 from partenaires.models import Organisation
@@ -103,6 +104,8 @@ HORODATAGES = [
     (Etape, "modifie_le"),
     (Recit, "cree_le"),
     (Recit, "modifie_le"),
+    (Referentiel, "cree_le"),
+    (ComposanteAfest, "cree_le"),
 ]
 
 
@@ -161,6 +164,12 @@ def _luhn_cle(chiffres: str) -> str:
 
 def _horodatage(jour: date, rng: random.Random) -> datetime:
     return datetime(jour.year, jour.month, jour.day, rng.randint(8, 18), rng.randint(0, 59), tzinfo=PARIS)
+
+
+def _a_neuf_heures(jour: date) -> datetime:
+    """A row's creation moment for ``auto_now_add`` fields the generator must set itself (COPY on
+    PostgreSQL does not run Django's ``pre_save``), without drawing from a random source."""
+    return datetime(jour.year, jour.month, jour.day, 9, 0, tzinfo=PARIS)
 
 
 def _euros(valeur: float) -> Decimal:

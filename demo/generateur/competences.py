@@ -21,7 +21,7 @@ from competences.models import (
 )
 from parcours.models import Apprenant, Etape, TypeEtape
 
-from .base import Plan
+from .base import Plan, _a_neuf_heures
 
 BLOCS = [
     (
@@ -49,7 +49,10 @@ class CompetencesMixin:
         par_projet = {}
         for plan in groupe:
             r = Referentiel(
-                projet=plan.projet, nom="Compétences transversales et métier", description="Co-construit avec les employeurs du consortium."
+                projet=plan.projet,
+                nom="Compétences transversales et métier",
+                description="Co-construit avec les employeurs du consortium.",
+                cree_le=_a_neuf_heures(plan.debut),
             )
             referentiels.append(r)
             par_projet[plan.projet.pk] = (r, [])
@@ -110,12 +113,14 @@ class CompetencesMixin:
             fin = min(au, fin or au)
             nombre = 3 if rng.random() < 0.6 else rng.randint(0, 2)
             for type_ in COMPOSANTES[:nombre]:
+                jour = debut + timedelta(days=rng.randint(0, max(0, (fin - debut).days)))
                 composantes.append(
                     ComposanteAfest(
                         projet_id=projet_id,
                         etape_id=etape_id,
                         type=type_,
-                        date=debut + timedelta(days=rng.randint(0, max(0, (fin - debut).days))),
+                        date=jour,
+                        cree_le=_a_neuf_heures(jour),
                         intervenant="Tuteur de l'entreprise" if type_ != TypeComposante.PHASE_REFLEXIVE else "Formateur",
                         contenu="Trace de l'AFEST." if type_ != TypeComposante.MISE_EN_SITUATION else "",
                     )
