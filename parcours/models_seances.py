@@ -19,7 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from conciergerie.formats import date_courte, date_longue
+from conciergerie.formats import date_courte, date_longue, nombre
 from conciergerie.roles import Role
 from conciergerie.scoping import ProjetScopedMixin, TenantQuerySet
 
@@ -34,9 +34,9 @@ MESSAGE_HEURES_AU_DELA = "{nom} : {heures} h de présence dépassent la durée d
 
 
 def heures_fr(valeur) -> str:
-    """« 3,5 », « 7 »: hours as a person reads them."""
-    texte = f"{Decimal(valeur).normalize():f}" if valeur is not None else "0"
-    return texte.replace(".", ",")
+    """« 3,5 », « 7 »: a number of hours without its unit (a field's value, a sentence that adds
+    « h »), written by the app's one formatting module (``conciergerie.formats``)."""
+    return nombre(valeur if valeur is not None else 0, DUREE["decimal_places"])
 
 
 class SeanceScopeQuerySet(TenantQuerySet):
