@@ -1,3 +1,6 @@
+import zlib
+
+import factory.random
 import pytest
 
 from tests import factories as f
@@ -16,6 +19,24 @@ def pytest_report_header(config):
         if not possible:
             return f"tests « worker » désélectionnés par chaque processus xdist : {raison}"
     return None
+
+
+def _graine(nom):
+    return zlib.crc32(nom.encode())
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _noms_du_module(request):
+    """The names Faker gives to what a module-scoped fixture creates: fixed by the module's name."""
+    factory.random.reseed_random(_graine(request.module.__name__))
+
+
+@pytest.fixture(autouse=True)
+def _noms_du_test(request):
+    """Faker's names (``ApprenantFactory`` …) fixed by the test's id: a test that meets a namesake
+    (a random « Marcel Tessier » beside the « Samuel Tessier » it writes) meets it on every run and
+    on every machine, whatever the order or the xdist process, instead of once in a few hundred."""
+    factory.random.reseed_random(_graine(request.node.nodeid))
 
 
 @pytest.fixture(autouse=True)
