@@ -6,7 +6,9 @@
 - *prescribers* ranked by learners sent (the accompanied learners each sent) and by positive
   exits (the exits « à la sortie » of the period, positive, of the learners each sent);
 - *sessions*: learners placed (the dashboard's definition, ``avec_placees``) and hours done per
-  session overlapping the period;
+  session overlapping the period; and per *site* (the sessions' commune, or « À distance »): the
+  placements and hours of its sessions (a learner placed in two sessions of a site counts twice,
+  as in the sessions' table: the sites add up to the sessions, so one masking holds for both);
 - *eligibility per funding* (``finances.selectors.eligibilites``): participants and hours, and
   the eligible ones;
 - *targets* (``finances.models.Objectif``) and their progress.
@@ -85,6 +87,26 @@ class LigneSession:
 
 
 @dataclass(frozen=True)
+class LigneSite:
+    """A training site: the sessions held at a commune, or at a distance."""
+
+    site: str
+    sessions: int
+    apprenants: Effectif
+    heures: Decimal
+
+
+A_DISTANCE, SITE_NON_RENSEIGNE = "À distance", "Lieu non renseigné"
+
+
+def site_de(session: dict) -> str:
+    """The site a session (a row with ``commune`` and ``a_distance``) is counted in."""
+    if session["a_distance"]:
+        return A_DISTANCE
+    return " ".join(session["commune"].split()) or SITE_NON_RENSEIGNE
+
+
+@dataclass(frozen=True)
 class LigneEligibilite:
     financement: object
     participants: Effectif
@@ -102,6 +124,7 @@ class Repartitions:
     prescripteurs: list[LignePrescripteur]  # by learners sent, most first
     prescripteurs_par_sorties: list[LignePrescripteur]  # by positive exits, most first
     sessions: list[LigneSession]
+    sites: list[LigneSite]  # by learners placed, most first
     eligibilites: list[LigneEligibilite]
     masque: bool
 
@@ -178,11 +201,15 @@ def calculer_repartitions(
         .avec_placees()
         # (not « heures »: a session has its own, the planned hours per participant)
         .annotate(heures_faites=Coalesce(Subquery(heures), Decimal(0)))
-        .values("pk", "intitule", "organisation__nom", "nb_placees", "heures_faites")
+        .values("pk", "intitule", "organisation__nom", "commune", "a_distance", "nb_placees", "heures_faites")
         .order_by("date_debut", "pk")
     )
+    sites: dict[str, list[dict]] = {}
     for s in sessions:
         v[f"session:{s['pk']}"] = s["nb_placees"]
+        sites.setdefault(site_de(s), []).append(s)
+    for site, liste in sites.items():
+        v[f"site:{site}"] = sum(s["nb_placees"] for s in liste)
 
     eligibles = eligibilites(financements)
     for e in eligibles:
@@ -191,7 +218,7 @@ def calculer_repartitions(
 
     implicites = {c for c in v if c.startswith(("frein_actif:", "non_eligibles:"))}
     if masquer:
-        relations = _relations(v, prescripteurs, sessions, eligibles)
+        relations = _relations(v, prescripteurs, sessions, eligibles, sites)
         i = indicateurs
         tableau = {
             "accompagnes": i.apprenants.accompagnes,
@@ -220,6 +247,13 @@ def calculer_repartitions(
         sessions=[
             LigneSession(s["intitule"], s["organisation__nom"], e[f"session:{s['pk']}"], Decimal(s["heures_faites"])) for s in sessions
         ],
+        sites=sorted(
+            (
+                LigneSite(site, len(liste), e[f"site:{site}"], sum((Decimal(s["heures_faites"]) for s in liste), Decimal(0)))
+                for site, liste in sites.items()
+            ),
+            key=lambda li: (li.site in (A_DISTANCE, SITE_NON_RENSEIGNE), -li.apprenants.valeur if not li.apprenants.masque else 0, li.site),
+        ),
         eligibilites=[
             LigneEligibilite(
                 x.financement, e[f"participants:{x.financement.pk}"], e[f"eligibles:{x.financement.pk}"], x.heures, x.heures_eligibles
@@ -230,7 +264,7 @@ def calculer_repartitions(
     )
 
 
-def _relations(v: dict[str, int], prescripteurs, sessions, eligibles) -> list[Relation]:
+def _relations(v: dict[str, int], prescripteurs, sessions, eligibles, sites) -> list[Relation]:
     """How the breakdowns add up, to each other and to the dashboard's figures."""
 
     def cles(prefixe: str) -> tuple[str, ...]:
@@ -248,6 +282,8 @@ def _relations(v: dict[str, int], prescripteurs, sessions, eligibles) -> list[Re
         Relation("accompagnes", tuple(f"envoyes:{p}" for p in prescripteurs)),
         Relation("positives", tuple(f"positives:{p}" for p in prescripteurs)),
         Relation("places", tuple(f"session:{s['pk']}" for s in sessions)),
+        Relation("places", tuple(f"site:{site}" for site in sites)),
+        *(Relation(f"site:{site}", tuple(f"session:{s['pk']}" for s in liste)) for site, liste in sites.items()),
     ]
     for x in eligibles:
         n = x.financement.pk

@@ -1,5 +1,5 @@
 """The sheets of issue 17: *Répartitions* (statuses, sex, obstacles by type, prescribers, sessions,
-eligibility per funding: ``pilotage.repartitions``) and *Objectifs* (each target and its
+sites, eligibility per funding: ``pilotage.repartitions``) and *Objectifs* (each target and its
 progress). Figures only, no row per person; masked like the *Synthèse* when it is.
 """
 
@@ -37,6 +37,8 @@ def _feuille_repartitions(classeur, projets, periode, indicateurs, financements)
         feuille.ajouter(
             ("Sessions (apprenants placés, heures)", f"{li.intitule} ({li.organisation})", li.apprenants, None, li.heures, None)
         )
+    for li in r.sites:
+        feuille.ajouter(("Sites des sessions (apprenants placés, heures)", li.site, li.apprenants, None, li.heures, None))
     for li in r.eligibilites:
         f = li.financement
         feuille.ajouter(

@@ -345,3 +345,69 @@ def test_learners_and_hours_per_session(db):
         Decimal("35"),
     )
     assert indicateurs.sessions.apprenants_places.valeur == 2
+
+
+@pytest.fixture
+def sites(db):
+    """Sessions in three sites: Périgueux (two sessions: 6 and 2 learners, 10 h each), Nontron (3
+    learners, 7 h each) and one at a distance (1 learner, 4 h)."""
+    p = f.ProjetFactory()
+    of = f.OrganisationFactory(projet=p, of=True, nom="Greta")
+    plan = [("Périgueux", False, 6, "10"), (" Périgueux ", False, 2, "10"), ("Nontron", False, 3, "7"), ("", True, 1, "4")]
+    sessions = []
+    for commune, a_distance, n, heures in plan:
+        session = f.SessionFormationFactory(projet=p, organisation=of, commune=commune, a_distance=a_distance)
+        for _ in range(n):
+            f.EtapeFactory(parcours__apprenant__projet=p, organisation=of, session=session, heures_realisees=Decimal(heures))
+        sessions.append(session)
+    return {"projet": p, "sessions": sessions}
+
+
+def test_learners_and_hours_per_site(sites):
+    indicateurs, r = _repartitions(sites["projet"])
+    assert [(li.site, li.sessions, li.apprenants.valeur, li.heures) for li in r.sites] == [
+        ("Périgueux", 2, 8, Decimal("80")),
+        ("Nontron", 1, 3, Decimal("21")),
+        ("À distance", 1, 1, Decimal("4")),
+    ]
+    # the sites add up to the sessions' table and to the dashboard's placed learners
+    assert sum(li.apprenants.valeur for li in r.sites) == indicateurs.sessions.apprenants_places.valeur == 12
+    assert sum(li.heures for li in r.sites) == sum(li.heures for li in r.sessions)
+
+
+def test_sites_masked_for_funders_so_that_no_hidden_figure_can_be_recomputed(sites):
+    indicateurs, r = _repartitions(sites["projet"], masquer=True)
+    par_site = {li.site: li.apprenants for li in r.sites}
+    assert par_site["Nontron"].masque and par_site["À distance"].masque
+    # Périgueux = its two sessions (6 + 2): the session of 2 is hidden, so Périgueux or the
+    # session of 6 is hidden too, else 8 − 6 gives it back
+    par_session = {s.intitule: s.apprenants for s in r.sessions}
+    seances = sites["sessions"]
+    assert par_session[seances[1].intitule].masque
+    assert par_site["Périgueux"].masque or par_session[seances[0].intitule].masque
+    # and the sites, against the placed learners shown on the dashboard: never exactly one hidden
+    if not indicateurs.sessions.apprenants_places.masque:
+        assert sum(e.masque for e in par_site.values()) != 1
+    # hours are not counts of people: printed in clear
+    assert {li.site: li.heures for li in r.sites} == {"Périgueux": Decimal("80"), "Nontron": Decimal("21"), "À distance": Decimal("4")}
+
+
+def test_dashboard_pdf_and_bilan_show_the_sites(sites, login, django_capture_on_commit_callbacks):
+    from django.template.loader import render_to_string
+
+    from pilotage.rapports import contexte_rapport
+    from tests.pilotage.test_bilans import classeur, generer, lire
+
+    p = sites["projet"]
+    coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
+    ligne_nontron = '<th scope="row">Nontron</th><td class="nombre">1</td><td class="nombre">3</td><td class="nombre">21\u00a0h</td>'
+    html = login(coordinateur).get(reverse("tableau_de_bord", args=[p.pk]), {"debut": "2025-01-01", "fin": "2025-12-31"}).content.decode()
+    assert "Apprenants et heures par site" in html and ligne_nontron in html
+
+    copil = f.CopilFactory(projet=p, periode_debut=D(2025, 1, 1), periode_fin=D(2025, 12, 31))
+    pdf = render_to_string("pilotage/rapport_pdf.html", contexte_rapport(copil=copil))
+    assert "Apprenants et heures par site" in pdf and "Périgueux" in pdf and "À distance" in pdf
+
+    feuille = classeur(lire(generer(p, coordinateur, django_capture_on_commit_callbacks)))["Répartitions"]
+    lignes = [r for r in feuille.iter_rows(values_only=True) if r[0] == "Sites des sessions (apprenants placés, heures)"]
+    assert [(r[1], r[2], r[4]) for r in lignes] == [("Périgueux", 8, 80), ("Nontron", 3, 21), ("À distance", 1, 4)]
