@@ -555,6 +555,15 @@ def calculer(projets: Iterable, periode: Periode, *, masquer: bool = False, fina
     return _indicateurs(total, periode, nb_projets=len(ids), masquer=masquer, finances=_finances(financements))
 
 
+def tableaux_masques(projet_ids: Sequence[int], periode: Periode) -> dict[int, Indicateurs]:
+    """Each project's dashboard over ``periode`` as a funder reads it (masked, no money), for
+    the figures shown elsewhere that must agree with it (``pilotage.repartitions.progressions``:
+    the targets' progress). The same queries as ``calculer``, grouped by project."""
+    bruts = _bruts(list(projet_ids), periode)
+    sans_argent = Finances(financements=[], totaux=totaliser([]))
+    return {p: _indicateurs(bruts.get(p, Brut()), periode, nb_projets=1, masquer=True, finances=sans_argent) for p in projet_ids}
+
+
 def _moyenne(total: int, nb: int) -> Decimal:
     if not nb:
         return Decimal("0.0")

@@ -54,7 +54,7 @@ from parcours.models import (
 from partenaires.models import Organisation
 
 from . import masquage
-from .indicateurs import TYPES_FORMATION, Indicateurs, Periode
+from .indicateurs import TYPES_FORMATION, Indicateurs, Periode, tableaux_masques
 from .masquage import Effectif, Ligne, Relation
 
 #: the exits that are a recruitment (the « recrutements » target)
@@ -324,6 +324,7 @@ class Progression:
 
 
 ATTEINT, A_L_HEURE, EN_RETARD, ECHU = "Atteint", "Dans les temps", "En retard", "Échéance passée, non atteint"
+NON_COMMUNIQUE = "Non communiqué (secret statistique)"
 
 
 def _part(a, b) -> Decimal:
@@ -382,9 +383,47 @@ def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
     return _realises(objectif.debut, objectif.date_echeance, [objectif.projet_id])[objectif.projet_id][objectif.indicateur]
 
 
-def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None) -> Progression:
+def _etat_masque(objectif: Objectif, compte: int | None, denominateur: int | None, tableau: Indicateurs | None) -> str:
+    """How a funder reads a target's figure: the state (``masquage.VISIBLE``, ``PRIMAIRE``,
+    ``SECRET``) the project's dashboard over the target's period (``tableau``, masked) gives the
+    same figure, so that the target never shows what that dashboard hides, nor lets it be
+    recomputed:
+
+    - the people accompanied, the positive-exit rate: figures of that dashboard, with its state;
+    - the recruitments: the sum of three exit outcomes of that dashboard, protected with all its
+      cells and relations, their states fixed (a recruitment figure beside « emploi durable 6,
+      alternance 0 » would give back an « emploi de transition » hidden there);
+    - the people trained: no figure of that dashboard adds up to it: hidden below 5;
+    - hours are not people: never hidden."""
+    indicateur = objectif.indicateur
+    if indicateur == Indicateur.HEURES:
+        return masquage.VISIBLE
+    if tableau is None or indicateur == Indicateur.FORMES:
+        petits = any(n is not None and 0 < n < masquage.SEUIL_SECRET for n in (compte, denominateur))
+        return masquage.PRIMAIRE if petits else masquage.VISIBLE
+    if indicateur == Indicateur.ACCOMPAGNES:
+        return masquage.etat_affiche(tableau.apprenants.accompagnes)
+    if indicateur == Indicateur.TAUX_SORTIES_POSITIVES:
+        return masquage.SECRET if tableau.sorties.taux_positif_sortie.masque else masquage.VISIBLE
+    valeurs, relations, implicites = masquage.plan(tableau)
+    parties = tuple(f"resultat:{r}" for r in RESULTATS_RECRUTEMENT if f"resultat:{r}" in valeurs)
+    fixes = masquage.etats_tableau(tableau)
+    etats = masquage.proteger(
+        {**valeurs, "recrutements": compte or 0},
+        [*relations, Relation("recrutements", parties)] if parties else relations,
+        implicites=implicites,
+        fixes=fixes,
+    )
+    return etats["recrutements"]
+
+
+def progression(
+    objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None, tableau: Indicateurs | None = None
+) -> Progression:
     """Where ``objectif`` stands today (``au``); ``mesure``: its figure, if read already
-    (``_realises``)."""
+    (``_realises``); ``tableau``: for a funder, the project's dashboard over the target's period,
+    masked (``indicateurs.tableaux_masques``), which the figure agrees with (``_etat_masque``);
+    read here if not given."""
     au = au or timezone.localdate()
     valeur, compte, denominateur = mesure if mesure is not None else realise(objectif)
     cible = objectif.valeur_cible
@@ -401,15 +440,22 @@ def progression(objectif: Objectif, *, masquer: bool = False, au: date | None = 
         etat = EN_RETARD  # a rate below its target is behind, whatever the date
     else:
         etat = A_L_HEURE if atteinte >= ecoulee else EN_RETARD
-    masque = masquer and any(n is not None and 0 < n < masquage.SEUIL_SECRET for n in (compte, denominateur))
+    visibilite = masquage.VISIBLE
+    if masquer:
+        if tableau is None and objectif.indicateur != Indicateur.HEURES:
+            tableau = tableaux_masques([objectif.projet_id], Periode(debut, echeance))[objectif.projet_id]
+        visibilite = _etat_masque(objectif, compte, denominateur, tableau)
+    masque = visibilite != masquage.VISIBLE
     if masque:
-        affiche = masquage.MARQUE_SECRET if taux else masquage.MARQUE_PRIMAIRE
+        affiche = masquage.MARQUE_SECRET if taux or visibilite == masquage.SECRET else masquage.MARQUE_PRIMAIRE
     elif taux:
         affiche = f"{number_format(valeur, force_grouping=True)}\u00a0%"
     elif objectif.indicateur == Indicateur.HEURES:
         affiche = f"{number_format(valeur, force_grouping=True)}\u00a0h"
     else:
         affiche = number_format(int(valeur), force_grouping=True)
+    if masque:
+        etat = NON_COMMUNIQUE  # « atteint » or « en retard » would tell on which side of the target it is
     return Progression(objectif, valeur, affiche, masque, atteinte, ecoulee, etat)
 
 
@@ -423,7 +469,19 @@ def progressions(objectifs: Iterable[Objectif], *, masquer: bool = False, au: da
         groupes.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
     lues = {periode: _realises(*periode, sorted(projets)) for periode, projets in groupes.items()}
     mesures = {o.pk: lues[(o.debut, o.date_echeance)][o.projet_id][o.indicateur] for o in objectifs}
-    return [progression(o, masquer=masquer, au=au, mesure=mesures[o.pk]) for o in objectifs]
+    tableaux: dict[tuple, dict[int, Indicateurs]] = {}
+    if masquer:
+        # the dashboards over the targets' periods, masked: the same queries as one roll-up per
+        # period (hours need none)
+        a_lire: dict[tuple, set[int]] = {}
+        for o in objectifs:
+            if o.indicateur != Indicateur.HEURES:
+                a_lire.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
+        tableaux = {periode: tableaux_masques(sorted(projets), Periode(*periode)) for periode, projets in a_lire.items()}
+    return [
+        progression(o, masquer=masquer, au=au, mesure=mesures[o.pk], tableau=tableaux.get((o.debut, o.date_echeance), {}).get(o.projet_id))
+        for o in objectifs
+    ]
 
 
 def eligibilite_masquee(financement, *, masquer: bool) -> LigneEligibilite:

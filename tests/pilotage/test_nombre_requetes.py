@@ -33,10 +33,13 @@ PLAFONDS = {
     # competence figures of issue 18 (evaluations, levels, AFEST steps, the blocs of a progression)
     # and the badges issued: 36
     "tableau de bord (coordinateur)": 36,
-    "tableau de bord (financeur)": 36,
-    # + the targets of the projects (issue 17: one query, three per period of targets)
-    "synthèse nationale": 24,
-    "synthèse d'une Région": 24,
+    # + for a funder, the dashboards over the targets' period, masked, which the targets' figures
+    # agree with (pilotage.repartitions._etat_masque): the dashboard's eleven grouped queries
+    "tableau de bord (financeur)": 47,
+    # + the targets of the projects (issue 17: one query, three per period of targets; for a
+    # funder, + eleven per period of targets, as above)
+    "synthèse nationale": 35,
+    "synthèse d'une Région": 35,
 }
 
 

@@ -16,7 +16,16 @@ from parcours import services as par_services
 from parcours.filters import suivis_dus
 from parcours.models import Parcours, ResultatSortie, Sexe, Situation, TypeEtape, TypeFrein
 from pilotage.indicateurs import Periode, calculer
-from pilotage.repartitions import A_L_HEURE, ATTEINT, ECHU, EN_RETARD, calculer_repartitions, eligibilite_masquee, progression
+from pilotage.repartitions import (
+    A_L_HEURE,
+    ATTEINT,
+    ECHU,
+    EN_RETARD,
+    NON_COMMUNIQUE,
+    calculer_repartitions,
+    eligibilite_masquee,
+    progression,
+)
 from tests import factories as f
 
 PERIODE = Periode(D(2025, 1, 1), D(2025, 12, 31))
@@ -411,3 +420,69 @@ def test_dashboard_pdf_and_bilan_show_the_sites(sites, login, django_capture_on_
     feuille = classeur(lire(generer(p, coordinateur, django_capture_on_commit_callbacks)))["Répartitions"]
     lignes = [r for r in feuille.iter_rows(values_only=True) if r[0] == "Sites des sessions (apprenants placés, heures)"]
     assert [(r[1], r[2], r[4]) for r in lignes] == [("Périgueux", 8, 80), ("Nontron", 3, 21), ("À distance", 1, 4)]
+
+
+def _sorties(projet, resultats):
+    """One learner leaving with each of ``resultats`` (``{resultat: nombre}``) in 2025."""
+    for resultat, nombre in resultats.items():
+        for _ in range(nombre):
+            parcours = f.ParcoursFactory(apprenant=f.ApprenantFactory(projet=projet), cloture=True)
+            f.SortieFactory(parcours=parcours, resultat=resultat, date=D(2025, 5, 15))
+
+
+def test_a_recruitment_target_never_gives_back_an_exit_the_dashboard_hides(db):
+    """Emploi durable 6, emploi de transition 2 (« < 5 » on the dashboard), alternance 0: a
+    recruitment figure of 8, in clear because it is 5 or more, would give the 2 back."""
+    p = f.ProjetFactory()
+    _sorties(p, {ResultatSortie.EMPLOI_DURABLE: 6, ResultatSortie.EMPLOI_TRANSITION: 2, ResultatSortie.RECHERCHE_EMPLOI: 7})
+    debut, echeance = D(2025, 1, 1), D(2025, 12, 31)
+    tableau = calculer([p], Periode(debut, echeance), masquer=True)
+    lignes = {li.cle: li.effectif for li in tableau.sorties.a_la_sortie}
+    assert lignes[ResultatSortie.EMPLOI_TRANSITION].masque
+    objectif = f.ObjectifFactory(projet=p, indicateur=Indicateur.RECRUTEMENTS, valeur_cible=10, date_debut=debut, date_echeance=echeance)
+    en_clair = progression(objectif, au=D(2025, 7, 2))
+    assert (en_clair.realise, en_clair.affiche) == (Decimal(8), "8")
+    masquee = progression(objectif, au=D(2025, 7, 2), masquer=True)
+    assert masquee.masque and masquee.affiche in ("< 5", "s") and masquee.barre == 0
+    # nor does its state tell on which side of the target it is
+    assert masquee.etat == NON_COMMUNIQUE and not masquee.en_retard
+
+
+def test_a_rate_target_is_masked_as_the_dashboard_masks_the_same_rate(db):
+    """6 positive exits of 8: both 5 or more, but the rate gives back the 2 others (« < 5 »)."""
+    p = f.ProjetFactory()
+    _sorties(p, {ResultatSortie.EMPLOI_DURABLE: 6, ResultatSortie.ABANDON: 2})
+    debut, echeance = D(2025, 1, 1), D(2025, 12, 31)
+    tableau = calculer([p], Periode(debut, echeance), masquer=True)
+    objectif = f.ObjectifFactory(
+        projet=p, indicateur=Indicateur.TAUX_SORTIES_POSITIVES, valeur_cible=60, date_debut=debut, date_echeance=echeance
+    )
+    masquee = progression(objectif, au=D(2025, 7, 2), masquer=True)
+    assert masquee.masque == tableau.sorties.taux_positif_sortie.masque
+    assert masquee.masque and masquee.affiche == "s"
+    assert progression(objectif, au=D(2025, 7, 2)).affiche == "75,0\u00a0%"
+
+
+def test_targets_of_a_roll_up_read_each_period_once(db, django_assert_max_num_queries):
+    """For a funder, the dashboards over the targets' periods are read grouped by project: the
+    same number of queries for 1 project or 6."""
+    from pilotage.repartitions import progressions
+
+    def requetes(n):
+        objectifs = []
+        for _ in range(n):
+            p = f.ProjetFactory()
+            _sorties(p, {ResultatSortie.EMPLOI_DURABLE: 6})
+            objectifs += [
+                f.ObjectifFactory(projet=p, indicateur=i, valeur_cible=10, date_debut=D(2025, 1, 1), date_echeance=D(2025, 12, 31))
+                for i in (Indicateur.ACCOMPAGNES, Indicateur.RECRUTEMENTS, Indicateur.HEURES)
+            ]
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as c:
+            resultat = progressions(objectifs, masquer=True, au=D(2025, 7, 2))
+        assert len(resultat) == 3 * n
+        return len(c)
+
+    assert requetes(1) == requetes(6)
