@@ -17,7 +17,10 @@ class ProjetAdmin(admin.ModelAdmin):
     inlines = [AdhesionInline]
     fieldsets = [
         (None, {"fields": ["nom", "territoire", "date_debut", "date_fin", "cloture_le", "taux_horaire_benevolat"]}),
-        ("Conservation des données personnelles", {"fields": ["conservation_inactivite_mois", "conservation_fichiers_jours"]}),
+        (
+            "Conservation des données personnelles",
+            {"fields": ["conservation_inactivite_mois", "conservation_fichiers_jours", "conservation_emargements_ans"]},
+        ),
     ]
 
 

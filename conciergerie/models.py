@@ -42,6 +42,16 @@ class Projet(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
     )
+    conservation_emargements_ans = models.PositiveSmallIntegerField(
+        "supprimer les feuilles d'émargement signées après (années)",
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Pièces justificatives des financements (présence des participants) : gardées, même quand un apprenant est "
+            "anonymisé, le temps du contrôle que prévoit votre convention (10 ans pour les fonds européens), "
+            "comptés à partir de la date de la séance."
+        ),
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     #: closed by an administrator: read-only (``roles.ECRITURES`` refused by ``scoping.exiger``)
     #: until reopened
@@ -64,7 +74,9 @@ class Projet(models.Model):
             ),
             models.CheckConstraint(condition=Q(taux_horaire_benevolat__gte=0), name="projet_taux_positif"),
             models.CheckConstraint(
-                condition=Q(conservation_inactivite_mois__gte=1) & Q(conservation_fichiers_jours__gte=1),
+                condition=Q(conservation_inactivite_mois__gte=1)
+                & Q(conservation_fichiers_jours__gte=1)
+                & Q(conservation_emargements_ans__gte=1),
                 name="projet_conservation_positive",
                 violation_error_message="Les durées de conservation sont d'au moins 1.",
             ),

@@ -255,6 +255,7 @@ class ProjetForm(TexteLibreFormMixin, DecimauxFrMixin, PeriodeFormMixin, forms.M
             "taux_horaire_benevolat",
             "conservation_inactivite_mois",
             "conservation_fichiers_jours",
+            "conservation_emargements_ans",
         ]
         widgets = {"date_debut": forms.DateInput(attrs={"type": "date"}), "date_fin": forms.DateInput(attrs={"type": "date"})}
 

@@ -15,6 +15,11 @@ Per project:
 2. **Files.** Nominative bilans (``BilanExcel`` with personal data) older than
    ``conservation_fichiers_jours`` days lose their file (the row, the record of the export,
    stays); import files left after a dry run (``MEDIA_ROOT/imports/<projet>/…``) as old are deleted.
+   Signed attendance sheets (``Seance.feuille_signee``, issue 17) are the fundings' proof of
+   attendance: kept ``conservation_emargements_ans`` years (10 by default) after the séance's
+   date — even when a learner named on them is anonymised, since a sheet bears the whole group's
+   names and signatures and the funders' control is a legal obligation (RGPD art. 17.3 b) —
+   then deleted (the séance and its attendance rows stay).
 3. **History** rows (django-simple-history) older than ``settings.RGPD_HISTORIQUE_MOIS`` months
    and **access-log** rows older than ``settings.RGPD_JOURNAL_MOIS`` months are deleted.
 
@@ -36,7 +41,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from conciergerie.models import JournalAcces, Projet, TraitementImport
-from parcours.models import Apprenant, Etape, Frein, Parcours, Sortie
+from parcours.models import Apprenant, Etape, Frein, Parcours, Seance, Sortie
 from pilotage.models import BilanExcel
 
 from .liens import est_historique
@@ -146,6 +151,23 @@ def _fichiers(projet, maintenant: datetime, comptes: dict) -> None:
     # the import jobs' results name the file's first lines: they go with the files
     n, _ = TraitementImport.objects.filter(projet=projet, cree_le__lt=limite).delete()
     comptes["imports_supprimes"] += n
+    _emargements(projet, timezone.localdate(maintenant), comptes)
+
+
+def _emargements(projet, aujourdhui: date, comptes: dict) -> None:
+    """The signed attendance sheets of the séances held ``conservation_emargements_ans`` years
+    ago or more lose their file. A file that cannot be deleted (a disk error) keeps its séance's
+    reference, so that the next night tries again; the error is logged."""
+    limite = aujourdhui - relativedelta(years=projet.conservation_emargements_ans)
+    for seance in Seance.objects.filter(projet=projet, date__lt=limite).exclude(feuille_signee="").only("pk", "feuille_signee"):
+        nom = seance.feuille_signee.name
+        try:
+            default_storage.delete(nom)
+        except OSError:
+            logger.exception("conservation projet=%s : feuille d'émargement %s non supprimée, réessayée la nuit prochaine", projet.pk, nom)
+            continue
+        Seance.objects.filter(pk=seance.pk).update(feuille_signee="")
+        comptes["emargements_supprimes"] += 1
 
 
 def _supprimer_anciens(dossier: str, limite: datetime) -> int:

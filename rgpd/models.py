@@ -95,6 +95,7 @@ class PurgeConservation(ProjetScopedMixin):
     imports_supprimes = models.PositiveIntegerField("fichiers d'import supprimés", default=0)
     historique_supprime = models.PositiveIntegerField("lignes d'historique supprimées", default=0)
     journal_supprime = models.PositiveIntegerField("lignes du journal des accès supprimées", default=0)
+    emargements_supprimes = models.PositiveIntegerField("feuilles d'émargement signées supprimées", default=0)
 
     objects = AdministrateursQuerySet.as_manager()
 
@@ -106,6 +107,7 @@ class PurgeConservation(ProjetScopedMixin):
         "imports_supprimes",
         "historique_supprime",
         "journal_supprime",
+        "emargements_supprimes",
     )
 
     class Meta:

@@ -204,3 +204,93 @@ def test_a_bilan_whose_file_was_deleted_says_so(login):
     assert "Fichier supprimé à la fin de sa durée de conservation." in page
     assert reverse("bilan_telecharger", kwargs={"projet_id": projet.pk, "pk": bilan.pk}) not in page
     assert client.get(reverse("bilan_telecharger", kwargs={"projet_id": projet.pk, "pk": bilan.pk})).status_code == 404
+
+
+def _seance_signee(projet, jour, nom):
+    seance = f.SeanceFactory(session__projet=projet, session__date_debut=jour, session__date_fin=jour, date=jour)
+    seance.feuille_signee.save(nom, ContentFile(b"%PDF-1.4 feuille signee"), save=True)
+    return seance
+
+
+def test_signed_attendance_sheets_kept_10_years_after_the_seance_then_deleted(login):
+    """Proof of attendance for the fundings: an anonymised learner does not take the sheet away
+    (it bears the whole group's signatures); ten years after the séance, the file goes, the
+    séance and its attendance rows stay."""
+    projet = f.ProjetFactory()
+    ancienne = _seance_signee(projet, date(2015, 3, 2), "ancienne.pdf")
+    recente = _seance_signee(projet, date(2020, 3, 2), "recente.pdf")
+    presence = f.PresenceFactory(seance=ancienne)
+    chemin_ancien, chemin_recent = ancienne.feuille_signee.name, recente.feuille_signee.name
+
+    # the day before the tenth anniversary: nothing
+    _run(date(2025, 3, 1))
+    assert not PurgeConservation.objects.filter(emargements_supprimes__gt=0).exists()
+    assert default_storage.exists(chemin_ancien)
+
+    _run(date(2025, 3, 3))
+    purge = PurgeConservation.objects.get(emargements_supprimes__gt=0)
+    assert purge.emargements_supprimes == 1
+    ancienne.refresh_from_db()
+    recente.refresh_from_db()
+    assert not ancienne.feuille_signee and not default_storage.exists(chemin_ancien)
+    assert recente.feuille_signee.name == chemin_recent and default_storage.exists(chemin_recent)
+    presence.refresh_from_db()  # the attendance stays: the hours it gave are still counted
+    assert presence.seance_id == ancienne.pk
+
+    _run(date(2025, 3, 3))  # idempotent
+    assert PurgeConservation.objects.filter(emargements_supprimes__gt=0).count() == 1
+
+
+def test_a_project_sets_how_long_it_keeps_the_sheets(login):
+    """Five years for a funding agreement that asks for five: the setting is on the project's
+    page, and a value below one year is refused with a French message."""
+    coordination = f.AdhesionFactory(administrateur=True)
+    projet = coordination.projet
+    seance = _seance_signee(projet, date(2019, 6, 3), "cinq-ans.pdf")
+    client = login(coordination.user)
+    url = reverse("projet_modifier", args=[projet.pk])
+    page = client.get(url).content.decode()
+    assert "feuilles d&#x27;émargement signées" in page or "feuilles d'émargement signées" in page
+    donnees = {
+        "nom": projet.nom,
+        "territoire": projet.territoire,
+        "date_debut": projet.date_debut.isoformat(),
+        "taux_horaire_benevolat": "15,00",
+        "conservation_inactivite_mois": 24,
+        "conservation_fichiers_jours": 30,
+        "conservation_emargements_ans": 0,
+    }
+    reponse = client.post(url, donnees)
+    assert reponse.status_code == 200
+    assert "supérieure ou égale à 1" in reponse.content.decode()
+    projet.refresh_from_db()
+    assert projet.conservation_emargements_ans == 10
+    assert client.post(url, {**donnees, "conservation_emargements_ans": 5}).status_code == 302
+    projet.refresh_from_db()
+    assert projet.conservation_emargements_ans == 5
+
+    _run(date(2024, 6, 4))
+    seance.refresh_from_db()
+    assert not seance.feuille_signee
+
+
+def test_a_sheet_that_cannot_be_deleted_is_kept_on_record_and_retried(monkeypatch, caplog):
+    """A disk error on deletion: the séance keeps its reference (the file is not forgotten on the
+    disk), the error is logged in French, the next night deletes it."""
+    projet = f.ProjetFactory()
+    seance = _seance_signee(projet, date(2010, 1, 4), "disque.pdf")
+    chemin = seance.feuille_signee.name
+    from django.core.files.storage import FileSystemStorage
+
+    def panne(self, nom):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "delete", panne)
+    _run(date(2025, 1, 5))
+    seance.refresh_from_db()
+    assert seance.feuille_signee.name == chemin and default_storage.exists(chemin)
+    assert "non supprimée, réessayée la nuit prochaine" in caplog.text
+    monkeypatch.undo()
+    _run(date(2025, 1, 6))
+    seance.refresh_from_db()
+    assert not seance.feuille_signee and not default_storage.exists(chemin)
