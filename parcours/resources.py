@@ -21,8 +21,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from conciergerie.formats import date_longue
+from conciergerie.formats import heures as formater_heures
 from conciergerie.imports import (
     BooleenFrWidget,
     ChiffresWidget,
@@ -47,6 +49,7 @@ from .models import (
     Parcours,
     PorteeConsentement,
     ResultatSortie,
+    Seance,
     Sexe,
     Situation,
     Sortie,
@@ -484,11 +487,39 @@ class EtapeResource(SuiteParcoursMixin, ProjetResource):
         super().__init__(**kwargs)
         self._init_suite()
         self._index_apprenants = None
+        self._heures_emargees = None
 
     def existants(self):
         if self._existants is None:
             self._existants = list(Etape.objects.visible_to(self.user, projet=self.projet).select_related("parcours__apprenant"))
         return self._existants
+
+    def heures_emargees(self) -> dict[int, tuple[Decimal, str]]:
+        """The steps whose hours come from attendance (in a session that has séances:
+        parcours/services_seances.py), with those hours and the session's title: one query."""
+        if self._heures_emargees is None:
+            self._heures_emargees = {
+                pk: (heures, intitule)
+                for pk, heures, intitule in Etape.objects.visible_to(self.user, projet=self.projet)
+                .filter(Exists(Seance.objects.filter(session_id=OuterRef("session_id"))))
+                .values_list("pk", "heures_realisees", "session__intitule")
+            }
+        return self._heures_emargees
+
+    def _verifier_heures_emargees(self, etape) -> None:
+        """A row may not type the hours of a step that takes them from attendance: they would be
+        overwritten at the next attendance, or contradict it."""
+        emargee = self.heures_emargees().get(etape.pk) if etape.pk is not None else None
+        if emargee is None:
+            return
+        h, intitule = emargee
+        if etape.heures_realisees is not None and Decimal(etape.heures_realisees) != h:
+            self.erreur_ligne(
+                "heures_realisees",
+                f"Heures réalisées : cette étape est dans la session « {intitule} », qui a des séances ; ses heures "
+                f"viennent de l'émargement ({formater_heures(h)}). Laissez la colonne vide ou saisissez les présences "
+                "dans l'application.",
+            )
 
     def cles_instance(self, etape):
         parcours = etape.parcours
@@ -537,6 +568,7 @@ class EtapeResource(SuiteParcoursMixin, ProjetResource):
         if etape.pk is None:
             etape.parcours = parcours
             self._a_ecrire = True
+        self._verifier_heures_emargees(etape)
         if etape.date_debut is not None and etape.date_debut < parcours.date_debut:
             self.erreur_ligne("date_debut", "L'étape commence avant le début du parcours.")
         self.planifier_sortie(parcours, getattr(etape, "sortie_date", None), getattr(etape, "sortie_resultat", None))

@@ -307,3 +307,57 @@ def test_les_statuts_des_groupes_et_le_sexe_s_importent(ctx):
     assert sexes == {"G-1": "femme", "G-2": "homme", "G-3": "non_renseigne", "G-4": "non_renseigne"}
     refus = _importer(ctx, csv_bytes(entetes, [["G-5", "A", "B", "Autre chose", "Salarié"]]), type="apprenants")
     assert not refus.valide
+
+
+def test_le_fichier_ne_remplace_pas_les_heures_d_une_etape_qui_viennent_de_l_emargement(ctx):
+    """Issue 17: a step in a session that has séances takes its hours from attendance. A paths
+    file that types other hours for it is refused on that row, in French, and nothing is written;
+    the same file with the column empty (or equal) imports its other columns."""
+    from parcours.models import Presence, StatutPresence
+    from parcours.services_seances import synchroniser_heures
+
+    projet, ecole = ctx["projet"], ctx["ecole"]
+    apprenant = Apprenant.objects.get(reference="APP-1")
+    parcours = f.ParcoursFactory(apprenant=apprenant, intitule="Remobilisation", date_debut=date(2025, 1, 6))
+    session = f.SessionFormationFactory(
+        projet=projet, organisation=ecole, intitule="Atelier numérique", date_debut=date(2025, 3, 3), date_fin=date(2025, 3, 31)
+    )
+    etape = f.EtapeFactory(
+        parcours=parcours, organisation=ecole, session=session, type="remobilisation", date_debut=date(2025, 3, 3), heures_prevues=14
+    )
+    for jour in (3, 10):
+        seance = f.SeanceFactory(session=session, date=date(2025, 3, jour))  # 3,5 h each
+        Presence.objects.create(projet=projet, seance=seance, apprenant=apprenant, statut=StatutPresence.PRESENT, heures=seance.duree)
+    synchroniser_heures(session=session)
+    etape.refresh_from_db()
+    assert etape.heures_realisees == 7
+
+    def ligne(heures, statut="En cours"):
+        return [
+            "APP-1",
+            "Remobilisation",
+            "06/01/2025",
+            "Remobilisation",
+            "École de la deuxième chance",
+            "03/03/2025",
+            "",
+            "14",
+            heures,
+            statut,
+            "",
+            "",
+        ]
+
+    avant = _etat(projet)
+    refus = _importer(ctx, csv_bytes(ENTETES_PARCOURS, [ligne("20", "Terminée")]), confirmer=True)
+    assert not refus.confirme
+    (erreur,) = refus.erreurs
+    assert (erreur.ligne, erreur.colonne) == (2, "Heures réalisées")
+    assert "session « Atelier numérique », qui a des séances" in erreur.message and "7\u00a0h" in erreur.message
+    assert _etat(projet) == avant
+
+    for heures in ("", "7"):
+        resultat = _importer(ctx, csv_bytes(ENTETES_PARCOURS, [ligne(heures, "Terminée")]), confirmer=True)
+        assert resultat.confirme, resultat.erreurs
+        etape.refresh_from_db()
+        assert (etape.statut, etape.heures_realisees) == ("terminee", 7)
