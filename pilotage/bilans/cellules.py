@@ -89,22 +89,39 @@ class Colonne:
     largeur: int = 16
 
 
+#: Excel's rows per sheet (1 048 576), the header included: a sheet with more rows would not open
+LIGNES_PAR_FEUILLE = 1_048_575
+#: Excel's length of a sheet's name
+TITRE_MAX = 31
+
+
 class Feuille:
-    """One sheet: a header row (frozen, with filters), then typed rows."""
+    """One sheet: a header row (frozen, with filters), then typed rows. A table longer than
+    Excel's limit goes on in continuation sheets, « <titre> (2) », « (3) »…, each with its header
+    and filters (a national bilan's *Séances et présences* holds millions of rows)."""
 
     def __init__(self, classeur: Workbook, titre: str, colonnes: list[Colonne]):
-        self.ws = classeur.create_sheet(titre)
+        self.classeur, self.titre = classeur, titre
         self.colonnes = colonnes
-        for i, colonne in enumerate(colonnes, start=1):
+        self.lignes = 0  # every row written, over the continuation sheets
+        self.feuilles = 0
+        self._ouvrir()
+
+    def _ouvrir(self) -> None:
+        self.feuilles += 1
+        suffixe = f" ({self.feuilles})" if self.feuilles > 1 else ""
+        titre = self.titre[: TITRE_MAX - len(suffixe)] + suffixe
+        self.ws = self.classeur.create_sheet(titre)
+        self.lignes_feuille = 0
+        for i, colonne in enumerate(self.colonnes, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = colonne.largeur
         self.ws.freeze_panes = "A2"
-        self.lignes = 0
-        self.ws.append([self._cellule(c.titre, ENTETE) for c in colonnes])
+        self.ws.append([self._cellule(c.titre, ENTETE) for c in self.colonnes])
         # per column: None for text (plain values), else its styled cell, reused by every row
-        self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in colonnes]
+        self._gabarits = [None if c.type == TEXTE else self._cellule(None, c.type, styler=True) for c in self.colonnes]
         # hours and rates: a second cell for whole values ("7 h", not "7,0 h")
         self._gabarits_entiers = [
-            self._cellule(None, c.type, styler=True, style=f"bilan_{c.type}_entier") if c.type in ENTIERS else None for c in colonnes
+            self._cellule(None, c.type, styler=True, style=f"bilan_{c.type}_entier") if c.type in ENTIERS else None for c in self.colonnes
         ]
 
     def _cellule(self, valeur, type_: str, *, styler: bool = False, style: str | None = None):
@@ -118,11 +135,15 @@ class Feuille:
 
     def ajouter(self, valeurs: Iterable, types: Iterable[str] | None = None) -> None:
         """One row; ``types`` overrides the columns' cell types (a sheet of mixed figures)."""
+        if self.lignes_feuille == LIGNES_PAR_FEUILLE:
+            self._filtres()
+            self._ouvrir()
         if types is not None:
             self.ws.append([self._cellule(v, t) for v, t in zip(valeurs, types, strict=True)])
         else:
             self.ws.append(self._rangee(valeurs))
         self.lignes += 1
+        self.lignes_feuille += 1
 
     def _rangee(self, valeurs: Iterable) -> list:
         """A table row, fast: texts as plain values, the other cells through their column's
@@ -143,9 +164,13 @@ class Feuille:
                 rangee.append(gabarit)
         return rangee
 
+    def _filtres(self) -> None:
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.colonnes))}{self.lignes_feuille + 1}"
+
     def fermer(self) -> None:
-        """The filters cover the header and every row written."""
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.colonnes))}{self.lignes + 1}"
+        """The filters cover the header and every row written (of the last sheet; the others
+        got theirs when they were full)."""
+        self._filtres()
 
 
 def _valeur(valeur):
