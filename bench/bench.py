@@ -642,9 +642,14 @@ def excel(ctx, args) -> list[Mesure]:
     cible = "≤ 10 s, pic ≤ 250 Mo, ≤ 1,5 × plancher"
     resultats = []
     for nom, mode, cible_ in (
-        (f"Bilan Excel du plus gros projet ({grand.n} apprenants, 9 feuilles)", "projet", ""),
+        (f"Bilan Excel du plus gros projet ({grand.n} apprenants, toutes les feuilles)", "projet", ""),
         (f"Bilan Excel de synthèse des {len(projets)} projets (agrégats, une ligne par projet)", "synthese", ""),
-        (f"Bilan Excel détaillé des {len(projets)} projets ({Apprenant.objects.count()} apprenants, 9 feuilles)", "tous", cible),
+        (
+            f"Bilan Excel détaillé des {len(projets)} projets ({Apprenant.objects.count()} apprenants, toutes les feuilles, "
+            "une ligne par séance)",
+            "tous",
+            cible,
+        ),
     ):
         print(f"{nom}…")
         r, b = _enfant(mode, args.n_excel, entrees[mode]), _enfant(f"nu-{mode}", args.n_excel, entrees[mode])

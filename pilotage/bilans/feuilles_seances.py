@@ -3,20 +3,33 @@ participant whose attendance was taken — session, site, phase, date, times, du
 learner (their reference; their name too in a bilan with personal data), présent / absent /
 excusé and the hours. The bilan is the coordinators' and administrators' (``peut_generer``);
 funders never get it (their roll-up, ``ecrire_bilan_synthese``, holds aggregates only). Rows
-are read in chunks, in one query whatever their number."""
+are read in chunks, in one query whatever their number.
+
+A bilan of several projects (an administrator of each) has one row per séance instead, with its
+counts of présents, absents and excusés and the hours of presence: the programme's 2,6 million
+attendance rows would make a sheet nobody reads (and two Excel sheets' worth), while its 300 000
+séances say what such a reader asks — which séances were held, and how well attended."""
 
 from __future__ import annotations
 
-from parcours.models_seances import Presence, StatutPresence
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from parcours.models_seances import Presence, Seance, StatutPresence
 
 from ..indicateurs import Periode
-from .cellules import DATE, NOMBRE, Colonne, Feuille
+from .cellules import DATE, ENTIER, NOMBRE, Colonne, Feuille
 from .perimetre import Perimetre
 
 TITRE = "Séances et présences"
 
 
 def _feuille_seances(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
+    if perimetre.plusieurs:
+        _feuille_seances_resumees(classeur, perimetre, periode)
+        return
     colonnes = [
         *perimetre.colonnes(),
         Colonne("Session", largeur=30),
@@ -73,6 +86,65 @@ def _feuille_seances(classeur, perimetre: Perimetre, periode: Periode, personnel
                 *personne,
                 statuts.get(statut, statut),
                 heures,
+            )
+        )
+    feuille.fermer()
+
+
+def _feuille_seances_resumees(classeur, perimetre: Perimetre, periode: Periode) -> None:
+    """Several projects: one row per séance of the period, its attendance counted."""
+    colonnes = [
+        *perimetre.colonnes(),
+        Colonne("Session", largeur=30),
+        Colonne("Organisme", largeur=26),
+        Colonne("Lieu", largeur=24),
+        Colonne("Phase", largeur=18),
+        Colonne("Date", DATE, 12),
+        Colonne("Début", largeur=8),
+        Colonne("Fin", largeur=8),
+        Colonne("Durée (h)", NOMBRE, 10),
+        Colonne("Présents", ENTIER, 10),
+        Colonne("Absents", ENTIER, 10),
+        Colonne("Excusés", ENTIER, 10),
+        Colonne("Heures de présence", NOMBRE, 12),
+    ]
+    feuille = Feuille(classeur, TITRE, colonnes)
+    seances = Seance.objects.filter(date__range=(periode.debut, periode.fin)).annotate(
+        presents=Count("presences", filter=Q(presences__statut=StatutPresence.PRESENT)),
+        absents=Count("presences", filter=Q(presences__statut=StatutPresence.ABSENT)),
+        excuses=Count("presences", filter=Q(presences__statut=StatutPresence.EXCUSE)),
+        heures_presence=Coalesce(Sum("presences__heures"), Decimal(0)),
+    )
+    champs = [
+        "session__intitule",
+        "session__organisation__nom",
+        "session__commune",
+        "session__a_distance",
+        "phase__nom",
+        "date",
+        "heure_debut",
+        "heure_fin",
+        "duree",
+        "presents",
+        "absents",
+        "excuses",
+        "heures_presence",
+    ]
+    for row in perimetre.lignes(seances, champs, ["date", "heure_debut", "pk"]):
+        session, organisme, commune, a_distance, phase, jour, debut, fin, duree, *comptes = row[1:]
+        lieu = ", ".join(p for p in (commune, "à distance" if a_distance else "") if p)
+        feuille.ajouter(
+            (
+                row[0],
+                session,
+                organisme,
+                lieu,
+                phase or "",
+                jour,
+                f"{debut:%H:%M}" if debut else "",
+                f"{fin:%H:%M}" if fin else "",
+                duree,
+                *comptes,
             )
         )
     feuille.fermer()

@@ -1157,3 +1157,33 @@ def test_la_feuille_des_seances_et_presences(db, tmp_path):
     bilans.ecrire_bilan_projet(projet=presence.projet, periode=periode, fichier=nominatif, donnees_personnelles=True)
     entete = [c.value for c in classeur(nominatif.read_bytes())["Séances et présences"][1]]
     assert "Nom" in entete and "Prénom" in entete
+
+
+def test_plusieurs_projets_une_ligne_par_seance_avec_ses_presences_comptees(db, tmp_path):
+    """Several projects: one row per séance (the programme's millions of attendance rows would
+    fill two Excel sheets nobody reads), its présents, absents, excusés and hours of presence."""
+    presence = f.PresenceFactory(seance__session__commune="Aurillac", statut="present")
+    seance = presence.seance
+    f.PresenceFactory(seance=seance, statut="present")
+    f.PresenceFactory(seance=seance, statut="absent", heures=0)
+    f.PresenceFactory(seance=seance, statut="excuse", heures=0)
+    vide = f.SeanceFactory(session=seance.session, date=seance.date, heure_debut=None, heure_fin=None)  # no attendance yet
+    autre = f.PresenceFactory(seance__session__intitule="Atelier CV", statut="present", heures=Decimal("2"))
+    periode = Periode(D(2025, 1, 1), D(2025, 12, 31))
+    chemin = tmp_path / "bilan.xlsx"
+    bilans.ecrire_bilan(projets=[presence.projet, autre.projet], periode=periode, fichier=chemin)
+    feuille = classeur(chemin.read_bytes())["Séances et présences"]
+    entete = [c.value for c in feuille[1]]
+    assert entete[0] == "Projet" and "Apprenant (référence)" not in entete
+    lignes = {
+        (li[0], li[entete.index("Session")], li[entete.index("Début")]): li
+        for li in ([c.value for c in row] for row in feuille.iter_rows(min_row=2))
+    }
+    assert len(lignes) == 3
+    comptes = ("Présents", "Absents", "Excusés", "Heures de présence")
+    ligne = lignes[(presence.projet.nom, seance.session.intitule, "09:00")]
+    assert ligne[entete.index("Lieu")] == "Aurillac"
+    assert tuple(ligne[entete.index(c)] for c in comptes) == (2, 1, 1, 7)
+    assert tuple(lignes[(presence.projet.nom, seance.session.intitule, None)][entete.index(c)] for c in comptes) == (0, 0, 0, 0)
+    assert tuple(lignes[(autre.projet.nom, "Atelier CV", "09:00")][entete.index(c)] for c in comptes) == (1, 0, 0, 2)
+    assert vide.pk
