@@ -358,9 +358,17 @@ class Eligibilite:
     derogations: int
 
 
+#: fundings read per query by ``eligibilites`` (four aggregates each)
+ELIGIBILITES_PAR_REQUETE = 12
+
+
 def eligibilites(financements: Iterable) -> list[Eligibilite]:
-    """The eligibility of each funding, in two queries whatever their number (their overrides;
-    the steps of their projects within the span of their periods, summed here per funding)."""
+    """The eligibility of each funding: its overrides in one query, then its figures counted by
+    the database — four conditional aggregates per funding over the steps of its project that
+    overlap its period, twelve fundings per query (a project has a few: one query, whatever the
+    number of learners)."""
+    from django.db.models import Count, Q, Sum
+
     from parcours.models import Etape
 
     from .models import DerogationEligibilite
@@ -373,39 +381,38 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
         "financement_id", "apprenant_id", "eligible"
     ):
         derogations[financement_id][apprenant_id] = eligible
-    par_projet = defaultdict(list)
-    for f in financements:
-        par_projet[f.projet_id].append(f)
-    # per funding: learner -> [status, hours]
-    heures: dict[int, dict[int, list]] = {f.pk: {} for f in financements}
-    etapes = (
-        Etape.objects.filter(
-            projet_id__in=list(par_projet),
-            parcours__projet_id__in=list(par_projet),
-            date_debut__lte=max(f.date_fin for f in financements),
+    figures: dict[int, dict[str, object]] = {}
+    for i in range(0, len(financements), ELIGIBILITES_PAR_REQUETE):
+        lot = financements[i : i + ELIGIBILITES_PAR_REQUETE]
+        agregats = {}
+        for f in lot:
+            # the steps of its project overlapping its period
+            etapes = Q(projet_id=f.projet_id, date_debut__lte=f.date_fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=f.date_debut))
+            decisions = derogations.get(f.pk, {})
+            oui = [a for a, e in decisions.items() if e]
+            non = [a for a, e in decisions.items() if not e]
+            eligible = ~Q(parcours__apprenant__situation_entree__in=list(f.statuts_exclus or []))
+            if non:
+                eligible &= ~Q(parcours__apprenant_id__in=non)
+            if oui:
+                eligible |= Q(parcours__apprenant_id__in=oui)
+            agregats |= {
+                f"p{f.pk}": Count("parcours__apprenant_id", distinct=True, filter=etapes),
+                f"e{f.pk}": Count("parcours__apprenant_id", distinct=True, filter=etapes & eligible),
+                f"h{f.pk}": Sum("heures_realisees", filter=etapes, default=Decimal(0)),
+                f"he{f.pk}": Sum("heures_realisees", filter=etapes & eligible, default=Decimal(0)),
+            }
+        lus = Etape.objects.filter(projet_id__in={f.projet_id for f in lot}).aggregate(**agregats)
+        for f in lot:
+            figures[f.pk] = {c: lus[f"{c}{f.pk}"] for c in ("p", "e", "h", "he")}
+    return [
+        Eligibilite(
+            f,
+            figures[f.pk]["p"],
+            figures[f.pk]["e"],
+            Decimal(figures[f.pk]["h"]),
+            Decimal(figures[f.pk]["he"]),
+            len(derogations.get(f.pk, {})),
         )
-        .exclude(date_fin__lt=min(f.date_debut for f in financements))
-        .values_list(
-            "projet_id", "parcours__apprenant_id", "parcours__apprenant__situation_entree", "date_debut", "date_fin", "heures_realisees"
-        )
-        .order_by()
-    )
-    for projet_id, apprenant_id, situation, debut, fin, h in etapes.iterator(chunk_size=2000):
-        for f in par_projet[projet_id]:
-            if debut <= f.date_fin and (fin is None or fin >= f.date_debut):
-                ligne = heures[f.pk].setdefault(apprenant_id, [situation, Decimal(0)])
-                ligne[1] += h or 0
-    resultat = []
-    for f in financements:
-        exclus = set(f.statuts_exclus or [])
-        decisions = derogations.get(f.pk, {})
-        participants = eligibles = 0
-        total = total_eligibles = Decimal(0)
-        for apprenant_id, (situation, h) in heures[f.pk].items():
-            participants += 1
-            total += h
-            if decisions.get(apprenant_id, situation not in exclus):
-                eligibles += 1
-                total_eligibles += h
-        resultat.append(Eligibilite(f, participants, eligibles, total, total_eligibles, len(decisions)))
-    return resultat
+        for f in financements
+    ]

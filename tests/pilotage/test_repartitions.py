@@ -72,6 +72,49 @@ def test_an_override_can_also_exclude(groupe):
     assert (e.eligibles, e.heures_eligibles) == (5, Decimal("70"))
 
 
+def test_eligibility_of_many_fundings_counted_by_the_database_as_a_reader_counts_it(groupe, django_assert_num_queries):
+    """Thirteen fundings of two projects (two queries of fundings: twelve each), with and without
+    excluded statuses, periods cutting the steps, overrides both ways: each figure equals the
+    count made one learner at a time; a learner with two steps is one participant, their hours
+    summed."""
+    from parcours.models import Etape
+
+    p, apprenants = groupe["projet"], groupe["apprenants"]
+    f.EtapeFactory(parcours=apprenants[0].parcours.get(), date_debut=D(2025, 9, 1), heures_realisees=Decimal("3.5"))
+    autre = f.ProjetFactory()
+    for statut in (Situation.AGENT_PUBLIC, Situation.SALARIE):
+        a = f.ApprenantFactory(projet=autre, situation_entree=statut)
+        f.EtapeFactory(parcours=f.ParcoursFactory(apprenant=a), date_debut=D(2025, 6, 1), heures_realisees=Decimal("7"))
+    financements = [groupe["feader"]]
+    for n in range(12):
+        financements.append(
+            f.FinancementFactory(
+                projet=p if n % 3 else autre,
+                date_debut=D(2025, 1 + n % 6, 1),
+                date_fin=D(2025, 12, 31),
+                statuts_exclus=[] if n % 2 else [Situation.AGENT_PUBLIC, Situation.CHEF_ENTREPRISE],
+            )
+        )
+    f.DerogationEligibiliteFactory(financement=financements[2], apprenant=apprenants[1], eligible=False, motif="Hors territoire")
+    f.DerogationEligibiliteFactory(financement=financements[3], apprenant=apprenants[0], eligible=True, motif="Auditeur libre")
+
+    def a_la_main(fin):
+        par_apprenant = {}
+        for etape in Etape.objects.filter(projet=fin.projet).select_related("parcours__apprenant"):
+            if etape.date_debut <= fin.date_fin and (etape.date_fin is None or etape.date_fin >= fin.date_debut):
+                a = etape.parcours.apprenant
+                par_apprenant.setdefault(a, Decimal(0))
+                par_apprenant[a] += etape.heures_realisees
+        decisions = {d.apprenant_id: d.eligible for d in fin.derogations.all()}
+        eligibles = {a: h for a, h in par_apprenant.items() if decisions.get(a.pk, a.situation_entree not in fin.statuts_exclus)}
+        return len(par_apprenant), len(eligibles), sum(par_apprenant.values()), sum(eligibles.values())
+
+    with django_assert_num_queries(3):
+        lues = eligibilites(financements)
+    assert [(e.participants, e.eligibles, e.heures, e.heures_eligibles) for e in lues] == [a_la_main(x) for x in financements]
+    assert lues[0].participants == 7 and lues[0].heures == Decimal("101.5")
+
+
 def test_funding_page_shows_eligible_participants_and_hours(groupe, login):
     p = groupe["projet"]
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
@@ -268,6 +311,27 @@ def test_age_band_at_entry(db):
     f.ApprenantFactory(projet=p, date_naissance=D(1999, 3, 10), date_entree=D(2025, 3, 10))
     ages = {li.cle: li.effectif.valeur for li in calculer([p], PERIODE).profil.tranches_age}
     assert (ages["moins_26"], ages["de_26_44"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("naissance", "entree", "tranche"),
+    [
+        (D(1999, 12, 31), D(2025, 1, 1), "moins_26"),  # 25 the next day of their birthday year
+        (D(1980, 3, 11), D(2025, 3, 10), "de_26_44"),  # 44, the day before their 45th birthday
+        (D(1980, 3, 10), D(2025, 3, 10), "de_45_54"),  # 45 on the day
+        (D(2000, 2, 29), D(2025, 2, 28), "moins_26"),  # born on 29 February: not 25 yet on the 28th…
+        (D(1999, 2, 28), D(2025, 2, 28), "de_26_44"),
+        (D(1970, 2, 28), D(2025, 3, 1), "plus_55"),
+        (D(1970, 3, 2), D(2025, 3, 1), "de_45_54"),
+        (None, D(2025, 3, 1), "inconnu"),  # no birth date: « Âge non renseigné »
+        (D(2026, 1, 1), D(2025, 3, 1), "inconnu"),  # born after entering (a typing error): no band
+    ],
+)
+def test_age_band_at_entry_on_its_edges(db, naissance, entree, tranche):
+    p = f.ProjetFactory()
+    f.ApprenantFactory(projet=p, date_naissance=naissance, date_entree=entree)
+    ages = {li.cle: li.effectif.valeur for li in calculer([p], PERIODE).profil.tranches_age}
+    assert ages == {cle: int(cle == tranche) for cle in ages}
 
 
 def test_training_hours_counted_on_the_training_steps(db):
