@@ -25,35 +25,52 @@ from .perimetre import Perimetre
 
 TITRE = "Séances et présences"
 
+#: the séance's columns, and the fields they are read from (from a séance: without « seance__ »)
+COLONNES_SEANCE = [
+    Colonne("Session", largeur=30),
+    Colonne("Organisme", largeur=26),
+    Colonne("Lieu", largeur=24),
+    Colonne("Phase", largeur=18),
+    Colonne("Date", DATE, 12),
+    Colonne("Début", largeur=8),
+    Colonne("Fin", largeur=8),
+    Colonne("Durée (h)", NOMBRE, 10),
+]
+CHAMPS_SEANCE = [
+    "session__intitule",
+    "session__organisation__nom",
+    "session__commune",
+    "session__a_distance",
+    "phase__nom",
+    "date",
+    "heure_debut",
+    "heure_fin",
+    "duree",
+]
+
+
+def _seance(valeurs) -> tuple:
+    """The séance's cells, from the values of ``CHAMPS_SEANCE``."""
+    session, organisme, commune, a_distance, phase, jour, debut, fin, duree = valeurs
+    lieu = ", ".join(p for p in (commune, "à distance" if a_distance else "") if p)
+    return (
+        session,
+        organisme,
+        lieu,
+        phase or "",
+        jour,
+        f"{debut:%H:%M}" if debut else "",
+        f"{fin:%H:%M}" if fin else "",
+        duree,
+    )
+
 
 def _feuille_seances(classeur, perimetre: Perimetre, periode: Periode, personnelles: bool) -> None:
     if perimetre.plusieurs:
         _feuille_seances_resumees(classeur, perimetre, periode)
         return
-    colonnes = [
-        *perimetre.colonnes(),
-        Colonne("Session", largeur=30),
-        Colonne("Organisme", largeur=26),
-        Colonne("Lieu", largeur=24),
-        Colonne("Phase", largeur=18),
-        Colonne("Date", DATE, 12),
-        Colonne("Début", largeur=8),
-        Colonne("Fin", largeur=8),
-        Colonne("Durée (h)", NOMBRE, 10),
-        Colonne("Apprenant (référence)", largeur=14),
-    ]
-    champs = [
-        "seance__session__intitule",
-        "seance__session__organisation__nom",
-        "seance__session__commune",
-        "seance__session__a_distance",
-        "seance__phase__nom",
-        "seance__date",
-        "seance__heure_debut",
-        "seance__heure_fin",
-        "seance__duree",
-        "apprenant__reference",
-    ]
+    colonnes = [*perimetre.colonnes(), *COLONNES_SEANCE, Colonne("Apprenant (référence)", largeur=14)]
+    champs = [*(f"seance__{c}" for c in CHAMPS_SEANCE), "apprenant__reference"]
     if personnelles:
         colonnes += [Colonne("Nom", largeur=18), Colonne("Prénom", largeur=16)]
         champs += ["apprenant__nom", "apprenant__prenom"]
@@ -67,27 +84,10 @@ def _feuille_seances(classeur, perimetre: Perimetre, periode: Periode, personnel
         ["seance__date", "seance__heure_debut", "seance_id", "apprenant__reference", "pk"],
     )
     k = int(perimetre.plusieurs)
+    n = k + len(CHAMPS_SEANCE)
     for row in lignes:
-        session, organisme, commune, a_distance, phase, jour, debut, fin, duree, reference, *reste = row[k:]
-        lieu = ", ".join(p for p in (commune, "à distance" if a_distance else "") if p)
-        *personne, statut, heures = reste
-        feuille.ajouter(
-            (
-                *row[:k],
-                session,
-                organisme,
-                lieu,
-                phase or "",
-                jour,
-                f"{debut:%H:%M}" if debut else "",
-                f"{fin:%H:%M}" if fin else "",
-                duree,
-                reference,
-                *personne,
-                statuts.get(statut, statut),
-                heures,
-            )
-        )
+        *personne, statut, heures = row[n:]
+        feuille.ajouter((*row[:k], *_seance(row[k:n]), *personne, statuts.get(statut, statut), heures))
     feuille.fermer()
 
 
@@ -95,14 +95,7 @@ def _feuille_seances_resumees(classeur, perimetre: Perimetre, periode: Periode) 
     """Several projects: one row per séance of the period, its attendance counted."""
     colonnes = [
         *perimetre.colonnes(),
-        Colonne("Session", largeur=30),
-        Colonne("Organisme", largeur=26),
-        Colonne("Lieu", largeur=24),
-        Colonne("Phase", largeur=18),
-        Colonne("Date", DATE, 12),
-        Colonne("Début", largeur=8),
-        Colonne("Fin", largeur=8),
-        Colonne("Durée (h)", NOMBRE, 10),
+        *COLONNES_SEANCE,
         Colonne("Présents", ENTIER, 10),
         Colonne("Absents", ENTIER, 10),
         Colonne("Excusés", ENTIER, 10),
@@ -115,36 +108,8 @@ def _feuille_seances_resumees(classeur, perimetre: Perimetre, periode: Periode) 
         excuses=Count("presences", filter=Q(presences__statut=StatutPresence.EXCUSE)),
         heures_presence=Coalesce(Sum("presences__heures"), Decimal(0)),
     )
-    champs = [
-        "session__intitule",
-        "session__organisation__nom",
-        "session__commune",
-        "session__a_distance",
-        "phase__nom",
-        "date",
-        "heure_debut",
-        "heure_fin",
-        "duree",
-        "presents",
-        "absents",
-        "excuses",
-        "heures_presence",
-    ]
+    champs = [*CHAMPS_SEANCE, "presents", "absents", "excuses", "heures_presence"]
+    n = 1 + len(CHAMPS_SEANCE)  # after the project's name
     for row in perimetre.lignes(seances, champs, ["date", "heure_debut", "pk"]):
-        session, organisme, commune, a_distance, phase, jour, debut, fin, duree, *comptes = row[1:]
-        lieu = ", ".join(p for p in (commune, "à distance" if a_distance else "") if p)
-        feuille.ajouter(
-            (
-                row[0],
-                session,
-                organisme,
-                lieu,
-                phase or "",
-                jour,
-                f"{debut:%H:%M}" if debut else "",
-                f"{fin:%H:%M}" if fin else "",
-                duree,
-                *comptes,
-            )
-        )
+        feuille.ajouter((row[0], *_seance(row[1:n]), *row[n:]))
     feuille.fermer()
