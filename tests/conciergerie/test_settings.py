@@ -101,6 +101,19 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     assert "get_random_secret_key" in result.stderr  # says how to make one
 
 
+def test_the_migrations_check_runs_on_a_bare_shell_and_other_commands_say_why_they_refuse(tmp_path):
+    """``makemigrations --check`` reads the models only: without SECRET_KEY nor DEBUG it runs (with
+    a random key of its own), instead of Django's « Models aren't loaded yet »; a command that
+    needs the key is refused with the settings' French message."""
+    verification = run_manage("makemigrations", "--check", "--dry-run", VAR_DIR=str(tmp_path))
+    assert verification.returncode == 0, verification.stderr
+    assert "No changes detected" in verification.stdout
+    refus = run_manage("migrate", VAR_DIR=str(tmp_path))
+    assert refus.returncode == 1
+    assert refus.stderr.startswith("Configuration refusée : SECRET_KEY est obligatoire")
+    assert "AppRegistryNotReady" not in refus.stderr
+
+
 def test_debug_is_off_when_the_variable_is_missing(tmp_path):
     sans_cle = run_manage("check", ALLOWED_HOSTS="x.org", VAR_DIR=str(tmp_path))
     assert sans_cle.returncode != 0
