@@ -21,7 +21,7 @@ def main():
 
         settings.INSTALLED_APPS  # noqa: B018 - loads the settings: their refusal, in French, rather than Django's later « Models aren't loaded yet »
     except ImproperlyConfigured as erreur:
-        sys.exit(f"Configuration refusée : {erreur}")
+        sys.exit(f"ImproperlyConfigured: {erreur}")
     execute_from_command_line(sys.argv)
 
 

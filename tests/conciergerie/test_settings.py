@@ -110,7 +110,7 @@ def test_the_migrations_check_runs_on_a_bare_shell_and_other_commands_say_why_th
     assert "No changes detected" in verification.stdout
     refus = run_manage("migrate", VAR_DIR=str(tmp_path))
     assert refus.returncode == 1
-    assert refus.stderr.startswith("Configuration refusée : SECRET_KEY est obligatoire")
+    assert refus.stderr.startswith("ImproperlyConfigured: SECRET_KEY est obligatoire")
     assert "AppRegistryNotReady" not in refus.stderr
 
 
