@@ -9,6 +9,17 @@ from . import services
 from .models import Depense, DerogationEligibilite, Objectif, TempsBenevole, Versement
 
 
+class RetourAuFinancementMixin:
+    """A row of one funding (a payment, an override): read with its funding, and back to the
+    funding's page once deleted."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("financement")
+
+    def get_success_url(self):
+        return reverse("financement_detail", args=[self.projet.pk, self.objet.financement_id])
+
+
 class DepenseDeleteView(ServiceDeleteView):
     capacite = "finances.modifier"
     modele = Depense
@@ -25,17 +36,11 @@ class DepenseDeleteView(ServiceDeleteView):
         services.supprimer_depense(depense=objet, by=self.request.user)
 
 
-class VersementDeleteView(ServiceDeleteView):
+class VersementDeleteView(RetourAuFinancementMixin, ServiceDeleteView):
     capacite = "finances.modifier"
     modele = Versement
     detail = "versement_update"
     message = "Versement supprimé :"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("financement")
-
-    def get_success_url(self):
-        return reverse("financement_detail", args=[self.projet.pk, self.objet.financement_id])
 
     def supprimer(self, objet):
         services.supprimer_versement(versement=objet, by=self.request.user)
@@ -51,17 +56,11 @@ class TempsBenevoleDeleteView(ServiceDeleteView):
         services.supprimer_temps_benevole(temps=objet, by=self.request.user)
 
 
-class DerogationDeleteView(ServiceDeleteView):
+class DerogationDeleteView(RetourAuFinancementMixin, ServiceDeleteView):
     capacite = "finances.modifier"
     modele = DerogationEligibilite
     detail = "derogation_update"
     message = "Dérogation supprimée :"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("financement")
-
-    def get_success_url(self):
-        return reverse("financement_detail", args=[self.projet.pk, self.objet.financement_id])
 
     def supprimer(self, objet):
         services.supprimer_derogation(derogation=objet, by=self.request.user)
