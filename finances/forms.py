@@ -8,7 +8,17 @@ from conciergerie.forms import DecimauxFrMixin, PeriodeFormMixin, TexteLibreForm
 from parcours.models import Apprenant, SessionFormation, Situation
 from partenaires.models import Organisation
 
-from .models import Depense, DerogationEligibilite, Financement, LigneBudget, Objectif, PartageValeur, TempsBenevole, Versement
+from .models import (
+    MESSAGE_MOTIF,
+    Depense,
+    DerogationEligibilite,
+    Financement,
+    LigneBudget,
+    Objectif,
+    PartageValeur,
+    TempsBenevole,
+    Versement,
+)
 from .validators import valider_justificatif
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -212,7 +222,7 @@ class DerogationEligibiliteForm(TexteLibreFormMixin, ProjetFormMixin, forms.Mode
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["motif"].required = True
-        self.fields["motif"].error_messages["required"] = "Indiquez le motif de la dérogation."
+        self.fields["motif"].error_messages["required"] = MESSAGE_MOTIF
 
 
 class ObjectifForm(TexteLibreFormMixin, DecimauxFrMixin, ProjetFormMixin, forms.ModelForm):

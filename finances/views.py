@@ -88,7 +88,6 @@ class FinancementDetailView(ProjetMixin, DetailView):
         if self.peut("finances.modifier"):
             # eligibility overrides name learners: the conciergerie's own business
             context["derogations"] = self.scoped(DerogationEligibilite).filter(financement=f).select_related("apprenant")
-        if self.peut("finances.modifier"):
             context["temps"] = self.scoped(TempsBenevole).filter(financement=f).select_related("organisation", "financement")[:50]
         return context
 

@@ -16,7 +16,7 @@ def eligibilite_du_financement(context) -> dict:
 
     from .masquage import LEGENDE
     from .repartitions import eligibilite_masquee, progressions
-    from .views_tableau import masquer_pour
+    from .masquage import masquer_pour
 
     financement, adhesion, user = context["financement"], context["adhesion"], context["request"].user
     masquer = masquer_pour(adhesion.role)

@@ -294,11 +294,6 @@ class _AAAAMMJJ(Func):
         return f"CAST(strftime('%%Y%%m%%d', {sql}) AS INTEGER)", params
 
 
-def _anniversaires(champ: str):
-    """A date as the number YYYYMMDD (2006-03-03 → 20060303)."""
-    return _AAAAMMJJ(champ)
-
-
 def _annoter_tranche_age(qs):
     """``qs`` (learners) with ``tranche_age``: the key of their age band (``TRANCHES_AGE``) on
     the day they entered the conciergerie (``date_entree``), NULL without a birth date. Issue 17:
@@ -309,7 +304,7 @@ def _annoter_tranche_age(qs):
     that year — so « aged at least N » is « that difference is at least N × 10 000 ». The band is
     a ``CASE`` the query groups by: PostgreSQL computes it once per learner (as sixteen filtered
     counts with the age written out in each, it took 290 of the national roll-up's 860 ms)."""
-    ecart = _anniversaires("date_entree") - _anniversaires("date_naissance")
+    ecart = _AAAAMMJJ("date_entree") - _AAAAMMJJ("date_naissance")
     quand = [When(Q(date_naissance__isnull=True), then=Value(None))]
     quand.append(When(Q(_ecart__lt=0), then=Value(None)))
     for cle, _, _mini, maxi in TRANCHES_AGE[:-1]:

@@ -1039,3 +1039,16 @@ def masquer_repartitions(
     fixes = {cle: etat_affiche(e) for cle, e in tableau.items()}
     etats = proteger(tout, relations, implicites=implicites, fixes=fixes)
     return {cle: _effectif(Effectif(int(v)), etats[cle]) for cle, v in valeurs.items() if cle not in implicites}
+
+
+def masquer_pour(role: str) -> bool:
+    """Figures are masked below 5 people for whoever may not see personal data."""
+    from conciergerie.roles import peut
+
+    return not peut(role, "apprenants.voir")
+
+
+def etat_isole(*comptes: int | None) -> str:
+    """The state of a figure no other figure of the page adds up to (a count of people, or a
+    rate with its numerator and denominator): hidden when one of them is 1 to 4."""
+    return PRIMAIRE if any(n is not None and _secret(n, True) for n in comptes) else VISIBLE

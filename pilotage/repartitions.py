@@ -54,7 +54,7 @@ from parcours.models import (
 from partenaires.models import Organisation
 
 from . import masquage
-from .indicateurs import TYPES_FORMATION, Indicateurs, Periode, tableaux_masques
+from .indicateurs import TYPES_FORMATION, Indicateurs, Periode, _ids, tableaux_masques
 from .masquage import Effectif, Ligne, Relation
 
 #: the exits that are a recruitment (the « recrutements » target)
@@ -136,10 +136,6 @@ def _accompagnes(projet_ids: list[int], periode: Periode):
     return Apprenant.objects.filter(projet_id__in=projet_ids).filter(
         Q(date_entree__range=(debut, fin)) | Exists(Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk")))
     )
-
-
-def _ids(projets: Iterable) -> list[int]:
-    return [getattr(p, "pk", p) for p in projets]
 
 
 def calculer_repartitions(
@@ -399,8 +395,7 @@ def _etat_masque(objectif: Objectif, compte: int | None, denominateur: int | Non
     if indicateur == Indicateur.HEURES:
         return masquage.VISIBLE
     if tableau is None or indicateur == Indicateur.FORMES:
-        petits = any(n is not None and 0 < n < masquage.SEUIL_SECRET for n in (compte, denominateur))
-        return masquage.PRIMAIRE if petits else masquage.VISIBLE
+        return masquage.etat_isole(compte, denominateur)
     if indicateur == Indicateur.ACCOMPAGNES:
         return masquage.etat_affiche(tableau.apprenants.accompagnes)
     if indicateur == Indicateur.TAUX_SORTIES_POSITIVES:
@@ -506,5 +501,5 @@ def objectifs_accueil(*, user, projet, adhesion) -> dict | None:
     objectifs = list(Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"))
     if not objectifs:
         return None
-    masquer = not peut(adhesion.role, "apprenants.voir")
+    masquer = masquage.masquer_pour(adhesion.role)
     return {"template": "pilotage/_objectifs_accueil.html", "progressions": progressions(objectifs, masquer=masquer), "projet": projet}

@@ -19,6 +19,7 @@ from finances.models import Financement, Objectif
 
 from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
 from .indicateurs import Periode, calculer, calculer_par_projet, competences
+from .masquage import masquer_pour
 from .repartitions import calculer_repartitions, progressions
 
 CAPACITE = "tableau_de_bord.voir"
@@ -44,11 +45,6 @@ def periode_demandee(request, *, debut_defaut) -> tuple[PeriodeForm, Periode]:
         fin = form.cleaned_data["fin"] or max(defaut.fin, debut)
         return form, Periode(debut, fin)
     return form, defaut
-
-
-def masquer_pour(role: str) -> bool:
-    """Figures are masked below 5 people for whoever may not see personal data."""
-    return not peut(role, "apprenants.voir")
 
 
 class TableauDeBordView(ProjetMixin, TemplateView):

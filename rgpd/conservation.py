@@ -159,6 +159,7 @@ def _emargements(projet, aujourdhui: date, comptes: dict) -> None:
     ago or more lose their file. A file that cannot be deleted (a disk error) keeps its séance's
     reference, so that the next night tries again; the error is logged."""
     limite = aujourdhui - relativedelta(years=projet.conservation_emargements_ans)
+    supprimees = []
     for seance in Seance.objects.filter(projet=projet, date__lt=limite).exclude(feuille_signee="").only("pk", "feuille_signee"):
         nom = seance.feuille_signee.name
         try:
@@ -166,8 +167,9 @@ def _emargements(projet, aujourdhui: date, comptes: dict) -> None:
         except OSError:
             logger.exception("conservation projet=%s : feuille d'émargement %s non supprimée, réessayée la nuit prochaine", projet.pk, nom)
             continue
-        Seance.objects.filter(pk=seance.pk).update(feuille_signee="")
-        comptes["emargements_supprimes"] += 1
+        supprimees.append(seance.pk)
+    Seance.objects.filter(pk__in=supprimees).update(feuille_signee="")
+    comptes["emargements_supprimes"] += len(supprimees)
 
 
 def _supprimer_anciens(dossier: str, limite: datetime) -> int:
