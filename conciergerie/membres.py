@@ -32,8 +32,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Adhesion, Invitation, Preferences, Projet
-from .roles import Accord, Role
+from .roles import Role
 from .scoping import exiger
+from .services import verifier_accord
 
 DUREE_INVITATION = timedelta(days=7)
 
@@ -143,9 +144,7 @@ def changer_role(*, by, adhesion: Adhesion, role: str, organisation=None, accord
     if role not in Role.values:
         raise ValidationError({"role": "Rôle inconnu."})
     if accord is not None:
-        if accord not in Accord.values:
-            raise ValidationError({"accord": "Choisissez féminin, masculin ou non précisé."})
-        Preferences.objects.update_or_create(user_id=adhesion.user_id, defaults={"accord": accord})
+        Preferences.objects.update_or_create(user_id=adhesion.user_id, defaults={"accord": verifier_accord(accord)})
     organisation = _verifier_organisation(adhesion.projet, role, organisation)
     if adhesion.role == Role.ADMINISTRATEUR and role != Role.ADMINISTRATEUR and not _administrateurs_restants(adhesion):
         raise ValidationError({"role": DERNIER_ADMINISTRATEUR})

@@ -50,14 +50,19 @@ def desactiver_totp(*, user) -> int:
     return supprimes
 
 
+def verifier_accord(accord: str) -> str:
+    """How the UI names a person's role (``Accord``), refused in French when unknown."""
+    if accord not in Accord.values:
+        raise ValidationError({"accord": "Choisissez féminin, masculin ou non précisé."})
+    return accord
+
+
 def modifier_preferences(*, user, resume_quotidien: bool, accord: str | None = None) -> Preferences:
     """The user's own preferences (``Preferences``, created with the first change): whether the
     morning digest is sent (``conciergerie.resume``) and, when given, how the UI names their role
     (``accord``: "feminin", "masculin" or "" for not said)."""
     valeurs = {"resume_quotidien": bool(resume_quotidien)}
     if accord is not None:
-        if accord not in Accord.values:
-            raise ValidationError({"accord": "Choisissez féminin, masculin ou non précisé."})
-        valeurs["accord"] = accord
+        valeurs["accord"] = verifier_accord(accord)
     preferences, _ = Preferences.objects.update_or_create(user=user, defaults=valeurs)
     return preferences
