@@ -216,7 +216,18 @@ class VersementFormView(DuFinancementMixin, ServiceFormView):
         return services.enregistrer_versement(versement=form.instance, financement=self.financement, by=self.request.user)
 
 
-class TempsBenevoleCreateView(ServiceFormView):
+class FinancementProposeMixin:
+    """A form whose funding is chosen beforehand by ``?financement=`` (a link from the funding's
+    page), still validated by the form like any choice."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("financement", "").isdigit():
+            initial["financement"] = int(self.request.GET["financement"])
+        return initial
+
+
+class TempsBenevoleCreateView(FinancementProposeMixin, ServiceFormView):
     """The quick entry: one line of volunteer time (``?financement=`` chooses its funding)."""
 
     capacite = "finances.modifier"
@@ -226,12 +237,6 @@ class TempsBenevoleCreateView(ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.request.GET.get("financement", "").isdigit():
-            initial["financement"] = int(self.request.GET["financement"])
-        return initial
 
     def enregistrer(self, form):
         return services.saisir_temps_benevole(projet=self.projet, by=self.request.user, **form.cleaned_data)
@@ -377,7 +382,7 @@ class ObjectifListView(ProjetMixin, TemplateView):
         return context
 
 
-class ObjectifFormView(ServiceFormView):
+class ObjectifFormView(FinancementProposeMixin, ServiceFormView):
     """Create (``objectif_create``; ``?financement=`` chooses the funding) or edit a target."""
 
     capacite = "finances.modifier"
@@ -390,12 +395,6 @@ class ObjectifFormView(ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projet": self.projet, "user": self.request.user}
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.request.GET.get("financement", "").isdigit():
-            initial["financement"] = int(self.request.GET["financement"])
-        return initial
 
     def get_retour_url(self):
         return reverse("objectif_list", args=[self.projet.pk])
