@@ -14,9 +14,8 @@ def eligibilite_du_financement(context) -> dict:
     from finances.models import Objectif
     from parcours.models import Situation
 
-    from .masquage import LEGENDE
+    from .masquage import LEGENDE, masquer_pour
     from .repartitions import eligibilite_masquee, progressions
-    from .masquage import masquer_pour
 
     financement, adhesion, user = context["financement"], context["adhesion"], context["request"].user
     masquer = masquer_pour(adhesion.role)
