@@ -41,6 +41,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -49,6 +50,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from conciergerie import revisions  # noqa: E402
 from conciergerie.models import Adhesion, Projet  # noqa: E402
 from demo.generateur import Taille, lire_marqueur  # noqa: E402
 from finances.models import Financement  # noqa: E402
@@ -106,11 +108,16 @@ def _ms(secondes: float) -> str:
     return f"{secondes * 1000:.1f} ms"
 
 
-def repeter(fonction, n: int, echauffement: int = 1) -> list[float]:
+def repeter(fonction, n: int, echauffement: int = 1, preparer=None) -> list[float]:
+    """``n`` timings of ``fonction``, each after ``preparer`` (not timed) if given."""
     for _ in range(echauffement):
+        if preparer is not None:
+            preparer()
         fonction()
     durees = []
     for _ in range(n):
+        if preparer is not None:
+            preparer()
         debut = time.perf_counter()
         fonction()
         durees.append(time.perf_counter() - debut)
@@ -222,19 +229,26 @@ def client_verifie(user) -> Client:
 # ------------------------------------------------------------------ pages
 
 
-def mesurer_page(nom, client, url, n, *, cible="", seuil=None, plancher=None, plancher_nom="SQL de la page (brut)") -> Mesure:
+def mesurer_page(
+    nom, client, url, n, *, cible="", seuil=None, plancher=None, plancher_nom="SQL de la page (brut)", preparer=None
+) -> Mesure:
+    """``preparer``: run before each request, not timed (a write that moves projects'
+    revisions: the figures kept for them are computed again, ``pilotage.memo``)."""
+
     def get():
         reponse = client.get(url)
         if reponse.status_code != 200:
             raise RuntimeError(f"{nom} : {url} a répondu {reponse.status_code}")
 
     get()
+    if preparer is not None:
+        preparer()
     reset_queries()  # a request resets the query log: start from an empty one
     with CaptureQueriesContext(connection) as capture:
         get()
     # read now: the next request empties the log that captured_queries reads lazily
     nb_requetes, selects = len(capture.captured_queries), _selects(capture)
-    durees = repeter(get, n, echauffement=1)
+    durees = repeter(get, n, echauffement=1, preparer=preparer)
     sqls = plancher if plancher is not None else selects
     m = Mesure(nom, durees, plancher_nom, repeter(rejouer(sqls), n), cible=cible)
     m.note = f"{nb_requetes} requêtes SQL"
@@ -283,55 +297,81 @@ def pages(ctx, args) -> list[Mesure]:
         )
     )
 
-    # the dashboard, and its floor: the raw SQL of the same aggregates
+    # the dashboard, and its floor: the raw SQL of the same aggregates. Each project's figures
+    # are kept until its next write (pilotage.memo): measured right after a write in the project
+    # (what a coordinator who just saved sees), and again with nothing written in between.
     periode = Periode(min(grand.date_debut, au), au)
     tableau = reverse("tableau_de_bord", args=[grand.pk])
     financements = list(Financement.objects.filter(projet=grand).select_related("financeur"))
+    cache.clear()
     agregats = sql_indicateurs(lambda: calculer([grand], periode, financements=financements))
+
+    def ecrire_dans(projets):
+        return lambda: revisions.marquer([p.pk for p in projets])
+
+    for suffixe, preparer in ((", juste après une écriture dans le projet", ecrire_dans([grand])), (", rien d'écrit depuis", None)):
+        m = mesurer_page(
+            f"Tableau de bord d'un projet (coordinateur){suffixe}",
+            coord,
+            tableau,
+            args.n,
+            cible="p95 ≤ 150 ms",
+            seuil=0.150,
+            plancher=agregats,
+            plancher_nom="SQL brut des mêmes agrégats",
+            preparer=preparer,
+        )
+        resultats.append(m)
+    financeur = client_de(ctx["financeur"])
     m = mesurer_page(
-        "Tableau de bord d'un projet (coordinateur)",
-        coord,
+        "Tableau de bord (financeur, masqué), rien d'écrit depuis",
+        financeur,
         tableau,
         args.n,
-        cible="p95 ≤ 150 ms et ≤ 3 × SQL",
         plancher=agregats,
         plancher_nom="SQL brut des mêmes agrégats",
     )
-    m.atteinte = m.p95 <= 0.150 and (m.ratio or 0) <= 3
-    resultats.append(m)
-    financeur = client_de(ctx["financeur"])
-    m = mesurer_page(
-        "Tableau de bord (financeur, masqué)", financeur, tableau, args.n, plancher=agregats, plancher_nom="SQL brut des mêmes agrégats"
-    )
     resultats.append(m)
 
-    # the national roll-up (204 projects) and a Région's
+    # the national roll-up (204 projects) and a Région's: with nothing kept (the cache emptied
+    # before each view), after writes in a tenth of the projects, and with nothing written since
     projets = ctx["projets"]
     debut = min(p.date_debut for p in projets)
     national = client_de(ctx["national"])
     fin_nat = list(Financement.objects.visible_to(ctx["national"]).select_related("financeur"))
+    cache.clear()
     agregats_nat = sql_indicateurs(lambda: calculer_par_projet(projets, Periode(debut, au), masquer=True, financements=fin_nat))
-    m = mesurer_page(
-        f"Synthèse nationale ({len(projets)} projets, utilisateur « national »)",
-        national,
-        reverse("synthese"),
-        max(5, args.n // 4),
-        cible="p95 ≤ 400 ms",
-        seuil=0.400,
-        plancher=agregats_nat,
-        plancher_nom="SQL brut des mêmes agrégats",
-    )
-    resultats.append(m)
+    dixieme = sorted(projets, key=lambda p: p.pk)[:: max(1, len(projets) // max(1, len(projets) // 10))][: max(1, len(projets) // 10)]
+    for suffixe, preparer in (
+        (", rien de gardé (cache vidé)", cache.clear),
+        (f", après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
+        (", rien d'écrit depuis", None),
+    ):
+        m = mesurer_page(
+            f"Synthèse nationale ({len(projets)} projets, utilisateur « national »){suffixe}",
+            national,
+            reverse("synthese"),
+            max(5, args.n // 4),
+            cible="p95 ≤ 400 ms",
+            seuil=0.400,
+            plancher=agregats_nat,
+            plancher_nom="SQL brut des mêmes agrégats",
+            preparer=preparer,
+        )
+        resultats.append(m)
     region = ctx["region"]
-    m = mesurer_page(
-        f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »)",
-        client_de(region),
-        reverse("synthese"),
-        max(5, args.n // 4),
-        cible="p95 ≤ 400 ms",
-        seuil=0.400,
-    )
-    resultats.append(m)
+    projets_region = list(Projet.objects.filter(adhesions__user=region).distinct())
+    for suffixe, preparer in ((", après une écriture dans 3 projets", ecrire_dans(projets_region[:3])), (", rien d'écrit depuis", None)):
+        m = mesurer_page(
+            f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »){suffixe}",
+            client_de(region),
+            reverse("synthese"),
+            max(5, args.n // 4),
+            cible="p95 ≤ 400 ms",
+            seuil=0.400,
+            preparer=preparer,
+        )
+        resultats.append(m)
     return resultats
 
 

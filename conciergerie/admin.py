@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Adhesion, Invitation, JournalAcces, Preferences, Projet, ResumeEnvoye, TraitementImport
+from .models import Adhesion, EcritureProjet, Invitation, JournalAcces, Preferences, Projet, ResumeEnvoye, TraitementImport
 
 
 class AdhesionInline(admin.TabularInline):
@@ -75,6 +75,25 @@ class JournalAccesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the retention task purges it (rgpd.conservation)
+
+
+@admin.register(EcritureProjet)
+class EcritureProjetAdmin(admin.ModelAdmin):
+    """One row per write to a project's data (conciergerie.revisions): written by the app, emptied
+    each night; read-only."""
+
+    list_display = ["id", "projet"]
+    list_filter = ["projet"]
+    list_select_related = ["projet"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an older revision would come back (revisions.compacter empties it each night)
 
 
 @admin.register(TraitementImport)

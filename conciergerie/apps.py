@@ -33,6 +33,10 @@ class ConciergerieConfig(AppConfig):
         from .recherche import enregistrer_sqlite
 
         connection_created.connect(enregistrer_sqlite, dispatch_uid="conciergerie.recherche_sqlite")
+        # each project's revision, moved by every write to its data (the key of its kept figures)
+        from .revisions import branchez_les_signaux
+
+        branchez_les_signaux()
 
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

@@ -7,7 +7,10 @@
   count), ``AccessLog`` (successful logins: username, address, browser) and ``AccessFailureLog``
   (each failure), whose last change is older than ``AXES_CONSERVATION_JOURS`` days (30): usernames
   and IP addresses, kept no longer than needed (docs/rgpd.md). An attempt that old locks nothing
-  any more (a lock lasts ``AXES_COOLOFF_TIME``, 30 minutes).
+  any more (a lock lasts ``AXES_COOLOFF_TIME``, 30 minutes);
+- **the projects' write rows** (``EcritureProjet``, one per write, the revisions of the kept
+  figures): emptied, every project drawing a new revision (``revisions.compacter``), so the
+  figures are computed afresh once a night.
 
 Idempotent: run twice, the second run deletes nothing. What was deleted is counted in the log.
 """
@@ -22,6 +25,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from . import revisions
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +55,16 @@ def purger_axes(*, maintenant=None) -> dict[str, int]:
 
 
 def faire_le_menage(*, maintenant=None) -> dict[str, int | None]:
-    """Both, in one run; returns (and logs) what was deleted."""
+    """All three, in one run; returns (and logs) what was deleted."""
     compte = {"sessions": supprimer_sessions_expirees(maintenant=maintenant), **purger_axes(maintenant=maintenant)}
+    compte["ecritures"] = revisions.compacter()
     logger.info(
-        "menage sessions_expirees=%s axes_tentatives=%s axes_connexions=%s axes_echecs=%s (conservation %s jours)",
+        "menage sessions_expirees=%s axes_tentatives=%s axes_connexions=%s axes_echecs=%s ecritures=%s (conservation %s jours)",
         compte["sessions"],
         compte["tentatives"],
         compte["connexions"],
         compte["echecs"],
+        compte["ecritures"],
         settings.AXES_CONSERVATION_JOURS,
     )
     return compte

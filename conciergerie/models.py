@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .formats import date_courte, date_heure
+from .revisions import revision_initiale
 from .roles import Accord, Role, libelle_role
 from .scoping import EVERYTHING, NOTHING, TenantQuerySet, adhesions_of
 
@@ -56,9 +57,14 @@ class Projet(models.Model):
     #: closed by an administrator: read-only (``roles.ECRITURES`` refused by ``scoping.exiger``)
     #: until reopened
     cloture_le = models.DateTimeField("clos le", null=True, blank=True)
+    #: drawn at random, with the count of its ``EcritureProjet`` rows the revision of its data
+    #: (conciergerie.revisions), the key of the figures kept for it (pilotage.memo). Drawn again
+    #: by ``revisions`` alone: ``save`` leaves it out, so that a project read before cannot put
+    #: an older one back.
+    revision = models.BigIntegerField("révision des données", default=revision_initiale, editable=False)
 
     objects = ProjetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["revision"])
 
     class Meta:
         verbose_name = "projet"
@@ -84,6 +90,28 @@ class Projet(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # every field but the revision, which only conciergerie.revisions writes
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "revision"]
+        super().save(*args, **kwargs)
+
+
+class EcritureProjet(models.Model):
+    """One write to a project's data, inserted by the writing transaction
+    (``conciergerie.revisions``): their count is part of the project's revision. Emptied each
+    night (``revisions.compacter``)."""
+
+    id = models.BigAutoField(primary_key=True)
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="ecritures")
+
+    class Meta:
+        verbose_name = "écriture d'un projet"
+        verbose_name_plural = "écritures des projets"
+
+    def __str__(self):
+        return f"{self.projet_id} #{self.pk}"
 
 
 class Adhesion(models.Model):
@@ -138,6 +166,8 @@ class Adhesion(models.Model):
 
 
 class InvitationQuerySet(TenantQuerySet):
+    hors_chiffres = True  # feeds no figure (conciergerie.revisions)
+
     def role_filter(self, role, organisation_id):
         """The project's administrators manage the members; nobody else sees the invitations."""
         if role == Role.ADMINISTRATEUR:
@@ -239,6 +269,8 @@ class ActionAcces(models.TextChoices):
 
 
 class JournalAccesQuerySet(TenantQuerySet):
+    hors_chiffres = True  # feeds no figure (conciergerie.revisions)
+
     def role_filter(self, role, organisation_id):
         """The project's administrators read the log; nobody else."""
         if role == Role.ADMINISTRATEUR:

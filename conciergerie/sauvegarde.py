@@ -49,6 +49,8 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from . import revisions
+
 FORMAT = 1
 MANIFESTE = "MANIFESTE.json"
 MOTIF_ARCHIVE = re.compile(r"^conciergerie-(\d{8}-\d{6})(?:-(\d+))?\.tar\.gz$")
@@ -494,6 +496,8 @@ def restaurer(archive: Path, *, remplacer: bool = False, ecrire: Ecrire = print)
             # read and checked a second time while extracted: the archive may have changed since
             lire_archive(archive, destination)
             restaurer_base(destination(PurePosixPath(manifeste["base"])))
+            # the figures kept under the archive's revisions were computed from later data
+            revisions.reviser_tout()
             ecrire("Base de données restaurée.")
         for ancien in media.iterdir():
             if ancien == travail_media:

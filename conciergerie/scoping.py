@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from . import revisions
 from .roles import ECRITURES, MESSAGE_CLOS, Role, peut
 
 NOTHING = Q(pk__in=[])
@@ -71,6 +72,33 @@ def exiger(user, projet, capacite: str, message: str = MESSAGE_REFUS):
 class TenantQuerySet(models.QuerySet):
     #: lookup path from the model to its Projet
     projet_field = "projet"
+    #: rows that feed no figure (an access log, a job): their writes leave the project's
+    #: revision alone (``conciergerie.revisions``)
+    hors_chiffres = False
+
+    # --- writes by QuerySet move the revision of the projects written to (conciergerie.revisions;
+    # ``bulk_update`` writes through ``update``); one row at a time, the signals do
+
+    def _projets_ecrits(self) -> set[int]:
+        return set(self.order_by().values_list(self.projet_field, flat=True).distinct())
+
+    def update(self, **kwargs):
+        if self.hors_chiffres:
+            return super().update(**kwargs)
+        projets = self._projets_ecrits()
+        nombre = super().update(**kwargs)
+        revisions.marquer(projets, using=self.db)
+        return nombre
+
+    def _projets_des(self, objs) -> set[int | None]:
+        return {revisions.projet_de(o) for o in objs}
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        crees = super().bulk_create(objs, *args, **kwargs)
+        if not self.hors_chiffres:
+            revisions.marquer(self._projets_des(objs), using=self.db)
+        return crees
 
     def role_filter(self, role: str, organisation_id: int | None) -> Q:
         """What a member with ``role`` (and organisation) sees of this model in its project."""

@@ -294,6 +294,14 @@ RGPD_JOURNAL_MOIS = int(os.environ.get("RGPD_JOURNAL_MOIS", "12"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # the embedded mode: the process's memory, room for the figures of a few hundred projects
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5_000}}}
+
+# Each project's figures kept under its revision (pilotage.memo, conciergerie.revisions): never
+# stale, the duration only bounds the memory of those no longer read.
+CHIFFRES_EN_CACHE = os.environ.get("CHIFFRES_EN_CACHE", "1") != "0"
+CHIFFRES_CACHE_SECONDES = int(os.environ.get("CHIFFRES_CACHE_SECONDES", str(24 * 3600)))
 
 # The privacy notice (/protection-des-donnees/, public, linked from every page's footer): the
 # controller — the structure that carries the consortium (its name and address) — and where people

@@ -76,7 +76,7 @@ from parcours.models import (
 from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Activite, Recit
 
-from . import masquage
+from . import masquage, memo
 from .masquage import (
     SEUIL_SECRET,  # noqa: F401  (re-exported)
     Effectif,
@@ -314,6 +314,14 @@ def _annoter_tranche_age(qs):
 
 
 def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
+    """Each project's raw counts over ``periode``: those kept since its last write
+    (``pilotage.memo``), the others computed together (``_bruts_calcules``)."""
+    return memo.par_projet("bruts", projet_ids, periode, lambda ids: _bruts_calcules(ids, periode))
+
+
+def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
+    """Raw counts of each of ``projet_ids`` (an empty ``Brut`` for a project without data): the
+    same queries whatever their number, grouped by project."""
     debut, fin = periode.debut, periode.fin
     bruts: dict[int, Brut] = defaultdict(Brut)
 
@@ -455,7 +463,7 @@ def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
             .order_by()
         ):
             bruts[row["projet_id"]].n[cle] += row["nb"]
-    return bruts
+    return {p: bruts.get(p, Brut()) for p in projet_ids}
 
 
 # ------------------------------------------------------------------ from raw counts to figures
@@ -576,9 +584,13 @@ def tableaux_masques(projet_ids: Sequence[int], periode: Periode) -> dict[int, I
     """Each project's dashboard over ``periode`` as a funder reads it (masked, no money), for
     the figures shown elsewhere that must agree with it (``pilotage.repartitions.progressions``:
     the targets' progress). The same queries as ``calculer``, grouped by project."""
-    bruts = _bruts(list(projet_ids), periode)
-    sans_argent = Finances(financements=[], totaux=totaliser([]))
-    return {p: _indicateurs(bruts.get(p, Brut()), periode, nb_projets=1, masquer=True, finances=sans_argent) for p in projet_ids}
+
+    def calcul(ids):
+        bruts = _bruts(ids, periode)
+        sans_argent = Finances(financements=[], totaux=totaliser([]))
+        return {p: _indicateurs(bruts.get(p, Brut()), periode, nb_projets=1, masquer=True, finances=sans_argent) for p in ids}
+
+    return memo.par_projet("tableau_masque", projet_ids, periode, calcul)
 
 
 def _moyenne(total: int, nb: int) -> Decimal:

@@ -110,6 +110,7 @@ class Destinataire(models.TextChoices):
 
 
 class RapportCopilQuerySet(TenantQuerySet):
+    hors_chiffres = True  # feeds no figure (conciergerie.revisions)
     projet_field = "copil__projet"
 
     def role_filter(self, role, organisation_id):
@@ -161,6 +162,8 @@ class RapportCopil(Job):
 
 
 class BilanExcelQuerySet(TenantQuerySet):
+    hors_chiffres = True  # feeds no figure (conciergerie.revisions)
+
     def role_filter(self, role, organisation_id):
         """Administrators see every bilan; coordinators those without personal data; partners
         and funders none (a project bilan has one row per learner, even pseudonymised). A bilan

@@ -53,7 +53,7 @@ from parcours.models import (
 )
 from partenaires.models import Organisation
 
-from . import masquage
+from . import masquage, memo
 from .indicateurs import TYPES_FORMATION, Indicateurs, Periode, _ids, tableaux_masques
 from .masquage import Effectif, Ligne, Relation
 
@@ -330,6 +330,11 @@ def _part(a, b) -> Decimal:
 
 
 def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
+    """``_realises_calcules``, kept per project until its next write (``pilotage.memo``)."""
+    return memo.par_projet("realises", projet_ids, Periode(debut, fin), lambda ids: _realises_calcules(debut, fin, ids))
+
+
+def _realises_calcules(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
     """Every figure a target may measure, over [debut, fin], for each project: three queries
     grouped by project (the learners, the training steps, the exits), whatever the number of
     projects and of targets. Each figure: (value, count of people or numerator, denominator) —

@@ -51,15 +51,15 @@ def test_le_menage_supprime_ce_qui_est_perime_et_rien_d_autre(caplog):
 
     with caplog.at_level(logging.INFO, logger="conciergerie.menage"):
         compte = tasks.faire_le_menage.delay().get()
-    assert compte == {"sessions": 1, "tentatives": 1, "connexions": 1, "echecs": 1}
+    assert compte == {"sessions": 1, "tentatives": 1, "connexions": 1, "echecs": 1, "ecritures": 0}
     assert list(Session.objects.values_list("session_key", flat=True)) == [valide] and expiree != valide
     for modele in (AccessAttempt, AccessLog, AccessFailureLog):
         assert list(modele.objects.values_list("username", flat=True)) == ["recent"], modele
     assert AccessAttemptExpiration.objects.count() == 1
-    assert "menage sessions_expirees=1 axes_tentatives=1 axes_connexions=1 axes_echecs=1 (conservation 30 jours)" in caplog.text
+    assert "menage sessions_expirees=1 axes_tentatives=1 axes_connexions=1 axes_echecs=1 ecritures=0 (conservation 30 jours)" in caplog.text
 
     # idempotent: a second run (a message delivered twice) deletes nothing more
-    assert menage.faire_le_menage() == {"sessions": 0, "tentatives": 0, "connexions": 0, "echecs": 0}
+    assert menage.faire_le_menage() == {"sessions": 0, "tentatives": 0, "connexions": 0, "echecs": 0, "ecritures": 0}
     assert Session.objects.count() == 1 and AccessLog.objects.count() == 1
 
 

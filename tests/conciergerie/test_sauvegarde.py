@@ -77,13 +77,24 @@ def une_archive(dossier: Path) -> Path:
     return archive
 
 
+def revisions_sqlite(fichier: Path) -> dict[int, int]:
+    with sqlite3.connect(fichier) as base:
+        lignes = dict(base.execute("SELECT id, revision FROM conciergerie_projet"))
+    base.close()
+    return lignes
+
+
 def contenu_sqlite(fichier: Path) -> dict[str, tuple[int, str]]:
-    """Each table's row count and a digest of its rows, read with sqlite3."""
+    """Each table's row count and a digest of its rows, read with sqlite3 — but the projects'
+    ``revision``, drawn anew by a restore (``conciergerie.revisions.reviser_tout``: the figures
+    kept under the archive's revisions were computed from later data)."""
     with sqlite3.connect(fichier) as base:
         tables = [r[0] for r in base.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
         resultat = {}
         for table in tables:
-            lignes = sorted(repr(r) for r in base.execute(f'SELECT * FROM "{table}"'))  # noqa: S608
+            colonnes = [c[1] for c in base.execute(f'PRAGMA table_info("{table}")') if (table, c[1]) != ("conciergerie_projet", "revision")]
+            liste = ", ".join(f'"{c}"' for c in colonnes)
+            lignes = sorted(repr(r) for r in base.execute(f'SELECT {liste} FROM "{table}"'))  # noqa: S608
             resultat[table] = (len(lignes), hashlib.sha256("\n".join(lignes).encode()).hexdigest())
     base.close()
     return resultat
@@ -182,6 +193,8 @@ def test_remplacer_une_instance_existante(instance_sqlite, autre_instance):
     source = instance_sqlite["source"]
     assert empreintes(autre_instance / "media") == empreintes(source / "media")  # a-garder.txt is gone: the archive's state
     assert contenu_sqlite(autre_instance / "conciergerie.sqlite3") == contenu_sqlite(source / "conciergerie.sqlite3")
+    restaurees, sources = revisions_sqlite(autre_instance / "conciergerie.sqlite3"), revisions_sqlite(source / "conciergerie.sqlite3")
+    assert restaurees.keys() == sources.keys() and all(restaurees[p] != sources[p] for p in sources)
 
 
 def _remplacer_un_fichier(nom, contenu):

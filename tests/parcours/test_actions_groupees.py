@@ -50,7 +50,9 @@ def test_24_learners_get_24_steps_and_24_outcomes_in_as_many_queries_as_5(cabine
         _etape_et_cloture(cabinet, petits)
     with CaptureQueriesContext(connection) as vingt_quatre:
         _etape_et_cloture(cabinet, grands)
-    assert len(vingt_quatre) == len(cinq) <= 30, "\n".join(q["sql"][:150] for q in vingt_quatre.captured_queries)
+    # 30, and the project's revision moved by each bulk write: three rows and the projects the
+    # paths' update writes to (conciergerie.revisions)
+    assert len(vingt_quatre) == len(cinq) <= 34, "\n".join(q["sql"][:150] for q in vingt_quatre.captured_queries)
     ids = [p.pk for p in grands]
     assert Etape.objects.filter(parcours_id__in=ids, type=TypeEtape.REMOBILISATION).count() == 24
     assert Sortie.objects.filter(parcours_id__in=ids, resultat="emploi_durable").count() == 24

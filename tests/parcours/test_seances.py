@@ -174,6 +174,21 @@ def test_hours_of_a_cohort_come_from_attendance(groupe):
     assert Etape.objects.get(session=session, parcours__apprenant=a).heures_realisees == Decimal("3.5")
 
 
+def test_hours_saved_on_the_grid_reach_a_dashboard_read_before(groupe):
+    """The dashboard's figures are kept per project until its next write (pilotage.memo): the
+    attendance sheet, written in bulk, moves the project's revision."""
+    from pilotage.indicateurs import Periode, calculer
+
+    _ajouter(groupe)
+    a = groupe["apprenants"][0]
+    seance = _seance(groupe["session"], D(2025, 3, 10))
+    periode = Periode(D(2025, 1, 1), D(2025, 12, 31))
+    avant = calculer([groupe["projet"]], periode).etapes
+    services_seances.enregistrer_presences(seance=seance, lignes=[(a.pk, "present", None)], by=None)
+    apres = calculer([groupe["projet"]], periode).etapes
+    assert (apres.heures_realisees - avant.heures_realisees) == Decimal("3.5")
+
+
 def test_hours_above_the_seance_duration_refuse_the_whole_sheet(groupe):
     _ajouter(groupe)
     a, b, _ = groupe["apprenants"]

@@ -1,0 +1,120 @@
+"""Each project's revision: where its data stands, moved by every write to it.
+
+Figures computed from a project's data (``pilotage.memo``) are kept under the project's
+revision, so they are served again only while nothing in the project changed. Nothing here
+expires by time: a kept figure is never stale, it is unreachable once the revision moved.
+
+The revision is a pair: the project's random ``Projet.revision`` (drawn at its creation, drawn
+again by ``reviser_tout``) and the number of ``EcritureProjet`` rows of the project, one
+inserted by each write, **in the writing transaction**. So it moves exactly when the write
+becomes visible, commits in any order, and never locks a row another writer waits for (an
+``UPDATE`` of a counter would hold the project's row until commit: deadlocks with two writers,
+waits behind an import). A random start means a project deleted and created again with the same
+id (a test database rolled back, a demo regenerated) never meets the figures of the former one.
+The nightly clean-up (``conciergerie.menage``) empties the table and draws every project a new
+``revision`` in one transaction (``compacter``).
+
+Who writes a row:
+
+- a row saved or deleted one at a time: ``post_save`` / ``pre_delete`` of every model whose
+  QuerySet is a ``TenantQuerySet`` (``branchez_les_signaux``, from ``ConciergerieConfig.ready``);
+- a write by QuerySet (``update``, ``bulk_create``; ``bulk_update`` goes through ``update``):
+  ``TenantQuerySet`` marks the projects it wrote to;
+- a project saved (its dates): ``Projet`` itself;
+- what writes outside the ORM — a restored backup — calls ``reviser_tout``; the generator's
+  ``COPY`` creates projects, whose ``revision`` is new.
+
+Models that feed no figure (the access log, jobs, invitations…) say ``hors_chiffres = True`` on
+their QuerySet: a page view, which writes its access-log line, does not throw the figures away.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import router, transaction
+from django.db.models import Count
+from django.db.models.signals import post_save, pre_delete
+
+
+def revision_initiale() -> int:
+    """A random starting point (62 bits: a positive ``bigint`` with room to count up)."""
+    return secrets.randbits(62)
+
+
+def revisions(projet_ids: Iterable[int]) -> dict[int, str]:
+    """The current revision of each project, as a key (one query)."""
+    from .models import Projet
+
+    lignes = Projet.objects.filter(pk__in=list(projet_ids)).annotate(n=Count("ecritures")).values_list("pk", "revision", "n")
+    return {pk: f"{graine:x}.{n}" for pk, graine, n in lignes}
+
+
+def marquer(projet_ids: Iterable[int | None], *, using: str | None = None) -> None:
+    """The data of these projects changes in the current transaction: one row each."""
+    from .models import EcritureProjet
+
+    ids = sorted({p for p in projet_ids if p is not None})
+    if ids:
+        EcritureProjet.objects.using(using or router.db_for_write(EcritureProjet)).bulk_create([EcritureProjet(projet_id=p) for p in ids])
+
+
+def reviser_tout(*, using: str = "default") -> None:
+    """A new random revision for every project: after a write outside the ORM (a restored
+    backup), whose projects the signals did not see."""
+    from .models import Projet
+
+    for pk in Projet.objects.using(using).values_list("pk", flat=True):
+        Projet.objects.using(using).filter(pk=pk).update(revision=revision_initiale())
+
+
+def compacter(*, using: str = "default") -> int:
+    """The nightly clean-up: the rows written since go, every project draws a new revision, in
+    one transaction (a reader sees the old pair or the new one). Returns the rows deleted."""
+    from .models import EcritureProjet
+
+    with transaction.atomic(using=using):
+        supprimees, _ = EcritureProjet.objects.using(using).all().delete()
+        reviser_tout(using=using)
+    return supprimees
+
+
+def projet_de(instance) -> int | None:
+    """The project of a row of a tenant model, along its QuerySet's ``projet_field``
+    (``organisation__projet`` → ``instance.organisation.projet_id``)."""
+    chemin = type(instance)._default_manager.get_queryset().projet_field.split("__")
+    objet = instance
+    for nom in chemin[:-1]:
+        objet = getattr(objet, nom, None)
+        if objet is None:
+            return None
+    return getattr(objet, f"{chemin[-1]}_id", None)
+
+
+def _apres_ecriture(sender, instance, using=None, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: rows of a new database, whose projects are new too
+        return
+    marquer([projet_de(instance)], using=using)
+
+
+def _projet_enregistre(sender, instance, using=None, raw=False, **kwargs) -> None:
+    if not raw:
+        marquer([instance.pk], using=using)
+
+
+def branchez_les_signaux() -> None:
+    """Connect the receivers to every tenant model that feeds figures, and to ``Projet``."""
+    from django.apps import apps
+
+    from .models import Projet
+    from .scoping import TenantQuerySet
+
+    post_save.connect(_projet_enregistre, sender=Projet, dispatch_uid="revisions.projet")
+    for modele in apps.get_models():
+        qs = modele._default_manager.get_queryset()
+        if not isinstance(qs, TenantQuerySet) or qs.hors_chiffres:
+            continue
+        post_save.connect(_apres_ecriture, sender=modele, dispatch_uid=f"revisions.save.{modele._meta.label}")
+        # before the delete: the rows on the way to the project still exist
+        pre_delete.connect(_apres_ecriture, sender=modele, dispatch_uid=f"revisions.delete.{modele._meta.label}")
