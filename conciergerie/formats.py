@@ -75,6 +75,11 @@ def _arrondi(valeur: Decimal, pas: Decimal) -> Decimal:
     return valeur.quantize(pas, rounding=ROUND_HALF_UP)
 
 
+def _sans_zero_negatif(d: Decimal) -> Decimal:
+    """-0,00 (−0,001 rounded) is 0,00: one text for values the kept texts hold as equal."""
+    return d.copy_abs() if d.is_zero() else d
+
+
 def nombre(valeur, decimales: int = 0) -> str:
     """``1234567`` → ``1 234 567`` (U+202F); ``decimales``: at most that many, half-up, trailing
     zeros dropped (``nombre(Decimal("2.50"), 2)`` → ``2,5``). Masked: its mark. None: ``—``."""
@@ -88,9 +93,15 @@ def nombre(valeur, decimales: int = 0) -> str:
     d = _decimal(valeur)
     if d is None:
         return VIDE
-    pas = Decimal(1).scaleb(-decimales)
+    return _nombre_decimal(_sans_zero_negatif(_arrondi(d, Decimal(1).scaleb(-decimales))), decimales)
+
+
+@lru_cache(maxsize=8192)
+def _nombre_decimal(d: Decimal, decimales: int) -> str:
+    """Babel takes some 30 µs a number, and a roll-up prints thousands of hours: the texts are
+    kept (``d`` already rounded to ``decimales``: equal values, equal texts)."""
     motif = "#,##0" + ("." + "#" * decimales if decimales else "")
-    return format_decimal(_arrondi(d, pas), format=motif, locale=LOCALE)
+    return format_decimal(d, format=motif, locale=LOCALE)
 
 
 @lru_cache(maxsize=8192)
@@ -178,7 +189,12 @@ def euros(valeur) -> str:
     d = _decimal(_brut(valeur))
     if d is None:
         return VIDE
-    return format_currency(_arrondi(d, _CENTIEME), "EUR", locale=LOCALE)
+    return _euros(_sans_zero_negatif(_arrondi(d, _CENTIEME)))
+
+
+@lru_cache(maxsize=8192)
+def _euros(d: Decimal) -> str:
+    return format_currency(d, "EUR", locale=LOCALE)
 
 
 def _jour(valeur) -> date | None:

@@ -43,6 +43,7 @@ project's own dashboard), rates and averages hidden with their numerator or deno
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, Count, Exists, Func, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from badges.indicateurs import badges_delivres
 from competences import indicateurs as indicateurs_competences
@@ -473,8 +475,28 @@ def _lignes(compteur: Counter, choix, *, garder_zero: bool = False) -> list[Lign
     return [Ligne(valeur, libelle, Effectif(compteur[valeur])) for valeur, libelle in choix if garder_zero or compteur[valeur]]
 
 
+def _syntheses(financements: Sequence) -> list:
+    """``finances.selectors.syntheses`` of ``financements``, in their order: each project's kept
+    until its next write (``pilotage.memo``), for this set of fundings (a funder sees its own) and
+    today (the cash position's deadlines move with the date)."""
+    financements = list(financements)
+    par_projet: dict[int, list] = defaultdict(list)
+    for f in financements:
+        par_projet[f.projet_id].append(f)
+    ensemble = hashlib.sha256(",".join(str(pk) for pk in sorted(f.pk for f in financements)).encode()).hexdigest()[:16]
+    aujourd_hui = timezone.localdate()
+
+    def calcul(ids):
+        lues = {s.financement.pk: s for s in syntheses([f for p in ids for f in par_projet[p]], aujourd_hui=aujourd_hui)}
+        return {p: [lues[f.pk] for f in par_projet[p]] for p in ids}
+
+    gardees = memo.par_projet(f"finances:{ensemble}", list(par_projet), Periode(aujourd_hui, aujourd_hui), calcul)
+    rangs = {f.pk: i for i, f in enumerate(financements)}
+    return sorted((s for liste in gardees.values() for s in liste), key=lambda s: rangs[s.financement.pk])
+
+
 def _finances(financements: Sequence) -> Finances:
-    liste = syntheses(list(financements))
+    liste = _syntheses(financements)
     return Finances(financements=liste, totaux=totaliser(liste))
 
 
@@ -613,7 +635,7 @@ def calculer_par_projet(projets: Sequence, periode: Periode, *, masquer: bool = 
     par_financement = defaultdict(list)
     for f in financements:
         par_financement[f.projet_id].append(f)
-    finances_projets = {s.financement.pk: s for s in syntheses(financements)}
+    finances_projets = {s.financement.pk: s for s in _syntheses(financements)}
 
     total = Brut()
     par_projet = []
@@ -651,6 +673,12 @@ def competences(projets: Iterable, periode: Periode, *, masquer: bool = False) -
     and the Open Badges issued in the period (``badges.indicateurs``). The dashboard, the COPIL
     report and the bilan's « Compétences » sheet all call this."""
     ids = _ids(projets)
-    figures = indicateurs_competences.calculer(ids, periode.debut, periode.fin)
-    badges = badges_delivres(ids, periode.debut, periode.fin, par_classe=False)
-    return masquage.competences(figures, badges, masquer=masquer)
+
+    def calcul(ids):
+        figures = indicateurs_competences.calculer(ids, periode.debut, periode.fin)
+        badges = badges_delivres(ids, periode.debut, periode.fin, par_classe=False)
+        return masquage.competences(figures, badges, masquer=masquer)
+
+    if len(ids) == 1:  # a dashboard, a COPIL report: kept until the project's next write
+        return memo.par_projet(f"competences:{int(masquer)}", ids, periode, lambda ids: {ids[0]: calcul(ids)})[ids[0]]
+    return calcul(ids)

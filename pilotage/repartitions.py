@@ -149,8 +149,25 @@ def calculer_repartitions(
     """The breakdowns of one project (or several) for a period. ``indicateurs``: the dashboard's
     figures of the same projects and period, as the page shows them (masked for a funder): the
     breakdowns are masked consistently with them. ``financements``: the fundings whose
-    eligibility is shown (read by the caller through ``visible_to``)."""
+    eligibility is shown (read by the caller through ``visible_to``).
+
+    One project's (a dashboard, a COPIL report) are kept until its next write (``pilotage.memo``),
+    for each set of fundings and each reading (masked or not); ``indicateurs`` is the same figures
+    for the same data, so it needs no place in the key."""
     ids = _ids(projets)
+    financements = list(financements)
+    if len(ids) == 1:
+        nom = f"repartitions:{int(masquer)}:{','.join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))}"
+        return memo.par_projet(
+            nom,
+            ids,
+            periode,
+            lambda ids: {ids[0]: _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)},
+        )[ids[0]]
+    return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
+
+
+def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs, masquer: bool, financements: list) -> Repartitions:
     debut, fin = periode.debut, periode.fin
     accompagnes = _accompagnes(ids, periode)
     v: dict[str, int] = {}

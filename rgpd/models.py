@@ -14,6 +14,7 @@ from partenaires.models import Contact
 
 class AdministrateursQuerySet(TenantQuerySet):
     hors_chiffres = True  # feeds no figure (conciergerie.revisions)
+
     def role_filter(self, role, organisation_id):
         if role == Role.ADMINISTRATEUR:
             return EVERYTHING
@@ -22,6 +23,7 @@ class AdministrateursQuerySet(TenantQuerySet):
 
 class AvisQuerySet(TenantQuerySet):
     hors_chiffres = True  # feeds no figure (conciergerie.revisions)
+
     def role_filter(self, role, organisation_id):
         """The notices are the coordinators' to-do: administrators and coordinators."""
         if role in (Role.ADMINISTRATEUR, Role.COORDINATEUR):

@@ -762,7 +762,9 @@ def test_les_requetes_de_la_generation_ne_croissent_pas_avec_les_apprenants(mond
     _remplir(monde["A"], 40)
     grand = _requetes_de_generation(monde["A"], coord, django_capture_on_commit_callbacks)
     assert petit == grand, (petit, grand)
-    assert petit < 65  # thirteen sheets (Séances et présences, Compétences, Répartitions, Objectifs added)
+    # thirteen sheets (Séances et présences, Compétences, Répartitions, Objectifs added), and the
+    # project's revision read by each figure kept per project (pilotage.memo)
+    assert petit < 70
 
 
 @pytest.mark.parametrize("n", [2, 25])
