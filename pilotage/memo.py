@@ -29,6 +29,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from conciergerie.revisions import revisions
 
@@ -72,3 +73,34 @@ def par_projet(nom: str, projet_ids: Iterable[int], periode, calcul: Callable[[l
         except Exception:  # noqa: BLE001
             logger.warning("chiffres : le cache ne répond pas, %s non gardés", nom, exc_info=True)
     return valeurs
+
+
+def ensemble(nom: str, projet_ids: Iterable[int], periode, variante: str, calcul: Callable[[], T]) -> T:
+    """A value computed from several projects at once — a roll-up, masked across its projects —
+    kept until any of them is written to: its key holds every project's revision, the period,
+    today (a target's state, a payment's deadline move with the date) and ``variante`` (what
+    else the value depends on: the fundings and targets the user sees, masked or not)."""
+    ids = sorted(set(projet_ids))
+    if not ids or not actif():
+        return calcul()
+    etat = revisions(ids)
+    empreinte = hashlib.sha256(
+        ";".join([*(f"{pid}:{etat.get(pid)}" for pid in ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()
+    ).hexdigest()
+    cle = f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:{empreinte}"
+    try:
+        valeur = cache.get(cle, _ABSENT)
+    except Exception:  # noqa: BLE001
+        logger.warning("chiffres : le cache ne répond pas, %s calculé", nom, exc_info=True)
+        return calcul()
+    if valeur is not _ABSENT:
+        return valeur
+    valeur = calcul()
+    try:
+        cache.set(cle, valeur, getattr(settings, "CHIFFRES_CACHE_SECONDES", 86_400))
+    except Exception:  # noqa: BLE001
+        logger.warning("chiffres : le cache ne répond pas, %s non gardé", nom, exc_info=True)
+    return valeur
+
+
+_ABSENT = object()

@@ -17,6 +17,7 @@ from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
 from finances.models import Financement, Objectif
 
+from . import memo
 from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
 from .indicateurs import Periode, calculer, calculer_par_projet, competences
 from .masquage import masquer_pour
@@ -95,16 +96,30 @@ class SyntheseView(TemplateView):
         context = super().get_context_data(**kwargs)
         projets, masquer, financements = perimetre_synthese(self.request.user)
         form, periode = periode_demandee(self.request, debut_defaut=min(p.date_debut for p in projets))
+        financements = list(financements)
+        # each project's targets (a funder: its fundings'), with their progress (issue 17)
+        objectifs = Objectif.objects.visible_to(self.request.user).filter(projet__in=projets)
+        # kept until one of the projects is written to (pilotage.memo): what the user sees of
+        # them is part of the key
+        variante = "|".join(
+            [str(int(masquer)), ",".join(str(f.pk) for f in financements), ",".join(map(str, objectifs.values_list("pk", flat=True)))]
+        )
+        synthese, progressions_lues = memo.ensemble(
+            "synthese",
+            [p.pk for p in projets],
+            periode,
+            variante,
+            lambda: (
+                calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+                progressions(objectifs.select_related("projet", "financement"), masquer=masquer),
+            ),
+        )
         context.update(
             form=form,
             periode=periode,
             masquer=masquer,
-            synthese=calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
-            # each project's targets (a funder: its fundings'), with their progress (issue 17)
-            progressions=progressions(
-                Objectif.objects.visible_to(self.request.user).filter(projet__in=projets).select_related("projet", "financement"),
-                masquer=masquer,
-            ),
+            synthese=synthese,
+            progressions=progressions_lues,
             # the detailed bilan of the projects the user administers (pilotage.views_bilans), if several
             bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
         )

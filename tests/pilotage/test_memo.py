@@ -96,3 +96,46 @@ def test_the_figures_are_right_when_the_cache_does_not_answer(deux, settings, ca
     ]
     assert obtenu.total.apprenants.accompagnes.valeur == 6
     assert "le cache ne répond pas" in caplog.text
+
+
+def test_a_roll_up_page_is_kept_until_one_of_its_projects_is_written_to(deux, login, monkeypatch):
+    from django.urls import reverse
+
+    from pilotage import views_tableau
+
+    appels = []
+    original = views_tableau.calculer_par_projet
+
+    def compter(*args, **kwargs):
+        appels.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views_tableau, "calculer_par_projet", compter)
+    a, b = deux
+    user = f.UserFactory()
+    for p in (a, b):
+        f.AdhesionFactory(user=user, projet=p, coordinateur=True)
+    client = login(user)
+    params = {"debut": "2025-01-01", "fin": "2025-12-31"}
+
+    def accompagnes():
+        synthese = client.get(reverse("synthese"), params).context["synthese"]
+        return synthese.total.apprenants.accompagnes.valeur
+
+    assert accompagnes() == 6 and accompagnes() == 6
+    assert len(appels) == 1  # the second view read it
+    f.ParcoursFactory(apprenant__projet=b, apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    assert accompagnes() == 7
+    assert len(appels) == 2
+    # a second coordinator of both projects sees the same: the same value, read
+    autre = f.UserFactory()
+    for p in (a, b):
+        f.AdhesionFactory(user=autre, projet=p, coordinateur=True)
+    assert login(autre).get(reverse("synthese"), params).context["synthese"].total.apprenants.accompagnes.valeur == 7
+    assert len(appels) == 2
+    # a funder reads it masked: another value, computed
+    financeur = f.UserFactory()
+    for p in (a, b):
+        f.AdhesionFactory(user=financeur, projet=p, financeur=True)
+    assert login(financeur).get(reverse("synthese"), params).context["masquer"] is True
+    assert len(appels) == 3
