@@ -402,7 +402,12 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
                 f"h{f.pk}": Sum("heures_realisees", filter=etapes, default=Decimal(0)),
                 f"he{f.pk}": Sum("heures_realisees", filter=etapes & eligible, default=Decimal(0)),
             }
-        lus = Etape.objects.filter(projet_id__in={f.projet_id for f in lot}).aggregate(**agregats)
+        projets = {f.projet_id for f in lot}
+        # a step's path and learner are in its project: said to the planner, it reads them
+        # through the project's indexes instead of hashing the 77 000 paths (22 → … ms)
+        lus = Etape.objects.filter(
+            projet_id__in=projets, parcours__projet_id__in=projets, parcours__apprenant__projet_id__in=projets
+        ).aggregate(**agregats)
         for f in lot:
             figures[f.pk] = {c: lus[f"{c}{f.pk}"] for c in ("p", "e", "h", "he")}
     return [
