@@ -405,7 +405,7 @@ def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
     return _realises(objectif.debut, objectif.date_echeance, [objectif.projet_id])[objectif.projet_id][objectif.indicateur]
 
 
-def _etat_masque(objectif: Objectif, compte: int | None, denominateur: int | None, tableau: Indicateurs | None) -> str:
+def _etat_masque(indicateur: str, compte: int | None, denominateur: int | None, tableau: Indicateurs | None) -> str:
     """How a funder reads a target's figure: the state (``masquage.VISIBLE``, ``PRIMAIRE``,
     ``SECRET``) the project's dashboard over the target's period (``tableau``, masked) gives the
     same figure, so that the target never shows what that dashboard hides, nor lets it be
@@ -416,8 +416,10 @@ def _etat_masque(objectif: Objectif, compte: int | None, denominateur: int | Non
       cells and relations, their states fixed (a recruitment figure beside « emploi durable 6,
       alternance 0 » would give back an « emploi de transition » hidden there);
     - the people trained: no figure of that dashboard adds up to it: hidden below 5;
-    - hours are not people: never hidden."""
-    indicateur = objectif.indicateur
+    - hours are not people: never hidden.
+
+    A function of the project, the period and the measured figure alone: ``etats_masques``
+    keeps it per project."""
     if indicateur == Indicateur.HEURES:
         return masquage.VISIBLE
     if tableau is None or indicateur == Indicateur.FORMES:
@@ -438,13 +440,26 @@ def _etat_masque(objectif: Objectif, compte: int | None, denominateur: int | Non
     return etats["recrutements"]
 
 
+def etats_masques(projet_ids: list[int], periode: Periode) -> dict[int, dict[str, str]]:
+    """For each project, how a funder reads each figure a target may measure over ``periode``
+    (``_etat_masque``: agreeing with the project's dashboard over that period, masked), kept
+    until the project's next write (``pilotage.memo``): a roll-up no longer reads 204 masked
+    dashboards back to decide a handful of states."""
+
+    def calcul(ids):
+        tableaux = tableaux_masques(ids, periode)
+        mesures = _realises(periode.debut, periode.fin, ids)
+        return {p: {ind: _etat_masque(ind, mesures[p][ind][1], mesures[p][ind][2], tableaux[p]) for ind in Indicateur.values} for p in ids}
+
+    return memo.par_projet("etats_objectifs", projet_ids, periode, calcul)
+
+
 def progression(
-    objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None, tableau: Indicateurs | None = None
+    objectif: Objectif, *, masquer: bool = False, au: date | None = None, mesure=None, lecture: str | None = None
 ) -> Progression:
     """Where ``objectif`` stands today (``au``); ``mesure``: its figure, if read already
-    (``_realises``); ``tableau``: for a funder, the project's dashboard over the target's period,
-    masked (``indicateurs.tableaux_masques``), which the figure agrees with (``_etat_masque``);
-    read here if not given."""
+    (``_realises``); ``lecture``: for a funder, how the figure is read (``etats_masques``: it agrees
+    with the project's dashboard over the target's period, masked); read here if not given."""
     au = au or timezone.localdate()
     valeur, compte, denominateur = mesure if mesure is not None else realise(objectif)
     cible = objectif.valeur_cible
@@ -463,9 +478,9 @@ def progression(
         etat = A_L_HEURE if atteinte >= ecoulee else EN_RETARD
     visibilite = masquage.VISIBLE
     if masquer:
-        if tableau is None and objectif.indicateur != Indicateur.HEURES:
-            tableau = tableaux_masques([objectif.projet_id], Periode(debut, echeance))[objectif.projet_id]
-        visibilite = _etat_masque(objectif, compte, denominateur, tableau)
+        if lecture is None:
+            lecture = etats_masques([objectif.projet_id], Periode(debut, echeance))[objectif.projet_id][objectif.indicateur]
+        visibilite = lecture
     masque = visibilite != masquage.VISIBLE
     if masque:
         affiche = masquage.MARQUE_SECRET if taux or visibilite == masquage.SECRET else masquage.MARQUE_PRIMAIRE
@@ -490,17 +505,25 @@ def progressions(objectifs: Iterable[Objectif], *, masquer: bool = False, au: da
         groupes.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
     lues = {periode: _realises(*periode, sorted(projets)) for periode, projets in groupes.items()}
     mesures = {o.pk: lues[(o.debut, o.date_echeance)][o.projet_id][o.indicateur] for o in objectifs}
-    tableaux: dict[tuple, dict[int, Indicateurs]] = {}
+    etats: dict[tuple, dict[int, dict[str, str]]] = {}
     if masquer:
-        # the dashboards over the targets' periods, masked: the same queries as one roll-up per
-        # period (hours need none)
+        # how a funder reads each figure: the dashboards over the targets' periods, masked (the
+        # same queries as one roll-up per period), kept per project (hours need none)
         a_lire: dict[tuple, set[int]] = {}
         for o in objectifs:
             if o.indicateur != Indicateur.HEURES:
                 a_lire.setdefault((o.debut, o.date_echeance), set()).add(o.projet_id)
-        tableaux = {periode: tableaux_masques(sorted(projets), Periode(*periode)) for periode, projets in a_lire.items()}
+        etats = {periode: etats_masques(sorted(projets), Periode(*periode)) for periode, projets in a_lire.items()}
     return [
-        progression(o, masquer=masquer, au=au, mesure=mesures[o.pk], tableau=tableaux.get((o.debut, o.date_echeance), {}).get(o.projet_id))
+        progression(
+            o,
+            masquer=masquer,
+            au=au,
+            mesure=mesures[o.pk],
+            lecture=masquage.VISIBLE
+            if o.indicateur == Indicateur.HEURES
+            else etats.get((o.debut, o.date_echeance), {}).get(o.projet_id, {}).get(o.indicateur),
+        )
         for o in objectifs
     ]
 
