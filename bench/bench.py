@@ -34,6 +34,9 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conciergerie.settings")
+# the writes the measures make (revisions.marquer) send no background run to a worker that may
+# not be there: the rows that want it call pilotage.precalcul.recalculer themselves
+os.environ["PRECALCUL_CHIFFRES"] = "0"
 
 import django  # noqa: E402
 
@@ -55,6 +58,7 @@ from conciergerie.models import Adhesion, Projet  # noqa: E402
 from demo.generateur import Taille, lire_marqueur  # noqa: E402
 from finances.models import Financement  # noqa: E402
 from parcours.models import Apprenant  # noqa: E402
+from pilotage import precalcul  # noqa: E402
 from pilotage.indicateurs import Periode, calculer, calculer_par_projet  # noqa: E402
 from pilotage.models import RapportCopil  # noqa: E402
 from recits.models import Copil  # noqa: E402
@@ -306,10 +310,24 @@ def pages(ctx, args) -> list[Mesure]:
     cache.clear()
     agregats = sql_indicateurs(lambda: calculer([grand], periode, financements=financements))
 
-    def ecrire_dans(projets):
-        return lambda: revisions.marquer([p.pk for p in projets])
+    def ecrire_dans(projets, *, precalcul_fait=False):
+        """A write in ``projets`` (their revisions move), then, if asked, the background run
+        that computes their figures again (pilotage.precalcul: the worker's, here called before
+        the measure, untimed)."""
+        ids = [p.pk for p in projets]
 
-    for suffixe, preparer in ((", juste après une écriture dans le projet", ecrire_dans([grand])), (", rien d'écrit depuis", None)):
+        def preparer():
+            revisions.marquer(ids)
+            if precalcul_fait:
+                precalcul.recalculer(ids)
+
+        return preparer
+
+    for suffixe, preparer in (
+        (", juste après une écriture dans le projet", ecrire_dans([grand])),
+        (", après une écriture et son précalcul en fond", ecrire_dans([grand], precalcul_fait=True)),
+        (", rien d'écrit depuis", None),
+    ):
         m = mesurer_page(
             f"Tableau de bord d'un projet (coordinateur){suffixe}",
             coord,
@@ -322,6 +340,13 @@ def pages(ctx, args) -> list[Mesure]:
             preparer=preparer,
         )
         resultats.append(m)
+    # the background run itself (pilotage.precalcul), for the largest project
+    m = Mesure(
+        "Précalcul en fond après une écriture (le plus gros projet, tous ses lecteurs)",
+        repeter(ecrire_dans([grand], precalcul_fait=True), args.n),
+    )
+    m.note = "revisions.marquer puis precalcul.recalculer : ce que le worker fait après chaque écriture (ATTENTE = 2 s après la première d'une rafale)"
+    resultats.append(m)
     financeur = client_de(ctx["financeur"])
     m = mesurer_page(
         "Tableau de bord (financeur, masqué), rien d'écrit depuis",
@@ -344,7 +369,8 @@ def pages(ctx, args) -> list[Mesure]:
     dixieme = sorted(projets, key=lambda p: p.pk)[:: max(1, len(projets) // max(1, len(projets) // 10))][: max(1, len(projets) // 10)]
     for suffixe, preparer in (
         (", rien de gardé (cache vidé)", cache.clear),
-        (f", après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
+        (f", juste après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
+        (f", après une écriture dans {len(dixieme)} projets et leur précalcul en fond", ecrire_dans(dixieme, precalcul_fait=True)),
         (", rien d'écrit depuis", None),
     ):
         m = mesurer_page(
@@ -361,7 +387,11 @@ def pages(ctx, args) -> list[Mesure]:
         resultats.append(m)
     region = ctx["region"]
     projets_region = list(Projet.objects.filter(adhesions__user=region).distinct())
-    for suffixe, preparer in ((", après une écriture dans 3 projets", ecrire_dans(projets_region[:3])), (", rien d'écrit depuis", None)):
+    for suffixe, preparer in (
+        (", juste après une écriture dans 3 projets", ecrire_dans(projets_region[:3])),
+        (", après une écriture dans 3 projets et leur précalcul en fond", ecrire_dans(projets_region[:3], precalcul_fait=True)),
+        (", rien d'écrit depuis", None),
+    ):
         m = mesurer_page(
             f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »){suffixe}",
             client_de(region),

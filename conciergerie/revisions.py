@@ -30,12 +30,16 @@ their QuerySet: a page view, which writes its access-log line, does not throw th
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.db import router, transaction
 from django.db.models import Count
 from django.db.models.signals import post_save, pre_delete
+
+logger = logging.getLogger(__name__)
 
 
 def revision_initiale() -> int:
@@ -51,13 +55,30 @@ def revisions(projet_ids: Iterable[int]) -> dict[int, str]:
     return {pk: f"{graine:x}.{n}" for pk, graine, n in lignes}
 
 
+#: called with the projects written to, once the writing transaction committed: the apps on the
+#: right register there what follows a write (``pilotage.precalcul``: their figures computed
+#: again in the background). A hook that fails is logged; the write stays done.
+APRES_COMMIT: list[Callable[[list[int]], None]] = []
+
+
 def marquer(projet_ids: Iterable[int | None], *, using: str | None = None) -> None:
     """The data of these projects changes in the current transaction: one row each."""
     from .models import EcritureProjet
 
     ids = sorted({p for p in projet_ids if p is not None})
     if ids:
-        EcritureProjet.objects.using(using or router.db_for_write(EcritureProjet)).bulk_create([EcritureProjet(projet_id=p) for p in ids])
+        alias = using or router.db_for_write(EcritureProjet)
+        EcritureProjet.objects.using(alias).bulk_create([EcritureProjet(projet_id=p) for p in ids])
+        if APRES_COMMIT:
+            transaction.on_commit(partial(_apres_commit, ids), using=alias)
+
+
+def _apres_commit(ids: list[int]) -> None:
+    for hook in APRES_COMMIT:
+        try:
+            hook(ids)
+        except Exception:
+            logger.exception("Après l'écriture dans les projets %s : %s a échoué", ids, getattr(hook, "__qualname__", hook))
 
 
 def reviser_tout(*, using: str = "default") -> None:

@@ -302,6 +302,8 @@ else:
 # stale, the duration only bounds the memory of those no longer read.
 CHIFFRES_EN_CACHE = os.environ.get("CHIFFRES_EN_CACHE", "1") != "0"
 CHIFFRES_CACHE_SECONDES = int(os.environ.get("CHIFFRES_CACHE_SECONDES", str(24 * 3600)))
+# ... computed again in the background after each write, for their readers (pilotage.precalcul)
+PRECALCUL_CHIFFRES = os.environ.get("PRECALCUL_CHIFFRES", "1") != "0"
 
 # The privacy notice (/protection-des-donnees/, public, linked from every page's footer): the
 # controller — the structure that carries the consortium (its name and address) — and where people

@@ -48,6 +48,14 @@ class PilotageConfig(AppConfig):
         sections.register("afest_actions", "pilotage/_afest_pdf_lien.html")
         sections.register("financement_detail", "pilotage/_financement_eligibilite.html", contexte=eligibilite_du_financement)
 
+        # after a write, the written projects' figures computed again in the background
+        from conciergerie import revisions
+
+        from . import precalcul
+
+        if precalcul.programmer not in revisions.APRES_COMMIT:
+            revisions.APRES_COMMIT.append(precalcul.programmer)
+
         from conciergerie.home import register
 
         from .repartitions import objectifs_accueil

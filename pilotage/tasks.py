@@ -16,7 +16,7 @@ with its whole worker stops beating; ``balayer_jobs`` re-queues it (at most
 
 from celery import shared_task
 
-from . import bilans, jobs, rapports
+from . import bilans, jobs, precalcul, rapports
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=180)
@@ -36,3 +36,11 @@ def balayer_jobs() -> dict:
     """Celery beat, every minute: send the jobs whose task was not sent, re-queue (or fail) those
     whose worker died (``pilotage.jobs.balayer``). Idempotent; a late one expires."""
     return jobs.balayer()
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def recalculer_chiffres(projet_ids: list[int]) -> int:
+    """After a write: the written projects' figures computed again for their readers
+    (``pilotage.precalcul``). Nothing depends on it being done: a reader computes what is
+    missing."""
+    return precalcul.recalculer(projet_ids)

@@ -38,8 +38,7 @@ class PeriodeForm(PeriodeFormMixin, forms.Form):
 def periode_demandee(request, *, debut_defaut) -> tuple[PeriodeForm, Periode]:
     """The period in the query string, or [debut_defaut, today]. A refused period falls back to
     the default and the form shows why."""
-    aujourd_hui = timezone.localdate()
-    defaut = Periode(min(debut_defaut, aujourd_hui), aujourd_hui)
+    defaut = periode_par_defaut(debut_defaut)
     form = PeriodeForm(request.GET or None, initial={"debut": defaut.debut, "fin": defaut.fin})
     if form.is_bound and form.is_valid():
         debut = form.cleaned_data["debut"] or defaut.debut
@@ -55,23 +54,40 @@ class TableauDeBordView(ProjetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, periode = periode_demandee(self.request, debut_defaut=self.projet.date_debut)
-        financements = self.scoped(Financement).select_related("financeur")
-        masquer = masquer_pour(self.adhesion.role)
-        indicateurs = calculer([self.projet], periode, masquer=masquer, financements=financements)
-        objectifs = self.scoped(Objectif).select_related("projet", "financement")
         context.update(
             form=form,
             periode=periode,
-            indicateurs=indicateurs,
-            competences=competences([self.projet], periode, masquer=masquer),
-            # breakdowns and targets (issue 17): pilotage.repartitions, masked with the figures
-            repartitions=calculer_repartitions(
-                [self.projet], periode, indicateurs=indicateurs, masquer=masquer, financements=list(financements)
+            **figures_du_tableau(
+                self.projet,
+                periode,
+                masquer=masquer_pour(self.adhesion.role),
+                financements=self.scoped(Financement).select_related("financeur"),
+                objectifs=self.scoped(Objectif).select_related("projet", "financement"),
             ),
-            progressions=progressions(objectifs, masquer=masquer),
             plusieurs_projets=sum(peut(a.role, CAPACITE) for a in adhesions_of(self.request.user)) > 1,
         )
         return context
+
+
+def periode_par_defaut(debut_defaut) -> Periode:
+    """A dashboard's or a roll-up's period when none is asked: [debut_defaut, today]."""
+    aujourd_hui = timezone.localdate()
+    return Periode(min(debut_defaut, aujourd_hui), aujourd_hui)
+
+
+def figures_du_tableau(projet, periode: Periode, *, masquer: bool, financements, objectifs) -> dict:
+    """A project's dashboard: ``financements`` and ``objectifs`` read by the caller through
+    ``visible_to`` (the view; ``pilotage.precalcul``, which computes them again after a write
+    for each reading of the project)."""
+    financements = list(financements)
+    indicateurs = calculer([projet], periode, masquer=masquer, financements=financements)
+    return {
+        "indicateurs": indicateurs,
+        "competences": competences([projet], periode, masquer=masquer),
+        # breakdowns and targets (issue 17): pilotage.repartitions, masked with the figures
+        "repartitions": calculer_repartitions([projet], periode, indicateurs=indicateurs, masquer=masquer, financements=financements),
+        "progressions": progressions(objectifs, masquer=masquer),
+    }
 
 
 def perimetre_synthese(user) -> tuple[list, bool, object]:

@@ -49,6 +49,9 @@ def _test_settings(settings, tmp_path):
     # jobs run inside the request (Celery's eager mode), not after it in a thread of the process
     # (conciergerie/execution_locale.py): tests/pilotage/test_jobs_en_fond.py turns it on
     settings.JOBS_EN_FOND = False
+    # figures are computed again after a write by the readers, not in the background
+    # (tests/pilotage/test_precalcul.py turns it on)
+    settings.PRECALCUL_CHIFFRES = False
 
 
 @pytest.fixture

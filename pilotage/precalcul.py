@@ -1,0 +1,131 @@
+"""After a write, the written projects' figures computed again in the background, so that the
+next reader finds them kept (``pilotage.memo``) instead of computing them in the request.
+
+A write moves its project's revision (``conciergerie.revisions``): every figure kept for the
+project becomes unreachable and the next dashboard, roll-up or target computes it again — on
+the largest project some 100 ms of SQL, for the national roll-up after writes in 20 projects
+some 500 ms. Once the writing transaction committed (``revisions.APRES_COMMIT``),
+``programmer`` sends ``recalculer`` to the background — the Celery worker, or the process's local
+executor in the embedded mode (``conciergerie.execution_locale``) — which computes, through the
+very functions the pages call (so under the very keys they read):
+
+- the project's dashboard over its default period, once per reading of it (each set of fundings
+  and targets its members see, masked or not: ``views_tableau.figures_du_tableau``);
+- the project's part of each roll-up that spans it, over that roll-up's default period (raw
+  counts, money, targets).
+
+Figures computed this way are right by construction: the worker reads the revision before the
+data, like a page, and keeps them under it; a write meanwhile moves the revision and programs
+another run. A burst of writes ends in one run per project (``cache.add`` of a mark the run
+takes off when it starts, ``ATTENTE`` seconds after the first write). Nothing here is needed for
+the figures to be right: a run that fails, a broker or a cache down, and the next reader
+computes them as before (logged).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+#: seconds between a project's first write and its run: the burst's other writes join it
+ATTENTE = 2
+#: the mark's life: a run lost with its worker does not keep the project from another one
+DUREE_MARQUE = 300
+
+
+def actif() -> bool:
+    return getattr(settings, "PRECALCUL_CHIFFRES", True) and getattr(settings, "CHIFFRES_EN_CACHE", True)
+
+
+def _marque(projet_id: int) -> str:
+    return f"precalcul:{projet_id}"
+
+
+def programmer(projet_ids: list[int]) -> list[int]:
+    """Send the run of the projects that have none pending; returns them."""
+    from conciergerie import execution_locale
+
+    if not actif() or (settings.CELERY_TASK_ALWAYS_EAGER and not execution_locale.en_fond()):
+        # eager Celery that runs jobs in the request: the next reader computes them instead
+        return []
+    try:
+        nouveaux = [p for p in projet_ids if cache.add(_marque(p), 1, DUREE_MARQUE)]
+    except Exception:  # noqa: BLE001 — a cache down: the readers compute the figures
+        logger.warning("Précalcul des chiffres : le cache ne répond pas, rien d'envoyé", exc_info=True)
+        return []
+    if not nouveaux:
+        return []
+    if execution_locale.en_fond():
+        execution_locale.lancer("precalcul", lambda: recalculer(nouveaux))
+    else:
+        from .tasks import recalculer_chiffres
+
+        try:
+            recalculer_chiffres.apply_async(args=[nouveaux], countdown=ATTENTE)
+        except Exception:  # noqa: BLE001 — the broker down: the readers compute the figures
+            logger.warning("Précalcul des chiffres : tâche non envoyée (projets %s)", nouveaux, exc_info=True)
+            cache.delete_many([_marque(p) for p in nouveaux])
+            return []
+    return nouveaux
+
+
+def recalculer(projet_ids: list[int]) -> int:
+    """Compute again the figures of ``projet_ids`` that their readers will ask for; returns the
+    number of readings computed."""
+    from django.contrib.auth import get_user_model
+
+    from conciergerie.models import Adhesion, Projet
+    from conciergerie.roles import peut
+    from finances.models import Financement, Objectif
+
+    from . import indicateurs
+    from .masquage import masquer_pour
+    from .repartitions import progressions
+    from .views_tableau import CAPACITE, figures_du_tableau, perimetre_synthese, periode_par_defaut
+
+    try:
+        cache.delete_many([_marque(p) for p in projet_ids])  # a write from now programs another run
+    except Exception:  # noqa: BLE001
+        logger.warning("Précalcul des chiffres : le cache ne répond pas", exc_info=True)
+        return 0
+    lectures = 0
+    User = get_user_model()
+    for projet in Projet.objects.filter(pk__in=projet_ids):
+        adhesions = [a for a in Adhesion.objects.filter(projet=projet, actif=True).select_related("user") if peut(a.role, CAPACITE)]
+        # the dashboard, once per reading
+        vues = set()
+        for adhesion in adhesions:
+            user = adhesion.user
+            financements = list(Financement.objects.visible_to(user, projet=projet).select_related("financeur"))
+            objectifs = list(Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"))
+            masquer = masquer_pour(adhesion.role)
+            lecture = (masquer, tuple(f.pk for f in financements), tuple(o.pk for o in objectifs))
+            if lecture in vues:
+                continue
+            vues.add(lecture)
+            figures_du_tableau(
+                projet, periode_par_defaut(projet.date_debut), masquer=masquer, financements=financements, objectifs=objectifs
+            )
+            lectures += 1
+        # the project's part of each roll-up that spans it
+        syntheses = set()
+        for user in User.objects.filter(pk__in={a.user_id for a in adhesions}):
+            projets, masquer, financements = perimetre_synthese(user)
+            if len(projets) < 2:
+                continue
+            financements = list(financements)
+            periode = periode_par_defaut(min(p.date_debut for p in projets))
+            objectifs = list(Objectif.objects.visible_to(user).filter(projet=projet).select_related("projet", "financement"))
+            lecture = (masquer, periode, tuple(sorted(f.pk for f in financements)), tuple(o.pk for o in objectifs))
+            if lecture in syntheses:
+                continue
+            syntheses.add(lecture)
+            indicateurs._bruts([projet.pk], periode)
+            indicateurs._syntheses(financements)  # the others' are kept: this project's computed
+            progressions(objectifs, masquer=masquer)
+            lectures += 1
+    return lectures

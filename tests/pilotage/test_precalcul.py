@@ -1,0 +1,140 @@
+"""Figures computed again in the background after a write (pilotage/precalcul.py): the run
+computes what the pages read — after it, the dashboards and the roll-up compute nothing — and a
+burst of writes sends one run; a broker down loses nothing but the speed."""
+
+from datetime import date as D
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from competences import indicateurs as indicateurs_competences
+from pilotage import indicateurs, precalcul, repartitions, tasks
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deux():
+    a, b = f.ProjetFactory(nom="A", date_debut=D(2025, 1, 1)), f.ProjetFactory(nom="B", date_debut=D(2025, 1, 1))
+    coord = f.UserFactory()
+    for p in (a, b):
+        f.AdhesionFactory(user=coord, projet=p, coordinateur=True)
+        f.EtapeFactory(parcours=f.ParcoursFactory(apprenant__projet=p, apprenant__date_entree=D(2025, 2, 1), date_debut=D(2025, 2, 1)))
+    financement = f.FinancementFactory(projet=a)
+    f.ObjectifFactory(projet=a, financement=financement)
+    financeur = f.AdhesionFactory(projet=a, financeur=True, organisation=financement.financeur).user
+    return {"a": a, "b": b, "coord": coord, "financeur": financeur}
+
+
+@pytest.fixture
+def calculs(monkeypatch):
+    """What was computed, by name."""
+    appels = []
+    for module, nom in (
+        (indicateurs, "_bruts_calcules"),
+        (repartitions, "_repartitions"),
+        (repartitions, "_realises_calcules"),
+        (indicateurs_competences, "calculer"),
+    ):
+        original = getattr(module, nom)
+
+        def compter(*args, _original=original, _nom=nom, **kwargs):
+            appels.append(_nom)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, nom, compter)
+    return appels
+
+
+def _pages(deux, login):
+    a = deux["a"]
+    for user, url in (
+        (deux["coord"], reverse("tableau_de_bord", args=[a.pk])),
+        (deux["financeur"], reverse("tableau_de_bord", args=[a.pk])),
+        (deux["coord"], reverse("synthese")),
+    ):
+        assert login(user).get(url).status_code == 200
+
+
+def test_after_a_write_and_its_run_the_pages_compute_nothing(deux, login, calculs):
+    _pages(deux, login)  # every figure kept
+    f.ParcoursFactory(apprenant__projet=deux["a"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    calculs.clear()
+    assert precalcul.recalculer([deux["a"].pk]) == 3  # two readings of the dashboard, one roll-up
+    assert "_bruts_calcules" in calculs and "_repartitions" in calculs
+    calculs.clear()
+    _pages(deux, login)
+    assert calculs == []
+    # and what they read is the new data
+    synthese = login(deux["coord"]).get(reverse("synthese")).context["synthese"]
+    assert synthese.total.apprenants.accompagnes.valeur == 3
+
+
+def test_without_the_run_the_pages_compute_what_changed(deux, login, calculs):
+    _pages(deux, login)
+    f.ParcoursFactory(apprenant__projet=deux["a"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    calculs.clear()
+    _pages(deux, login)
+    assert "_bruts_calcules" in calculs
+
+
+@pytest.fixture(autouse=True)
+def _sans_marques():
+    """The process's cache outlives a test: no project's mark left by another one."""
+    cache.clear()
+
+
+@pytest.fixture
+def avec_worker(settings, monkeypatch):
+    """The real mode: a worker behind a broker (the task's sending recorded)."""
+    settings.PRECALCUL_CHIFFRES = True
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    envois = []
+    monkeypatch.setattr(tasks.recalculer_chiffres, "apply_async", lambda args, countdown: envois.append((args, countdown)))
+    return envois
+
+
+def test_a_burst_of_writes_sends_one_run_per_project(deux, avec_worker, django_capture_on_commit_callbacks):
+    a, b = deux["a"], deux["b"]
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=a)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=a)
+        f.ApprenantFactory(projet=b)
+    assert avec_worker == [([[a.pk]], precalcul.ATTENTE), ([[b.pk]], precalcul.ATTENTE)]
+    # once the run started, a new write sends another
+    precalcul.recalculer([a.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=a)
+    assert avec_worker[-1] == ([[a.pk]], precalcul.ATTENTE)
+
+
+def test_a_rolled_back_write_sends_nothing(deux, avec_worker, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        f.ApprenantFactory(projet=deux["a"])
+        raise RuntimeError
+    assert avec_worker == []
+
+
+def test_the_broker_down_loses_nothing_but_the_speed(deux, settings, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    settings.PRECALCUL_CHIFFRES = True
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def panne(*args, **kwargs):
+        raise ConnectionError("broker injoignable")
+
+    monkeypatch.setattr(tasks.recalculer_chiffres, "apply_async", panne)
+    with django_capture_on_commit_callbacks(execute=True):
+        apprenant = f.ApprenantFactory(projet=deux["a"])
+    assert apprenant.__class__.objects.filter(pk=apprenant.pk).exists()  # the write is done
+    assert "tâche non envoyée" in caplog.text
+    # the mark is gone: the next write tries again
+    envois = []
+    monkeypatch.setattr(tasks.recalculer_chiffres, "apply_async", lambda args, countdown: envois.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=deux["a"])
+    assert envois == [[[deux["a"].pk]]]
