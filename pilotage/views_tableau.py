@@ -112,13 +112,14 @@ class SyntheseView(TemplateView):
         context = super().get_context_data(**kwargs)
         projets, masquer, financements = perimetre_synthese(self.request.user)
         form, periode = periode_demandee(self.request, debut_defaut=min(p.date_debut for p in projets))
-        financements = list(financements)
         # each project's targets (a funder: its fundings'), with their progress (issue 17)
         objectifs = Objectif.objects.visible_to(self.request.user).filter(projet__in=projets)
-        # kept until one of the projects is written to (pilotage.memo): what the user sees of
-        # them is part of the key
-        variante = "|".join(
-            [str(int(masquer)), ",".join(str(f.pk) for f in financements), ",".join(map(str, objectifs.values_list("pk", flat=True)))]
+        # kept until one of the projects is written to (pilotage.memo). What the user sees of
+        # them — the fundings, the targets — follows from its memberships (role and organisation
+        # in each project) and from the projects' rows, which their revisions cover: the
+        # memberships are the key, the two visible_to queries run only to compute
+        variante = ";".join(
+            sorted(f"{a.projet_id}:{a.role}:{a.organisation_id}" for a in adhesions_of(self.request.user) if peut(a.role, CAPACITE))
         )
         synthese, progressions_lues = memo.ensemble(
             "synthese",
@@ -126,7 +127,7 @@ class SyntheseView(TemplateView):
             periode,
             variante,
             lambda: (
-                calculer_par_projet(projets, periode, masquer=masquer, financements=financements),
+                calculer_par_projet(projets, periode, masquer=masquer, financements=list(financements)),
                 progressions(objectifs.select_related("projet", "financement"), masquer=masquer),
             ),
         )
