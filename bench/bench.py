@@ -345,7 +345,7 @@ def pages(ctx, args) -> list[Mesure]:
         "Précalcul en fond après une écriture (le plus gros projet, tous ses lecteurs)",
         repeter(ecrire_dans([grand], precalcul_fait=True), args.n),
     )
-    m.note = "revisions.marquer puis precalcul.recalculer : ce que le worker fait après chaque écriture (ATTENTE = 2 s après la première d'une rafale)"
+    m.note = "revisions.marquer puis precalcul.recalculer : ce que le worker fait après chaque écriture (ATTENTE = 1 s après la première d'une rafale)"
     resultats.append(m)
     financeur = client_de(ctx["financeur"])
     m = mesurer_page(

@@ -32,7 +32,7 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 #: seconds between a project's first write and its run: the burst's other writes join it
-ATTENTE = 2
+ATTENTE = 1
 #: the mark's life: a run lost with its worker does not keep the project from another one
 DUREE_MARQUE = 300
 
