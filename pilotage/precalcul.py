@@ -25,6 +25,8 @@ computes them as before (logged).
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,8 +39,26 @@ ATTENTE = 1
 DUREE_MARQUE = 300
 
 
+_local = threading.local()
+
+
 def actif() -> bool:
-    return getattr(settings, "PRECALCUL_CHIFFRES", True) and getattr(settings, "CHIFFRES_EN_CACHE", True)
+    return (
+        getattr(settings, "PRECALCUL_CHIFFRES", True)
+        and getattr(settings, "CHIFFRES_EN_CACHE", True)
+        and not getattr(_local, "suspendu", 0)
+    )
+
+
+@contextmanager
+def suspendu():
+    """No run sent for the writes made inside (this thread): a bulk load that writes every
+    project (``generer_donnees``) would send a run of each, the projects' readers compute."""
+    _local.suspendu = getattr(_local, "suspendu", 0) + 1
+    try:
+        yield
+    finally:
+        _local.suspendu -= 1
 
 
 def _marque(projet_id: int) -> str:

@@ -138,3 +138,12 @@ def test_the_broker_down_loses_nothing_but_the_speed(deux, settings, monkeypatch
     with django_capture_on_commit_callbacks(execute=True):
         f.ApprenantFactory(projet=deux["a"])
     assert envois == [[[deux["a"].pk]]]
+
+
+def test_a_bulk_load_sends_nothing(deux, avec_worker, django_capture_on_commit_callbacks):
+    with precalcul.suspendu(), django_capture_on_commit_callbacks(execute=True):  # committed inside
+        f.ApprenantFactory(projet=deux["a"])
+    assert avec_worker == []
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=deux["a"])
+    assert avec_worker == [([[deux["a"].pk]], precalcul.ATTENTE)]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from conciergerie.models import Projet
 from demo.generateur import Generateur, Taille, lire_marqueur
+from pilotage import precalcul
 
 
 def _date(texte: str) -> date:
@@ -74,7 +75,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Génération : {taille.signature()}, date de référence {taille.au:%d/%m/%Y}")
         generateur = Generateur(taille, lot=lot, mot_de_passe=mot_de_passe, journal=self.stdout.write, copie=not sans_copie)
-        compte = generateur.executer()
+        with precalcul.suspendu():  # every project written: no background run for each
+            compte = generateur.executer()
         for nom, nb in sorted(compte.items()):
             self.stdout.write(f"  {nom:<55} {nb:>9}")
         total = sum(compte.values())
