@@ -34,9 +34,12 @@ class ConciergerieConfig(AppConfig):
 
         connection_created.connect(enregistrer_sqlite, dispatch_uid="conciergerie.recherche_sqlite")
         # each project's revision, moved by every write to its data (the key of its kept figures)
-        from .revisions import branchez_les_signaux
+        from django.db.models.signals import post_migrate
+
+        from .revisions import apres_migration, branchez_les_signaux
 
         branchez_les_signaux()
+        post_migrate.connect(apres_migration, sender=self, dispatch_uid="conciergerie.revisions.apres_migration")
 
         gc.freeze()
         gc.set_threshold(*SEUILS_GC)

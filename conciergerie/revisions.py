@@ -21,8 +21,8 @@ Who writes a row:
 - a write by QuerySet (``update``, ``bulk_create``; ``bulk_update`` goes through ``update``):
   ``TenantQuerySet`` marks the projects it wrote to;
 - a project saved (its dates): ``Projet`` itself;
-- what writes outside the ORM — a restored backup — calls ``reviser_tout``; the generator's
-  ``COPY`` creates projects, whose ``revision`` is new.
+- what writes outside the ORM — a restored backup, a data migration (``post_migrate``) — calls
+  ``reviser_tout``; the generator's ``COPY`` creates projects, whose ``revision`` is new.
 
 Models that feed no figure (the access log, jobs, invitations…) say ``hors_chiffres = True`` on
 their QuerySet: a page view, which writes its access-log line, does not throw the figures away.
@@ -88,6 +88,20 @@ def reviser_tout(*, using: str = "default") -> None:
 
     for pk in Projet.objects.using(using).values_list("pk", flat=True):
         Projet.objects.using(using).filter(pk=pk).update(revision=revision_initiale())
+
+
+def apres_migration(sender, using: str = "default", **kwargs) -> None:
+    """``post_migrate``: a data migration writes through historical models, which no signal
+    follows: every project draws a new revision (once the column exists)."""
+    from django.db import connections
+
+    connexion = connections[using]
+    with connexion.cursor() as curseur:
+        if "conciergerie_projet" not in connexion.introspection.table_names(curseur):
+            return
+        colonnes = {c.name for c in connexion.introspection.get_table_description(curseur, "conciergerie_projet")}
+    if "revision" in colonnes:
+        reviser_tout(using=using)
 
 
 def compacter(*, using: str = "default") -> int:

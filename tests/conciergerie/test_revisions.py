@@ -106,3 +106,14 @@ def test_a_project_created_again_with_the_same_id_starts_elsewhere():
     premier.delete()
     second = f.ProjetFactory(pk=pk)
     assert second.revision != revision
+
+
+def test_a_migration_run_draws_every_project_anew(deux):
+    """A data migration writes through historical models, which no signal follows."""
+    from django.core.management import call_command
+
+    a, b, _, _ = deux
+    avant = _lire(a, b)
+    call_command("migrate", verbosity=0)
+    apres = _lire(a, b)
+    assert apres[a.pk] != avant[a.pk] and apres[b.pk] != avant[b.pk]
