@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,6 +48,29 @@ def actif() -> bool:
     return getattr(settings, "CHIFFRES_EN_CACHE", True)
 
 
+_local = threading.local()
+
+
+@contextmanager
+def lecture(projet_ids: Iterable[int]):
+    """One read of several kept figures (a page's): the projects' revisions read once, before
+    any of them, and used by every ``par_projet`` inside (a page of the national roll-up read
+    them five times). Only around reads: a write inside would not be seen."""
+    precedent = getattr(_local, "revisions", None)
+    _local.revisions = revisions(projet_ids) if actif() else {}
+    try:
+        yield
+    finally:
+        _local.revisions = precedent
+
+
+def _revisions(ids: list[int]) -> dict[int, str]:
+    lues = getattr(_local, "revisions", None)
+    if lues is not None and all(pid in lues for pid in ids):
+        return {pid: lues[pid] for pid in ids}
+    return revisions(ids)
+
+
 def par_projet(nom: str, projet_ids: Iterable[int], periode, calcul: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
     """``{projet_id: value}`` for ``projet_ids`` over ``periode`` (anything with ``debut`` and
     ``fin``): the kept values of the projects unchanged since, ``calcul(ids)`` — one call, which
@@ -55,7 +80,7 @@ def par_projet(nom: str, projet_ids: Iterable[int], periode, calcul: Callable[[l
         return calcul(ids)
     cles = {
         pid: f"chiffres:{EMPREINTE}:{nom}:{pid}:{revision}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}"
-        for pid, revision in revisions(ids).items()
+        for pid, revision in _revisions(ids).items()
     }
     try:
         trouves = cache.get_many(list(cles.values()))
@@ -83,7 +108,7 @@ def ensemble(nom: str, projet_ids: Iterable[int], periode, variante: str, calcul
     ids = sorted(set(projet_ids))
     if not ids or not actif():
         return calcul()
-    etat = revisions(ids)
+    etat = _revisions(ids)
     empreinte = hashlib.sha256(
         ";".join([*(f"{pid}:{etat.get(pid)}" for pid in ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()
     ).hexdigest()
@@ -95,7 +120,12 @@ def ensemble(nom: str, projet_ids: Iterable[int], periode, variante: str, calcul
         return calcul()
     if valeur is not _ABSENT:
         return valeur
-    valeur = calcul()
+    precedent = getattr(_local, "revisions", None)
+    _local.revisions = etat  # the parts kept per project, under the revisions read for the whole
+    try:
+        valeur = calcul()
+    finally:
+        _local.revisions = precedent
     try:
         cache.set(cle, valeur, getattr(settings, "CHIFFRES_CACHE_SECONDES", 86_400))
     except Exception:  # noqa: BLE001

@@ -80,14 +80,15 @@ def figures_du_tableau(projet, periode: Periode, *, masquer: bool, financements,
     ``visible_to`` (the view; ``pilotage.precalcul``, which computes them again after a write
     for each reading of the project)."""
     financements = list(financements)
-    indicateurs = calculer([projet], periode, masquer=masquer, financements=financements)
-    return {
-        "indicateurs": indicateurs,
-        "competences": competences([projet], periode, masquer=masquer),
-        # breakdowns and targets (issue 17): pilotage.repartitions, masked with the figures
-        "repartitions": calculer_repartitions([projet], periode, indicateurs=indicateurs, masquer=masquer, financements=financements),
-        "progressions": progressions(objectifs, masquer=masquer),
-    }
+    with memo.lecture([projet.pk]):  # the project's revision read once for the page's figures
+        indicateurs = calculer([projet], periode, masquer=masquer, financements=financements)
+        return {
+            "indicateurs": indicateurs,
+            "competences": competences([projet], periode, masquer=masquer),
+            # breakdowns and targets (issue 17): pilotage.repartitions, masked with the figures
+            "repartitions": calculer_repartitions([projet], periode, indicateurs=indicateurs, masquer=masquer, financements=financements),
+            "progressions": progressions(objectifs, masquer=masquer),
+        }
 
 
 def perimetre_synthese(user) -> tuple[list, bool, object]:
