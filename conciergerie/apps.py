@@ -10,7 +10,12 @@ from django.apps import AppConfig
 # collector's reach, and young collections run every 5 000 objects: the same page takes ~480 ms
 # (figures and method in docs/performance.md). A process that forks (gunicorn, Celery's
 # prefork pool) also keeps those frozen objects' memory pages shared.
-SEUILS_GC = (5_000, 10, 10)
+# Since the figures are kept (pilotage.memo), a roll-up page reads them back: some 400 000 small
+# objects unpickled and built, a full collection nearly every page at (5 000, 10, 10), its
+# slowest pages 400–520 ms against a median of ~310 ms. Young collections every 50 000 objects,
+# a full one every 20 million: on the same page, median ~276 ms and slowest 328 ms
+# (15 views each, the figures of every project kept: docs/performance.md).
+SEUILS_GC = (50_000, 20, 20)
 
 
 class ConciergerieConfig(AppConfig):
