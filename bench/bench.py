@@ -323,23 +323,26 @@ def pages(ctx, args) -> list[Mesure]:
 
         return preparer
 
-    for suffixe, preparer in (
-        (", juste après une écriture dans le projet", ecrire_dans([grand])),
-        (", après une écriture et son précalcul en fond", ecrire_dans([grand], precalcul_fait=True)),
-        (", rien d'écrit depuis", None),
-    ):
-        m = mesurer_page(
-            f"Tableau de bord d'un projet (coordinateur){suffixe}",
-            coord,
-            tableau,
-            args.n,
-            cible="p95 ≤ 150 ms",
-            seuil=0.150,
-            plancher=agregats,
-            plancher_nom="SQL brut des mêmes agrégats",
-            preparer=preparer,
-        )
-        resultats.append(m)
+    def variantes(nom, client, url, n, cas, **mesure):
+        """The same page measured after each ``(suffixe, preparer)`` of ``cas``, budget p95."""
+        for suffixe, preparer in cas:
+            resultats.append(mesurer_page(f"{nom}{suffixe}", client, url, n, preparer=preparer, **mesure))
+
+    variantes(
+        "Tableau de bord d'un projet (coordinateur)",
+        coord,
+        tableau,
+        args.n,
+        (
+            (", juste après une écriture dans le projet", ecrire_dans([grand])),
+            (", après une écriture et son précalcul en fond", ecrire_dans([grand], precalcul_fait=True)),
+            (", rien d'écrit depuis", None),
+        ),
+        cible="p95 ≤ 150 ms",
+        seuil=0.150,
+        plancher=agregats,
+        plancher_nom="SQL brut des mêmes agrégats",
+    )
     # the background run itself (pilotage.precalcul), for the largest project
     m = Mesure(
         "Précalcul en fond après une écriture (le plus gros projet, tous ses lecteurs)",
@@ -367,41 +370,37 @@ def pages(ctx, args) -> list[Mesure]:
     cache.clear()
     agregats_nat = sql_indicateurs(lambda: calculer_par_projet(projets, Periode(debut, au), masquer=True, financements=fin_nat))
     dixieme = sorted(projets, key=lambda p: p.pk)[:: max(1, len(projets) // max(1, len(projets) // 10))][: max(1, len(projets) // 10)]
-    for suffixe, preparer in (
-        (", rien de gardé (cache vidé)", cache.clear),
-        (f", juste après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
-        (f", après une écriture dans {len(dixieme)} projets et leur précalcul en fond", ecrire_dans(dixieme, precalcul_fait=True)),
-        (", rien d'écrit depuis", None),
-    ):
-        m = mesurer_page(
-            f"Synthèse nationale ({len(projets)} projets, utilisateur « national »){suffixe}",
-            national,
-            reverse("synthese"),
-            max(5, args.n // 4),
-            cible="p95 ≤ 400 ms",
-            seuil=0.400,
-            plancher=agregats_nat,
-            plancher_nom="SQL brut des mêmes agrégats",
-            preparer=preparer,
-        )
-        resultats.append(m)
+    variantes(
+        f"Synthèse nationale ({len(projets)} projets, utilisateur « national »)",
+        national,
+        reverse("synthese"),
+        max(5, args.n // 4),
+        (
+            (", rien de gardé (cache vidé)", cache.clear),
+            (f", juste après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
+            (f", après une écriture dans {len(dixieme)} projets et leur précalcul en fond", ecrire_dans(dixieme, precalcul_fait=True)),
+            (", rien d'écrit depuis", None),
+        ),
+        cible="p95 ≤ 400 ms",
+        seuil=0.400,
+        plancher=agregats_nat,
+        plancher_nom="SQL brut des mêmes agrégats",
+    )
     region = ctx["region"]
     projets_region = list(Projet.objects.filter(adhesions__user=region).distinct())
-    for suffixe, preparer in (
-        (", juste après une écriture dans 3 projets", ecrire_dans(projets_region[:3])),
-        (", après une écriture dans 3 projets et leur précalcul en fond", ecrire_dans(projets_region[:3], precalcul_fait=True)),
-        (", rien d'écrit depuis", None),
-    ):
-        m = mesurer_page(
-            f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »){suffixe}",
-            client_de(region),
-            reverse("synthese"),
-            max(5, args.n // 4),
-            cible="p95 ≤ 400 ms",
-            seuil=0.400,
-            preparer=preparer,
-        )
-        resultats.append(m)
+    variantes(
+        f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »)",
+        client_de(region),
+        reverse("synthese"),
+        max(5, args.n // 4),
+        (
+            (", juste après une écriture dans 3 projets", ecrire_dans(projets_region[:3])),
+            (", après une écriture dans 3 projets et leur précalcul en fond", ecrire_dans(projets_region[:3], precalcul_fait=True)),
+            (", rien d'écrit depuis", None),
+        ),
+        cible="p95 ≤ 400 ms",
+        seuil=0.400,
+    )
     return resultats
 
 

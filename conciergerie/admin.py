@@ -57,9 +57,23 @@ class PreferencesAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+class LectureSeuleAdmin(admin.ModelAdmin):
+    """Rows the app writes and its own tasks delete: never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(JournalAcces)
-class JournalAccesAdmin(admin.ModelAdmin):
-    """The access log: written by the views only, never edited (read-only here too)."""
+class JournalAccesAdmin(LectureSeuleAdmin):
+    """The access log: written by the views only, never edited; the retention task purges it
+    (rgpd.conservation)."""
 
     list_display = ["date", "projet", "user_nom", "action", "objet_libelle"]
     list_filter = ["action", "projet"]
@@ -67,33 +81,15 @@ class JournalAccesAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["projet"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the retention task purges it (rgpd.conservation)
-
 
 @admin.register(EcritureProjet)
-class EcritureProjetAdmin(admin.ModelAdmin):
-    """One row per write to a project's data (conciergerie.revisions): written by the app, emptied
-    each night; read-only."""
+class EcritureProjetAdmin(LectureSeuleAdmin):
+    """One row per write to a project's data (conciergerie.revisions), emptied each night
+    (``revisions.compacter``): a row deleted by hand would bring an older revision back."""
 
     list_display = ["id", "projet"]
     list_filter = ["projet"]
     list_select_related = ["projet"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an older revision would come back (revisions.compacter empties it each night)
 
 
 @admin.register(TraitementImport)

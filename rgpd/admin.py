@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from conciergerie.admin import LectureSeuleAdmin  # written by the services and the retention task only
+
 from .models import Anonymisation, AvisConservation, PurgeConservation
-
-
-class LectureSeuleAdmin(admin.ModelAdmin):
-    """Written by the services and the retention task only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PurgeConservation)
