@@ -347,18 +347,29 @@ def bases_postgresql():
 
 
 def contenu_postgresql(url: str) -> dict[str, tuple[int, str]]:
-    """Each table's row count and a digest of its rows, read with psycopg."""
+    """Each table's row count and a digest of its rows, read with psycopg — but the projects'
+    ``revision``, drawn anew by a restore (``contenu_sqlite``)."""
     import psycopg
 
     with psycopg.connect(url) as base:
         tables = [r[0] for r in base.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         resultat = {}
         for table in tables:
+            lignes = "t::text"
+            if table == "conciergerie_projet":
+                lignes = "(to_jsonb(t) - 'revision')::text"
             n, empreinte = base.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM \"{table}\" t"  # noqa: S608
+                f"SELECT count(*), md5(coalesce(string_agg({lignes}, ',' ORDER BY {lignes}), '')) FROM \"{table}\" t"  # noqa: S608
             ).fetchone()
             resultat[table] = (n, empreinte)
     return resultat
+
+
+def revisions_postgresql(url: str) -> dict[int, int]:
+    import psycopg
+
+    with psycopg.connect(url) as base:
+        return dict(base.execute("SELECT id, revision FROM conciergerie_projet").fetchall())
 
 
 @pytest.mark.postgresql
@@ -378,6 +389,8 @@ def test_postgresql_restaurer_dans_une_base_vide_redonne_les_memes_lignes_et_fic
     attendu = contenu_postgresql(source)
     assert attendu["parcours_apprenant"][0] > 0
     assert contenu_postgresql(cible) == attendu
+    restaurees, sources = revisions_postgresql(cible), revisions_postgresql(source)
+    assert restaurees.keys() == sources.keys() and all(restaurees[p] != sources[p] for p in sources)
     assert empreintes(media_cible) == empreintes(media_source)
     ok(manage("migrate", "--check", **env_cible))
 
