@@ -90,14 +90,11 @@ class TenantQuerySet(models.QuerySet):
         revisions.marquer(projets, using=self.db)
         return nombre
 
-    def _projets_des(self, objs) -> set[int | None]:
-        return {revisions.projet_de(o) for o in objs}
-
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         crees = super().bulk_create(objs, *args, **kwargs)
         if not self.hors_chiffres:
-            revisions.marquer(self._projets_des(objs), using=self.db)
+            revisions.marquer((revisions.projet_de(o) for o in objs), using=self.db)
         return crees
 
     def role_filter(self, role: str, organisation_id: int | None) -> Q:

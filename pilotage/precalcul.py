@@ -105,7 +105,7 @@ def recalculer(projet_ids: list[int]) -> int:
     from . import indicateurs
     from .masquage import masquer_pour
     from .repartitions import progressions
-    from .views_tableau import CAPACITE, figures_du_tableau, perimetre_synthese, periode_par_defaut
+    from .views_tableau import CAPACITE, figures_du_tableau, lecture_synthese, perimetre_synthese, periode_par_defaut
 
     try:
         cache.delete_many([_marque(p) for p in projet_ids])  # a write from now programs another run
@@ -116,36 +116,34 @@ def recalculer(projet_ids: list[int]) -> int:
     User = get_user_model()
     for projet in Projet.objects.filter(pk__in=projet_ids):
         adhesions = [a for a in Adhesion.objects.filter(projet=projet, actif=True).select_related("user") if peut(a.role, CAPACITE)]
-        # the dashboard, once per reading
+        # the dashboard, once per reading: what a member sees follows from its role and
+        # organisation (``visible_to``), read once for each
         vues = set()
         for adhesion in adhesions:
-            user = adhesion.user
-            financements = list(Financement.objects.visible_to(user, projet=projet).select_related("financeur"))
-            objectifs = list(Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"))
-            masquer = masquer_pour(adhesion.role)
-            lecture = (masquer, tuple(f.pk for f in financements), tuple(o.pk for o in objectifs))
-            if lecture in vues:
+            if (adhesion.role, adhesion.organisation_id) in vues:
                 continue
-            vues.add(lecture)
+            vues.add((adhesion.role, adhesion.organisation_id))
+            user = adhesion.user
             figures_du_tableau(
-                projet, periode_par_defaut(projet.date_debut), masquer=masquer, financements=financements, objectifs=objectifs
+                projet,
+                periode_par_defaut(projet.date_debut),
+                masquer=masquer_pour(adhesion.role),
+                financements=Financement.objects.visible_to(user, projet=projet).select_related("financeur"),
+                objectifs=Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"),
             )
             lectures += 1
-        # the project's part of each roll-up that spans it
+        # the project's part of each roll-up that spans it, once per reading (the page's key)
         syntheses = set()
         for user in User.objects.filter(pk__in={a.user_id for a in adhesions}):
-            projets, masquer, financements = perimetre_synthese(user)
-            if len(projets) < 2:
-                continue
-            financements = list(financements)
-            periode = periode_par_defaut(min(p.date_debut for p in projets))
-            objectifs = list(Objectif.objects.visible_to(user).filter(projet=projet).select_related("projet", "financement"))
-            lecture = (masquer, periode, tuple(sorted(f.pk for f in financements)), tuple(o.pk for o in objectifs))
-            if lecture in syntheses:
+            lecture = lecture_synthese(user)
+            if lecture in syntheses or lecture.count(";") < 1:  # one project: no roll-up link
                 continue
             syntheses.add(lecture)
+            projets, masquer, financements = perimetre_synthese(user)
+            periode = periode_par_defaut(min(p.date_debut for p in projets))
+            objectifs = Objectif.objects.visible_to(user).filter(projet=projet).select_related("projet", "financement")
             indicateurs._bruts([projet.pk], periode)
-            indicateurs._syntheses(financements)  # the others' are kept: this project's computed
+            indicateurs._syntheses(list(financements))  # the others' are kept: this project's computed
             progressions(objectifs, masquer=masquer)
             lectures += 1
     return lectures

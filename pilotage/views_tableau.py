@@ -91,6 +91,13 @@ def figures_du_tableau(projet, periode: Periode, *, masquer: bool, financements,
         }
 
 
+def lecture_synthese(user) -> str:
+    """What a user reads of a roll-up, beside the projects' data: its memberships that read the
+    dashboards (project, role, organisation). Two users with the same read the same page
+    (``SyntheseView``'s key; ``pilotage.precalcul`` computes each once)."""
+    return ";".join(sorted(f"{a.projet_id}:{a.role}:{a.organisation_id}" for a in adhesions_of(user) if peut(a.role, CAPACITE)))
+
+
 def perimetre_synthese(user) -> tuple[list, bool, object]:
     """What a roll-up (the page and its Excel bilan) spans: every project where ``user`` may read
     the dashboard (403 if none), masked as soon as one of those memberships is a funder's, and
@@ -119,14 +126,11 @@ class SyntheseView(TemplateView):
         # them — the fundings, the targets — follows from its memberships (role and organisation
         # in each project) and from the projects' rows, which their revisions cover: the
         # memberships are the key, the two visible_to queries run only to compute
-        variante = ";".join(
-            sorted(f"{a.projet_id}:{a.role}:{a.organisation_id}" for a in adhesions_of(self.request.user) if peut(a.role, CAPACITE))
-        )
         synthese, progressions_lues = memo.ensemble(
             "synthese",
             [p.pk for p in projets],
             periode,
-            variante,
+            lecture_synthese(self.request.user),
             lambda: (
                 calculer_par_projet(projets, periode, masquer=masquer, financements=list(financements)),
                 progressions(objectifs.select_related("projet", "financement"), masquer=masquer),
