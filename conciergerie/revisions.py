@@ -106,12 +106,17 @@ def apres_migration(sender, using: str = "default", **kwargs) -> None:
 
 def compacter(*, using: str = "default") -> int:
     """The nightly clean-up: the rows written since go, every project draws a new revision, in
-    one transaction (a reader sees the old pair or the new one). Returns the rows deleted."""
-    from .models import EcritureProjet
+    one transaction (a reader sees the old pair or the new one), and the ``APRES_COMMIT`` hooks
+    get every project (their figures computed again tonight, not by the morning's first
+    readers). Returns the rows deleted."""
+    from .models import EcritureProjet, Projet
 
     with transaction.atomic(using=using):
         supprimees, _ = EcritureProjet.objects.using(using).all().delete()
         reviser_tout(using=using)
+        if APRES_COMMIT:  # every project's figures are to compute again: their runs, tonight
+            ids = list(Projet.objects.using(using).values_list("pk", flat=True))
+            transaction.on_commit(partial(_apres_commit, ids), using=using)
     return supprimees
 
 

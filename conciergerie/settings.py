@@ -304,6 +304,9 @@ CHIFFRES_EN_CACHE = os.environ.get("CHIFFRES_EN_CACHE", "1") != "0"
 CHIFFRES_CACHE_SECONDES = int(os.environ.get("CHIFFRES_CACHE_SECONDES", str(24 * 3600)))
 # ... computed again in the background after each write, for their readers (pilotage.precalcul)
 PRECALCUL_CHIFFRES = os.environ.get("PRECALCUL_CHIFFRES", "1") != "0"
+# ... and, meanwhile, a roll-up shows the figures it kept last, if its projects were read less
+# than this many seconds ago (with their time; 0: a roll-up computes after every write)
+SYNTHESE_RETARD_MAX = int(os.environ.get("SYNTHESE_RETARD_MAX", "120"))
 
 # The privacy notice (/protection-des-donnees/, public, linked from every page's footer): the
 # controller — the structure that carries the consortium (its name and address) — and where people

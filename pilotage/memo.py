@@ -26,6 +26,8 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -100,37 +102,91 @@ def par_projet(nom: str, projet_ids: Iterable[int], periode, calcul: Callable[[l
     return valeurs
 
 
+@dataclass(frozen=True)
+class Anteriorite:
+    """A roll-up served as it stood a moment ago (``ensemble_recent``): read at ``lu_le``,
+    ``projets_modifies`` of its projects written to since, their run in the background."""
+
+    lu_le: datetime
+    projets_modifies: int
+
+
+def _cle_ensemble(nom: str, ids: list[int], periode, variante: str, etat: dict) -> str:
+    empreinte = hashlib.sha256(
+        ";".join([*(f"{pid}:{etat.get(pid)}" for pid in ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()
+    ).hexdigest()
+    return f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:{empreinte}"
+
+
+def _cle_derniere(nom: str, ids: list[int], periode, variante: str) -> str:
+    """The latest value of a reading, whatever its projects' revisions (its day's only)."""
+    empreinte = hashlib.sha256(";".join([*map(str, ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()).hexdigest()
+    return f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:dernier:{empreinte}"
+
+
+def maintenant() -> datetime:
+    return timezone.now()
+
+
 def ensemble(nom: str, projet_ids: Iterable[int], periode, variante: str, calcul: Callable[[], T]) -> T:
     """A value computed from several projects at once — a roll-up, masked across its projects —
     kept until any of them is written to: its key holds every project's revision, the period,
     today (a target's state, a payment's deadline move with the date) and ``variante`` (what
     else the value depends on: the fundings and targets the user sees, masked or not)."""
+    return ensemble_recent(nom, projet_ids, periode, variante, calcul, garder_derniere=False)[0]
+
+
+def ensemble_recent(
+    nom: str,
+    projet_ids: Iterable[int],
+    periode,
+    variante: str,
+    calcul: Callable[[], T],
+    *,
+    retard_max: int = 0,
+    garder_derniere: bool = True,
+) -> tuple[T, Anteriorite | None]:
+    """``ensemble``, or, when some of the projects were written to since the value was kept and
+    ``retard_max`` > 0, the value kept last for this reading if its projects were read less than
+    ``retard_max`` seconds ago, with its ``Anteriorite`` (else ``None``). For a roll-up whose
+    projects' runs are programmed (``pilotage.precalcul``), which keep its new value in the
+    background: a roll-up of 204 projects, where someone writes every few seconds, would
+    otherwise compute on most views. A run lost with its worker costs the speed only: once the
+    kept value is ``retard_max`` seconds old, the page computes. ``garder_derniere``: keep what is
+    computed as the reading's latest value too (the background run does, with ``retard_max`` 0)."""
     ids = sorted(set(projet_ids))
     if not ids or not actif():
-        return calcul()
+        return calcul(), None
+    lu_le = maintenant()
     etat = _revisions(ids)
-    empreinte = hashlib.sha256(
-        ";".join([*(f"{pid}:{etat.get(pid)}" for pid in ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()
-    ).hexdigest()
-    cle = f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:{empreinte}"
+    cle = _cle_ensemble(nom, ids, periode, variante, etat)
+    derniere = _cle_derniere(nom, ids, periode, variante)
     try:
-        valeur = cache.get(cle, _ABSENT)
+        trouves = cache.get_many([cle, derniere] if retard_max > 0 else [cle])
     except Exception:  # noqa: BLE001
         logger.warning("chiffres : le cache ne répond pas, %s calculé", nom, exc_info=True)
-        return calcul()
-    if valeur is not _ABSENT:
-        return valeur
+        return calcul(), None
+    if cle in trouves:
+        return trouves[cle], None
+    precedente = trouves.get(derniere)
+    if precedente is not None and (lu_le - precedente["lu_le"]).total_seconds() <= retard_max:
+        modifies = sum(1 for pid in ids if precedente["etat"].get(pid) != etat.get(pid))
+        return precedente["valeur"], Anteriorite(precedente["lu_le"], modifies)
     precedent = getattr(_local, "revisions", None)
     _local.revisions = etat  # the parts kept per project, under the revisions read for the whole
     try:
         valeur = calcul()
     finally:
         _local.revisions = precedent
+    duree = getattr(settings, "CHIFFRES_CACHE_SECONDES", 86_400)
+    a_garder = {cle: valeur}
+    if garder_derniere:
+        a_garder[derniere] = {"valeur": valeur, "lu_le": lu_le, "etat": etat}
     try:
-        cache.set(cle, valeur, getattr(settings, "CHIFFRES_CACHE_SECONDES", 86_400))
+        cache.set_many(a_garder, duree)
     except Exception:  # noqa: BLE001
         logger.warning("chiffres : le cache ne répond pas, %s non gardé", nom, exc_info=True)
-    return valeur
+    return valeur, None
 
 
 _ABSENT = object()

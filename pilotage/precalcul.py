@@ -11,8 +11,9 @@ very functions the pages call (so under the very keys they read):
 
 - the project's dashboard over its default period, once per reading of it (each set of fundings
   and targets its members see, masked or not: ``views_tableau.figures_du_tableau``);
-- the project's part of each roll-up that spans it, over that roll-up's default period (raw
-  counts, money, targets).
+- each roll-up that spans the project, once per reading (the set of memberships that reads
+  it) and per run however many of its projects the run has, over its default period: the
+  written projects' parts, then the page's figures across all of them (``memo.ensemble``).
 
 Figures computed this way are right by construction: the worker reads the revision before the
 data, like a page, and keeps them under it; a write meanwhile moves the revision and programs
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: seconds between a project's first write and its run: the burst's other writes join it
 ATTENTE = 1
+#: projects per run sent to the worker
+PAR_RUN = 20
 #: the mark's life: a run lost with its worker does not keep the project from another one
 DUREE_MARQUE = 300
 
@@ -65,12 +68,19 @@ def _marque(projet_id: int) -> str:
     return f"precalcul:{projet_id}"
 
 
+def programme() -> bool:
+    """Whether a write programs a run: not with eager Celery that runs jobs in the request (the
+    next reader computes the figures instead)."""
+    from conciergerie import execution_locale
+
+    return actif() and not (settings.CELERY_TASK_ALWAYS_EAGER and not execution_locale.en_fond())
+
+
 def programmer(projet_ids: list[int]) -> list[int]:
     """Send the run of the projects that have none pending; returns them."""
     from conciergerie import execution_locale
 
-    if not actif() or (settings.CELERY_TASK_ALWAYS_EAGER and not execution_locale.en_fond()):
-        # eager Celery that runs jobs in the request: the next reader computes them instead
+    if not programme():
         return []
     try:
         nouveaux = [p for p in projet_ids if cache.add(_marque(p), 1, DUREE_MARQUE)]
@@ -84,12 +94,16 @@ def programmer(projet_ids: list[int]) -> list[int]:
     else:
         from .tasks import recalculer_chiffres
 
-        try:
-            recalculer_chiffres.apply_async(args=[nouveaux], countdown=ATTENTE)
-        except Exception:  # noqa: BLE001 — the broker down: the readers compute the figures
-            logger.warning("Précalcul des chiffres : tâche non envoyée (projets %s)", nouveaux, exc_info=True)
-            cache.delete_many([_marque(p) for p in nouveaux])
-            return []
+        # by lots: the nightly clean-up gives every project, whose run would outlast the task's
+        # time limit in one go (a project's run: up to 1 s at national size)
+        for debut in range(0, len(nouveaux), PAR_RUN):
+            lot = nouveaux[debut : debut + PAR_RUN]
+            try:
+                recalculer_chiffres.apply_async(args=[lot], countdown=ATTENTE)
+            except Exception:  # noqa: BLE001 — the broker down: the readers compute the figures
+                logger.warning("Précalcul des chiffres : tâche non envoyée (projets %s)", lot, exc_info=True)
+                cache.delete_many([_marque(p) for p in nouveaux[debut:]])
+                return nouveaux[:debut]
     return nouveaux
 
 
@@ -102,10 +116,8 @@ def recalculer(projet_ids: list[int]) -> int:
     from conciergerie.roles import peut
     from finances.models import Financement, Objectif
 
-    from . import indicateurs
     from .masquage import masquer_pour
-    from .repartitions import progressions
-    from .views_tableau import CAPACITE, figures_du_tableau, lecture_synthese, perimetre_synthese, periode_par_defaut
+    from .views_tableau import CAPACITE, chiffres_de_synthese, figures_du_tableau, lecture_synthese, perimetre_synthese, periode_par_defaut
 
     try:
         cache.delete_many([_marque(p) for p in projet_ids])  # a write from now programs another run
@@ -113,6 +125,7 @@ def recalculer(projet_ids: list[int]) -> int:
         logger.warning("Précalcul des chiffres : le cache ne répond pas", exc_info=True)
         return 0
     lectures = 0
+    syntheses: dict[str, object] = {}  # a roll-up's reading → one of its users
     User = get_user_model()
     for projet in Projet.objects.filter(pk__in=projet_ids):
         adhesions = [a for a in Adhesion.objects.filter(projet=projet, actif=True).select_related("user") if peut(a.role, CAPACITE)]
@@ -132,18 +145,18 @@ def recalculer(projet_ids: list[int]) -> int:
                 objectifs=Objectif.objects.visible_to(user, projet=projet).select_related("projet", "financement"),
             )
             lectures += 1
-        # the project's part of each roll-up that spans it, once per reading (the page's key)
-        syntheses = set()
+        # each roll-up that spans the project, once per reading (the page's key), after every
+        # dashboard of the run
         for user in User.objects.filter(pk__in={a.user_id for a in adhesions}):
             lecture = lecture_synthese(user)
-            if lecture in syntheses or lecture.count(";") < 1:  # one project: no roll-up link
-                continue
-            syntheses.add(lecture)
-            projets, masquer, financements = perimetre_synthese(user)
-            periode = periode_par_defaut(min(p.date_debut for p in projets))
-            objectifs = Objectif.objects.visible_to(user).filter(projet=projet).select_related("projet", "financement")
-            indicateurs._bruts([projet.pk], periode)
-            indicateurs._syntheses(list(financements))  # the others' are kept: this project's computed
-            progressions(objectifs, masquer=masquer)
-            lectures += 1
+            if lecture.count(";") >= 1:  # one project: no roll-up link
+                syntheses.setdefault(lecture, user)
+    # the whole page, once per reading however many of its projects the run has: its projects'
+    # parts computed again (the written ones), then the roll-up across them and its HTML, kept
+    # under the keys the page reads (``chiffres_de_synthese``)
+    for user in syntheses.values():
+        projets, masquer, financements = perimetre_synthese(user)
+        periode = periode_par_defaut(min(p.date_debut for p in projets))
+        chiffres_de_synthese(user, projets, periode, masquer=masquer, financements=financements)
+        lectures += 1
     return lectures

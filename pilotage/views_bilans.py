@@ -187,7 +187,7 @@ class SyntheseBilanView(View):
             return HttpResponseRedirect(f"{reverse('synthese')}?{request.GET.urlencode()}")
         tampon = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
         try:
-            bilans.ecrire_bilan_synthese(projets=projets, periode=periode, fichier=tampon, masquer=masquer, financements=financements)
+            bilans.ecrire_bilan_synthese(projets=projets, periode=periode, fichier=tampon, masquer=masquer, financements=financements())
             tampon.seek(0)
         except BaseException:
             tampon.close()

@@ -5,9 +5,17 @@ financeur role) gets masked figures (« < 5 », « s »: ``pilotage.masquage``) 
 ``visible_to`` gives it.
 """
 
+import functools
+import hashlib
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from conciergerie.forms import PeriodeFormMixin
@@ -17,7 +25,7 @@ from conciergerie.roles import peut
 from conciergerie.scoping import adhesions_of
 from finances.models import Financement, Objectif
 
-from . import memo
+from . import memo, precalcul
 from .bilans import MESSAGE_PERIODE  # the wording of every period of the reporting pages
 from .indicateurs import Periode, calculer, calculer_par_projet, competences
 from .masquage import masquer_pour
@@ -101,14 +109,74 @@ def lecture_synthese(user) -> str:
 def perimetre_synthese(user) -> tuple[list, bool, object]:
     """What a roll-up (the page and its Excel bilan) spans: every project where ``user`` may read
     the dashboard (403 if none), masked as soon as one of those memberships is a funder's, and
-    the fundings ``visible_to`` gives. Returns (projets, masquer, financements)."""
+    the fundings ``visible_to`` gives. Returns (projets, masquer, financements), ``financements``
+    a function that returns them (a QuerySet)."""
     adhesions = [a for a in adhesions_of(user) if peut(a.role, CAPACITE)]
     if not adhesions:
         raise PermissionDenied("Aucun de vos projets ne donne accès aux tableaux de bord.")
     projets = list(Projet.objects.visible_to(user).filter(pk__in=[a.projet_id for a in adhesions]))
     masquer = any(masquer_pour(a.role) for a in adhesions)
-    financements = Financement.objects.visible_to(user).filter(projet__in=projets).select_related("financeur")
+
+    def financements():
+        # built when read: for the national user, ``visible_to`` is an OR of 204 terms, some
+        # 15 ms of the ORM's, which a roll-up read from the cache does not need
+        return Financement.objects.visible_to(user).filter(projet__in=projets).select_related("financeur")
+
     return projets, masquer, financements
+
+
+def figures_de_synthese(user, projets, periode: Periode, *, masquer: bool, financements) -> tuple:
+    """A roll-up's figures and its targets' progress, as ``user`` reads them (``perimetre_synthese``
+    gives the other arguments, ``financements`` the function it returns): ``SyntheseView``, and ``pilotage.precalcul`` after a write in
+    one of ``projets``, under the very key the page reads.
+
+    Kept until one of the projects is written to (``pilotage.memo.ensemble``). What the user sees
+    of them — the fundings, the targets — follows from its memberships (role and organisation in
+    each project) and from the projects' rows, which their revisions cover: the memberships are
+    the key, the two ``visible_to`` queries run only to compute."""
+
+    def calcul():
+        # each project's targets (a funder: its fundings'), with their progress (issue 17)
+        objectifs = Objectif.objects.visible_to(user).filter(projet__in=projets).select_related("projet", "financement")
+        return (
+            calculer_par_projet(projets, periode, masquer=masquer, financements=list(financements())),
+            progressions(objectifs, masquer=masquer),
+        )
+
+    return memo.ensemble("synthese", [p.pk for p in projets], periode, lecture_synthese(user), calcul)
+
+
+def _empreinte_gabarits() -> str:
+    """The fingerprint of the templates a kept roll-up's HTML comes from: a deployment that
+    changes them does not serve the former HTML."""
+    dossier = Path(settings.BASE_DIR) / "templates" / "pilotage"
+    return hashlib.sha256(b"".join(f.read_bytes() for f in sorted(dossier.glob("_*.html")))).hexdigest()[:12]
+
+
+EMPREINTE_GABARITS = _empreinte_gabarits()
+
+
+def chiffres_de_synthese(user, projets, periode: Periode, *, masquer: bool, financements, retard_max: int = 0) -> tuple:
+    """The roll-up's figures as HTML (« _synthese_chiffres.html »: its averages, its projects side
+    by side, its totals, its targets), rendered once per state of its projects and kept like the
+    figures they show (``memo.ensemble_recent``, plus the templates' fingerprint): a kept page
+    reads one string instead of unpickling the figures of 204 projects and rendering some
+    20 000 template variables. Returns (html, ``memo.Anteriorite`` or None): with
+    ``retard_max``, the HTML kept last while the projects written to since are computed again in
+    the background."""
+    return memo.ensemble_recent(
+        "synthese-html",
+        [p.pk for p in projets],
+        periode,
+        f"{lecture_synthese(user)}|{EMPREINTE_GABARITS}",
+        lambda: _rendre_synthese(*figures_de_synthese(user, projets, periode, masquer=masquer, financements=financements), masquer),
+        retard_max=retard_max,
+    )
+
+
+def _rendre_synthese(synthese, progressions_lues, masquer: bool) -> str:
+    contexte = {"synthese": synthese, "progressions": progressions_lues, "masquer": masquer}
+    return render_to_string("pilotage/_synthese_chiffres.html", contexte)
 
 
 class SyntheseView(TemplateView):
@@ -120,28 +188,24 @@ class SyntheseView(TemplateView):
         context = super().get_context_data(**kwargs)
         projets, masquer, financements = perimetre_synthese(self.request.user)
         form, periode = periode_demandee(self.request, debut_defaut=min(p.date_debut for p in projets))
-        # each project's targets (a funder: its fundings'), with their progress (issue 17)
-        objectifs = Objectif.objects.visible_to(self.request.user).filter(projet__in=projets)
-        # kept until one of the projects is written to (pilotage.memo). What the user sees of
-        # them — the fundings, the targets — follows from its memberships (role and organisation
-        # in each project) and from the projects' rows, which their revisions cover: the
-        # memberships are the key, the two visible_to queries run only to compute
-        synthese, progressions_lues = memo.ensemble(
-            "synthese",
-            [p.pk for p in projets],
-            periode,
-            lecture_synthese(self.request.user),
-            lambda: (
-                calculer_par_projet(projets, periode, masquer=masquer, financements=list(financements)),
-                progressions(objectifs.select_related("projet", "financement"), masquer=masquer),
-            ),
+        user = self.request.user
+        # the figures themselves, read only if asked (a test, the page's context): the page
+        # shows their kept HTML
+        figures = functools.cache(lambda: figures_de_synthese(user, projets, periode, masquer=masquer, financements=financements))
+        # the figures kept last while a write's run computes them again, if runs are programmed
+        # (pilotage.precalcul) and they are less than SYNTHESE_RETARD_MAX seconds old
+        retard_max = getattr(settings, "SYNTHESE_RETARD_MAX", 0) if precalcul.programme() else 0
+        chiffres, anteriorite = chiffres_de_synthese(
+            user, projets, periode, masquer=masquer, financements=financements, retard_max=retard_max
         )
         context.update(
             form=form,
             periode=periode,
             masquer=masquer,
-            synthese=synthese,
-            progressions=progressions_lues,
+            chiffres=mark_safe(chiffres),  # noqa: S308 — rendered by our template, escaped there
+            anteriorite=anteriorite,
+            synthese=SimpleLazyObject(lambda: figures()[0]),
+            progressions=SimpleLazyObject(lambda: figures()[1]),
             # the detailed bilan of the projects the user administers (pilotage.views_bilans), if several
             bilan_projets=sum(peut(a.role, "membres.gerer") for a in adhesions_of(self.request.user)) > 1,
         )

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from competences import indicateurs as indicateurs_competences
-from pilotage import indicateurs, precalcul, repartitions, tasks
+from pilotage import indicateurs, precalcul, repartitions, tasks, views_tableau
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,7 @@ def calculs(monkeypatch):
         (repartitions, "_repartitions"),
         (repartitions, "_realises_calcules"),
         (indicateurs_competences, "calculer"),
+        (views_tableau, "calculer_par_projet"),  # the roll-up across its projects
     ):
         original = getattr(module, nom)
 
@@ -63,13 +64,26 @@ def test_after_a_write_and_its_run_the_pages_compute_nothing(deux, login, calcul
     f.ParcoursFactory(apprenant__projet=deux["a"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
     calculs.clear()
     assert precalcul.recalculer([deux["a"].pk]) == 3  # two readings of the dashboard, one roll-up
-    assert "_bruts_calcules" in calculs and "_repartitions" in calculs
+    assert "_bruts_calcules" in calculs and "_repartitions" in calculs and "calculer_par_projet" in calculs
     calculs.clear()
     _pages(deux, login)
     assert calculs == []
     # and what they read is the new data
     synthese = login(deux["coord"]).get(reverse("synthese")).context["synthese"]
     assert synthese.total.apprenants.accompagnes.valeur == 3
+
+
+def test_a_run_over_several_projects_computes_their_roll_up_once(deux, login, calculs):
+    _pages(deux, login)
+    for projet in (deux["a"], deux["b"]):
+        f.ParcoursFactory(apprenant__projet=projet, apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    calculs.clear()
+    # A: the coordinator's and the funder's dashboards; B: the coordinator's; one roll-up
+    assert precalcul.recalculer([deux["a"].pk, deux["b"].pk]) == 4
+    assert calculs.count("calculer_par_projet") == 1
+    calculs.clear()
+    _pages(deux, login)
+    assert calculs == []
 
 
 def test_without_the_run_the_pages_compute_what_changed(deux, login, calculs):
@@ -147,3 +161,70 @@ def test_a_bulk_load_sends_nothing(deux, avec_worker, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         f.ApprenantFactory(projet=deux["a"])
     assert avec_worker == [([[deux["a"].pk]], precalcul.ATTENTE)]
+
+
+def _total_affiche(reponse) -> str:
+    """The roll-up's « Accompagnés » total, as the page shows it."""
+    import re
+
+    return re.search(r"<tfoot>.*?<th[^>]*>Total</th>\s*<td>([^<]*)</td>", reponse.content.decode(), re.S).group(1)
+
+
+def test_a_roll_up_shows_its_former_figures_while_the_run_computes_the_new_ones(
+    deux, login, avec_worker, calculs, django_capture_on_commit_callbacks
+):
+    client = login(deux["coord"])
+    premiere = client.get(reverse("synthese"))
+    assert _total_affiche(premiere) == "2" and premiere.context["anteriorite"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ParcoursFactory(apprenant__projet=deux["b"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    calculs.clear()
+    pendant = client.get(reverse("synthese"))
+    # the figures kept last, said to be, with the time they were read: nothing computed
+    assert _total_affiche(pendant) == "2"
+    assert pendant.context["anteriorite"].projets_modifies == 1
+    assert "1\u00a0projet modifié depuis, recalculé en arrière-plan" in pendant.content.decode()
+    assert "calculer_par_projet" not in calculs
+    # the run (programmed by the write: avec_worker records its sending) keeps the new ones
+    assert [args for args, _ in avec_worker] == [[[deux["b"].pk]]]
+    precalcul.recalculer([deux["b"].pk])
+    apres = client.get(reverse("synthese"))
+    assert _total_affiche(apres) == "3" and apres.context["anteriorite"] is None
+
+
+def test_a_run_lost_costs_the_speed_not_the_figures(deux, login, avec_worker, calculs, settings, monkeypatch):
+    """The worker lost the run: once the kept figures are SYNTHESE_RETARD_MAX seconds old, the
+    page computes them."""
+    from datetime import timedelta
+
+    from pilotage import memo
+
+    client = login(deux["coord"])
+    assert _total_affiche(client.get(reverse("synthese"))) == "2"
+    f.ParcoursFactory(apprenant__projet=deux["b"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    plus_tard = memo.maintenant() + timedelta(seconds=settings.SYNTHESE_RETARD_MAX + 1)
+    monkeypatch.setattr(memo, "maintenant", lambda: plus_tard)
+    reponse = client.get(reverse("synthese"))
+    assert _total_affiche(reponse) == "3" and reponse.context["anteriorite"] is None
+    assert "calculer_par_projet" in calculs
+
+
+def test_without_runs_a_roll_up_computes_after_each_write(deux, login, calculs):
+    """Eager Celery, no background executor (the tests' default): nothing programs the run,
+    the page computes."""
+    client = login(deux["coord"])
+    assert _total_affiche(client.get(reverse("synthese"))) == "2"
+    f.ParcoursFactory(apprenant__projet=deux["b"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
+    reponse = client.get(reverse("synthese"))
+    assert _total_affiche(reponse) == "3" and reponse.context["anteriorite"] is None
+
+
+def test_the_nightly_clean_up_sends_every_project_s_run_by_lots(deux, avec_worker, monkeypatch, django_capture_on_commit_callbacks):
+    """Every revision drawn again (conciergerie.revisions.compacter): every figure is to compute
+    again, tonight, by lots the task's time limit allows."""
+    from conciergerie.menage import faire_le_menage
+
+    monkeypatch.setattr(precalcul, "PAR_RUN", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        faire_le_menage()
+    assert sorted(args for args, _ in avec_worker) == sorted([[[deux["a"].pk]], [[deux["b"].pk]]])
