@@ -26,6 +26,7 @@ import sys
 import time
 import tracemalloc
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -348,7 +349,11 @@ def pages(ctx, args) -> list[Mesure]:
         "Précalcul en fond après une écriture (le plus gros projet, tous ses lecteurs)",
         repeter(ecrire_dans([grand], precalcul_fait=True), args.n),
     )
-    m.note = "revisions.marquer puis precalcul.recalculer : ce que le worker fait après chaque écriture (ATTENTE = 1 s après la première d'une rafale)"
+    m.note = (
+        "revisions.marquer puis precalcul.recalculer : ce que le worker fait après chaque écriture (ATTENTE = 1 s après la première "
+        "d'une rafale) — le tableau de bord de chaque lecture, puis chaque synthèse qui couvre le projet (nationale, sa Région), "
+        "chiffres et HTML"
+    )
     resultats.append(m)
     financeur = client_de(ctx["financeur"])
     m = mesurer_page(
@@ -370,38 +375,69 @@ def pages(ctx, args) -> list[Mesure]:
     cache.clear()
     agregats_nat = sql_indicateurs(lambda: calculer_par_projet(projets, Periode(debut, au), masquer=True, financements=fin_nat))
     dixieme = sorted(projets, key=lambda p: p.pk)[:: max(1, len(projets) // max(1, len(projets) // 10))][: max(1, len(projets) // 10)]
-    variantes(
-        f"Synthèse nationale ({len(projets)} projets, utilisateur « national »)",
-        national,
-        reverse("synthese"),
-        max(5, args.n // 4),
-        (
-            (", rien de gardé (cache vidé)", cache.clear),
-            (f", juste après une écriture dans {len(dixieme)} projets", ecrire_dans(dixieme)),
-            (f", après une écriture dans {len(dixieme)} projets et leur précalcul en fond", ecrire_dans(dixieme, precalcul_fait=True)),
-            (", rien d'écrit depuis", None),
-        ),
-        cible="p95 ≤ 400 ms",
-        seuil=0.400,
-        plancher=agregats_nat,
-        plancher_nom="SQL brut des mêmes agrégats",
+    nom_nat = f"Synthèse nationale ({len(projets)} projets, utilisateur « national »)"
+    cas_nat = (
+        (", rien de gardé (cache vidé)", cache.clear),
+        (f", juste après une écriture dans {len(dixieme)} projets, sans précalcul programmé (Celery immédiat)", ecrire_dans(dixieme)),
+        (f", après une écriture dans {len(dixieme)} projets et leur précalcul en fond", ecrire_dans(dixieme, precalcul_fait=True)),
+        (", rien d'écrit depuis", None),
     )
+    mesure_nat = {"cible": "p95 ≤ 400 ms", "seuil": 0.400, "plancher": agregats_nat, "plancher_nom": "SQL brut des mêmes agrégats"}
+    variantes(nom_nat, national, reverse("synthese"), max(5, args.n // 4), cas_nat, **mesure_nat)
+    with precalcul_programme():
+        variantes(
+            nom_nat,
+            national,
+            reverse("synthese"),
+            max(5, args.n // 4),
+            (
+                (
+                    f", juste après une écriture dans {len(dixieme)} projets, précalcul programmé (les chiffres gardés en dernier, datés)",
+                    ecrire_dans(dixieme),
+                ),
+            ),
+            **mesure_nat,
+        )
     region = ctx["region"]
     projets_region = list(Projet.objects.filter(adhesions__user=region).distinct())
-    variantes(
-        f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »)",
-        client_de(region),
-        reverse("synthese"),
-        max(5, args.n // 4),
-        (
-            (", juste après une écriture dans 3 projets", ecrire_dans(projets_region[:3])),
-            (", après une écriture dans 3 projets et leur précalcul en fond", ecrire_dans(projets_region[:3], precalcul_fait=True)),
-            (", rien d'écrit depuis", None),
-        ),
-        cible="p95 ≤ 400 ms",
-        seuil=0.400,
+    nom_region = f"Synthèse d'une Région ({region.adhesions.count()} projets, « {region.username} »)"
+    cas_region = (
+        (", juste après une écriture dans 3 projets, sans précalcul programmé (Celery immédiat)", ecrire_dans(projets_region[:3])),
+        (", après une écriture dans 3 projets et leur précalcul en fond", ecrire_dans(projets_region[:3], precalcul_fait=True)),
+        (", rien d'écrit depuis", None),
     )
+    variantes(nom_region, client_de(region), reverse("synthese"), max(5, args.n // 4), cas_region, cible="p95 ≤ 400 ms", seuil=0.400)
+    with precalcul_programme():
+        variantes(
+            nom_region,
+            client_de(region),
+            reverse("synthese"),
+            max(5, args.n // 4),
+            (
+                (
+                    ", juste après une écriture dans 3 projets, précalcul programmé (les chiffres gardés en dernier, datés)",
+                    ecrire_dans(projets_region[:3]),
+                ),
+            ),
+            cible="p95 ≤ 400 ms",
+            seuil=0.400,
+        )
     return resultats
+
+
+@contextmanager
+def precalcul_programme():
+    """A roll-up read as in production after a write: the run programmed (a Celery worker), so
+    the page shows the figures kept last, dated (``SYNTHESE_RETARD_MAX``), until the run keeps
+    the new ones. The run's sending is left out: it is measured in its own row."""
+    programme, hooks = precalcul.programme, list(revisions.APRES_COMMIT)
+    precalcul.programme = lambda: True
+    revisions.APRES_COMMIT.clear()
+    try:
+        yield
+    finally:
+        precalcul.programme = programme
+        revisions.APRES_COMMIT[:] = hooks
 
 
 # ------------------------------------------------------------------ séances and attendance (issue 17)
