@@ -129,6 +129,8 @@ def recalculer(projet_ids: list[int]) -> int:
     User = get_user_model()
     for projet in Projet.objects.filter(pk__in=projet_ids):
         adhesions = [a for a in Adhesion.objects.filter(projet=projet, actif=True).select_related("user") if peut(a.role, CAPACITE)]
+        # those who write first (their figures masked the last): what they just wrote, soonest
+        adhesions.sort(key=lambda a: (masquer_pour(a.role), a.pk))
         # the dashboard, once per reading: what a member sees follows from its role and
         # organisation (``visible_to``), read once for each
         vues = set()
