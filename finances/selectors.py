@@ -404,7 +404,8 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
             }
         projets = {f.projet_id for f in lot}
         # a step's path and learner are in its project: said to the planner, it reads them
-        # through the project's indexes instead of hashing the 77 000 paths (22 → … ms)
+        # through the project's indexes instead of hashing the 77 000 paths (largest project,
+        # EXPLAIN ANALYZE: 24,7 → 11,7 ms; without the learner's, the function takes 26 ms, not 20)
         lus = Etape.objects.filter(
             projet_id__in=projets, parcours__projet_id__in=projets, parcours__apprenant__projet_id__in=projets
         ).aggregate(**agregats)
