@@ -111,17 +111,11 @@ class Anteriorite:
     projets_modifies: int
 
 
-def _cle_ensemble(nom: str, ids: list[int], periode, variante: str, etat: dict) -> str:
-    empreinte = hashlib.sha256(
-        ";".join([*(f"{pid}:{etat.get(pid)}" for pid in ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()
-    ).hexdigest()
+def _cle(nom: str, periode, *parties: str) -> str:
+    """A kept roll-up's key: what it is, its period, and a digest of ``parties`` and today (a
+    target's state, a payment's deadline move with the date)."""
+    empreinte = hashlib.sha256(";".join([*parties, f"{timezone.localdate():%Y%m%d}"]).encode()).hexdigest()
     return f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:{empreinte}"
-
-
-def _cle_derniere(nom: str, ids: list[int], periode, variante: str) -> str:
-    """The latest value of a reading, whatever its projects' revisions (its day's only)."""
-    empreinte = hashlib.sha256(";".join([*map(str, ids), variante, f"{timezone.localdate():%Y%m%d}"]).encode()).hexdigest()
-    return f"chiffres:{EMPREINTE}:{nom}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}:dernier:{empreinte}"
 
 
 def maintenant() -> datetime:
@@ -159,8 +153,9 @@ def ensemble_recent(
         return calcul(), None
     lu_le = maintenant()
     etat = _revisions(ids)
-    cle = _cle_ensemble(nom, ids, periode, variante, etat)
-    derniere = _cle_derniere(nom, ids, periode, variante)
+    cle = _cle(nom, periode, *(f"{pid}:{etat.get(pid)}" for pid in ids), variante)
+    # the reading's latest value, whatever its projects' revisions (its day's only)
+    derniere = _cle(nom, periode, "dernier", *map(str, ids), variante)
     try:
         trouves = cache.get_many([cle, derniere] if retard_max > 0 else [cle])
     except Exception:  # noqa: BLE001
@@ -187,6 +182,3 @@ def ensemble_recent(
     except Exception:  # noqa: BLE001
         logger.warning("chiffres : le cache ne répond pas, %s non gardé", nom, exc_info=True)
     return valeur, None
-
-
-_ABSENT = object()

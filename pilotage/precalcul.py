@@ -110,8 +110,6 @@ def programmer(projet_ids: list[int]) -> list[int]:
 def recalculer(projet_ids: list[int]) -> int:
     """Compute again the figures of ``projet_ids`` that their readers will ask for; returns the
     number of readings computed."""
-    from django.contrib.auth import get_user_model
-
     from conciergerie.models import Adhesion, Projet
     from conciergerie.roles import peut
     from finances.models import Financement, Objectif
@@ -126,7 +124,6 @@ def recalculer(projet_ids: list[int]) -> int:
         return 0
     lectures = 0
     syntheses: dict[str, object] = {}  # a roll-up's reading → one of its users
-    User = get_user_model()
     for projet in Projet.objects.filter(pk__in=projet_ids):
         adhesions = [a for a in Adhesion.objects.filter(projet=projet, actif=True).select_related("user") if peut(a.role, CAPACITE)]
         # those who write first (their figures masked the last): what they just wrote, soonest
@@ -149,7 +146,7 @@ def recalculer(projet_ids: list[int]) -> int:
             lectures += 1
         # each roll-up that spans the project, once per reading (the page's key), after every
         # dashboard of the run
-        for user in User.objects.filter(pk__in={a.user_id for a in adhesions}):
+        for user in {a.user_id: a.user for a in adhesions}.values():  # read with the memberships
             lecture = lecture_synthese(user)
             if lecture.count(";") >= 1:  # one project: no roll-up link
                 syntheses.setdefault(lecture, user)

@@ -126,9 +126,10 @@ def perimetre_synthese(user) -> tuple[list, bool, object]:
 
 
 def figures_de_synthese(user, projets, periode: Periode, *, masquer: bool, financements) -> tuple:
-    """A roll-up's figures and its targets' progress, as ``user`` reads them (``perimetre_synthese``
-    gives the other arguments, ``financements`` the function it returns): ``SyntheseView``, and ``pilotage.precalcul`` after a write in
-    one of ``projets``, under the very key the page reads.
+    """A roll-up's figures and its targets' progress, as ``user`` reads them
+    (``perimetre_synthese`` gives the other arguments, ``financements`` the function it
+    returns): ``SyntheseView``, and ``pilotage.precalcul`` after a write in one of ``projets``,
+    under the very key the page reads.
 
     Kept until one of the projects is written to (``pilotage.memo.ensemble``). What the user sees
     of them — the fundings, the targets — follows from its memberships (role and organisation in
