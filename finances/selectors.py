@@ -365,8 +365,9 @@ ELIGIBILITES_PAR_REQUETE = 12
 def eligibilites(financements: Iterable) -> list[Eligibilite]:
     """The eligibility of each funding: its overrides in one query, then its figures counted by
     the database — four conditional aggregates per funding over the steps of its project that
-    overlap its period, twelve fundings per query (a project has a few: one query, whatever the
-    number of learners)."""
+    overlap its period (two for a funding that excludes no status and has no override: its
+    eligible are its participants), twelve fundings per query (a project has a few: one query,
+    whatever the number of learners)."""
     from django.db.models import Count, Q, Sum
 
     from parcours.models import Etape
@@ -388,7 +389,13 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
         for f in lot:
             # the steps of its project overlapping its period
             etapes = Q(projet_id=f.projet_id, date_debut__lte=f.date_fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=f.date_debut))
+            agregats |= {
+                f"p{f.pk}": Count("parcours__apprenant_id", distinct=True, filter=etapes),
+                f"h{f.pk}": Sum("heures_realisees", filter=etapes, default=Decimal(0)),
+            }
             decisions = derogations.get(f.pk, {})
+            if not (f.statuts_exclus or decisions):
+                continue  # nobody excluded: its eligible are its participants (not counted twice)
             oui = [a for a, e in decisions.items() if e]
             non = [a for a, e in decisions.items() if not e]
             eligible = ~Q(parcours__apprenant__situation_entree__in=list(f.statuts_exclus or []))
@@ -397,9 +404,7 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
             if oui:
                 eligible |= Q(parcours__apprenant_id__in=oui)
             agregats |= {
-                f"p{f.pk}": Count("parcours__apprenant_id", distinct=True, filter=etapes),
                 f"e{f.pk}": Count("parcours__apprenant_id", distinct=True, filter=etapes & eligible),
-                f"h{f.pk}": Sum("heures_realisees", filter=etapes, default=Decimal(0)),
                 f"he{f.pk}": Sum("heures_realisees", filter=etapes & eligible, default=Decimal(0)),
             }
         projets = {f.projet_id for f in lot}
@@ -410,7 +415,8 @@ def eligibilites(financements: Iterable) -> list[Eligibilite]:
             projet_id__in=projets, parcours__projet_id__in=projets, parcours__apprenant__projet_id__in=projets
         ).aggregate(**agregats)
         for f in lot:
-            figures[f.pk] = {c: lus[f"{c}{f.pk}"] for c in ("p", "e", "h", "he")}
+            p, h = lus[f"p{f.pk}"], lus[f"h{f.pk}"]
+            figures[f.pk] = {"p": p, "h": h, "e": lus.get(f"e{f.pk}", p), "he": lus.get(f"he{f.pk}", h)}
     return [
         Eligibilite(
             f,
