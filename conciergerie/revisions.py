@@ -21,8 +21,9 @@ Who writes a row:
 - a write by QuerySet (``update``, ``bulk_create``; ``bulk_update`` goes through ``update``):
   ``TenantQuerySet`` marks the projects it wrote to;
 - a project saved (its dates): ``Projet`` itself;
-- what writes outside the ORM — a restored backup, a data migration (``post_migrate``) — calls
-  ``reviser_tout``; the generator's ``COPY`` creates projects, whose ``revision`` is new.
+- what writes outside the ORM — a restored backup, a data migration (``post_migrate``, which
+  with workers also sends every project's run: ``apres_migration``) — calls ``reviser_tout``;
+  the generator's ``COPY`` creates projects, whose ``revision`` is new.
 
 Models that feed no figure (the access log, jobs, invitations…) say ``hors_chiffres = True`` on
 their QuerySet: a page view, which writes its access-log line, does not throw the figures away.
@@ -92,8 +93,17 @@ def reviser_tout(*, using: str = "default") -> None:
 
 def apres_migration(sender, using: str = "default", **kwargs) -> None:
     """``post_migrate``: a data migration writes through historical models, which no signal
-    follows: every project draws a new revision (once the column exists)."""
+    follows: every project draws a new revision (once the column exists).
+
+    Every figure is then to compute again. With workers (a broker, not eager Celery), the
+    ``APRES_COMMIT`` hooks get every project, as after the nightly clean-up: a deployment's
+    runs are sent by its ``migrate``, not paid by the first readers after it (the national
+    roll-up computed cold: ~2 s). Not in the embedded mode, whose runs would be threads of the
+    ``migrate`` command itself, before its demo data."""
+    from django.conf import settings
     from django.db import connections
+
+    from .models import Projet
 
     connexion = connections[using]
     with connexion.cursor() as curseur:
@@ -102,6 +112,10 @@ def apres_migration(sender, using: str = "default", **kwargs) -> None:
         colonnes = {c.name for c in connexion.introspection.get_table_description(curseur, "conciergerie_projet")}
     if "revision" in colonnes:
         reviser_tout(using=using)
+        if APRES_COMMIT and not settings.CELERY_TASK_ALWAYS_EAGER:
+            ids = list(Projet.objects.using(using).values_list("pk", flat=True))
+            if ids:
+                transaction.on_commit(partial(_apres_commit, ids), using=using)
 
 
 def compacter(*, using: str = "default") -> int:

@@ -228,3 +228,33 @@ def test_the_nightly_clean_up_sends_every_project_s_run_by_lots(deux, avec_worke
     with django_capture_on_commit_callbacks(execute=True):
         faire_le_menage()
     assert sorted(args for args, _ in avec_worker) == sorted([[[deux["a"].pk]], [[deux["b"].pk]]])
+
+
+def test_a_deployment_s_migrate_sends_every_project_s_run(deux, avec_worker, django_capture_on_commit_callbacks):
+    """``migrate`` draws every revision again (conciergerie.revisions.apres_migration): with
+    workers, every figure is computed again in the background, not by the first readers."""
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("migrate", verbosity=0)
+    assert sorted(p for (lot,), _ in avec_worker for p in lot) == sorted([deux["a"].pk, deux["b"].pk])
+
+
+def test_the_embedded_mode_s_migrate_starts_no_run(deux, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """The embedded mode's runs are threads of the process: none in the ``migrate`` command."""
+    from django.core.management import call_command
+
+    from conciergerie import execution_locale
+
+    settings.PRECALCUL_CHIFFRES = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.JOBS_EN_FOND = True
+    lances = []
+    monkeypatch.setattr(execution_locale, "lancer", lambda nom, fonction: lances.append(nom))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("migrate", verbosity=0)
+    assert lances == []
+    # the same mode runs a write's run in the background (the test does see one)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ApprenantFactory(projet=deux["a"])
+    assert lances == ["precalcul"]
