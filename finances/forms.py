@@ -19,7 +19,7 @@ from .models import (
     TempsBenevole,
     Versement,
 )
-from .validators import valider_justificatif
+from .validators import valider_justificatif, valider_logo
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,8 +64,10 @@ class FinancementForm(TexteLibreFormMixin, PeriodeFormMixin, DecimauxFrMixin, Pr
             "plafond_benevolat",
             "plafond_ingenierie",
             "statuts_exclus",
+            "logo",
+            "mention",
         ]
-        widgets = {"date_debut": DATE, "date_fin": DATE}
+        widgets = {"date_debut": DATE, "date_fin": DATE, "logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"})}
 
     statuts_exclus = forms.MultipleChoiceField(
         label="Statuts non éligibles",
@@ -74,6 +76,12 @@ class FinancementForm(TexteLibreFormMixin, PeriodeFormMixin, DecimauxFrMixin, Pr
         widget=forms.CheckboxSelectMultiple,
         help_text="Les participants de ces statuts ne sont pas comptés comme éligibles à ce financement (sauf dérogation motivée).",
     )
+
+    def clean_logo(self):
+        fichier = self.cleaned_data.get("logo")
+        if fichier and hasattr(fichier, "content_type"):  # a new upload (not the stored file)
+            valider_logo(fichier)
+        return fichier
 
 
 class LigneBudgetForm(TexteLibreFormMixin, DecimauxFrMixin, forms.ModelForm):

@@ -39,6 +39,10 @@ class FinancementQuerySet(TenantQuerySet):
         return super().role_filter(role, organisation_id)
 
 
+def logo_upload_to(instance, filename):
+    return f"projets/{instance.projet_id}/logos/{filename}"
+
+
 class Financement(ProjetScopedMixin):
     financeur = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="financements")
     programme = models.CharField("programme", max_length=120, help_text="Deffinov, Région, FSE+, fondation…")
@@ -56,6 +60,21 @@ class Financement(ProjetScopedMixin):
         default=list,
         blank=True,
         help_text="Les participants de ces statuts ne sont pas comptés comme éligibles (sauf dérogation).",
+    )
+    # printed on the attendance sheets of the séances it covers (``pilotage.views_emargement``):
+    # the funder's logo and the mention its rules require (an EU fund's emblem and sentence)
+    logo = models.FileField(
+        "logo du financeur",
+        upload_to=logo_upload_to,
+        blank=True,
+        help_text="PNG ou JPEG, 1 Mo au plus : imprimé sur les feuilles d'émargement des séances qu'il finance.",
+    )
+    mention = models.CharField(
+        "mention obligatoire",
+        max_length=300,
+        blank=True,
+        help_text="Imprimée sur les feuilles d'émargement, par exemple « Opération cofinancée par l'Union européenne (FEADER) ». "
+        "Sans mention : le financeur et le programme.",
     )
 
     objects = FinancementQuerySet.as_manager()

@@ -28,7 +28,7 @@ from .models import (
     TempsBenevole,
     Versement,
 )
-from .validators import valider_justificatif
+from .validators import valider_justificatif, valider_logo
 
 CAPACITE = "finances.modifier"
 
@@ -40,11 +40,23 @@ def _enregistrer(instance):
 
 
 @transaction.atomic
-def enregistrer_financement(*, financement: Financement, projet, by) -> Financement:
-    """Create or edit a funding of ``projet`` (its funder an organisation of the project)."""
+def enregistrer_financement(*, financement: Financement, projet, by, nouveau_logo=None) -> Financement:
+    """Create or edit a funding of ``projet`` (its funder an organisation of the project). A new
+    logo is checked again here (PNG or JPEG by content, 1 MB); the one it replaces is deleted
+    once the change is committed."""
     exiger(by, projet, CAPACITE)
+    if nouveau_logo is not None:
+        try:
+            valider_logo(nouveau_logo)
+        except ValidationError as erreur:
+            raise ValidationError({"logo": erreur.messages}) from erreur
     financement.projet = projet
-    return _enregistrer(financement)
+    ancien = Financement.objects.filter(pk=financement.pk).values_list("logo", flat=True).first() if financement.pk else ""
+    _enregistrer(financement)
+    if ancien and ancien != financement.logo.name:
+        stockage = financement.logo.storage
+        transaction.on_commit(lambda: stockage.delete(ancien))
+    return financement
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("financements/nouveau/", views.FinancementFormView.as_view(), name="financement_create"),
     path("financements/<int:pk>/", views.FinancementDetailView.as_view(), name="financement_detail"),
     path("financements/<int:pk>/modifier/", views.FinancementFormView.as_view(), name="financement_update"),
+    path("financements/<int:pk>/logo/", views.FinancementLogoView.as_view(), name="financement_logo"),
     path("financements/<int:financement_pk>/lignes/nouvelle/", views.LigneBudgetFormView.as_view(), name="ligne_create"),
     path("lignes/<int:pk>/modifier/", views.LigneBudgetFormView.as_view(), name="ligne_update"),
     path("financements/<int:financement_pk>/depenses/nouvelle/", views.DepenseFormView.as_view(), name="depense_create"),

@@ -1,4 +1,5 @@
-"""Upload checks for receipts: PDF or image only, by content (magic bytes), 5 MB at most."""
+"""Upload checks: receipts (PDF or image, 5 MB at most) and funders' logos (PNG or JPEG, 1 MB at
+most), by extension *and* content (magic bytes)."""
 
 import os
 
@@ -36,4 +37,31 @@ def valider_justificatif(fichier) -> None:
             "Le contenu du fichier ne correspond pas à %(type)s : seuls les PDF et les images PNG ou JPEG sont acceptés.",
             code="contenu",
             params={"type": "un PDF" if extension == ".pdf" else "une image " + extension[1:].upper()},
+        )
+
+
+TAILLE_MAX_LOGO = 1024 * 1024
+EXTENSIONS_LOGO = (".png", ".jpg", ".jpeg")
+
+
+def valider_logo(fichier) -> None:
+    """Raise a French ``ValidationError`` unless ``fichier`` is a real PNG or JPEG of 1 MB at most."""
+    if fichier is None:
+        return
+    extension = os.path.splitext(fichier.name or "")[1].lower()
+    if extension not in EXTENSIONS_LOGO:
+        raise ValidationError("Le logo doit être une image PNG ou JPEG.", code="type")
+    if fichier.size > TAILLE_MAX_LOGO:
+        raise ValidationError(
+            "Le logo pèse %(taille)s Mo : la limite est de 1 Mo.",
+            code="trop_gros",
+            params={"taille": f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")},
+        )
+    position = fichier.tell() if hasattr(fichier, "tell") else 0
+    fichier.seek(0)
+    entete = fichier.read(16)
+    fichier.seek(position)
+    if not any(entete.startswith(s) for s in SIGNATURES[extension]):
+        raise ValidationError(
+            "Le contenu du fichier ne correspond pas à une image %(type)s.", code="contenu", params={"type": extension[1:].upper()}
         )

@@ -112,7 +112,26 @@ class FinancementFormView(ServiceFormView):
         return str(self.objet) if self.objet is not None else ""
 
     def enregistrer(self, form):
-        return services.enregistrer_financement(financement=form.instance, projet=self.projet, by=self.request.user)
+        return services.enregistrer_financement(
+            financement=form.instance, projet=self.projet, by=self.request.user, nouveau_logo=self.request.FILES.get("logo")
+        )
+
+
+class FinancementLogoView(ProjetMixin, DetailView):
+    """A funding's logo, for whoever reads the funding (``visible_to``): uploaded files are never
+    served as static media. Checked as an image at its upload (``validators.valider_logo``)."""
+
+    capacite = "finances.voir"
+
+    def get_queryset(self):
+        return self.scoped(Financement)
+
+    def get(self, request, *args, **kwargs):
+        financement = self.get_object()
+        if not financement.logo:
+            raise Http404("Aucun logo.")
+        extension = os.path.splitext(financement.logo.name)[1].lower()
+        return FileResponse(financement.logo.open("rb"), content_type="image/png" if extension == ".png" else "image/jpeg")
 
 
 class DuFinancementMixin:

@@ -1,13 +1,18 @@
 """The printable attendance sheet of a séance (PDF): the session, the séance's date and times,
-one line per expected participant with a signature column, and the project's funders whose
-funding covers the séance's day (their names and programmes: « Avec le soutien de … »).
+one line per expected participant with a signature column, and the project's fundings that
+cover the séance's day: each one's logo and mention (``Financement.logo``, ``mention``; without
+a mention, the funder and the programme: « Avec le soutien de … »).
 
 It lives in pilotage because it reads the fundings (finances), which parcours may not import.
 The séance is read through ``visible_to`` (404 otherwise; a partner prints its organisation's);
 the fundings of that project are then read without role filter (``of_projet``): only the
-funders' names and programmes are printed, as on any signed sheet a funder asks for. One page,
+funders' logos, names and mentions are printed, as on any signed sheet a funder asks for. One page,
 rendered in the request (WeasyPrint with ``pdf.FetcherStatique``), not a job.
 """
+
+import base64
+import logging
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,21 +27,52 @@ from parcours.services_seances import participants_de_seance
 
 from . import pdf
 
+logger = logging.getLogger(__name__)
 
-def financeurs_de_seance(seance) -> list[str]:
-    """« Région Auvergne-Rhône-Alpes — FEADER », one per funding of the project covering the day."""
+
+@dataclass(frozen=True)
+class Soutien:
+    """One funder at the foot of the sheet: its mention, and its logo as a ``data:`` URL (the
+    PDF fetches nothing else than the static files and ``data:``) or ``""``."""
+
+    mention: str
+    logo: str = ""
+
+
+def _logo_en_data(financement) -> str:
+    if not financement.logo:
+        return ""
+    try:
+        with financement.logo.open("rb") as fichier:
+            contenu = fichier.read()
+    except OSError:  # the file gone from the disk: the sheet is printed without it, and it is said
+        logger.warning("Feuille d'émargement : le logo du financement %s est illisible (%s)", financement.pk, financement.logo.name)
+        return ""
+    type_mime = "image/png" if contenu.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{type_mime};base64,{base64.b64encode(contenu).decode()}"
+
+
+def financeurs_de_seance(seance) -> list[Soutien]:
+    """One per funding of the project covering the day: its mention (« Région
+    Auvergne-Rhône-Alpes — FEADER » when it has none) and its logo; the same twice is once."""
     financements = (
         Financement.objects.of_projet(seance.projet_id)
         .filter(date_debut__lte=seance.date, date_fin__gte=seance.date)
         .select_related("financeur")
         .order_by("financeur__nom", "programme", "pk")
     )
-    mentions = []
+    soutiens: list[Soutien] = []
     for financement in financements:
-        mention = f"{financement.financeur.nom} — {financement.programme}" if financement.programme else financement.financeur.nom
-        if mention not in mentions:
-            mentions.append(mention)
-    return mentions
+        if financement.mention:
+            mention = financement.mention
+        elif financement.programme:
+            mention = f"{financement.financeur.nom} — {financement.programme}"
+        else:
+            mention = financement.financeur.nom
+        soutien = Soutien(mention, _logo_en_data(financement))
+        if soutien not in soutiens:
+            soutiens.append(soutien)
+    return soutiens
 
 
 class SeanceEmargementPdfView(ProjetMixin, View):

@@ -275,6 +275,8 @@ def test_demo_has_targets_and_a_funding_with_an_eligibility_rule(demo):
             assert Objectif.objects.filter(financement=financement).exists(), financement
     feader = Financement.objects.get(programme__startswith="FEADER")
     assert feader.statuts_exclus == ["agent_public"]
+    # the EU fund's mention, printed on the group's attendance sheets
+    assert "l'Europe investit dans les zones rurales" in feader.mention
     assert DerogationEligibilite.objects.filter(financement=feader, eligible=True).count() == 1
     (e,) = eligibilites([feader])
     assert e.eligibles == e.participants - 1 and e.heures - e.heures_eligibles == Decimal("17.5")

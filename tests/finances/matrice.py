@@ -15,12 +15,15 @@ from tests import factories as f
 from tests.matrice_outils import membres, tous  # noqa: F401
 
 
-def _financement(monde, qui):
+def _financement(monde, qui, **kw):
     if qui == "fin":
-        return f.FinancementFactory(projet=monde["A"], financeur=monde["adhesions"]["financeur"].organisation, plafonne=True)
+        return f.FinancementFactory(projet=monde["A"], financeur=monde["adhesions"]["financeur"].organisation, plafonne=True, **kw)
     if qui == "autre":
-        return f.FinancementFactory(projet=monde["A"])
-    return f.FinancementFactory(projet=monde["B"])
+        return f.FinancementFactory(projet=monde["A"], **kw)
+    return f.FinancementFactory(projet=monde["B"], **kw)
+
+
+LOGO = b"\x89PNG\r\n\x1a\n logo"
 
 
 def _depense(monde, qui):
@@ -35,6 +38,9 @@ def _kw(monde, **kw):
 CIBLES: dict = {}
 for _qui in ("fin", "autre", "etranger"):
     CIBLES[f"{_qui}_financement"] = lambda monde, q=_qui: _kw(monde, pk=_financement(monde, q).pk)
+    CIBLES[f"{_qui}_financement_logo"] = lambda monde, q=_qui: _kw(
+        monde, pk=_financement(monde, q, logo=ContentFile(LOGO, name="logo.png")).pk
+    )
     CIBLES[f"{_qui}_sous_financement"] = lambda monde, q=_qui: _kw(monde, financement_pk=_financement(monde, q).pk)
     CIBLES[f"{_qui}_ligne"] = lambda monde, q=_qui: _kw(monde, pk=f.LigneBudgetFactory(financement=_financement(monde, q)).pk)
     CIBLES[f"{_qui}_depense"] = lambda monde, q=_qui: _kw(monde, pk=_depense(monde, q).pk)
@@ -80,6 +86,10 @@ MATRICE += [
     ("financement_detail", "fin_financement", LECTURE),
     ("financement_detail", "autre_financement", AUTRE_LECTURE),
     ("financement_detail", "etranger_financement", AILLEURS_LECTURE),
+    # the funder's logo (issue 17, printed on the attendance sheets): read like its funding
+    ("financement_logo", "fin_financement_logo", LECTURE),
+    ("financement_logo", "autre_financement_logo", AUTRE_LECTURE),
+    ("financement_logo", "etranger_financement_logo", AILLEURS_LECTURE),
 ]
 # a receipt may carry personal data (payslip, names): finances.modifier only, so the financeur
 # gets 403 even for an expense of the funding its organisation provides

@@ -263,6 +263,77 @@ def test_financement_modification_refusee(monde, coord, modifs, champ, message):
     assert _valeurs(fin, "montant_accorde", "plafond_benevolat", "plafond_ingenierie", "date_fin", "financeur_id") == avant
 
 
+def _png(largeur=40, hauteur=20) -> bytes:
+    import io
+
+    from PIL import Image
+
+    tampon = io.BytesIO()
+    Image.new("RGB", (largeur, hauteur), (0, 51, 153)).save(tampon, "PNG")
+    return tampon.getvalue()
+
+
+def test_financement_logo_et_mention(monde, coord, django_capture_on_commit_callbacks):
+    """The funder's logo and mention, printed on the attendance sheets (issue 17): uploaded with
+    the funding, shown on its page, served through ``visible_to``; a new one replaces the former,
+    whose file goes."""
+    fin = f.FinancementFactory(projet=monde["A"], plafonne=True)
+    url = reverse("financement_update", args=[monde["A"].pk, fin.pk])
+    mention = "Opération cofinancée par l'Union européenne (FEADER)"
+    response = coord.post(url, _financement_data(fin, mention=mention, logo=SimpleUploadedFile("feader.png", _png(), "image/png")))
+    assert response.status_code == 302
+    fin.refresh_from_db()
+    assert fin.mention == mention and fin.logo.name.startswith(f"projets/{monde['A'].pk}/logos/feader")
+    page = coord.get(reverse("financement_detail", args=[monde["A"].pk, fin.pk])).content.decode()
+    logo_url = reverse("financement_logo", args=[monde["A"].pk, fin.pk])
+    assert f'src="{logo_url}"' in page and html_lib.escape(mention) in page
+    servi = coord.get(logo_url)
+    assert servi["Content-Type"] == "image/png" and b"".join(servi.streaming_content) == _png()
+    # replaced: the former file is deleted once the change is committed
+    ancien, stockage = fin.logo.name, fin.logo.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coord.post(
+            url, _financement_data(fin, mention=mention, logo=SimpleUploadedFile("feader2.jpg", b"\xff\xd8\xff\xe0jpeg", "image/jpeg"))
+        )
+    assert response.status_code == 302
+    fin.refresh_from_db()
+    assert fin.logo.name.endswith(".jpg") and not stockage.exists(ancien) and stockage.exists(fin.logo.name)
+    assert coord.get(logo_url)["Content-Type"] == "image/jpeg"
+
+
+@pytest.mark.parametrize(
+    ("fichier", "message"),
+    [
+        (("logo.gif", b"GIF89a...."), "Le logo doit être une image PNG ou JPEG."),
+        (("logo.png", EXE), "Le contenu du fichier ne correspond pas à une image PNG."),
+        (("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024)), "Le logo pèse 1,0 Mo : la limite est de 1 Mo."),
+    ],
+)
+def test_financement_logo_refuse(monde, coord, fichier, message):
+    fin = f.FinancementFactory(projet=monde["A"], plafonne=True)
+    nom, contenu = fichier
+    avant = fin.montant_accorde
+    response = coord.post(
+        reverse("financement_update", args=[monde["A"].pk, fin.pk]),
+        _financement_data(fin, montant_accorde="90000", mention="Changée", logo=SimpleUploadedFile(nom, contenu, "image/png")),
+    )
+    assert erreurs(response, "logo") == [message]
+    fin.refresh_from_db()
+    assert (fin.montant_accorde, fin.mention, fin.logo.name or "") == (avant, "", "")
+
+
+def test_le_service_refuse_un_logo_qui_n_est_pas_une_image(monde):
+    """The service checks the file again, whatever form sent it."""
+    from finances import services
+
+    fin = f.FinancementFactory(projet=monde["A"])
+    with pytest.raises(ValidationError) as refus:
+        services.enregistrer_financement(
+            financement=fin, projet=monde["A"], by=monde["users"]["coordinateur"], nouveau_logo=SimpleUploadedFile("logo.png", EXE)
+        )
+    assert refus.value.message_dict == {"logo": ["Le contenu du fichier ne correspond pas à une image PNG."]}
+
+
 def test_ligne_modifiee_puis_refusee(monde, coord):
     ligne = f.LigneBudgetFactory(financement__projet=monde["A"])
     url = reverse("ligne_update", args=[monde["A"].pk, ligne.pk])

@@ -341,21 +341,58 @@ def test_signed_sheet_size_limit(groupe, monkeypatch):
     assert "la limite est de 10 Mo" in erreur.value.message_dict["feuille_signee"][0]
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    tampon = io.BytesIO()
+    Image.new("RGB", (60, 30), (0, 51, 153)).save(tampon, "PNG")
+    return tampon.getvalue()
+
+
 def test_printable_sheet_names_participants_and_funders(groupe, cabinet):
+    """The sheet as printed (read back with pypdf): each expected participant on a line, the
+    signature column, and each funding covering the day — its mention (or funder and programme)
+    and its logo, drawn in the PDF; a funding that ended before the séance is not there."""
+    import io
+
+    import pypdf
+    from django.core.files.base import ContentFile
+
+    from pilotage.views_emargement import Soutien, financeurs_de_seance
+
     _ajouter(groupe)
+    projet = groupe["projet"]
     f.FinancementFactory(
-        projet=groupe["projet"],
-        financeur__nom="Communauté de communes",
-        programme="FEADER",
+        projet=projet, financeur__nom="Communauté de communes", programme="FEADER", date_debut=D(2025, 1, 1), date_fin=D(2025, 12, 31)
+    )
+    f.FinancementFactory(
+        projet=projet,
+        financeur__nom="Région",
+        programme="Pacte",
+        mention="Avec le concours de la Région et de l'Union européenne",
+        logo=ContentFile(_png(), name="region.png"),
         date_debut=D(2025, 1, 1),
         date_fin=D(2025, 12, 31),
     )
+    f.FinancementFactory(projet=projet, financeur__nom="Fondation close", date_debut=D(2024, 1, 1), date_fin=D(2024, 12, 31))
     seance = _seance(groupe["session"], D(2025, 3, 10))
-    from pilotage.views_emargement import financeurs_de_seance
 
-    assert financeurs_de_seance(seance) == ["Communauté de communes — FEADER"]
-    reponse = cabinet["client"].get(reverse("seance_emargement_pdf", args=[groupe["projet"].pk, seance.pk]))
-    assert reponse.status_code == 200 and reponse["Content-Type"] == "application/pdf" and reponse.content.startswith(b"%PDF")
+    soutiens = financeurs_de_seance(seance)
+    assert [s.mention for s in soutiens] == ["Communauté de communes — FEADER", "Avec le concours de la Région et de l'Union européenne"]
+    assert soutiens[0] == Soutien("Communauté de communes — FEADER") and soutiens[1].logo.startswith("data:image/png;base64,")
+
+    reponse = cabinet["client"].get(reverse("seance_emargement_pdf", args=[projet.pk, seance.pk]))
+    assert reponse.status_code == 200 and reponse["Content-Type"] == "application/pdf"
+    page = pypdf.PdfReader(io.BytesIO(reponse.content)).pages[0]
+    texte = " ".join(page.extract_text().split())
+    for nom in ("Arnaud", "Bertin", "Chazal"):
+        assert nom in texte
+    assert "Signature" in texte and "Développer son entreprise rurale" in texte
+    assert "Communauté de communes — FEADER" in texte and "Avec le concours de la Région et de l'Union européenne" in texte
+    assert "Fondation close" not in texte
+    assert len(page.images) == 1  # the Région's logo
 
 
 # ---------------------------------------------------------------- calendar and iCal
