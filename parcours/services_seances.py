@@ -131,6 +131,15 @@ def enregistrer_seance(*, seance: Seance, session: SessionFormation, by) -> Sean
 
 
 @transaction.atomic
+def supprimer_phase(*, phase: Phase, by) -> None:
+    """Delete a phase; its séances stay, without a phase (their attendance and hours unchanged)."""
+    exiger(by, phase.projet_id, MODIFIER)
+    if by is not None:
+        phase._history_user = by
+    phase.delete()
+
+
+@transaction.atomic
 def supprimer_seance(*, seance: Seance, by) -> None:
     """Delete a séance and its attendance; the participants' hours follow."""
     exiger(by, seance.projet_id, MODIFIER)

@@ -10,7 +10,9 @@ urlpatterns = [
     path("sessions/<int:pk>/modifier/", views.SessionFormationFormView.as_view(), name="sessionformation_update"),
     path("organisations/<int:pk>/apprenants/", views.OrganisationApprenantsView.as_view(), name="organisation_apprenants"),
     # séances, participants and attendance (issue 17, parcours/views_seances.py)
-    path("sessions/<int:pk>/phases/nouvelle/", views_seances.PhaseCreateView.as_view(), name="phase_create"),
+    path("sessions/<int:pk>/phases/nouvelle/", views_seances.PhaseFormView.as_view(), name="phase_create"),
+    path("phases/<int:pk>/modifier/", views_seances.PhaseFormView.as_view(), name="phase_update"),
+    path("phases/<int:pk>/supprimer/", views_seances.PhaseDeleteView.as_view(), name="phase_delete"),
     path("sessions/<int:pk>/seances/nouvelle/", views_seances.SeanceFormView.as_view(), name="seance_create"),
     path("sessions/<int:pk>/participants/", views_seances.ParticipantsAjouterView.as_view(), name="session_participants"),
     path(

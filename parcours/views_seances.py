@@ -34,7 +34,7 @@ from conciergerie.mixins import ProjetMixin, ServiceDeleteView, ServiceFormView
 from . import services, services_seances
 from .forms_seances import FeuilleForm, ParticipantsForm, PhaseForm, PresencesForm, RetraitForm, SeanceForm
 from .models import Apprenant, SessionFormation
-from .models_seances import Presence, Seance, StatutPresence, heures_fr
+from .models_seances import Phase, Presence, Seance, StatutPresence, heures_fr
 
 
 class _SousSessionMixin:
@@ -51,21 +51,57 @@ class _SousSessionMixin:
         return self.get_retour_url()
 
 
-class PhaseCreateView(_SousSessionMixin, ServiceFormView):
+class PhaseFormView(ServiceFormView):
+    """Create a phase under a session (``phase_create``: the session's pk) or edit one
+    (``phase_update``: the phase's pk)."""
+
     capacite = "apprenants.modifier"
+    modele = Phase
     form_class = PhaseForm
+    suppression = "phase_delete"
+
+    @cached_property
+    def objet(self):
+        if self.request.resolver_match.url_name != "phase_update":
+            return None
+        return get_object_or_404(self.scoped(Phase).select_related("session"), pk=self.kwargs["pk"])
+
+    @cached_property
+    def session(self):
+        if self.objet is not None:
+            return self.objet.session
+        return get_object_or_404(self.scoped(SessionFormation).select_related("organisation"), pk=self.kwargs["pk"])
 
     def get_titre(self):
-        return f"Nouvelle phase de « {self.session.intitule} »"
+        return f"Modifier la phase « {self.objet.nom} »" if self.objet else f"Nouvelle phase de « {self.session.intitule} »"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": None}
+    def get_retour_url(self):
+        return reverse("sessionformation_detail", args=[self.projet.pk, self.session.pk])
+
+    def get_success_url(self):
+        return self.get_retour_url()
 
     def enregistrer(self, form):
         return services_seances.enregistrer_phase(phase=form.save(commit=False), session=self.session, by=self.request.user)
 
     def message_succes(self):
         return f"Phase « {self.resultat.nom} » enregistrée."
+
+
+class PhaseDeleteView(ServiceDeleteView):
+    """A phase goes; its séances stay, without a phase."""
+
+    capacite = "apprenants.modifier"
+    modele = Phase
+
+    def get_retour_url(self):
+        return reverse("phase_update", args=[self.projet.pk, self.objet.pk])
+
+    def get_success_url(self):
+        return reverse("sessionformation_detail", args=[self.projet.pk, self.objet.session_id])
+
+    def supprimer(self, objet):
+        services_seances.supprimer_phase(phase=objet, by=self.request.user)
 
 
 class SeanceFormView(ServiceFormView):

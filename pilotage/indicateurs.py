@@ -20,8 +20,8 @@ Definitions (period = [debut, fin], dates included):
   date is « Âge non renseigné ». Every status (``Situation``) and sex is counted
   (``pilotage.repartitions``): the statuses sum to the accompanied.
 - *steps*: the steps overlapping the period; *formations* (« Formations ») are the training
-  steps (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée)
-  among them; the certifying share is (certifiante + diplômante) / formations, the
+  steps (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée,
+  formation collective: ``TYPES_FORMATION``) among them; the certifying share is (certifiante + diplômante) / formations, the
   pre-qualifying share pré-qualification / formations, as the national synthesis counts them.
 - *heures de formation* (``etapes.heures_prevues`` / ``heures_realisees``): the planned and
   done hours of those same training steps — the steps « Formations » counts, no other;

@@ -43,8 +43,8 @@ def _seance(monde, *, projet="A", partenaire=True):
     return seance, etape.parcours.apprenant
 
 
-def _participant(monde, projet="A"):
-    seance, apprenant = _seance(monde, projet=projet)
+def _participant(monde, projet="A", partenaire=True):
+    seance, apprenant = _seance(monde, projet=projet, partenaire=partenaire)
     return {"projet_id": monde["A"].pk, "pk": seance.session_id, "apprenant_id": apprenant.pk}
 
 
@@ -54,6 +54,10 @@ CIBLES.update(
         "seance_autre": lambda m: _a(m, _seance(m, partenaire=False)[0].pk),
         "seance_etrangere": lambda m: _a(m, _seance(m, projet="B")[0].pk),
         "participant_partenaire": _participant,
+        "phase_partenaire": lambda m: _a(m, f.PhaseFactory(session=_seance(m)[0].session).pk),
+        "phase_autre": lambda m: _a(m, f.PhaseFactory(session=_seance(m, partenaire=False)[0].session).pk),
+        "phase_etrangere": lambda m: _a(m, f.PhaseFactory(session=_seance(m, projet="B")[0].session).pk),
+        "participant_autre": lambda m: _participant(m, partenaire=False),
         "participant_etranger": lambda m: _participant(m, projet="B"),
     }
 )
@@ -125,6 +129,7 @@ for _vue in ("phase_create", "seance_create", "session_participants"):
     ]
 MATRICE += [
     ("session_participant_retirer", "participant_partenaire", COORDINATION),
+    ("session_participant_retirer", "participant_autre", COORDINATION),
     ("session_participant_retirer", "participant_etranger", COORDINATION_ETRANGER),
     ("calendrier", "A", membres(200, financeur=403)),
     ("calendrier", "B", tous(404)),
@@ -134,6 +139,12 @@ for _vue in ("seance_update", "seance_delete"):
         (_vue, "seance_partenaire", COORDINATION),
         (_vue, "seance_autre", COORDINATION),
         (_vue, "seance_etrangere", COORDINATION_ETRANGER),
+    ]
+for _vue in ("phase_update", "phase_delete"):
+    MATRICE += [
+        (_vue, "phase_partenaire", COORDINATION),
+        (_vue, "phase_autre", COORDINATION),
+        (_vue, "phase_etrangere", COORDINATION_ETRANGER),
     ]
 for _vue in ("seance_presences", "seance_feuille_signee", "seance_feuille_signee_fichier", "seance_emargement_pdf"):
     MATRICE += [

@@ -395,6 +395,35 @@ def test_printable_sheet_names_participants_and_funders(groupe, cabinet):
     assert len(page.images) == 1  # the Région's logo
 
 
+def test_a_phase_is_created_renamed_and_deleted_its_seances_staying(groupe, cabinet):
+    """Phases are optional and edited like the séances; a phase deleted leaves its séances,
+    without a phase; a phase without a name is refused with a French message, nothing changed."""
+    from parcours.models import Phase
+
+    projet, session, client = groupe["projet"], groupe["session"], cabinet["client"]
+    reponse = client.post(reverse("phase_create", args=[projet.pk, session.pk]), {"nom": "Diagnostic", "ordre": "1"})
+    assert reponse.status_code == 302
+    phase = Phase.objects.get(session=session)
+    seance = _seance(session, D(2025, 3, 10), phase=phase)
+    page = client.get(reverse("sessionformation_detail", args=[projet.pk, session.pk])).content.decode()
+    assert reverse("phase_update", args=[projet.pk, phase.pk]) in page
+    url = reverse("phase_update", args=[projet.pk, phase.pk])
+    assert client.post(url, {"nom": "Diagnostic partagé", "ordre": "2"}).status_code == 302
+    phase.refresh_from_db()
+    assert (phase.nom, phase.ordre) == ("Diagnostic partagé", 2)
+    refus = client.post(url, {"nom": "", "ordre": "3"})
+    assert refus.status_code == 200 and "Ce champ est obligatoire." in unescape(refus.content.decode())
+    phase.refresh_from_db()
+    assert (phase.nom, phase.ordre) == ("Diagnostic partagé", 2)
+    suppression = reverse("phase_delete", args=[projet.pk, phase.pk])
+    assert client.get(suppression).status_code == 200
+    reponse = client.post(suppression)
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("sessionformation_detail", args=[projet.pk, session.pk])
+    assert not Phase.objects.filter(pk=phase.pk).exists()
+    seance.refresh_from_db()
+    assert seance.phase_id is None
+
+
 # ---------------------------------------------------------------- calendar and iCal
 
 
