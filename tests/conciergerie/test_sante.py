@@ -121,7 +121,7 @@ def test_une_base_injoignable_rend_l_instance_indisponible_mais_vivante(database
 @pytest.mark.django_db(transaction=True)
 def test_une_migration_non_appliquee_rend_l_instance_indisponible(client, sans_redis):
     """finances' last migration is rolled back for real, then applied again."""
-    call_command("migrate", "finances", "0002_partage_valeur_session_apprenant", verbosity=0)
+    call_command("migrate", "finances", "0003_eligibilite_objectifs", verbosity=0)
     try:
         response = client.get("/sante/pret/")
         assert response.status_code == 503
