@@ -77,7 +77,9 @@ if [ -z "${REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
   echo "Redis : port $REDISPORT (worker Celery pour le PDF)"
 fi
 
-"$PY" manage.py migrate --noinput -v0
+# no background run sent by migrate (it draws every revision again, and with a broker sends every
+# project's run): the worker the bench starts later for the PDF would compute them during the measures
+PRECALCUL_CHIFFRES=0 "$PY" manage.py migrate --noinput -v0
 # as in production (the image's build): the static files collected, which whitenoise serves
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" bench/bench.py "$@"
