@@ -14,6 +14,15 @@ SIGNATURES = {
 }
 
 
+def _commence_par(fichier, signatures) -> bool:
+    """Whether the upload's first bytes are one of ``signatures`` (its position kept)."""
+    position = fichier.tell() if hasattr(fichier, "tell") else 0
+    fichier.seek(0)
+    entete = fichier.read(16)
+    fichier.seek(position)
+    return any(entete.startswith(s) for s in signatures)
+
+
 def valider_justificatif(fichier) -> None:
     """Raise a French ``ValidationError`` unless ``fichier`` is a real PDF, PNG or JPEG ≤ 5 MB."""
     if fichier is None:
@@ -28,11 +37,7 @@ def valider_justificatif(fichier) -> None:
     signatures = SIGNATURES.get(extension)
     if signatures is None:
         raise ValidationError("Le justificatif doit être un PDF ou une image (PNG, JPEG).", code="type")
-    position = fichier.tell() if hasattr(fichier, "tell") else 0
-    fichier.seek(0)
-    entete = fichier.read(16)
-    fichier.seek(position)
-    if not any(entete.startswith(s) for s in signatures):
+    if not _commence_par(fichier, signatures):
         raise ValidationError(
             "Le contenu du fichier ne correspond pas à %(type)s : seuls les PDF et les images PNG ou JPEG sont acceptés.",
             code="contenu",
@@ -41,7 +46,13 @@ def valider_justificatif(fichier) -> None:
 
 
 TAILLE_MAX_LOGO = 1024 * 1024
-EXTENSIONS_LOGO = (".png", ".jpg", ".jpeg")
+#: a logo's extension and its type (the upload's content checked against the extension)
+TYPES_LOGO = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def type_logo(nom: str) -> str:
+    """The MIME type of a stored logo, from its name (checked at its upload: ``valider_logo``)."""
+    return TYPES_LOGO[os.path.splitext(nom)[1].lower()]
 
 
 def valider_logo(fichier) -> None:
@@ -49,7 +60,7 @@ def valider_logo(fichier) -> None:
     if fichier is None:
         return
     extension = os.path.splitext(fichier.name or "")[1].lower()
-    if extension not in EXTENSIONS_LOGO:
+    if extension not in TYPES_LOGO:
         raise ValidationError("Le logo doit être une image PNG ou JPEG.", code="type")
     if fichier.size > TAILLE_MAX_LOGO:
         raise ValidationError(
@@ -57,11 +68,7 @@ def valider_logo(fichier) -> None:
             code="trop_gros",
             params={"taille": f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")},
         )
-    position = fichier.tell() if hasattr(fichier, "tell") else 0
-    fichier.seek(0)
-    entete = fichier.read(16)
-    fichier.seek(position)
-    if not any(entete.startswith(s) for s in SIGNATURES[extension]):
+    if not _commence_par(fichier, SIGNATURES[extension]):
         raise ValidationError(
             "Le contenu du fichier ne correspond pas à une image %(type)s.", code="contenu", params={"type": extension[1:].upper()}
         )

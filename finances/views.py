@@ -35,6 +35,7 @@ from .forms import (
     VersementForm,
 )
 from .models import Depense, DerogationEligibilite, Financement, LigneBudget, Objectif, PartageValeur, TempsBenevole, Versement
+from .validators import type_logo
 
 ZERO = selectors.ZERO
 
@@ -130,8 +131,7 @@ class FinancementLogoView(ProjetMixin, DetailView):
         financement = self.get_object()
         if not financement.logo:
             raise Http404("Aucun logo.")
-        extension = os.path.splitext(financement.logo.name)[1].lower()
-        return FileResponse(financement.logo.open("rb"), content_type="image/png" if extension == ".png" else "image/jpeg")
+        return FileResponse(financement.logo.open("rb"), content_type=type_logo(financement.logo.name))
 
 
 class DuFinancementMixin:

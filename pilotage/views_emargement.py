@@ -22,6 +22,7 @@ from django.views import View
 
 from conciergerie.mixins import ProjetMixin
 from finances.models import Financement
+from finances.validators import type_logo
 from parcours.models_seances import Seance
 from parcours.services_seances import participants_de_seance
 
@@ -48,8 +49,7 @@ def _logo_en_data(financement) -> str:
     except OSError:  # the file gone from the disk: the sheet is printed without it, and it is said
         logger.warning("Feuille d'émargement : le logo du financement %s est illisible (%s)", financement.pk, financement.logo.name)
         return ""
-    type_mime = "image/png" if contenu.startswith(b"\x89PNG") else "image/jpeg"
-    return f"data:{type_mime};base64,{base64.b64encode(contenu).decode()}"
+    return f"data:{type_logo(financement.logo.name)};base64,{base64.b64encode(contenu).decode()}"
 
 
 def financeurs_de_seance(seance) -> list[Soutien]:
