@@ -103,8 +103,6 @@ def apres_migration(sender, using: str = "default", **kwargs) -> None:
     from django.conf import settings
     from django.db import connections
 
-    from .models import Projet
-
     connexion = connections[using]
     with connexion.cursor() as curseur:
         if "conciergerie_projet" not in connexion.introspection.table_names(curseur):
@@ -112,10 +110,8 @@ def apres_migration(sender, using: str = "default", **kwargs) -> None:
         colonnes = {c.name for c in connexion.introspection.get_table_description(curseur, "conciergerie_projet")}
     if "revision" in colonnes:
         reviser_tout(using=using)
-        if APRES_COMMIT and not settings.CELERY_TASK_ALWAYS_EAGER:
-            ids = list(Projet.objects.using(using).values_list("pk", flat=True))
-            if ids:
-                transaction.on_commit(partial(_apres_commit, ids), using=using)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            _apres_commit_de_tous(using=using)
 
 
 def compacter(*, using: str = "default") -> int:
@@ -123,15 +119,24 @@ def compacter(*, using: str = "default") -> int:
     one transaction (a reader sees the old pair or the new one), and the ``APRES_COMMIT`` hooks
     get every project (their figures computed again tonight, not by the morning's first
     readers). Returns the rows deleted."""
-    from .models import EcritureProjet, Projet
+    from .models import EcritureProjet
 
     with transaction.atomic(using=using):
         supprimees, _ = EcritureProjet.objects.using(using).all().delete()
         reviser_tout(using=using)
-        if APRES_COMMIT:  # every project's figures are to compute again: their runs, tonight
-            ids = list(Projet.objects.using(using).values_list("pk", flat=True))
-            transaction.on_commit(partial(_apres_commit, ids), using=using)
+        _apres_commit_de_tous(using=using)  # every project's figures to compute again: tonight
     return supprimees
+
+
+def _apres_commit_de_tous(*, using: str) -> None:
+    """The ``APRES_COMMIT`` hooks get every project once the transaction commits (their revisions
+    all drawn again: the nightly clean-up, a migration)."""
+    from .models import Projet
+
+    if APRES_COMMIT:
+        ids = list(Projet.objects.using(using).values_list("pk", flat=True))
+        if ids:
+            transaction.on_commit(partial(_apres_commit, ids), using=using)
 
 
 def projet_de(instance) -> int | None:
