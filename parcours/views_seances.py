@@ -38,7 +38,7 @@ from .models_seances import Phase, Presence, Seance, StatutPresence, heures_fr
 
 
 class _SousSessionMixin:
-    """A creation under a session (read through ``visible_to``: 404 for one the role may not see)."""
+    """A page under a session (read through ``visible_to``: 404 for one the role may not see)."""
 
     @cached_property
     def session(self):
@@ -51,7 +51,24 @@ class _SousSessionMixin:
         return self.get_retour_url()
 
 
-class PhaseFormView(ServiceFormView):
+class _DeSessionMixin(_SousSessionMixin):
+    """A row of a session (a phase, a séance), created under the session (its pk in the URL) or
+    edited at ``url_modification`` (the row's pk), read through ``visible_to``."""
+
+    url_modification = ""
+
+    @cached_property
+    def objet(self):
+        if self.request.resolver_match.url_name != self.url_modification:
+            return None
+        return get_object_or_404(self.scoped(self.modele).select_related("session__organisation"), pk=self.kwargs["pk"])
+
+    @cached_property
+    def session(self):
+        return self.objet.session if self.objet is not None else super().session
+
+
+class PhaseFormView(_DeSessionMixin, ServiceFormView):
     """Create a phase under a session (``phase_create``: the session's pk) or edit one
     (``phase_update``: the phase's pk)."""
 
@@ -59,27 +76,10 @@ class PhaseFormView(ServiceFormView):
     modele = Phase
     form_class = PhaseForm
     suppression = "phase_delete"
-
-    @cached_property
-    def objet(self):
-        if self.request.resolver_match.url_name != "phase_update":
-            return None
-        return get_object_or_404(self.scoped(Phase).select_related("session"), pk=self.kwargs["pk"])
-
-    @cached_property
-    def session(self):
-        if self.objet is not None:
-            return self.objet.session
-        return get_object_or_404(self.scoped(SessionFormation).select_related("organisation"), pk=self.kwargs["pk"])
+    url_modification = "phase_update"
 
     def get_titre(self):
         return f"Modifier la phase « {self.objet.nom} »" if self.objet else f"Nouvelle phase de « {self.session.intitule} »"
-
-    def get_retour_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.session.pk])
-
-    def get_success_url(self):
-        return self.get_retour_url()
 
     def enregistrer(self, form):
         return services_seances.enregistrer_phase(phase=form.save(commit=False), session=self.session, by=self.request.user)
@@ -104,7 +104,7 @@ class PhaseDeleteView(ServiceDeleteView):
         services_seances.supprimer_phase(phase=objet, by=self.request.user)
 
 
-class SeanceFormView(ServiceFormView):
+class SeanceFormView(_DeSessionMixin, ServiceFormView):
     """Create a séance under a session (``seance_create``: the session's pk) or edit one
     (``seance_update``: the séance's pk)."""
 
@@ -112,18 +112,7 @@ class SeanceFormView(ServiceFormView):
     modele = Seance
     form_class = SeanceForm
     suppression = "seance_delete"
-
-    @cached_property
-    def objet(self):
-        if self.request.resolver_match.url_name != "seance_update":
-            return None
-        return get_object_or_404(self.scoped(Seance).select_related("session__organisation"), pk=self.kwargs["pk"])
-
-    @cached_property
-    def session(self):
-        if self.objet is not None:
-            return self.objet.session
-        return get_object_or_404(self.scoped(SessionFormation).select_related("organisation"), pk=self.kwargs["pk"])
+    url_modification = "seance_update"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "session": self.session}
@@ -133,12 +122,6 @@ class SeanceFormView(ServiceFormView):
 
     def get_sous_titre(self):
         return f"Session du {date_longue(self.session.date_debut)} au {date_longue(self.session.date_fin)}."
-
-    def get_retour_url(self):
-        return reverse("sessionformation_detail", args=[self.projet.pk, self.session.pk])
-
-    def get_success_url(self):
-        return self.get_retour_url()
 
     def enregistrer(self, form):
         return services_seances.enregistrer_seance(seance=form.save(commit=False), session=self.session, by=self.request.user)
