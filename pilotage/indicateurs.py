@@ -21,8 +21,8 @@ Definitions (period = [debut, fin], dates included):
   (``pilotage.repartitions``): the statuses sum to the accompanied.
 - *steps*: the steps overlapping the period; *formations* (« Formations ») are the training
   steps (pré-qualification, certifiante, diplômante, AFEST, alternance, formation distribuée,
-  formation collective: ``TYPES_FORMATION``) among them; the certifying share is (certifiante + diplômante) / formations, the
-  pre-qualifying share pré-qualification / formations, as the national synthesis counts them.
+  formation collective: ``TYPES_FORMATION``) among them; the certifying share is (certifiante +
+  diplômante) / formations, the pre-qualifying share pré-qualification / formations, as the national synthesis counts them.
 - *heures de formation* (``etapes.heures_prevues`` / ``heures_realisees``): the planned and
   done hours of those same training steps — the steps « Formations » counts, no other;
   ``heures_etapes_*``: the hours of every step overlapping the period (accompaniment and

@@ -14,7 +14,6 @@ fills its attendance grid in a browser, tests/pilotage/test_repartitions.py read
 on each page.)
 """
 
-import io
 import re
 from datetime import date as D
 from decimal import Decimal
@@ -25,12 +24,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from parcours.models import Apprenant, Parcours, Seance, SessionFormation
-from pilotage import bilans
 from pilotage.indicateurs import Periode
-from pilotage.models import StatutJob
 from pilotage.rapports import contexte_rapport
 from tests import factories as f
 from tests.formulaires import envoi
+from tests.pilotage.test_bilans import classeur, generer, lire
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +120,8 @@ def chiffre(html: str, cle: str, attribut="data-indicateur") -> str:
 
 
 def bilan_de(cas, capture, periode):
-    with capture(execute=True):
-        bilan = bilans.demander_bilan(projet=cas["projet"], periode=periode, donnees_personnelles=False, by=cas["coordinateur"])
-    bilan.refresh_from_db()
-    assert bilan.statut == StatutJob.PRET, bilan.erreur
-    import openpyxl
-
-    with bilan.fichier.open("rb") as fichier:
-        return openpyxl.load_workbook(io.BytesIO(fichier.read()))
+    """The project's bilan, made by its job as the coordinator asks for it (tests/pilotage/test_bilans.py)."""
+    return classeur(lire(generer(cas["projet"], cas["coordinateur"], capture, periode=periode)))
 
 
 # ---------------------------------------------------------------- a digital-skills course in two sites

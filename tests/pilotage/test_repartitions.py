@@ -555,26 +555,18 @@ def test_targets_of_a_roll_up_read_each_period_once(db, django_assert_max_num_qu
 # ---------------------------------------------------------------- eligibility and targets where they are read
 
 
-def _ligne_eligibilite(html: str) -> list[str]:
-    """The cells of the first row of a page's eligibility table (``_eligibilite.html``), as read."""
-    import re
-    from html import unescape
-
-    table = re.search(r'<table class="tableau" data-repartition="eligibilite">(.*?)</table>', html, re.S).group(1)
-    ligne = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table, re.S).group(1)
-    return [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", ligne, re.S)]
-
-
 def test_dashboard_shows_each_funding_s_eligible_participants_and_hours(groupe, login):
     """The dashboard (coordinator, and the funder masked), as the funding's page: 7 participants,
     6 eligible (one agent public by override), 98 h and 84 h."""
+    from tests.pilotage.test_cas_du_terrain import tableau
+
     p, feader = groupe["projet"], groupe["feader"]
     nom = f"{feader.programme} — {feader.intitule}"
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
     html = login(coordinateur).get(reverse("tableau_de_bord", args=[p.pk])).content.decode()
-    assert _ligne_eligibilite(html) == [nom, "7", "6", "98\u00a0h", "84\u00a0h"]
+    assert tableau(html, "eligibilite")[0] == [nom, "7", "6", "98\u00a0h", "84\u00a0h"]
     financeur = f.AdhesionFactory(projet=p, role="financeur", organisation=feader.financeur).user
-    cellules = _ligne_eligibilite(login(financeur).get(reverse("tableau_de_bord", args=[p.pk])).content.decode())
+    cellules = tableau(login(financeur).get(reverse("tableau_de_bord", args=[p.pk])).content.decode(), "eligibilite")[0]
     # the one non-eligible participant would be 7 − 6: one of the two is hidden (hours are no people)
     assert cellules[0] == nom and cellules[3:] == ["98\u00a0h", "84\u00a0h"]
     assert "s" in cellules[1:3] and cellules[1:3] != ["7", "6"]
@@ -583,12 +575,7 @@ def test_dashboard_shows_each_funding_s_eligible_participants_and_hours(groupe, 
 def test_bilan_sheets_repartitions_and_objectifs_and_the_roll_up_bars(groupe, login, django_capture_on_commit_callbacks):
     """The bilan's *Répartitions* gives each funding's eligibility, its *Objectifs* each target and
     its progress; the roll-up draws the same target's bar."""
-    import io
-
-    import openpyxl
-
-    from pilotage import bilans
-    from pilotage.models import StatutJob
+    from tests.pilotage.test_bilans import classeur, generer, lire
 
     p, feader = groupe["projet"], groupe["feader"]
     coordinateur = f.AdhesionFactory(projet=p, role="coordinateur").user
@@ -600,15 +587,10 @@ def test_bilan_sheets_repartitions_and_objectifs_and_the_roll_up_bars(groupe, lo
         date_debut=D(2025, 1, 1),
         date_echeance=D(2025, 12, 31),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        bilan = bilans.demander_bilan(projet=p, periode=PERIODE, donnees_personnelles=False, by=coordinateur)
-    bilan.refresh_from_db()
-    assert bilan.statut == StatutJob.PRET, bilan.erreur
-    with bilan.fichier.open("rb") as fichier:
-        classeur = openpyxl.load_workbook(io.BytesIO(fichier.read()))
-    lignes = [r for r in classeur["Répartitions"].iter_rows(values_only=True) if r[0] == "Éligibilité (participants, dont éligibles)"]
+    feuilles = classeur(lire(generer(p, coordinateur, django_capture_on_commit_callbacks, periode=PERIODE)))
+    lignes = [r for r in feuilles["Répartitions"].iter_rows(values_only=True) if r[0] == "Éligibilité (participants, dont éligibles)"]
     assert lignes == [("Éligibilité (participants, dont éligibles)", f"{feader.programme} — {feader.intitule}", 7, 6, 98, 84)]
-    (entetes, *objectifs) = [r[:10] for r in classeur["Objectifs"].iter_rows(values_only=True) if r[0]]
+    (entetes, *objectifs) = [r[:10] for r in feuilles["Objectifs"].iter_rows(values_only=True) if r[0]]
     assert entetes[2:8] == ("Indicateur", "Cible", "Début", "Échéance", "Réalisé", "Part atteinte (%)")
     # the 7 participants and the earlier one, whose path is still open: 8 accompanied of 10
     (objectif,) = [o for o in objectifs if o[0] == p.nom]
