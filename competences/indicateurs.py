@@ -14,14 +14,15 @@ Definitions (period = [debut, fin], dates included):
 - *AFEST*: the AFEST steps overlapping the period; *complete*: the four components traced
   (analysis, mise en situation, reflexive phase, evaluation), whatever their dates.
 
-Four queries whatever the number of rows (evaluations, levels, blocs, AFEST steps).
+Four queries whatever the number of rows (evaluations, levels, blocs: ``evaluees``; AFEST steps:
+``afest``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,6 +67,17 @@ def _moyenne(valeurs: list[float]) -> Decimal:
 def calculer(projets: Iterable, debut: date, fin: date) -> FiguresCompetences:
     """The competence figures of ``projets`` (projects or ids, already checked by the caller)."""
     ids = [getattr(p, "pk", p) for p in projets]
+    return avec_afest(evaluees(ids, debut, fin), *afest(ids, debut, fin))
+
+
+def avec_afest(figures: FiguresCompetences, completes: int, incompletes: int) -> FiguresCompetences:
+    """``figures`` (``evaluees``'s) with the AFEST steps ``afest`` counted."""
+    return replace(figures, afest_completes=completes, afest_incompletes=incompletes)
+
+
+def evaluees(ids: list[int], debut: date, fin: date) -> FiguresCompetences:
+    """The figures of the evaluations alone (AFEST counted apart, by ``afest``: it reads the
+    steps, which the evaluations do not — each is kept until a write to what it reads)."""
     evaluations = list(
         Evaluation.objects.filter(projet_id__in=ids, date__range=(debut, fin))
         .order_by("date", "pk")
@@ -114,17 +126,22 @@ def calculer(projets: Iterable, debut: date, fin: date) -> FiguresCompetences:
         key=lambda p: (p.referentiel, p.bloc),
     )
 
-    types = len(TypeComposante.values)
-    afest = Etape.objects.filter(projet_id__in=ids, type=TypeEtape.AFEST, date_debut__lte=fin).filter(
-        Q(date_fin__isnull=True) | Q(date_fin__gte=debut)
-    )
-    tracees = list(afest.annotate(n=Count("composantes_afest__type", distinct=True)).values_list("n", flat=True))
-    completes = sum(1 for n in tracees if n >= types)
     return FiguresCompetences(
         evaluations=len(evaluations),
         apprenants_evalues=len({a for _, a, _, _ in evaluations}),
         competences_evaluees=len(competences),
         progression_blocs=progression,
-        afest_completes=completes,
-        afest_incompletes=len(tracees) - completes,
+        afest_completes=0,
+        afest_incompletes=0,
     )
+
+
+def afest(ids: list[int], debut: date, fin: date) -> tuple[int, int]:
+    """The AFEST steps overlapping the period: (complete, incomplete)."""
+    types = len(TypeComposante.values)
+    etapes = Etape.objects.filter(projet_id__in=ids, type=TypeEtape.AFEST, date_debut__lte=fin).filter(
+        Q(date_fin__isnull=True) | Q(date_fin__gte=debut)
+    )
+    tracees = list(etapes.annotate(n=Count("composantes_afest__type", distinct=True)).values_list("n", flat=True))
+    completes = sum(1 for n in tracees if n >= types)
+    return completes, len(tracees) - completes

@@ -87,7 +87,7 @@ class EcritureProjetAdmin(LectureSeuleAdmin):
     """One row per write to a project's data (conciergerie.revisions), emptied each night
     (``revisions.compacter``): a row deleted by hand would bring an older revision back."""
 
-    list_display = ["id", "projet"]
+    list_display = ["id", "projet", "modele"]
     list_filter = ["projet"]
     list_select_related = ["projet"]
 

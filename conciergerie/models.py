@@ -105,6 +105,10 @@ class EcritureProjet(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="ecritures")
+    #: the model written (``parcours.etape``): a kept figure that reads none of the models
+    #: written to since stays right (``revisions.Revision.cle``); empty: every model (a row
+    #: written before the column existed)
+    modele = models.CharField("modèle écrit", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "écriture d'un projet"

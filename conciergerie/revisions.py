@@ -6,7 +6,10 @@ expires by time: a kept figure is never stale, it is unreachable once the revisi
 
 The revision is a pair: the project's random ``Projet.revision`` (drawn at its creation, drawn
 again by ``reviser_tout``) and the number of ``EcritureProjet`` rows of the project, one
-inserted by each write, **in the writing transaction**. So it moves exactly when the write
+inserted by each write, **in the writing transaction**. Each row names the model written
+(``parcours.etape``): a figure that reads some models only is kept under the count of their
+rows (``Revision.cle``), so an evaluation entered leaves the attendance figures kept, and an
+attendance sheet the competences'. So it moves exactly when the write
 becomes visible, commits in any order, and never locks a row another writer waits for (an
 ``UPDATE`` of a counter would hold the project's row until commit: deadlocks with two writers,
 waits behind an import). A random start means a project deleted and created again with the same
@@ -18,6 +21,7 @@ Who writes a row:
 
 - a row saved or deleted one at a time: ``post_save`` / ``pre_delete`` of every model whose
   QuerySet is a ``TenantQuerySet`` (``branchez_les_signaux``, from ``ConciergerieConfig.ready``);
+  a delete that sets other models' columns (``SET_NULL``) writes to them too;
 - a write by QuerySet (``update``, ``bulk_create``; ``bulk_update`` goes through ``update``):
   ``TenantQuerySet`` marks the projects it wrote to;
 - a project saved (its dates): ``Projet`` itself;
@@ -34,6 +38,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import router, transaction
@@ -48,12 +53,44 @@ def revision_initiale() -> int:
     return secrets.randbits(62)
 
 
-def revisions(projet_ids: Iterable[int]) -> dict[int, str]:
-    """The current revision of each project, as a key (one query)."""
+@dataclass(frozen=True)
+class Revision:
+    """Where a project's data stands: its random start and its writes counted per model."""
+
+    graine: int
+    ecritures: dict[str, int] = field(default_factory=dict)
+
+    def cle(self, modeles: frozenset[str] | None = None) -> str:
+        """The revision of the data of ``modeles`` (model labels; ``None``: every model), as a
+        key: it moves with every write to one of them, or of a model not named (``""``)."""
+        if modeles is None:
+            n = sum(self.ecritures.values())
+        else:
+            n = sum(nb for modele, nb in self.ecritures.items() if not modele or modele in modeles)
+        return f"{self.graine:x}.{n}"
+
+
+def revisions_detaillees(projet_ids: Iterable[int]) -> dict[int, Revision]:
+    """The current revision of each project, its writes counted per model (one query)."""
     from .models import Projet
 
-    lignes = Projet.objects.filter(pk__in=list(projet_ids)).annotate(n=Count("ecritures")).values_list("pk", "revision", "n")
-    return {pk: f"{graine:x}.{n}" for pk, graine, n in lignes}
+    lues: dict[int, Revision] = {}
+    lignes = (
+        Projet.objects.filter(pk__in=list(projet_ids))
+        .values_list("pk", "revision", "ecritures__modele")
+        .annotate(n=Count("ecritures"))
+        .order_by()
+    )
+    for pk, graine, modele, n in lignes:
+        revision = lues.setdefault(pk, Revision(graine))
+        if n:
+            revision.ecritures[modele] = n
+    return lues
+
+
+def revisions(projet_ids: Iterable[int]) -> dict[int, str]:
+    """The current revision of each project's whole data, as a key (one query)."""
+    return {pk: r.cle() for pk, r in revisions_detaillees(projet_ids).items()}
 
 
 #: called with the projects written to, once the writing transaction committed: the apps on the
@@ -62,14 +99,15 @@ def revisions(projet_ids: Iterable[int]) -> dict[int, str]:
 APRES_COMMIT: list[Callable[[list[int]], None]] = []
 
 
-def marquer(projet_ids: Iterable[int | None], *, using: str | None = None) -> None:
-    """The data of these projects changes in the current transaction: one row each."""
+def marquer(projet_ids: Iterable[int | None], *, modeles: Iterable[str] = ("",), using: str | None = None) -> None:
+    """The data of ``modeles`` (models' labels, ``parcours.etape``; empty: any model) in these
+    projects changes in the current transaction: one row each per model."""
     from .models import EcritureProjet
 
     ids = sorted({p for p in projet_ids if p is not None})
     if ids:
         alias = using or router.db_for_write(EcritureProjet)
-        EcritureProjet.objects.using(alias).bulk_create([EcritureProjet(projet_id=p) for p in ids])
+        EcritureProjet.objects.using(alias).bulk_create([EcritureProjet(projet_id=p, modele=m) for p in ids for m in sorted(set(modeles))])
         if APRES_COMMIT:
             transaction.on_commit(partial(_apres_commit, ids), using=alias)
 
@@ -154,12 +192,30 @@ def projet_de(instance) -> int | None:
 def _apres_ecriture(sender, instance, using=None, raw=False, **kwargs) -> None:
     if raw:  # loaddata: rows of a new database, whose projects are new too
         return
-    marquer([projet_de(instance)], using=using)
+    marquer([projet_de(instance)], modeles=[sender._meta.label_lower], using=using)
+
+
+def _avant_suppression(sender, instance, using=None, **kwargs) -> None:
+    marquer([projet_de(instance)], modeles=modeles_ecrits_en_supprimant(sender), using=using)
+
+
+def modeles_ecrits_en_supprimant(modele) -> list[str]:
+    """The models a delete of a row of ``modele`` writes to: itself, and those whose foreign key
+    to it is set by the delete (``SET_NULL``, ``SET_DEFAULT``, ``SET(…)``: a prescriber's
+    learners), which no signal follows. The rows deleted in cascade have their own signal."""
+    from django.db import models
+
+    sans_ecriture = (models.CASCADE, models.PROTECT, models.RESTRICT, models.DO_NOTHING)
+    return [modele._meta.label_lower] + [
+        relation.related_model._meta.label_lower
+        for relation in modele._meta.related_objects
+        if getattr(relation, "on_delete", None) is not None and relation.on_delete not in sans_ecriture
+    ]
 
 
 def _projet_enregistre(sender, instance, using=None, raw=False, **kwargs) -> None:
     if not raw:
-        marquer([instance.pk], using=using)
+        marquer([instance.pk], modeles=[sender._meta.label_lower], using=using)
 
 
 def branchez_les_signaux() -> None:
@@ -176,4 +232,4 @@ def branchez_les_signaux() -> None:
             continue
         post_save.connect(_apres_ecriture, sender=modele, dispatch_uid=f"revisions.save.{modele._meta.label}")
         # before the delete: the rows on the way to the project still exist
-        pre_delete.connect(_apres_ecriture, sender=modele, dispatch_uid=f"revisions.delete.{modele._meta.label}")
+        pre_delete.connect(_avant_suppression, sender=modele, dispatch_uid=f"revisions.delete.{modele._meta.label}")

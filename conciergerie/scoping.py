@@ -87,14 +87,14 @@ class TenantQuerySet(models.QuerySet):
             return super().update(**kwargs)
         projets = self._projets_ecrits()
         nombre = super().update(**kwargs)
-        revisions.marquer(projets, using=self.db)
+        revisions.marquer(projets, modeles=[self.model._meta.label_lower], using=self.db)
         return nombre
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         crees = super().bulk_create(objs, *args, **kwargs)
         if not self.hors_chiffres:
-            revisions.marquer((revisions.projet_de(o) for o in objs), using=self.db)
+            revisions.marquer((revisions.projet_de(o) for o in objs), modeles=[self.model._meta.label_lower], using=self.db)
         return crees
 
     def role_filter(self, role: str, organisation_id: int | None) -> Q:

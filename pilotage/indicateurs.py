@@ -315,10 +315,57 @@ def _annoter_tranche_age(qs):
     return qs.annotate(_ecart=ecart).annotate(tranche_age=Case(*quand, default=Value(dernier), output_field=CharField()))
 
 
+# What each value kept per project reads (``pilotage.memo.par_projet``'s ``modeles``): it is
+# computed again after a write to one of these models only. The project itself (its dates) in
+# each. tests/pilotage/test_memo_modeles.py runs every value on the demo and checks that its SQL
+# reads no other table.
+MODELES_BRUTS = frozenset(
+    {
+        "conciergerie.projet",
+        "parcours.apprenant",
+        "parcours.parcours",
+        "parcours.etape",
+        "parcours.frein",
+        "parcours.sortie",
+        "parcours.sessionformation",
+        "partenaires.organisation",
+        "partenaires.membreconsortium",
+        "finances.tempsbenevole",
+        "recits.activite",
+        "recits.recit",
+    }
+)
+#: the fundings' money: what ``finances.selectors.syntheses`` reads, and the fundings and their
+#: funders' names the caller passes
+MODELES_FINANCES = frozenset(
+    {
+        "conciergerie.projet",
+        "finances.financement",
+        "finances.lignebudget",
+        "finances.depense",
+        "finances.versement",
+        "finances.tempsbenevole",
+        "partenaires.organisation",
+    }
+)
+MODELES_EVALUATIONS = frozenset(
+    {
+        "conciergerie.projet",
+        "competences.referentiel",
+        "competences.bloc",
+        "competences.competence",
+        "competences.evaluation",
+        "competences.niveauevaluation",
+        "badges.badge",
+    }
+)
+MODELES_AFEST = frozenset({"conciergerie.projet", "parcours.etape", "competences.composanteafest"})
+
+
 def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
-    """Each project's raw counts over ``periode``: those kept since its last write
-    (``pilotage.memo``), the others computed together (``_bruts_calcules``)."""
-    return memo.par_projet("bruts", projet_ids, periode, lambda ids: _bruts_calcules(ids, periode))
+    """Each project's raw counts over ``periode``: those kept since its last write to what they
+    read (``pilotage.memo``), the others computed together (``_bruts_calcules``)."""
+    return memo.par_projet("bruts", projet_ids, periode, lambda ids: _bruts_calcules(ids, periode), modeles=MODELES_BRUTS)
 
 
 def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
@@ -490,7 +537,7 @@ def _syntheses(financements: Sequence) -> list:
         lues = {s.financement.pk: s for s in syntheses([f for p in ids for f in par_projet[p]], aujourd_hui=aujourd_hui)}
         return {p: [lues[f.pk] for f in par_projet[p]] for p in ids}
 
-    gardees = memo.par_projet(f"finances:{ensemble}", list(par_projet), Periode(aujourd_hui, aujourd_hui), calcul)
+    gardees = memo.par_projet(f"finances:{ensemble}", list(par_projet), Periode(aujourd_hui, aujourd_hui), calcul, modeles=MODELES_FINANCES)
     rangs = {f.pk: i for i, f in enumerate(financements)}
     return sorted((s for liste in gardees.values() for s in liste), key=lambda s: rangs[s.financement.pk])
 
@@ -612,7 +659,7 @@ def tableaux_masques(projet_ids: Sequence[int], periode: Periode) -> dict[int, I
         sans_argent = Finances(financements=[], totaux=totaliser([]))
         return {p: _indicateurs(bruts.get(p, Brut()), periode, nb_projets=1, masquer=True, finances=sans_argent) for p in ids}
 
-    return memo.par_projet("tableau_masque", projet_ids, periode, calcul)
+    return memo.par_projet("tableau_masque", projet_ids, periode, calcul, modeles=MODELES_BRUTS)
 
 
 def _moyenne(total: int, nb: int) -> Decimal:
@@ -673,12 +720,20 @@ def competences(projets: Iterable, periode: Periode, *, masquer: bool = False) -
     and the Open Badges issued in the period (``badges.indicateurs``). The dashboard, the COPIL
     report and the bilan's « Compétences » sheet all call this."""
     ids = _ids(projets)
+    debut, fin = periode.debut, periode.fin
 
-    def calcul(ids):
-        figures = indicateurs_competences.calculer(ids, periode.debut, periode.fin)
-        badges = badges_delivres(ids, periode.debut, periode.fin, par_classe=False)
-        return masquage.competences(figures, badges, masquer=masquer)
+    def evaluees(ids):
+        return indicateurs_competences.evaluees(ids, debut, fin), badges_delivres(ids, debut, fin, par_classe=False)
 
-    if len(ids) == 1:  # a dashboard, a COPIL report: kept until the project's next write
-        return memo.par_projet(f"competences:{int(masquer)}", ids, periode, lambda ids: {ids[0]: calcul(ids)})[ids[0]]
-    return calcul(ids)
+    if len(ids) == 1:
+        # a dashboard, a COPIL report: the evaluations kept until a write to them, the AFEST
+        # steps until a write to the steps (an attendance sheet leaves the evaluations kept)
+        figures, badges = memo.par_projet("competences", ids, periode, lambda ids: {ids[0]: evaluees(ids)}, modeles=MODELES_EVALUATIONS)[
+            ids[0]
+        ]
+        afest = memo.par_projet(
+            "afest", ids, periode, lambda ids: {ids[0]: indicateurs_competences.afest(ids, debut, fin)}, modeles=MODELES_AFEST
+        )[ids[0]]
+    else:
+        (figures, badges), afest = evaluees(ids), indicateurs_competences.afest(ids, debut, fin)
+    return masquage.competences(indicateurs_competences.avec_afest(figures, *afest), badges, masquer=masquer)

@@ -6,7 +6,9 @@ A project's figures change only when its data does: ``par_projet`` keeps each pr
 the cache (Redis with workers; the process's memory in the embedded mode) under a key made of
 
 - what is kept (``nom``) and its period,
-- the project's revision, moved by every write to its data, in the writing transaction,
+- the project's revision, moved by every write to its data, in the writing transaction — of
+  the models the value reads only (``modeles``: an evaluation entered leaves the attendance
+  figures kept; tests/pilotage/test_memo_modeles.py checks each value reads no other),
 - a fingerprint of the code that computes it (``EMPREINTE``: a deployment that changes the
   computation does not read the former values),
 
@@ -35,7 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from conciergerie.revisions import revisions
+from conciergerie.revisions import Revision, revisions_detaillees
 
 logger = logging.getLogger(__name__)
 
@@ -59,29 +61,38 @@ def lecture(projet_ids: Iterable[int]):
     any of them, and used by every ``par_projet`` inside (a page of the national roll-up read
     them five times). Only around reads: a write inside would not be seen."""
     precedent = getattr(_local, "revisions", None)
-    _local.revisions = revisions(projet_ids) if actif() else {}
+    _local.revisions = revisions_detaillees(projet_ids) if actif() else {}
     try:
         yield
     finally:
         _local.revisions = precedent
 
 
-def _revisions(ids: list[int]) -> dict[int, str]:
+def _revisions(ids: list[int]) -> dict[int, Revision]:
     lues = getattr(_local, "revisions", None)
     if lues is not None and all(pid in lues for pid in ids):
         return {pid: lues[pid] for pid in ids}
-    return revisions(ids)
+    return revisions_detaillees(ids)
 
 
-def par_projet(nom: str, projet_ids: Iterable[int], periode, calcul: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
+def par_projet(
+    nom: str,
+    projet_ids: Iterable[int],
+    periode,
+    calcul: Callable[[list[int]], dict[int, T]],
+    *,
+    modeles: frozenset[str] | None = None,
+) -> dict[int, T]:
     """``{projet_id: value}`` for ``projet_ids`` over ``periode`` (anything with ``debut`` and
     ``fin``): the kept values of the projects unchanged since, ``calcul(ids)`` — one call, which
-    returns a value for each of ``ids`` — for the others, then kept."""
+    returns a value for each of ``ids`` — for the others, then kept. ``modeles``: the labels of
+    the models whose rows the value depends on (read by ``calcul``, or by the caller for what it
+    passes: the fundings shown), ``None`` for any: the value is kept until a write to one of them."""
     ids = list(dict.fromkeys(projet_ids))
     if not ids or not actif():
         return calcul(ids)
     cles = {
-        pid: f"chiffres:{EMPREINTE}:{nom}:{pid}:{revision}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}"
+        pid: f"chiffres:{EMPREINTE}:{nom}:{pid}:{revision.cle(modeles)}:{periode.debut:%Y%m%d}:{periode.fin:%Y%m%d}"
         for pid, revision in _revisions(ids).items()
     }
     try:
@@ -152,7 +163,8 @@ def ensemble_recent(
     if not ids or not actif():
         return calcul(), None
     lu_le = maintenant()
-    etat = _revisions(ids)
+    detaillees = _revisions(ids)
+    etat = {pid: r.cle() for pid, r in detaillees.items()}
     cle = _cle(nom, periode, *(f"{pid}:{etat.get(pid)}" for pid in ids), variante)
     # the reading's latest value, whatever its projects' revisions (its day's only)
     derniere = _cle(nom, periode, "dernier", *map(str, ids), variante)
@@ -168,7 +180,7 @@ def ensemble_recent(
         modifies = sum(1 for pid in ids if precedente["etat"].get(pid) != etat.get(pid))
         return precedente["valeur"], Anteriorite(precedente["lu_le"], modifies)
     precedent = getattr(_local, "revisions", None)
-    _local.revisions = etat  # the parts kept per project, under the revisions read for the whole
+    _local.revisions = detaillees  # the parts kept per project, under the revisions read for the whole
     try:
         valeur = calcul()
     finally:

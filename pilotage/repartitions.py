@@ -54,12 +54,17 @@ from parcours.models import (
 from partenaires.models import Organisation
 
 from . import masquage, memo
-from .indicateurs import TYPES_FORMATION, Indicateurs, Periode, _ids, tableaux_masques
+from .indicateurs import MODELES_BRUTS, TYPES_FORMATION, Indicateurs, Periode, _ids, tableaux_masques
 from .masquage import Effectif, Ligne, Relation
 
 #: the exits that are a recruitment (the « recrutements » target)
 RESULTATS_RECRUTEMENT = frozenset({ResultatSortie.EMPLOI_DURABLE, ResultatSortie.EMPLOI_TRANSITION, ResultatSortie.ALTERNANCE})
 SANS_PRESCRIPTEUR = "Sans prescripteur"
+#: what the breakdowns read (``pilotage.memo``): the raw counts' models too, since masked they
+#: are decided with the dashboard's figures, and the fundings whose eligibility they show
+MODELES_REPARTITIONS = MODELES_BRUTS | {"finances.financement", "finances.derogationeligibilite"}
+#: what the targets' achievements read
+MODELES_REALISES = frozenset({"conciergerie.projet", "parcours.apprenant", "parcours.parcours", "parcours.etape", "parcours.sortie"})
 CENT = Decimal(100)
 
 
@@ -163,6 +168,7 @@ def calculer_repartitions(
             ids,
             periode,
             lambda ids: {ids[0]: _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)},
+            modeles=MODELES_REPARTITIONS,
         )[ids[0]]
     return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
 
@@ -351,7 +357,9 @@ def _part(a, b) -> Decimal:
 
 def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
     """``_realises_calcules``, kept per project until its next write (``pilotage.memo``)."""
-    return memo.par_projet("realises", projet_ids, Periode(debut, fin), lambda ids: _realises_calcules(debut, fin, ids))
+    return memo.par_projet(
+        "realises", projet_ids, Periode(debut, fin), lambda ids: _realises_calcules(debut, fin, ids), modeles=MODELES_REALISES
+    )
 
 
 def _realises_calcules(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
@@ -451,7 +459,7 @@ def etats_masques(projet_ids: list[int], periode: Periode) -> dict[int, dict[str
         mesures = _realises(periode.debut, periode.fin, ids)
         return {p: {ind: _etat_masque(ind, mesures[p][ind][1], mesures[p][ind][2], tableaux[p]) for ind in Indicateur.values} for p in ids}
 
-    return memo.par_projet("etats_objectifs", projet_ids, periode, calcul)
+    return memo.par_projet("etats_objectifs", projet_ids, periode, calcul, modeles=MODELES_BRUTS | MODELES_REALISES)
 
 
 def progression(

@@ -50,6 +50,56 @@ def test_every_kind_of_write_moves_its_projects_revision_and_no_other(deux, ecri
     assert apres[b.pk] == avant[b.pk]
 
 
+#: the model each kind of write above writes to
+ECRIT = {
+    "chemin": "partenaires.contact",
+    "chemin_update": "partenaires.contact",
+    "projet": "conciergerie.projet",
+}
+AUTRE = frozenset({"competences.evaluation"})
+
+
+def _detail(projet):
+    return revisions.revisions_detaillees([projet.pk])[projet.pk]
+
+
+@pytest.mark.parametrize("nom", ECRITURES)
+def test_every_kind_of_write_moves_the_revision_of_the_model_it_wrote_to_and_no_other(deux, nom):
+    """A figure that reads other models only is kept (pilotage.memo's ``modeles``)."""
+    a, _, app_a, _ = deux
+    f.ContactFactory(organisation=f.OrganisationFactory(projet=a))
+    ecrit = frozenset({ECRIT.get(nom, "parcours.apprenant")})
+    avant = _detail(a)
+    ECRITURES[nom](a, app_a)
+    apres = _detail(a)
+    assert apres.cle(ecrit) != avant.cle(ecrit)
+    assert apres.cle(AUTRE) == avant.cle(AUTRE)
+    assert apres.cle() != avant.cle()
+
+
+def test_a_delete_that_empties_other_models_columns_moves_their_revision_too(deux):
+    """Deleting a prescriber sets its learners' ``prescripteur`` to NULL, in SQL no signal
+    follows: the learners' revision moves with the organisations'."""
+    a, _, app_a, _ = deux
+    prescripteur = f.OrganisationFactory(projet=a)
+    Apprenant.objects.filter(pk=app_a.pk).update(prescripteur=prescripteur)
+    apprenants = frozenset({"parcours.apprenant"})
+    avant = _detail(a)
+    prescripteur.delete()
+    apres = _detail(a)
+    assert Apprenant.objects.get(pk=app_a.pk).prescripteur_id is None
+    assert apres.cle(apprenants) != avant.cle(apprenants)
+    assert apres.cle(AUTRE) == avant.cle(AUTRE)
+
+
+def test_the_rows_written_before_the_model_was_named_move_every_revision(deux):
+    a, _, _, _ = deux
+    avant = _detail(a)
+    EcritureProjet.objects.create(projet=a)  # as migrated: ``modele`` empty
+    apres = _detail(a)
+    assert apres.cle(AUTRE) != avant.cle(AUTRE)
+
+
 def test_a_write_that_feeds_no_figure_leaves_it(deux):
     a, b, _, _ = deux
     avant = _lire(a)

@@ -18,6 +18,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -746,6 +747,7 @@ def _remplir(projet, n):
 
 
 def _requetes_de_generation(projet, user, capture):
+    cache.clear()  # every figure computed (pilotage.memo keeps those whose models were not written to)
     with capture(execute=False):
         bilan = bilans.demander_bilan(projet=projet, periode=PERIODE, by=user)
     with CaptureQueriesContext(connection) as requetes:
