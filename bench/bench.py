@@ -234,6 +234,56 @@ def client_verifie(user) -> Client:
 # ------------------------------------------------------------------ pages
 
 
+def ecrire_presences(projet):
+    """Saving the attendance sheet of one of the project's séances (``enregistrer_presences``,
+    as the grid does): one participant absent, another each time (a save that changes nothing
+    writes nothing)."""
+    from parcours import services_seances
+    from parcours.models import Seance
+
+    for seance in Seance.objects.filter(session__projet=projet).order_by("-date", "pk"):
+        participants = services_seances.participants_de_seance(seance)
+        if len(participants) > 1:
+            break
+    else:
+        raise RuntimeError(f"aucune séance avec des participants dans le projet {projet.pk}")
+    tour = iter(range(10**9))
+
+    def preparer():
+        absent = next(tour) % len(participants)
+        lignes = [(p.pk, "absent" if i == absent else "present", None) for i, p in enumerate(participants)]
+        services_seances.enregistrer_presences(seance=seance, lignes=lignes, by=None)
+
+    return preparer
+
+
+def ecrire_evaluation(projet):
+    """An evaluation of the project saved again with another comment (its form's ``save``)."""
+    from competences.models import Evaluation
+
+    evaluation = Evaluation.objects.filter(projet=projet).order_by("-pk").first()
+    if evaluation is None:
+        raise RuntimeError(f"aucune évaluation dans le projet {projet.pk}")
+    tour = iter(range(10**9))
+
+    def preparer():
+        evaluation.commentaire = f"Banc : relue {next(tour)} fois"
+        evaluation.save()
+
+    return preparer
+
+
+def ecrire_apprenant(projet):
+    """A learner's record saved with a field changed (its form's ``save``)."""
+    apprenant = Apprenant.objects.filter(projet=projet).order_by("-pk").first()
+
+    def preparer():
+        apprenant.qpv = not apprenant.qpv
+        apprenant.save()
+
+    return preparer
+
+
 def mesurer_page(
     nom, client, url, n, *, cible="", seuil=None, plancher=None, plancher_nom="SQL de la page (brut)", preparer=None
 ) -> Mesure:
@@ -335,7 +385,13 @@ def pages(ctx, args) -> list[Mesure]:
         tableau,
         args.n,
         (
-            (", juste après une écriture dans le projet", ecrire_dans([grand])),
+            # what a coordinator writes, through the very code of the pages (each value kept per
+            # project is computed again after a write to a model it reads: pilotage.memo)
+            (", juste après une feuille de présence enregistrée", ecrire_presences(grand)),
+            (", juste après une évaluation de compétences enregistrée", ecrire_evaluation(grand)),
+            (", juste après la fiche d'un apprenant modifiée", ecrire_apprenant(grand)),
+            # the worst case: every value computed again (a write to every model)
+            (", juste après une écriture dans toutes ses données", ecrire_dans([grand])),
             (", après une écriture et son précalcul en fond", ecrire_dans([grand], precalcul_fait=True)),
             (", rien d'écrit depuis", None),
         ),

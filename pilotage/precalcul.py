@@ -2,9 +2,10 @@
 next reader finds them kept (``pilotage.memo``) instead of computing them in the request.
 
 A write moves its project's revision (``conciergerie.revisions``): every figure kept for the
-project becomes unreachable and the next dashboard, roll-up or target computes it again — on
-the largest project some 100 ms of SQL, for the national roll-up after writes in 20 projects
-some 500 ms. Once the writing transaction committed (``revisions.APRES_COMMIT``),
+project that reads the model written becomes unreachable (an attendance sheet: the counts, the
+breakdowns, the targets; not the evaluations, nor the money), and so does every roll-up that
+spans the project, and the next reader computes them again — on the largest project some
+100 ms, for the national roll-up after writes in 20 projects some 500 ms. Once the writing transaction committed (``revisions.APRES_COMMIT``),
 ``programmer`` sends ``recalculer`` to the background — the Celery worker, or the process's local
 executor in the embedded mode (``conciergerie.execution_locale``) — which computes, through the
 very functions the pages call (so under the very keys they read):
