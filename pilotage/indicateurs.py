@@ -49,6 +49,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Case, CharField, Count, Exists, Func, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -319,15 +320,13 @@ def _annoter_tranche_age(qs):
 # computed again after a write to one of these models only. The project itself (its dates) in
 # each. tests/pilotage/test_memo_modeles.py runs every value on the demo and checks that its SQL
 # reads no other table.
-MODELES_BRUTS = frozenset(
+#: the raw counts, in three groups by what they read (``GROUPES_BRUTS``): the learners' (their
+#: paths, obstacles and exits), the steps' (and sessions'), the network's
+MODELES_PERSONNES = frozenset({"conciergerie.projet", "parcours.apprenant", "parcours.parcours", "parcours.frein", "parcours.sortie"})
+MODELES_ETAPES = frozenset({"conciergerie.projet", "parcours.etape", "parcours.parcours", "parcours.sessionformation"})
+MODELES_RESEAU = frozenset(
     {
         "conciergerie.projet",
-        "parcours.apprenant",
-        "parcours.parcours",
-        "parcours.etape",
-        "parcours.frein",
-        "parcours.sortie",
-        "parcours.sessionformation",
         "partenaires.organisation",
         "partenaires.membreconsortium",
         "finances.tempsbenevole",
@@ -335,6 +334,7 @@ MODELES_BRUTS = frozenset(
         "recits.recit",
     }
 )
+MODELES_BRUTS = MODELES_PERSONNES | MODELES_ETAPES | MODELES_RESEAU
 #: the fundings' money: what ``finances.selectors.syntheses`` reads, and the fundings and their
 #: funders' names the caller passes
 MODELES_FINANCES = frozenset(
@@ -363,18 +363,36 @@ MODELES_AFEST = frozenset({"conciergerie.projet", "parcours.etape", "competences
 
 
 def _bruts(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
-    """Each project's raw counts over ``periode``: those kept since its last write to what they
-    read (``pilotage.memo``), the others computed together (``_bruts_calcules``)."""
-    return memo.par_projet("bruts", projet_ids, periode, lambda ids: _bruts_calcules(ids, periode), modeles=MODELES_BRUTS)
+    """Each project's raw counts over ``periode``, the sum of its groups' (``GROUPES_BRUTS``):
+    each group's kept since the project's last write to what it reads (``pilotage.memo``), the
+    others computed together (``_bruts_calcules``). An attendance sheet computes the steps'
+    counts again, a learner's record the learners'."""
+    totaux = {p: Brut() for p in projet_ids}
+    for nom, (_, modeles) in GROUPES_BRUTS.items():
+        lus = memo.par_projet(f"bruts_{nom}", projet_ids, periode, partial(_bruts_calcules, periode=periode, groupe=nom), modeles=modeles)
+        for p, brut in lus.items():
+            totaux[p] += brut
+    return totaux
 
 
-def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
-    """Raw counts of each of ``projet_ids`` (an empty ``Brut`` for a project without data): the
-    same queries whatever their number, grouped by project."""
-    debut, fin = periode.debut, periode.fin
+def _bruts_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) -> dict[int, Brut]:
+    """Raw counts of ``groupe`` for each of ``projet_ids`` (an empty ``Brut`` for a project
+    without data): the same queries whatever their number, grouped by project."""
     bruts: dict[int, Brut] = defaultdict(Brut)
+    fonction, _ = GROUPES_BRUTS[groupe]
+    fonction(projet_ids, periode.debut, periode.fin, bruts)
+    return {p: bruts.get(p, Brut()) for p in projet_ids}
 
-    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+
+def _chevauche(debut: date, fin: date) -> Q:
+    """A row with dates (``date_debut``, ``date_fin``: open if NULL) that overlaps the period."""
+    return Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+
+
+def _bruts_personnes(projet_ids: list[int], debut: date, fin: date, bruts: dict[int, Brut]) -> None:
+    """The learners accompanied (by profile and age band), active and gone, their obstacles and
+    exits."""
+    chevauche = _chevauche(debut, fin)
     parcours_chevauchant = Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk"))
     # grouped by age band at entry as well (``_annoter_tranche_age``), summed here per project
     # PostgreSQL runs the EXISTS as a hashed sub-plan (20 ms for 60 000 learners) but prices it
@@ -440,22 +458,6 @@ def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
         bruts[projet_id].n[cle] += nb
 
     for row in (
-        Etape.objects.filter(chevauche, projet_id__in=projet_ids)
-        .values("projet_id", "type")
-        .annotate(nb=Count("pk"), hp=Sum("heures_prevues"), hr=Sum("heures_realisees"))
-        .order_by()
-    ):
-        brut = bruts[row["projet_id"]]
-        brut.etapes[row["type"]] += row["nb"]
-        # « Heures de formation » over the steps « Formations » counts (issue 17), and every
-        # step's hours apart
-        if row["type"] in TYPES_FORMATION:
-            brut.n["heures_prevues"] += row["hp"] or 0
-            brut.n["heures_realisees"] += row["hr"] or 0
-        brut.n["heures_etapes_prevues"] += row["hp"] or 0
-        brut.n["heures_etapes_realisees"] += row["hr"] or 0
-
-    for row in (
         Frein.objects.filter(projet_id__in=projet_ids, identifie_le__lte=fin)
         .filter(Q(leve=False) | Q(leve_le__gte=debut))
         .values("projet_id")
@@ -472,6 +474,27 @@ def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
     ):
         bruts[row["projet_id"]].sorties[(row["type"], row["resultat"])] += row["nb"]
 
+
+def _bruts_etapes(projet_ids: list[int], debut: date, fin: date, bruts: dict[int, Brut]) -> None:
+    """The steps overlapping the period, by type, with their hours; the sessions and their
+    learners placed."""
+    chevauche = _chevauche(debut, fin)
+    for row in (
+        Etape.objects.filter(chevauche, projet_id__in=projet_ids)
+        .values("projet_id", "type")
+        .annotate(nb=Count("pk"), hp=Sum("heures_prevues"), hr=Sum("heures_realisees"))
+        .order_by()
+    ):
+        brut = bruts[row["projet_id"]]
+        brut.etapes[row["type"]] += row["nb"]
+        # « Heures de formation » over the steps « Formations » counts (issue 17), and every
+        # step's hours apart
+        if row["type"] in TYPES_FORMATION:
+            brut.n["heures_prevues"] += row["hp"] or 0
+            brut.n["heures_realisees"] += row["hr"] or 0
+        brut.n["heures_etapes_prevues"] += row["hp"] or 0
+        brut.n["heures_etapes_realisees"] += row["hr"] or 0
+
     for session in (
         SessionFormation.objects.filter(projet_id__in=projet_ids, date_debut__lte=fin, date_fin__gte=debut)
         .avec_placees()
@@ -484,6 +507,10 @@ def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
         if session["nb_placees"] and session["nb_placees"] >= session["places_min"]:
             brut.n["sessions_atteintes"] += 1
 
+
+def _bruts_reseau(projet_ids: list[int], debut: date, fin: date, bruts: dict[int, Brut]) -> None:
+    """The organisations, the consortium's members, the volunteer time, the stories and the
+    activities."""
     for row in Organisation.objects.filter(projet_id__in=projet_ids).values("projet_id", "type").annotate(nb=Count("pk")).order_by():
         bruts[row["projet_id"]].organisations[row["type"]] += row["nb"]
     for row in (
@@ -512,7 +539,14 @@ def _bruts_calcules(projet_ids: list[int], periode: Periode) -> dict[int, Brut]:
             .order_by()
         ):
             bruts[row["projet_id"]].n[cle] += row["nb"]
-    return {p: bruts.get(p, Brut()) for p in projet_ids}
+
+
+#: the raw counts' groups: name → (the function that counts them, the models it reads)
+GROUPES_BRUTS = {
+    "personnes": (_bruts_personnes, MODELES_PERSONNES),
+    "etapes": (_bruts_etapes, MODELES_ETAPES),
+    "reseau": (_bruts_reseau, MODELES_RESEAU),
+}
 
 
 # ------------------------------------------------------------------ from raw counts to figures

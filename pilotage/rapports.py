@@ -42,7 +42,7 @@ from partenaires.models import MembreConsortium, Organisation, TypeOrganisation
 from recits.models import Copil, Recit
 from recits.selectors import recits_publiables
 
-from . import jobs, pdf
+from . import jobs, memo, pdf
 from .indicateurs import Periode, calculer, competences
 from .jobs import DELAI_BLOCAGE, EN_VOL, bloque, relancable  # noqa: F401  (public names of this module)
 from .masquage import LEGENDE
@@ -163,6 +163,11 @@ def contexte_rapport(*, copil: Copil, destinataire: str = Destinataire.FINANCEUR
     the report is read by funders); money from ``finances.selectors.syntheses`` through it. The
     per-learner table only in the coordinators' rendering."""
     periode = Periode(copil.periode_debut, copil.periode_fin)
+    with memo.lecture([copil.projet_id]):  # the project's revision read once for the report's figures
+        return _contexte_rapport(copil=copil, destinataire=destinataire, periode=periode)
+
+
+def _contexte_rapport(*, copil: Copil, destinataire: str, periode: Periode) -> dict:
     indicateurs = calculer([copil.projet], periode, masquer=True)
     # breakdowns and targets (issue 17), masked with the figures: the report is read by funders
     financements = Financement.objects.of_projet(copil.projet).select_related("financeur").order_by("date_debut", "pk")

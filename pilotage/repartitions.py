@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -60,11 +61,34 @@ from .masquage import Effectif, Ligne, Relation
 #: the exits that are a recruitment (the « recrutements » target)
 RESULTATS_RECRUTEMENT = frozenset({ResultatSortie.EMPLOI_DURABLE, ResultatSortie.EMPLOI_TRANSITION, ResultatSortie.ALTERNANCE})
 SANS_PRESCRIPTEUR = "Sans prescripteur"
-#: what the breakdowns read (``pilotage.memo``): the raw counts' models too, since masked they
-#: are decided with the dashboard's figures, and the fundings whose eligibility they show
-MODELES_REPARTITIONS = MODELES_BRUTS | {"finances.financement", "finances.derogationeligibilite"}
-#: what the targets' achievements read
-MODELES_REALISES = frozenset({"conciergerie.projet", "parcours.apprenant", "parcours.parcours", "parcours.etape", "parcours.sortie"})
+# What the breakdowns read (``pilotage.memo``), part by part: the learners' (statuses, sex,
+# obstacles, prescribers), the sessions' and sites', the eligibility per funding
+MODELES_PROFILS = frozenset(
+    {"conciergerie.projet", "parcours.apprenant", "parcours.parcours", "parcours.frein", "parcours.sortie", "partenaires.organisation"}
+)
+MODELES_SESSIONS = frozenset(
+    {"conciergerie.projet", "parcours.sessionformation", "parcours.etape", "parcours.parcours", "partenaires.organisation"}
+)
+#: the fundings passed (their dates, excluded statuses, funders' names), their overrides, the
+#: steps and learners they count
+MODELES_ELIGIBILITES = frozenset(
+    {
+        "conciergerie.projet",
+        "finances.financement",
+        "finances.derogationeligibilite",
+        "partenaires.organisation",
+        "parcours.etape",
+        "parcours.parcours",
+        "parcours.apprenant",
+    }
+)
+#: the breakdowns as shown: their parts', and the raw counts' models too, since masked they are
+#: decided with the dashboard's figures
+MODELES_REPARTITIONS = MODELES_BRUTS | MODELES_PROFILS | MODELES_SESSIONS | MODELES_ELIGIBILITES
+#: what the targets' achievements read: the learners' and the steps'
+MODELES_REALISES_PERSONNES = frozenset({"conciergerie.projet", "parcours.apprenant", "parcours.parcours", "parcours.sortie"})
+MODELES_REALISES_ETAPES = frozenset({"conciergerie.projet", "parcours.etape", "parcours.parcours"})
+MODELES_REALISES = MODELES_REALISES_PERSONNES | MODELES_REALISES_ETAPES
 CENT = Decimal(100)
 
 
@@ -156,24 +180,58 @@ def calculer_repartitions(
     breakdowns are masked consistently with them. ``financements``: the fundings whose
     eligibility is shown (read by the caller through ``visible_to``).
 
-    One project's (a dashboard, a COPIL report) are kept until its next write (``pilotage.memo``),
-    for each set of fundings and each reading (masked or not); ``indicateurs`` is the same figures
-    for the same data, so it needs no place in the key."""
+    One project's (a dashboard, a COPIL report) are kept until its next write to what they read
+    (``pilotage.memo``), for each set of fundings and each reading (masked or not); ``indicateurs``
+    is the same figures for the same data, so it needs no place in the key. Their three parts —
+    the learners' (``_profils``), the sessions' (``_sessions``), the eligibility
+    (``finances.selectors.eligibilites``) — are kept apart, each until a write to what it reads:
+    a learner's record leaves the sessions' part kept, an attendance sheet the learners'."""
     ids = _ids(projets)
     financements = list(financements)
-    if len(ids) == 1:
-        nom = f"repartitions:{int(masquer)}:{','.join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))}"
-        return memo.par_projet(
-            nom,
-            ids,
-            periode,
-            lambda ids: {ids[0]: _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)},
-            modeles=MODELES_REPARTITIONS,
-        )[ids[0]]
-    return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
+    if len(ids) != 1:
+        return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
+    fundings = ",".join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))
+
+    def un(nom, modeles, calcul):
+        return memo.par_projet(nom, ids, periode, lambda ids: {ids[0]: calcul()}, modeles=modeles)[ids[0]]
+
+    def calcul():
+        parts = _Parts(
+            profils=un("repartitions_profils", MODELES_PROFILS, lambda: _profils(ids, periode)),
+            sessions=un("repartitions_sessions", MODELES_SESSIONS, lambda: _sessions(ids, periode)),
+            eligibles=un(f"eligibilites:{fundings}", MODELES_ELIGIBILITES, lambda: eligibilites(financements)),
+        )
+        return _assembler(parts, indicateurs=indicateurs, masquer=masquer)
+
+    return un(f"repartitions:{int(masquer)}:{fundings}", MODELES_REPARTITIONS, calcul)
+
+
+@dataclass(frozen=True)
+class _Profils:
+    """The learners' part of the breakdowns, in clear: counts by key (``situation:…``,
+    ``sexe:…``, ``frein:…``, ``envoyes:…``, ``positives:…``), the prescribers in order and
+    their names."""
+
+    v: dict[str, int]
+    prescripteurs: list
+    noms: dict[int, str]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    profils: _Profils
+    sessions: list[dict]
+    eligibles: list
 
 
 def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs, masquer: bool, financements: list) -> Repartitions:
+    parts = _Parts(profils=_profils(ids, periode), sessions=_sessions(ids, periode), eligibles=eligibilites(financements))
+    return _assembler(parts, indicateurs=indicateurs, masquer=masquer)
+
+
+def _profils(ids: list[int], periode: Periode) -> _Profils:
+    """Statuses and sex of the accompanied learners, obstacles by type, prescribers by learners
+    sent and by positive exits."""
     debut, fin = periode.debut, periode.fin
     accompagnes = _accompagnes(ids, periode)
     v: dict[str, int] = {}
@@ -215,10 +273,15 @@ def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs,
     prescripteurs = sorted({*envoyes, *positives}, key=lambda p: (p is None, noms.get(p, "")))
     for p in prescripteurs:
         v[f"envoyes:{p}"], v[f"positives:{p}"] = envoyes.get(p, 0), positives.get(p, 0)
+    return _Profils(v=v, prescripteurs=prescripteurs, noms=noms)
 
+
+def _sessions(ids: list[int], periode: Periode) -> list[dict]:
+    """The sessions overlapping the period, with their learners placed and hours done."""
+    debut, fin = periode.debut, periode.fin
     heures = Etape.objects.filter(session_id=OuterRef("pk")).exclude(statut=StatutEtape.ABANDONNEE).order_by()
     heures = heures.values("session_id").annotate(h=Sum("heures_realisees")).values("h")
-    sessions = list(
+    return list(
         SessionFormation.objects.filter(projet_id__in=ids, date_debut__lte=fin, date_fin__gte=debut)
         .avec_placees()
         # (not « heures »: a session has its own, the planned hours per participant)
@@ -226,6 +289,12 @@ def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs,
         .values("pk", "intitule", "organisation__nom", "commune", "a_distance", "nb_placees", "heures_faites")
         .order_by("date_debut", "pk")
     )
+
+
+def _assembler(parts: _Parts, *, indicateurs: Indicateurs, masquer: bool) -> Repartitions:
+    """The breakdowns of ``parts``, masked with ``indicateurs`` for a funder."""
+    v = dict(parts.profils.v)
+    prescripteurs, noms, sessions, eligibles = parts.profils.prescripteurs, parts.profils.noms, parts.sessions, parts.eligibles
     sites: dict[str, list[dict]] = {}
     for s in sessions:
         v[f"session:{s['pk']}"] = s["nb_placees"]
@@ -233,7 +302,6 @@ def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs,
     for site, liste in sites.items():
         v[f"site:{site}"] = sum(s["nb_placees"] for s in liste)
 
-    eligibles = eligibilites(financements)
     for e in eligibles:
         n = e.financement.pk
         v[f"participants:{n}"], v[f"eligibles:{n}"], v[f"non_eligibles:{n}"] = e.participants, e.eligibles, e.participants - e.eligibles
@@ -356,42 +424,55 @@ def _part(a, b) -> Decimal:
 
 
 def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
-    """``_realises_calcules``, kept per project until its next write (``pilotage.memo``)."""
-    return memo.par_projet(
-        "realises", projet_ids, Periode(debut, fin), lambda ids: _realises_calcules(debut, fin, ids), modeles=MODELES_REALISES
-    )
+    """Every figure a target may measure, over [debut, fin], for each project: the learners'
+    (accompanied, recruitments, positive exits) and the steps' (trained, hours), each kept per
+    project until its next write to what it reads (``pilotage.memo``: an attendance sheet leaves
+    the learners' kept). Each figure: (value, count of people or numerator, denominator) — the
+    counts for masking; ``None`` for hours (never masked)."""
+    periode = Periode(debut, fin)
+    mesures: dict[int, dict[str, tuple]] = {p: {} for p in projet_ids}
+    for nom, modeles in (("personnes", MODELES_REALISES_PERSONNES), ("etapes", MODELES_REALISES_ETAPES)):
+        lues = memo.par_projet(
+            f"realises_{nom}", projet_ids, periode, partial(_realises_calcules, periode=periode, groupe=nom), modeles=modeles
+        )
+        for p, figures in lues.items():
+            mesures[p].update(figures)
+    return mesures
 
 
-def _realises_calcules(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[str, tuple[Decimal, int | None, int | None]]]:
-    """Every figure a target may measure, over [debut, fin], for each project: three queries
-    grouped by project (the learners, the training steps, the exits), whatever the number of
-    projects and of targets. Each figure: (value, count of people or numerator, denominator) —
-    the counts for masking; ``None`` for hours (never masked)."""
-    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-    mesures: dict[int, dict[str, tuple]] = {
+def _realises_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) -> dict[int, dict[str, tuple]]:
+    """The figures of ``groupe`` (``personnes``: accompanied, recruitments, positive exits;
+    ``etapes``: trained, hours) for each project: one or two queries grouped by project, whatever
+    the number of projects and of targets."""
+    debut, fin = periode.debut, periode.fin
+    if groupe == "etapes":
+        mesures: dict[int, dict[str, tuple]] = {
+            p: {Indicateur.FORMES: (Decimal(0), 0, None), Indicateur.HEURES: (Decimal(0), None, None)} for p in projet_ids
+        }
+        chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        for li in (
+            # (its path in its project: read by the project's index, not by hashing every path)
+            Etape.objects.filter(chevauche, projet_id__in=projet_ids, parcours__projet_id__in=projet_ids, type__in=TYPES_FORMATION)
+            .values("projet_id")
+            .annotate(
+                nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
+                h=Sum("heures_realisees"),
+            )
+            .order_by()
+        ):
+            mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
+            mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
+        return mesures
+    mesures = {
         p: {
             Indicateur.ACCOMPAGNES: (Decimal(0), 0, None),
-            Indicateur.FORMES: (Decimal(0), 0, None),
-            Indicateur.HEURES: (Decimal(0), None, None),
             Indicateur.RECRUTEMENTS: (Decimal(0), 0, None),
             Indicateur.TAUX_SORTIES_POSITIVES: (Decimal(0), 0, 0),
         }
         for p in projet_ids
     }
-    for li in _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by():
+    for li in _accompagnes(projet_ids, periode).values("projet_id").annotate(nb=Count("pk")).order_by():
         mesures[li["projet_id"]][Indicateur.ACCOMPAGNES] = (Decimal(li["nb"]), li["nb"], None)
-    for li in (
-        # (its path in its project: read by the project's index, not by hashing every path)
-        Etape.objects.filter(chevauche, projet_id__in=projet_ids, parcours__projet_id__in=projet_ids, type__in=TYPES_FORMATION)
-        .values("projet_id")
-        .annotate(
-            nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
-            h=Sum("heures_realisees"),
-        )
-        .order_by()
-    ):
-        mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
-        mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
     for li in (
         Sortie.objects.filter(projet_id__in=projet_ids, type=TypeSortie.SORTIE, date__range=(debut, fin))
         .values("projet_id")

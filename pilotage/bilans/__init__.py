@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .. import memo
 from ..indicateurs import Periode, calculer, calculer_par_projet
 from .cellules import (
     DATE,
@@ -150,37 +151,39 @@ def ecrire_bilan(
     if perimetre.plusieurs and donnees_personnelles:
         raise ValueError(MESSAGE_PLUSIEURS_NOMINATIF)
     avancer = progression or (lambda _pourcent: None)
-    indicateurs = calculer(projets, periode, financements=financements)
-    syntheses = indicateurs.finances.financements
-    if perimetre.plusieurs:
-        ordre = {p.pk: (p.nom, p.pk) for p in projets}
-        syntheses = sorted(syntheses, key=lambda s: ordre.get(s.financement.projet_id, ("", 0)))
-    classeur = _classeur()
-    etapes: list[Callable] = [
-        lambda: _feuille_synthese(classeur, indicateurs),
-        lambda: _feuille_apprenants(classeur, perimetre, periode, donnees_personnelles),
-        lambda: _feuille_etapes(classeur, perimetre, periode, donnees_personnelles),
-        lambda: _feuille_sorties(classeur, perimetre, periode),
-        lambda: _feuille_partenaires(classeur, perimetre),
-        lambda: _feuille_financements(classeur, perimetre, syntheses),
-        lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
-        lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
-        lambda: _feuille_sessions(classeur, perimetre, periode),
-        lambda: _feuille_seances(classeur, perimetre, periode, donnees_personnelles),
-        lambda: _feuille_competences(classeur, projets, periode),
-        # issue 17: the breakdowns and the targets
-        lambda: _feuille_repartitions(classeur, projets, periode, indicateurs, [s.financement for s in syntheses]),
-        lambda: _feuille_objectifs(classeur, objectifs_des(projets), masquer=False),
-    ]
-    try:
-        for n, etape in enumerate(etapes, start=1):
-            etape()
-            avancer(10 + n * 80 // len(etapes))
-        classeur.save(fichier)
-    except BaseException:
-        _abandonner(classeur)
-        raise
-    return indicateurs
+    # the projects' revisions read once for every figure of the workbook (pilotage.memo)
+    with memo.lecture([p.pk for p in projets]):
+        indicateurs = calculer(projets, periode, financements=financements)
+        syntheses = indicateurs.finances.financements
+        if perimetre.plusieurs:
+            ordre = {p.pk: (p.nom, p.pk) for p in projets}
+            syntheses = sorted(syntheses, key=lambda s: ordre.get(s.financement.projet_id, ("", 0)))
+        classeur = _classeur()
+        etapes: list[Callable] = [
+            lambda: _feuille_synthese(classeur, indicateurs),
+            lambda: _feuille_apprenants(classeur, perimetre, periode, donnees_personnelles),
+            lambda: _feuille_etapes(classeur, perimetre, periode, donnees_personnelles),
+            lambda: _feuille_sorties(classeur, perimetre, periode),
+            lambda: _feuille_partenaires(classeur, perimetre),
+            lambda: _feuille_financements(classeur, perimetre, syntheses),
+            lambda: _feuille_depenses(classeur, perimetre, [s.financement for s in syntheses]),
+            lambda: _feuille_benevolat(classeur, perimetre, periode, syntheses, donnees_personnelles),
+            lambda: _feuille_sessions(classeur, perimetre, periode),
+            lambda: _feuille_seances(classeur, perimetre, periode, donnees_personnelles),
+            lambda: _feuille_competences(classeur, projets, periode),
+            # issue 17: the breakdowns and the targets
+            lambda: _feuille_repartitions(classeur, projets, periode, indicateurs, [s.financement for s in syntheses]),
+            lambda: _feuille_objectifs(classeur, objectifs_des(projets), masquer=False),
+        ]
+        try:
+            for n, etape in enumerate(etapes, start=1):
+                etape()
+                avancer(10 + n * 80 // len(etapes))
+            classeur.save(fichier)
+        except BaseException:
+            _abandonner(classeur)
+            raise
+        return indicateurs
 
 
 def ecrire_bilan_projet(

@@ -33,13 +33,15 @@ def deux():
 
 @pytest.fixture
 def calculs(monkeypatch):
-    """The projects whose raw counts were computed, call by call."""
+    """The projects whose raw counts of learners were computed, call by call (the group a
+    learner's write computes again: ``indicateurs.GROUPES_BRUTS``)."""
     appels = []
     original = indicateurs._bruts_calcules
 
-    def compter(ids, periode):
-        appels.append(sorted(ids))
-        return original(ids, periode)
+    def compter(ids, *, periode, groupe):
+        if groupe == "personnes":
+            appels.append(sorted(ids))
+        return original(ids, periode=periode, groupe=groupe)
 
     monkeypatch.setattr(indicateurs, "_bruts_calcules", compter)
     return appels

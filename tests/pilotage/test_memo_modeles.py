@@ -34,7 +34,22 @@ from tests import factories as f
 from tests.partage import lignes_partagees
 
 #: every value kept per project, by name (before its ``:``)
-VALEURS = {"bruts", "finances", "tableau_masque", "competences", "afest", "repartitions", "realises", "etats_objectifs"}
+VALEURS = {
+    "bruts_personnes",
+    "bruts_etapes",
+    "bruts_reseau",
+    "repartitions_profils",
+    "repartitions_sessions",
+    "eligibilites",
+    "finances",
+    "tableau_masque",
+    "competences",
+    "afest",
+    "repartitions",
+    "realises_personnes",
+    "realises_etapes",
+    "etats_objectifs",
+}
 
 
 def charger():
@@ -233,29 +248,36 @@ def test_after_writes_to_one_model_after_another_the_kept_figures_are_the_fresh_
             assert gardees == fraiches, f"après « {ecrire.__name__} » (masqué : {masquer})"
 
 
-def test_an_attendance_sheet_leaves_the_evaluations_kept_and_an_evaluation_the_attendance_figures(demo, monkeypatch):
-    from competences import indicateurs as indicateurs_competences
-    from pilotage import indicateurs
-
+def test_a_write_computes_again_only_the_values_that_read_its_model(demo, monkeypatch):
     projet = max(demo, key=lambda p: Apprenant.objects.filter(projet=p).count())
-    calcules = []
-    for module, nom in ((indicateurs, "_bruts_calcules"), (indicateurs_competences, "evaluees")):
-        original = getattr(module, nom)
+    calcules: list[str] = []
+    original = memo.par_projet
 
-        def compter(*args, _original=original, _nom=nom, **kwargs):
-            calcules.append(_nom)
-            return _original(*args, **kwargs)
+    def suivre(nom, projet_ids, periode, calcul, *, modeles=None):
+        def calcul_note(ids):
+            calcules.append(nom.split(":")[0])
+            return calcul(ids)
 
-        monkeypatch.setattr(module, nom, compter)
+        return original(nom, projet_ids, periode, calcul_note, modeles=modeles)
+
+    monkeypatch.setattr(memo, "par_projet", suivre)
     ecritures = {e.__name__: e for e in _ecritures(projet)}
 
+    def apres(nom: str) -> set[str]:
+        calcules.clear()
+        ecritures[nom]()
+        figures(projet, masquer=False)
+        return set(calcules)
+
     figures(projet, masquer=False)
-    assert sorted(calcules) == ["_bruts_calcules", "evaluees"]
-    calcules.clear()
-    ecritures["presences"]()
-    figures(projet, masquer=False)
-    assert calcules == ["_bruts_calcules"]
-    calcules.clear()
-    ecritures["evaluation"]()
-    figures(projet, masquer=False)
-    assert calcules == ["evaluees"]
+    assert {"bruts_personnes", "bruts_etapes", "bruts_reseau", "finances", "competences", "afest"} <= set(calcules)
+    # an attendance sheet: the steps' counts and hours, not the learners' nor the evaluations
+    presences = apres("presences")
+    assert "bruts_etapes" in presences and "afest" in presences
+    assert not presences & {"bruts_personnes", "bruts_reseau", "repartitions_profils", "realises_personnes", "finances", "competences"}
+    # an evaluation: its own figures only
+    assert apres("evaluation") == {"competences"}
+    # a learner's status: the learners' counts and the breakdowns, not the steps' nor the money
+    situation = apres("situation")
+    assert "bruts_personnes" in situation and "repartitions" in situation
+    assert not situation & {"bruts_etapes", "bruts_reseau", "repartitions_sessions", "realises_etapes", "finances", "competences", "afest"}

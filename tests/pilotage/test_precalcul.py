@@ -34,9 +34,10 @@ def calculs(monkeypatch):
     appels = []
     for module, nom in (
         (indicateurs, "_bruts_calcules"),
-        (repartitions, "_repartitions"),
+        (repartitions, "_assembler"),  # the breakdowns, from their parts
         (repartitions, "_realises_calcules"),
-        (indicateurs_competences, "calculer"),
+        (indicateurs_competences, "evaluees"),
+        (indicateurs_competences, "afest"),
         (views_tableau, "calculer_par_projet"),  # the roll-up across its projects
     ):
         original = getattr(module, nom)
@@ -64,7 +65,7 @@ def test_after_a_write_and_its_run_the_pages_compute_nothing(deux, login, calcul
     f.ParcoursFactory(apprenant__projet=deux["a"], apprenant__date_entree=D(2025, 3, 1), date_debut=D(2025, 3, 1))
     calculs.clear()
     assert precalcul.recalculer([deux["a"].pk]) == 3  # two readings of the dashboard, one roll-up
-    assert "_bruts_calcules" in calculs and "_repartitions" in calculs and "calculer_par_projet" in calculs
+    assert "_bruts_calcules" in calculs and "_assembler" in calculs and "calculer_par_projet" in calculs
     calculs.clear()
     _pages(deux, login)
     assert calculs == []
