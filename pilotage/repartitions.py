@@ -190,7 +190,7 @@ def calculer_repartitions(
     financements = list(financements)
     if len(ids) != 1:
         return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
-    fundings = ",".join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))
+    cle_financements = ",".join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))
 
     def un(nom, modeles, calcul):
         return memo.par_projet(nom, ids, periode, lambda ids: {ids[0]: calcul()}, modeles=modeles)[ids[0]]
@@ -199,11 +199,11 @@ def calculer_repartitions(
         parts = _Parts(
             profils=un("repartitions_profils", MODELES_PROFILS, lambda: _profils(ids, periode)),
             sessions=un("repartitions_sessions", MODELES_SESSIONS, lambda: _sessions(ids, periode)),
-            eligibles=un(f"eligibilites:{fundings}", MODELES_ELIGIBILITES, lambda: eligibilites(financements)),
+            eligibles=un(f"eligibilites:{cle_financements}", MODELES_ELIGIBILITES, lambda: eligibilites(financements)),
         )
         return _assembler(parts, indicateurs=indicateurs, masquer=masquer)
 
-    return un(f"repartitions:{int(masquer)}:{fundings}", MODELES_REPARTITIONS, calcul)
+    return un(f"repartitions:{int(masquer)}:{cle_financements}", MODELES_REPARTITIONS, calcul)
 
 
 @dataclass(frozen=True)
@@ -431,7 +431,7 @@ def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[s
     counts for masking; ``None`` for hours (never masked)."""
     periode = Periode(debut, fin)
     mesures: dict[int, dict[str, tuple]] = {p: {} for p in projet_ids}
-    for nom, modeles in (("personnes", MODELES_REALISES_PERSONNES), ("etapes", MODELES_REALISES_ETAPES)):
+    for nom, (_, modeles) in GROUPES_REALISES.items():
         lues = memo.par_projet(
             f"realises_{nom}", projet_ids, periode, partial(_realises_calcules, periode=periode, groupe=nom), modeles=modeles
         )
@@ -441,29 +441,15 @@ def _realises(debut: date, fin: date, projet_ids: list[int]) -> dict[int, dict[s
 
 
 def _realises_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) -> dict[int, dict[str, tuple]]:
-    """The figures of ``groupe`` (``personnes``: accompanied, recruitments, positive exits;
-    ``etapes``: trained, hours) for each project: one or two queries grouped by project, whatever
-    the number of projects and of targets."""
-    debut, fin = periode.debut, periode.fin
-    if groupe == "etapes":
-        mesures: dict[int, dict[str, tuple]] = {
-            p: {Indicateur.FORMES: (Decimal(0), 0, None), Indicateur.HEURES: (Decimal(0), None, None)} for p in projet_ids
-        }
-        chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-        for li in (
-            # (its path in its project: read by the project's index, not by hashing every path)
-            Etape.objects.filter(chevauche, projet_id__in=projet_ids, parcours__projet_id__in=projet_ids, type__in=TYPES_FORMATION)
-            .values("projet_id")
-            .annotate(
-                nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
-                h=Sum("heures_realisees"),
-            )
-            .order_by()
-        ):
-            mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
-            mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
-        return mesures
-    mesures = {
+    """The figures of ``groupe`` (``GROUPES_REALISES``) for each project: queries grouped by
+    project, whatever the number of projects and of targets."""
+    fonction, _ = GROUPES_REALISES[groupe]
+    return fonction(projet_ids, periode.debut, periode.fin)
+
+
+def _realises_personnes(projet_ids: list[int], debut: date, fin: date) -> dict[int, dict[str, tuple]]:
+    """Accompanied, recruitments, positive exits: two queries."""
+    mesures: dict[int, dict[str, tuple]] = {
         p: {
             Indicateur.ACCOMPAGNES: (Decimal(0), 0, None),
             Indicateur.RECRUTEMENTS: (Decimal(0), 0, None),
@@ -471,7 +457,7 @@ def _realises_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) 
         }
         for p in projet_ids
     }
-    for li in _accompagnes(projet_ids, periode).values("projet_id").annotate(nb=Count("pk")).order_by():
+    for li in _accompagnes(projet_ids, Periode(debut, fin)).values("projet_id").annotate(nb=Count("pk")).order_by():
         mesures[li["projet_id"]][Indicateur.ACCOMPAGNES] = (Decimal(li["nb"]), li["nb"], None)
     for li in (
         Sortie.objects.filter(projet_id__in=projet_ids, type=TypeSortie.SORTIE, date__range=(debut, fin))
@@ -487,6 +473,34 @@ def _realises_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) 
         m[Indicateur.RECRUTEMENTS] = (Decimal(li["recrutements"]), li["recrutements"], None)
         m[Indicateur.TAUX_SORTIES_POSITIVES] = (_part(li["positives"], li["total"]), li["positives"], li["total"])
     return mesures
+
+
+def _realises_etapes(projet_ids: list[int], debut: date, fin: date) -> dict[int, dict[str, tuple]]:
+    """Trained (a training step not abandoned) and hours done: one query."""
+    mesures: dict[int, dict[str, tuple]] = {
+        p: {Indicateur.FORMES: (Decimal(0), 0, None), Indicateur.HEURES: (Decimal(0), None, None)} for p in projet_ids
+    }
+    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    for li in (
+        # (its path in its project: read by the project's index, not by hashing every path)
+        Etape.objects.filter(chevauche, projet_id__in=projet_ids, parcours__projet_id__in=projet_ids, type__in=TYPES_FORMATION)
+        .values("projet_id")
+        .annotate(
+            nb=Count("parcours__apprenant_id", distinct=True, filter=~Q(statut=StatutEtape.ABANDONNEE)),
+            h=Sum("heures_realisees"),
+        )
+        .order_by()
+    ):
+        mesures[li["projet_id"]][Indicateur.FORMES] = (Decimal(li["nb"]), li["nb"], None)
+        mesures[li["projet_id"]][Indicateur.HEURES] = (Decimal(li["h"] or 0), None, None)
+    return mesures
+
+
+#: the targets' figures in groups: name → (the function that counts them, the models it reads)
+GROUPES_REALISES = {
+    "personnes": (_realises_personnes, MODELES_REALISES_PERSONNES),
+    "etapes": (_realises_etapes, MODELES_REALISES_ETAPES),
+}
 
 
 def realise(objectif: Objectif) -> tuple[Decimal, int | None, int | None]:
