@@ -104,7 +104,8 @@ class EcritureProjet(models.Model):
     night (``revisions.compacter``)."""
 
     id = models.BigAutoField(primary_key=True)
-    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="ecritures")
+    # (its index is the pair's below: counted per project and model)
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="ecritures", db_index=False)
     #: the model written (``parcours.etape``): a kept figure that reads none of the models
     #: written to since stays right (``revisions.Revision.cle``); empty: every model (a row
     #: written before the column existed)
@@ -113,6 +114,7 @@ class EcritureProjet(models.Model):
     class Meta:
         verbose_name = "écriture d'un projet"
         verbose_name_plural = "écritures des projets"
+        indexes = [models.Index(fields=["projet", "modele"], name="ecriture_projet_modele")]
 
     def __str__(self):
         return f"{self.projet_id} #{self.pk}"
