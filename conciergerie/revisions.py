@@ -39,7 +39,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 from django.db import router, transaction
 from django.db.models import Count
@@ -199,18 +199,20 @@ def _avant_suppression(sender, instance, using=None, **kwargs) -> None:
     marquer([projet_de(instance)], modeles=modeles_ecrits_en_supprimant(sender), using=using)
 
 
-def modeles_ecrits_en_supprimant(modele) -> list[str]:
+@cache
+def modeles_ecrits_en_supprimant(modele) -> tuple[str, ...]:
     """The models a delete of a row of ``modele`` writes to: itself, and those whose foreign key
     to it is set by the delete (``SET_NULL``, ``SET_DEFAULT``, ``SET(…)``: a prescriber's
-    learners), which no signal follows. The rows deleted in cascade have their own signal."""
+    learners), which no signal follows. The rows deleted in cascade have their own signal.
+    Worked out once per model: a cascade asks for every row."""
     from django.db import models
 
     sans_ecriture = (models.CASCADE, models.PROTECT, models.RESTRICT, models.DO_NOTHING)
-    return [modele._meta.label_lower] + [
+    return (modele._meta.label_lower,) + tuple(
         relation.related_model._meta.label_lower
         for relation in modele._meta.related_objects
         if getattr(relation, "on_delete", None) is not None and relation.on_delete not in sans_ecriture
-    ]
+    )
 
 
 def _projet_enregistre(sender, instance, using=None, raw=False, **kwargs) -> None:
