@@ -1,4 +1,5 @@
-"""Fixtures of the recits tests, and the selection of the worker tests.
+"""Fixtures of the pilotage tests (the demo's rows, shared by a module's tests), and the
+selection of the worker tests.
 
 Tests marked ``worker`` need a real Celery worker on a real Redis and a database that the worker
 process can reach (PostgreSQL: pytest-django's SQLite test database lives in memory). Without
@@ -12,8 +13,24 @@ queue of its own, which only the workers it starts consume (one Redis for all).
 
 import os
 
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
 from conciergerie.celery import app
 from tests.deselection import deselectionner, sur_postgresql
+from tests.partage import lignes_partagees
+
+
+def charger_la_demo():
+    with override_settings(DEBUG=True):
+        call_command("charger_demo")
+
+
+@pytest.fixture(scope="module")
+def demo_du_module(django_db_setup, django_db_blocker):
+    """The demo (``charger_demo``), loaded once for the tests of a module (``lignes_partagees``)."""
+    yield from lignes_partagees(django_db_blocker, charger_la_demo)
 
 
 def worker_possible() -> tuple[bool, str]:

@@ -3,25 +3,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import override_settings
 
 from conciergerie.models import Projet
 from pilotage.indicateurs import Periode
 from recits.models import Copil
-from tests.partage import lignes_partagees
 
 from .aucune_ligne import apprenants_de, pdf_du_comite, verifier_financeur, verifier_sans_personne
-
-
-def charger():
-    with override_settings(DEBUG=True):
-        call_command("charger_demo")
-
-
-@pytest.fixture(scope="module")
-def demo_du_module(django_db_setup, django_db_blocker):
-    yield from lignes_partagees(django_db_blocker, charger)
 
 
 @pytest.fixture

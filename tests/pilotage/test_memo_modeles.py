@@ -15,10 +15,8 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import FileField, Model
-from django.test import override_settings
 from django.utils import timezone
 
 from competences.models import ComposanteAfest, Evaluation, TypeComposante
@@ -31,7 +29,6 @@ from pilotage import memo
 from pilotage.indicateurs import Periode
 from pilotage.views_tableau import figures_du_tableau
 from tests import factories as f
-from tests.partage import lignes_partagees
 
 #: every value kept per project, by name (before its ``:``)
 VALEURS = {
@@ -50,16 +47,6 @@ VALEURS = {
     "realises_etapes",
     "etats_objectifs",
 }
-
-
-def charger():
-    with override_settings(DEBUG=True):
-        call_command("charger_demo")
-
-
-@pytest.fixture(scope="module")
-def demo_du_module(django_db_setup, django_db_blocker):
-    yield from lignes_partagees(django_db_blocker, charger)
 
 
 @pytest.fixture
