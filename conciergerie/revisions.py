@@ -6,13 +6,13 @@ expires by time: a kept figure is never stale, it is unreachable once the revisi
 
 The revision is a pair: the project's random ``Projet.revision`` (drawn at its creation, drawn
 again by ``reviser_tout``) and the number of ``EcritureProjet`` rows of the project, one
-inserted by each write, **in the writing transaction**. Each row names the model written
-(``parcours.etape``): a figure that reads some models only is kept under the count of their
-rows (``Revision.cle``), so an evaluation entered leaves the attendance figures kept, and an
-attendance sheet the competences'. So it moves exactly when the write
+inserted by each write, **in the writing transaction**. So it moves exactly when the write
 becomes visible, commits in any order, and never locks a row another writer waits for (an
 ``UPDATE`` of a counter would hold the project's row until commit: deadlocks with two writers,
-waits behind an import). A random start means a project deleted and created again with the same
+waits behind an import). Each row names the model written (``parcours.etape``): a figure that
+reads some models only is kept under the count of their rows (``Revision.cle``), so an
+evaluation entered leaves the attendance figures kept, and an attendance sheet the
+competences'. A random start means a project deleted and created again with the same
 id (a test database rolled back, a demo regenerated) never meets the figures of the former one.
 The nightly clean-up (``conciergerie.menage``) empties the table and draws every project a new
 ``revision`` in one transaction (``compacter``).

@@ -384,7 +384,7 @@ def _bruts_calcules(projet_ids: list[int], *, periode: Periode, groupe: str) -> 
     return {p: bruts.get(p, Brut()) for p in projet_ids}
 
 
-def _chevauche(debut: date, fin: date) -> Q:
+def chevauchant(debut: date, fin: date) -> Q:
     """A row with dates (``date_debut``, ``date_fin``: open if NULL) that overlaps the period."""
     return Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
 
@@ -392,7 +392,7 @@ def _chevauche(debut: date, fin: date) -> Q:
 def _bruts_personnes(projet_ids: list[int], debut: date, fin: date, bruts: dict[int, Brut]) -> None:
     """The learners accompanied (by profile and age band), active and gone, their obstacles and
     exits."""
-    chevauche = _chevauche(debut, fin)
+    chevauche = chevauchant(debut, fin)
     parcours_chevauchant = Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk"))
     # grouped by age band at entry as well (``_annoter_tranche_age``), summed here per project
     # PostgreSQL runs the EXISTS as a hashed sub-plan (20 ms for 60 000 learners) but prices it
@@ -478,7 +478,7 @@ def _bruts_personnes(projet_ids: list[int], debut: date, fin: date, bruts: dict[
 def _bruts_etapes(projet_ids: list[int], debut: date, fin: date, bruts: dict[int, Brut]) -> None:
     """The steps overlapping the period, by type, with their hours; the sessions and their
     learners placed."""
-    chevauche = _chevauche(debut, fin)
+    chevauche = chevauchant(debut, fin)
     for row in (
         Etape.objects.filter(chevauche, projet_id__in=projet_ids)
         .values("projet_id", "type")
@@ -756,18 +756,19 @@ def competences(projets: Iterable, periode: Periode, *, masquer: bool = False) -
     ids = _ids(projets)
     debut, fin = periode.debut, periode.fin
 
-    def evaluees(ids):
+    def evaluees():
         return indicateurs_competences.evaluees(ids, debut, fin), badges_delivres(ids, debut, fin, par_classe=False)
+
+    def afest():
+        return indicateurs_competences.afest(ids, debut, fin)
 
     if len(ids) == 1:
         # a dashboard, a COPIL report: the evaluations kept until a write to them, the AFEST
         # steps until a write to the steps (an attendance sheet leaves the evaluations kept)
-        figures, badges = memo.par_projet("competences", ids, periode, lambda ids: {ids[0]: evaluees(ids)}, modeles=MODELES_EVALUATIONS)[
-            ids[0]
-        ]
-        afest = memo.par_projet(
-            "afest", ids, periode, lambda ids: {ids[0]: indicateurs_competences.afest(ids, debut, fin)}, modeles=MODELES_AFEST
-        )[ids[0]]
+        (figures, badges), comptes_afest = (
+            memo.un_projet("competences", ids[0], periode, evaluees, modeles=MODELES_EVALUATIONS),
+            memo.un_projet("afest", ids[0], periode, afest, modeles=MODELES_AFEST),
+        )
     else:
-        (figures, badges), afest = evaluees(ids), indicateurs_competences.afest(ids, debut, fin)
-    return masquage.competences(indicateurs_competences.avec_afest(figures, *afest), badges, masquer=masquer)
+        (figures, badges), comptes_afest = evaluees(), afest()
+    return masquage.competences(indicateurs_competences.avec_afest(figures, *comptes_afest), badges, masquer=masquer)

@@ -113,6 +113,12 @@ def par_projet(
     return valeurs
 
 
+def un_projet(nom: str, projet_id: int, periode, calcul: Callable[[], T], *, modeles: frozenset[str] | None = None) -> T:
+    """``par_projet`` for one project: ``calcul()`` its value (a dashboard's, a COPIL report's
+    part)."""
+    return par_projet(nom, [projet_id], periode, lambda ids: {projet_id: calcul()}, modeles=modeles)[projet_id]
+
+
 @dataclass(frozen=True)
 class Anteriorite:
     """A roll-up served as it stood a moment ago (``ensemble_recent``): read at ``lu_le``,

@@ -5,10 +5,11 @@ A write moves its project's revision (``conciergerie.revisions``): every figure 
 project that reads the model written becomes unreachable (an attendance sheet: the counts, the
 breakdowns, the targets; not the evaluations, nor the money), and so does every roll-up that
 spans the project, and the next reader computes them again — on the largest project some
-100 ms, for the national roll-up after writes in 20 projects some 500 ms. Once the writing transaction committed (``revisions.APRES_COMMIT``),
-``programmer`` sends ``recalculer`` to the background — the Celery worker, or the process's local
-executor in the embedded mode (``conciergerie.execution_locale``) — which computes, through the
-very functions the pages call (so under the very keys they read):
+100 ms, for the national roll-up after writes in 20 projects some 500 ms. Once the writing
+transaction committed (``revisions.APRES_COMMIT``), ``programmer`` sends ``recalculer`` to the
+background — the Celery worker, or the process's local executor in the embedded mode
+(``conciergerie.execution_locale``) — which computes, through the very functions the pages call
+(so under the very keys they read):
 
 - the project's dashboard over its default period, once per reading of it (each set of fundings
   and targets its members see, masked or not: ``views_tableau.figures_du_tableau``);

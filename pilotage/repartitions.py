@@ -55,7 +55,7 @@ from parcours.models import (
 from partenaires.models import Organisation
 
 from . import masquage, memo
-from .indicateurs import MODELES_BRUTS, TYPES_FORMATION, Indicateurs, Periode, _ids, tableaux_masques
+from .indicateurs import MODELES_BRUTS, TYPES_FORMATION, Indicateurs, Periode, _ids, chevauchant, tableaux_masques
 from .masquage import Effectif, Ligne, Relation
 
 #: the exits that are a recruitment (the « recrutements » target)
@@ -161,7 +161,7 @@ class Repartitions:
 def _accompagnes(projet_ids: list[int], periode: Periode):
     """The accompanied learners (``pilotage.indicateurs``' definition)."""
     debut, fin = periode.debut, periode.fin
-    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    chevauche = chevauchant(debut, fin)
     return Apprenant.objects.filter(projet_id__in=projet_ids).filter(
         Q(date_entree__range=(debut, fin)) | Exists(Parcours.objects.filter(chevauche, apprenant_id=OuterRef("pk")))
     )
@@ -192,18 +192,20 @@ def calculer_repartitions(
         return _repartitions(ids, periode, indicateurs=indicateurs, masquer=masquer, financements=financements)
     cle_financements = ",".join(str(f.pk) for f in sorted(financements, key=lambda f: f.pk))
 
-    def un(nom, modeles, calcul):
-        return memo.par_projet(nom, ids, periode, lambda ids: {ids[0]: calcul()}, modeles=modeles)[ids[0]]
+    projet_id = ids[0]
 
     def calcul():
-        parts = _Parts(
-            profils=un("repartitions_profils", MODELES_PROFILS, lambda: _profils(ids, periode)),
-            sessions=un("repartitions_sessions", MODELES_SESSIONS, lambda: _sessions(ids, periode)),
-            eligibles=un(f"eligibilites:{cle_financements}", MODELES_ELIGIBILITES, lambda: eligibilites(financements)),
+        return _assembler(
+            memo.un_projet("repartitions_profils", projet_id, periode, lambda: _profils(ids, periode), modeles=MODELES_PROFILS),
+            memo.un_projet("repartitions_sessions", projet_id, periode, lambda: _sessions(ids, periode), modeles=MODELES_SESSIONS),
+            memo.un_projet(
+                f"eligibilites:{cle_financements}", projet_id, periode, lambda: eligibilites(financements), modeles=MODELES_ELIGIBILITES
+            ),
+            indicateurs=indicateurs,
+            masquer=masquer,
         )
-        return _assembler(parts, indicateurs=indicateurs, masquer=masquer)
 
-    return un(f"repartitions:{int(masquer)}:{cle_financements}", MODELES_REPARTITIONS, calcul)
+    return memo.un_projet(f"repartitions:{int(masquer)}:{cle_financements}", projet_id, periode, calcul, modeles=MODELES_REPARTITIONS)
 
 
 @dataclass(frozen=True)
@@ -217,16 +219,8 @@ class _Profils:
     noms: dict[int, str]
 
 
-@dataclass(frozen=True)
-class _Parts:
-    profils: _Profils
-    sessions: list[dict]
-    eligibles: list
-
-
 def _repartitions(ids: list[int], periode: Periode, *, indicateurs: Indicateurs, masquer: bool, financements: list) -> Repartitions:
-    parts = _Parts(profils=_profils(ids, periode), sessions=_sessions(ids, periode), eligibles=eligibilites(financements))
-    return _assembler(parts, indicateurs=indicateurs, masquer=masquer)
+    return _assembler(_profils(ids, periode), _sessions(ids, periode), eligibilites(financements), indicateurs=indicateurs, masquer=masquer)
 
 
 def _profils(ids: list[int], periode: Periode) -> _Profils:
@@ -291,10 +285,10 @@ def _sessions(ids: list[int], periode: Periode) -> list[dict]:
     )
 
 
-def _assembler(parts: _Parts, *, indicateurs: Indicateurs, masquer: bool) -> Repartitions:
-    """The breakdowns of ``parts``, masked with ``indicateurs`` for a funder."""
-    v = dict(parts.profils.v)
-    prescripteurs, noms, sessions, eligibles = parts.profils.prescripteurs, parts.profils.noms, parts.sessions, parts.eligibles
+def _assembler(profils: _Profils, sessions: list[dict], eligibles: list, *, indicateurs: Indicateurs, masquer: bool) -> Repartitions:
+    """The breakdowns from their parts, masked with ``indicateurs`` for a funder."""
+    v = dict(profils.v)
+    prescripteurs, noms = profils.prescripteurs, profils.noms
     sites: dict[str, list[dict]] = {}
     for s in sessions:
         v[f"session:{s['pk']}"] = s["nb_placees"]
@@ -480,7 +474,7 @@ def _realises_etapes(projet_ids: list[int], debut: date, fin: date) -> dict[int,
     mesures: dict[int, dict[str, tuple]] = {
         p: {Indicateur.FORMES: (Decimal(0), 0, None), Indicateur.HEURES: (Decimal(0), None, None)} for p in projet_ids
     }
-    chevauche = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    chevauche = chevauchant(debut, fin)
     for li in (
         # (its path in its project: read by the project's index, not by hashing every path)
         Etape.objects.filter(chevauche, projet_id__in=projet_ids, parcours__projet_id__in=projet_ids, type__in=TYPES_FORMATION)
